@@ -1,0 +1,297 @@
+package com.googlesource.gerrit.plugins.imagestore.client;
+
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.http.HttpEntity;
+import org.apache.http.HttpHeaders;
+import org.apache.http.HttpResponse;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpDelete;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpHead;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.client.methods.HttpPut;
+import org.apache.http.client.methods.HttpRequestBase;
+import org.apache.http.client.utils.URIBuilder;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.FileEntity;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.util.EntityUtils;
+
+/**
+ * Talks to the image service. The Gerrit plugin and the command line tool both use it, so the wire
+ * format lives here once. Thread-safe.
+ */
+public class ImagestoreClient implements Closeable {
+  private final URI baseUrl;
+  private final String authorization;
+  private final CloseableHttpClient http;
+  private final boolean ownsHttp;
+
+  /**
+   * @param baseUrl the service root, e.g. {@code http://localhost:8080/}
+   * @param username null for anonymous (read-only) use
+   * @param http a client the caller owns (Gerrit's, say); {@link #close()} leaves it open
+   */
+  public ImagestoreClient(URI baseUrl, String username, String password, CloseableHttpClient http) {
+    this(baseUrl, username, password, http, false);
+  }
+
+  /** A client with its own connection pool, closed by {@link #close()}. */
+  public ImagestoreClient(URI baseUrl, String username, String password) {
+    this(
+        baseUrl,
+        username,
+        password,
+        HttpClients.custom().useSystemProperties().disableCookieManagement().build(),
+        true);
+  }
+
+  private ImagestoreClient(
+      URI baseUrl, String username, String password, CloseableHttpClient http, boolean ownsHttp) {
+    String base = baseUrl.toString();
+    this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
+    this.authorization =
+        username == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        (username + ":" + (password == null ? "" : password))
+                            .getBytes(StandardCharsets.UTF_8));
+    this.http = http;
+    this.ownsHttp = ownsHttp;
+  }
+
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /** The public download address of an image. */
+  public URI imageUrl(ImageId id) {
+    return baseUrl.resolve("images/" + id.value());
+  }
+
+  /** Whether an upload created the image or found it already stored. */
+  public record Upload(ImageId id, boolean created) {}
+
+  /**
+   * Uploads a PNG under its content-derived id ({@code PUT /images/{id}}); uploading the same bytes
+   * again is harmless.
+   *
+   * @param meta UIVeri5-style metadata to store with a new image, or null
+   */
+  public Upload upload(Path png, UploadMeta meta) throws IOException {
+    ImageId id = ImageId.fromSha256(sha256Of(png));
+    HttpPut put = new HttpPut(imageUrl(id));
+    put.setEntity(new FileEntity(png.toFile(), ContentType.create("image/png")));
+    if (meta != null) {
+      put.setHeader(META_HEADER, Json.gson().toJson(meta));
+    }
+    int status = execute(put, r -> r.getStatusLine().getStatusCode());
+    return new Upload(id, status == 201);
+  }
+
+  /** Header carrying upload metadata on {@code PUT /images/{uuid}} (the multipart form has a part). */
+  public static final String META_HEADER = "X-Imagestore-Meta";
+
+  public boolean exists(ImageId id) throws IOException {
+    HttpHead head = new HttpHead(imageUrl(id));
+    return execute(head, r -> true, 404).isPresent();
+  }
+
+  /**
+   * Downloads an image to {@code target}, atomically: the file appears complete or not at all.
+   *
+   * @return false when the service does not have the image
+   */
+  public boolean download(ImageId id, Path target) throws IOException {
+    HttpGet get = new HttpGet(imageUrl(id));
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".download-", ".tmp");
+    try {
+      Optional<String> sha =
+          execute(
+              get,
+              r -> {
+                MessageDigest digest = ImageId.newSha256();
+                try (InputStream in = new DigestInputStream(r.getEntity().getContent(), digest)) {
+                  Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return HexFormat.of().formatHex(digest.digest());
+              },
+              404);
+      if (sha.isEmpty()) {
+        return false;
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public Optional<ImageInfo> info(ImageId id) throws IOException {
+    HttpGet get = new HttpGet(baseUrl.resolve("images/" + id.value() + "/info"));
+    return execute(get, r -> readJson(r, ImageInfo.class), 404);
+  }
+
+  /** Lists image ids, {@code limit} at a time, starting after {@code after} (null for the first). */
+  public List<ImageId> listImages(ImageId after, int limit) throws IOException {
+    return listIds("images/", after, limit, null);
+  }
+
+  /** Lists orphaned images that have been orphaned for at least {@code minAgeSeconds}. */
+  public List<ImageId> listOrphans(ImageId after, int limit, long minAgeSeconds)
+      throws IOException {
+    return listIds("orphans", after, limit, minAgeSeconds);
+  }
+
+  private List<ImageId> listIds(String path, ImageId after, int limit, Long minAgeSeconds)
+      throws IOException {
+    try {
+      URIBuilder uri = new URIBuilder(baseUrl.resolve(path)).addParameter("limit", "" + limit);
+      if (after != null) {
+        uri.addParameter("after", after.value());
+      }
+      if (minAgeSeconds != null) {
+        uri.addParameter("minAge", minAgeSeconds + "s");
+      }
+      List<String> ids =
+          execute(
+              new HttpGet(uri.build()),
+              r -> readJson(r, new TypeToken<List<String>>() {}.getType()));
+      return ids.stream().map(ImageId::of).toList();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
+  /** Deletes an orphaned image; false when it was not there. */
+  public boolean deleteOrphan(ImageId id) throws IOException {
+    return execute(new HttpDelete(baseUrl.resolve("orphans/" + id.value())), r -> true, 404)
+        .isPresent();
+  }
+
+  /** Adds references (idempotent). */
+  public ReferencesResult addReferences(List<ReferenceInfo> references) throws IOException {
+    ReferencesInput in = new ReferencesInput();
+    in.references = references;
+    HttpPost post = new HttpPost(baseUrl.resolve("references"));
+    post.setEntity(json(in));
+    return execute(post, r -> readJson(r, ReferencesResult.class));
+  }
+
+  /**
+   * Replaces every reference of {@code project} (or of one {@code branch} of it when not null) by
+   * {@code references}, in one transaction.
+   */
+  public ReferencesResult replaceReferences(
+      String project, String branch, List<ReferenceInfo> references) throws IOException {
+    ReferencesInput in = new ReferencesInput();
+    in.project = project;
+    in.branch = branch;
+    in.references = references;
+    HttpPut put = new HttpPut(baseUrl.resolve("references"));
+    put.setEntity(json(in));
+    return execute(put, r -> readJson(r, ReferencesResult.class));
+  }
+
+  private static StringEntity json(Object body) {
+    return new StringEntity(Json.gson().toJson(body), ContentType.APPLICATION_JSON);
+  }
+
+  private static <T> T readJson(HttpResponse r, java.lang.reflect.Type type) throws IOException {
+    HttpEntity entity = r.getEntity();
+    String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
+    try {
+      return Json.gson().fromJson(body, type);
+    } catch (JsonParseException e) {
+      throw new IOException("the service answered with malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface ResponseReader<T> {
+    T read(HttpResponse response) throws IOException;
+  }
+
+  private <T> T execute(HttpRequestBase request, ResponseReader<T> reader) throws IOException {
+    return execute(request, reader, -1).orElseThrow();
+  }
+
+  /** Runs a request; a status of {@code absentStatus} gives empty, other errors throw. */
+  private <T> Optional<T> execute(
+      HttpRequestBase request, ResponseReader<T> reader, int absentStatus) throws IOException {
+    if (authorization != null) {
+      request.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    try (CloseableHttpResponse response = http.execute(request)) {
+      int status = response.getStatusLine().getStatusCode();
+      if (status == absentStatus) {
+        EntityUtils.consumeQuietly(response.getEntity());
+        return Optional.empty();
+      }
+      if (status >= 400) {
+        throw toException(request, response, status);
+      }
+      T result = reader.read(response);
+      EntityUtils.consumeQuietly(response.getEntity());
+      return Optional.of(result);
+    }
+  }
+
+  private static ImagestoreException toException(
+      HttpRequestBase request, HttpResponse response, int status) {
+    String message = request.getMethod() + " " + request.getURI().getPath() + " failed";
+    String error = null;
+    try {
+      ErrorInfo info = readJson(response, ErrorInfo.class);
+      if (info != null && info.message != null) {
+        message = message + ": " + info.message;
+        error = info.error;
+      }
+    } catch (IOException | RuntimeException e) {
+      // The body was not our JSON (a proxy's page, say): the status alone must do.
+    }
+    return new ImagestoreException(status, error, message);
+  }
+
+  private static String sha256Of(Path file) throws IOException {
+    MessageDigest digest = ImageId.newSha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (ownsHttp) {
+      http.close();
+    }
+  }
+}

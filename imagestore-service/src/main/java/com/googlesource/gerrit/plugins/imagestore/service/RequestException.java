@@ -1,0 +1,42 @@
+package com.googlesource.gerrit.plugins.imagestore.service;
+
+/**
+ * A request the service refuses, with the HTTP status and a stable error code the client gets in
+ * the JSON error body. Thrown by every layer; the HTTP layer turns it into the answer.
+ */
+public class RequestException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String code;
+
+  public RequestException(int status, String code, String message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public static RequestException badRequest(String code, String message) {
+    return new RequestException(400, code, message);
+  }
+
+  public static RequestException notFound(String message) {
+    return new RequestException(404, "not_found", message);
+  }
+
+  public static RequestException conflict(String code, String message) {
+    return new RequestException(409, code, message);
+  }
+
+  public static RequestException tooLarge(String message) {
+    return new RequestException(413, "too_large", message);
+  }
+}

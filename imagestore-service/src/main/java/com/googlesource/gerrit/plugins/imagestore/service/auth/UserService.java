@@ -1,0 +1,187 @@
+package com.googlesource.gerrit.plugins.imagestore.service.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Accounts with bcrypt-hashed passwords.
+ *
+ * <p>bcrypt is slow on purpose, too slow to run on every upload of a test run; a password that
+ * verified once is remembered for a few minutes as an HMAC under a key that lives only in this
+ * process, never as the password itself.
+ */
+public final class UserService {
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$");
+  private static final int BCRYPT_COST = 12;
+  public static final int MIN_PASSWORD_LENGTH = 8;
+  /** bcrypt reads at most 72 bytes of a password. */
+  public static final int MAX_PASSWORD_BYTES = 72;
+
+  private final Database db;
+  private final Clock clock;
+  private final SecretKeySpec cacheKey;
+  private final Cache<String, byte[]> verified =
+      CacheBuilder.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+
+  public UserService(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+  }
+
+  private record Account(String name, String hash, Set<Role> roles) {}
+
+  /** Creates an account or replaces its password and roles. */
+  public void put(String name, char[] password, Set<Role> roles) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "a user name is 1 to 64 letters, digits or . _ @ - and starts with a letter or digit");
+    }
+    byte[] pw = new String(password).getBytes(StandardCharsets.UTF_8);
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new IllegalArgumentException(
+          "the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (pw.length > MAX_PASSWORD_BYTES) {
+      throw new IllegalArgumentException(
+          "the password must have at most " + MAX_PASSWORD_BYTES + " bytes (a bcrypt limit)");
+    }
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("give the user at least one role");
+    }
+    String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password);
+    String roleList = roles.stream().map(Role::wireName).sorted().collect(Collectors.joining(","));
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
+            del.setString(1, name);
+            del.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO users (name, password_hash, roles, created_at) VALUES (?,?,?,?)")) {
+            ps.setString(1, name);
+            ps.setString(2, hash);
+            ps.setString(3, roleList);
+            ps.setLong(4, clock.millis());
+            return ps.executeUpdate();
+          }
+        });
+    verified.invalidateAll();
+  }
+
+  public boolean remove(String name) {
+    boolean removed =
+        db.read(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate() > 0;
+              }
+            });
+    verified.invalidateAll();
+    return removed;
+  }
+
+  /** Names and roles of all accounts. */
+  public List<User> list() {
+    return db.read(
+        c -> {
+          List<User> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT name, roles FROM users ORDER BY name");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new User(rs.getString(1), parseRoles(rs.getString(2))));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The account these credentials belong to, or empty when they are wrong. */
+  public Optional<User> authenticate(String name, String password) {
+    if (name == null || password == null || !NAME.matcher(name).matches()) {
+      return Optional.empty();
+    }
+    Optional<Account> account = load(name);
+    if (account.isEmpty()) {
+      // Spend the same time as for a real account, so names cannot be probed by timing.
+      BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
+      return Optional.empty();
+    }
+    Account a = account.get();
+    String cacheId = a.name() + '\0' + a.hash();
+    byte[] tag = hmac(cacheId + '\0' + password);
+    byte[] known = verified.getIfPresent(cacheId);
+    if (known != null && MessageDigest.isEqual(known, tag)) {
+      return Optional.of(new User(a.name(), a.roles()));
+    }
+    if (!BCrypt.verifyer().verify(password.toCharArray(), a.hash()).verified) {
+      return Optional.empty();
+    }
+    verified.put(cacheId, tag);
+    return Optional.of(new User(a.name(), a.roles()));
+  }
+
+  private static final String DUMMY_HASH =
+      BCrypt.withDefaults().hashToString(BCRYPT_COST, "not-a-real-password".toCharArray());
+
+  private Optional<Account> load(String name) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT name, password_hash, roles FROM users WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new Account(rs.getString(1), rs.getString(2), parseRoles(rs.getString(3))));
+            }
+          }
+        });
+  }
+
+  private static Set<Role> parseRoles(String list) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String r : list.split(",")) {
+      if (!r.isBlank()) {
+        roles.add(Role.parse(r));
+      }
+    }
+    return roles;
+  }
+
+  private byte[] hmac(String value) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(cacheKey);
+      return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

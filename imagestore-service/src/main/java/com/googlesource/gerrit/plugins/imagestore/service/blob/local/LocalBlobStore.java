@@ -1,0 +1,94 @@
+package com.googlesource.gerrit.plugins.imagestore.service.blob.local;
+
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files on local disk: {@code <root>/ab/cd/abcd…}. A write goes to a temporary file in
+ * {@code <root>/.tmp}, is flushed to disk, and is renamed into place atomically, so a crash never
+ * leaves a partial blob visible.
+ */
+public class LocalBlobStore implements BlobStore {
+  private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+
+  private final Path root;
+  private final Path tmp;
+
+  public LocalBlobStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath();
+    this.tmp = this.root.resolve(".tmp");
+    Files.createDirectories(tmp);
+  }
+
+  /** The directory uploads may be spooled to: on the same file system, so a move is a rename. */
+  public Path tmpDir() {
+    return tmp;
+  }
+
+  private Path pathOf(String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      throw new IllegalArgumentException("not a SHA-256: " + sha256);
+    }
+    return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+  }
+
+  @Override
+  public boolean exists(String sha256) {
+    return Files.isRegularFile(pathOf(sha256));
+  }
+
+  @Override
+  public void put(String sha256, Path file) throws IOException {
+    Path target = pathOf(sha256);
+    if (Files.isRegularFile(target)) {
+      return;
+    }
+    Files.createDirectories(target.getParent());
+    Path staged = Files.createTempFile(tmp, sha256.substring(0, 8) + "-", ".blob");
+    try {
+      Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException e) {
+        // A concurrent writer stored the same content first.
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the blob directory " + root + " does not support atomic renames", e);
+      }
+    } finally {
+      Files.deleteIfExists(staged);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String sha256) throws IOException {
+    try {
+      return Optional.of(Files.newInputStream(pathOf(sha256)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean delete(String sha256) throws IOException {
+    return Files.deleteIfExists(pathOf(sha256));
+  }
+
+  @Override
+  public String describe() {
+    return "local disk " + root;
+  }
+}

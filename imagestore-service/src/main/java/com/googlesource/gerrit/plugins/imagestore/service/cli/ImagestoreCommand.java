@@ -1,0 +1,97 @@
+package com.googlesource.gerrit.plugins.imagestore.service.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.logging.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar imagestore-service.jar <command>}: the service and its tools. */
+@Command(
+    name = "imagestore",
+    mixinStandardHelpOptions = true,
+    versionProvider = ImagestoreCommand.Version.class,
+    description = "Reference screenshots of visual UI tests, kept out of git.",
+    subcommands = {
+      ServeCommand.class,
+      UserCommand.class,
+      UploadCommand.class,
+      DownloadCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Every option can also be set as an environment variable IMAGESTORE_<OPTION>",
+      "(--max-image-bytes: IMAGESTORE_MAX_IMAGE_BYTES) or in a properties file given by",
+      "--config FILE or IMAGESTORE_CONFIG (max-image-bytes=...). Flags win over the",
+      "environment, which wins over the file."
+    })
+public final class ImagestoreCommand implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this in-process). */
+  public static int execute(String... args) {
+    configureLogging();
+    CommandLine cl;
+    try {
+      cl =
+          new CommandLine(new ImagestoreCommand())
+              .setDefaultValueProvider(ConfigDefaults.load(args, System.getenv()));
+    } catch (IOException e) {
+      System.err.println("imagestore: " + e.getMessage());
+      return 2;
+    }
+    return cl.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  /** One line per record, to standard error; Flogger, Jetty and HikariCP all end up here. */
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    String config =
+        "handlers=java.util.logging.ConsoleHandler\n"
+            + ".level=INFO\n"
+            + "java.util.logging.ConsoleHandler.level=ALL\n"
+            + "java.util.logging.SimpleFormatter.format="
+            + "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n\n"
+            + "org.eclipse.jetty.level=WARNING\n"
+            + "com.zaxxer.hikari.level=WARNING\n"
+            + "org.flywaydb.level=WARNING\n";
+    try {
+      LogManager.getLogManager()
+          .readConfiguration(
+              new java.io.ByteArrayInputStream(
+                  config.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      // Keep the JDK's default logging.
+    }
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ImagestoreCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"imagestore " + (v == null ? "(development)" : v)};
+    }
+  }
+
+  static Properties readProperties(Path file) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    }
+    return p;
+  }
+}

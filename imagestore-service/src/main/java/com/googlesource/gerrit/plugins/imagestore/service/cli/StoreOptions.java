@@ -1,0 +1,61 @@
+package com.googlesource.gerrit.plugins.imagestore.service.cli;
+
+import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Where the service keeps its data: shared by {@code serve} and {@code user}. */
+final class StoreOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = ServiceConfig.DEFAULT_DATA_DIR,
+      description = "Data directory: images, embedded database (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with option values (key = option name without dashes).")
+  Path config;
+
+  @Option(
+      names = "--db-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "Metadata database (default: embedded H2 under --data). The password comes from"
+              + " IMAGESTORE_DB_PASSWORD or db-password in the config file, never a flag.")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "NAME", description = "Database user.")
+  String dbUser;
+
+  @Option(
+      names = "--db-pool-size",
+      paramLabel = "N",
+      defaultValue = "" + ServiceConfig.DEFAULT_DATABASE_POOL_SIZE,
+      description = "Database connections (default: ${DEFAULT-VALUE}).")
+  int dbPoolSize;
+
+  ServiceConfig toConfig(String bind, int port, long maxImageBytes, long maxPixels) {
+    String password = null;
+    if (spec.commandLine().getDefaultValueProvider() instanceof ConfigDefaults defaults) {
+      password = defaults.secret("db-password");
+    }
+    return new ServiceConfig(
+        bind, port, dataDir, maxImageBytes, maxPixels, dbUrl, dbUser, password, dbPoolSize);
+  }
+
+  ServiceConfig toConfig() {
+    return toConfig(
+        ServiceConfig.DEFAULT_BIND,
+        ServiceConfig.DEFAULT_PORT,
+        ServiceConfig.DEFAULT_MAX_IMAGE_BYTES,
+        ServiceConfig.DEFAULT_MAX_PIXELS);
+  }
+}

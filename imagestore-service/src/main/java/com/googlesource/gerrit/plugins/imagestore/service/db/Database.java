@@ -1,0 +1,135 @@
+package com.googlesource.gerrit.plugins.imagestore.service.db;
+
+import com.google.common.flogger.FluentLogger;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The metadata database: a connection pool whose schema Flyway brings up to date on open.
+ *
+ * <p>The default is an embedded H2 file database in PostgreSQL mode, so the same SQL runs on both.
+ * {@code AUTO_SERVER} lets a second process (the {@code user add} command, say) use the file while
+ * the service runs.
+ */
+public final class Database implements AutoCloseable {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The JDBC URL of the embedded database under a data directory. */
+  public static String embeddedUrl(Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+  }
+
+  /** Opens a pool on {@code url} and migrates the schema. */
+  public static Database open(String url, String user, String password, int maxPoolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (user != null) {
+      config.setUsername(user);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setPoolName("imagestore-db");
+    config.setAutoCommit(true);
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    logger.atInfo().log("metadata database ready (%s)", redact(url));
+    return new Database(ds);
+  }
+
+  /** The URL without anything after a '?' or user info, for logs. */
+  static String redact(String url) {
+    int q = url.indexOf('?');
+    String s = q < 0 ? url : url.substring(0, q);
+    return s.replaceAll("//[^/@]*@", "//");
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Work done with one connection. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode. */
+  public <T> T read(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /** Whether a query answers; for the health endpoint. */
+  public boolean isHealthy() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** SQLSTATE 23505: a unique key would be duplicated. */
+  public static boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  /** A database failure: not the client's fault, so it surfaces as 500/503. */
+  public static final class DatabaseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DatabaseException(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}

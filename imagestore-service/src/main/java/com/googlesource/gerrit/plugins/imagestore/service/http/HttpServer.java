@@ -1,0 +1,107 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.google.common.flogger.FluentLogger;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** The REST API on Jetty. */
+public final class HttpServer implements AutoCloseable {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private HttpServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /** Starts serving {@code store} on its configured address (port 0: any free port). */
+  public static HttpServer start(Imagestore store) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("imagestore-http");
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(store.config().bind());
+    connector.setPort(store.config().port());
+    server.addConnector(connector);
+
+    Authenticator auth = new Authenticator(store.users());
+    ServletContextHandler context = new ServletContextHandler("/");
+    ServletHolder images = new ServletHolder("images", new ImagesServlet(store, auth));
+    Path spool = store.tmpDir().resolve("multipart");
+    Files.createDirectories(spool);
+    long maxImage = store.config().maxImageBytes();
+    images
+        .getRegistration()
+        .setMultipartConfig(
+            new MultipartConfigElement(
+                spool.toString(),
+                maxImage,
+                maxImage + ImagesServlet.MAX_META_BYTES + 64 * 1024,
+                1024 * 1024));
+    context.addServlet(images, "/images/*");
+    add(context, "references", new ReferencesServlet(store, auth), "/references/*");
+    add(context, "runtimes", new RuntimesServlet(store, auth), "/runtimes/*");
+    add(context, "orphans", new OrphansServlet(store, auth), "/orphans/*");
+    add(context, "health", new HealthServlet(store), "/health");
+    add(context, "not-found", new NotFoundServlet(), "/");
+
+    server.setHandler(new SecurityHeaders(context));
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setStopAtShutdown(false);
+    server.start();
+    HttpServer started = new HttpServer(server, connector);
+    logger.atInfo().log("imagestore serving on %s", started.url());
+    return started;
+  }
+
+  private static void add(
+      ServletContextHandler context, String name, HttpServlet servlet, String path) {
+    context.addServlet(new ServletHolder(name, servlet), path);
+  }
+
+  /** The port actually bound (useful when the configuration said 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public URI url() {
+    String host = connector.getHost();
+    if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IOException("could not stop the HTTP server", e);
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.google.gson.JsonParseException;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
+import com.googlesource.gerrit.plugins.imagestore.client.model.UploadResult;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService.StoreOutcome;
+import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code /images}: upload (multipart as UIVeri5 sends it, or a raw PUT under a chosen id),
+ * download, info, list and delete.
+ */
+final class ImagesServlet extends JsonServlet {
+  private static final long serialVersionUID = 1L;
+  static final int MAX_META_BYTES = 64 * 1024;
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+  private final transient Imagestore store;
+  private final transient Authenticator auth;
+
+  ImagesServlet(Imagestore store, Authenticator auth) {
+    this.store = store;
+    this.auth = auth;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length == 0) {
+      Paging paging = Paging.of(req);
+      List<String> ids = store.images().list(paging.after(), paging.limit());
+      paging.linkNext(req, resp, ids);
+      sendJson(resp, 200, ids);
+    } else if (path.length == 1) {
+      download(req, resp, imageId(path[0]), true);
+    } else if (path.length == 2 && path[1].equals("info")) {
+      ImageId id = imageId(path[0]);
+      sendJson(
+          resp,
+          200,
+          store.images().info(id).orElseThrow(() -> RequestException.notFound("no image " + id)));
+    } else {
+      throw noSuchResource(req);
+    }
+  }
+
+  @Override
+  protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    download(req, resp, imageId(path[0]), false);
+  }
+
+  private void download(
+      HttpServletRequest req, HttpServletResponse resp, ImageId id, boolean withBody)
+      throws IOException {
+    ImageRecord image =
+        store.images().find(id).orElseThrow(() -> RequestException.notFound("no image " + id));
+    String etag = '"' + image.sha256() + '"';
+    resp.setHeader("ETag", etag);
+    resp.setHeader("Cache-Control", IMMUTABLE);
+    if (matches(req.getHeader("If-None-Match"), etag)) {
+      resp.setStatus(304);
+      return;
+    }
+    Optional<InputStream> bytes = withBody ? store.images().open(image) : Optional.empty();
+    if (withBody && bytes.isEmpty()) {
+      // Deleted between the lookup and the read.
+      resp.setHeader("Cache-Control", "no-store");
+      throw RequestException.notFound("no image " + id);
+    }
+    resp.setStatus(200);
+    resp.setContentType("image/png");
+    resp.setContentLengthLong(image.size());
+    if (withBody) {
+      try (InputStream in = bytes.get();
+          OutputStream out = resp.getOutputStream()) {
+        in.transferTo(out);
+      }
+    }
+  }
+
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code POST /images}: the multipart upload UIVeri5 sends; the id derives from the content. */
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (segments(req).length != 0) {
+      throw notAllowed(req);
+    }
+    User user = auth.require(req, Role.UPLOADER);
+    if (!isMultipart(req)) {
+      throw new RequestException(
+          415, "unsupported_media_type", "POST /images expects multipart/form-data");
+    }
+    try (Upload upload = readMultipart(req)) {
+      store(resp, upload.image().contentId(), upload, user);
+    }
+  }
+
+  /** {@code PUT /images/{uuid}}: a raw PNG body (or the same multipart form) under a chosen id. */
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    ImageId id = imageId(path[0]);
+    User user = auth.require(req, Role.UPLOADER);
+    Upload upload;
+    if (isMultipart(req)) {
+      upload = readMultipart(req);
+    } else {
+      String type = mediaType(req);
+      if (type != null && !type.equals("image/png") && !type.equals("application/octet-stream")) {
+        throw new RequestException(
+            415,
+            "unsupported_media_type",
+            "PUT /images/{uuid} expects image/png, application/octet-stream or multipart/form-data");
+      }
+      UploadMeta meta = parseMeta(req.getHeader(ImagestoreClient.META_HEADER));
+      checkLength(req.getContentLengthLong());
+      upload = new Upload(receive(req.getInputStream()), meta);
+    }
+    try (upload) {
+      store(resp, id, upload, user);
+    }
+  }
+
+  private void store(HttpServletResponse resp, ImageId id, Upload upload, User user)
+      throws IOException {
+    StoreOutcome outcome = store.images().store(upload.image(), id, upload.meta(), user.name());
+    UploadResult result = new UploadResult();
+    result.uuid = id.value();
+    if (outcome == StoreOutcome.CREATED) {
+      resp.setHeader("Location", "/images/" + id.value());
+    }
+    sendJson(resp, outcome == StoreOutcome.CREATED ? 201 : 200, result);
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    ImageId id = imageId(path[0]);
+    auth.require(req, Role.ADMIN);
+    boolean force = "true".equals(req.getParameter("force"));
+    if (!store.images().delete(id, !force, false)) {
+      throw RequestException.notFound("no image " + id);
+    }
+    resp.setStatus(204);
+  }
+
+  private record Upload(IncomingImage image, UploadMeta meta) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      image.close();
+    }
+  }
+
+  private Upload readMultipart(HttpServletRequest req) throws IOException {
+    Part imagePart;
+    Part jsonPart;
+    try {
+      checkLength(req.getContentLengthLong());
+      imagePart = req.getPart("image");
+      jsonPart = req.getPart("json");
+    } catch (ServletException | IllegalStateException | IOException e) {
+      throw multipartError(e);
+    }
+    try {
+      if (imagePart == null) {
+        throw RequestException.badRequest(
+            "missing_image", "the multipart form has no file part named 'image'");
+      }
+      UploadMeta meta = null;
+      if (jsonPart != null) {
+        if (jsonPart.getSize() > MAX_META_BYTES) {
+          throw RequestException.badRequest(
+              "bad_metadata", "the 'json' part is larger than " + MAX_META_BYTES + " bytes");
+        }
+        try (InputStream in = jsonPart.getInputStream()) {
+          meta = parseMeta(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      }
+      try (InputStream in = imagePart.getInputStream()) {
+        return new Upload(receive(in), meta);
+      }
+    } finally {
+      deleteQuietly(imagePart);
+      deleteQuietly(jsonPart);
+    }
+  }
+
+  private IncomingImage receive(InputStream in) throws IOException {
+    return IncomingImage.receive(
+        in, store.tmpDir(), store.config().maxImageBytes(), store.config().maxPixels());
+  }
+
+  private void checkLength(long contentLength) {
+    // Multipart framing adds a little; the metadata part is bounded separately.
+    long max = store.config().maxImageBytes() + MAX_META_BYTES + 64 * 1024;
+    if (contentLength > max) {
+      throw RequestException.tooLarge(
+          "the upload is larger than the limit of " + store.config().maxImageBytes() + " bytes");
+    }
+  }
+
+  private RequestException multipartError(Exception e) {
+    String text = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause());
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (lower.contains("exceeds") || lower.contains("too large") || lower.contains("max")) {
+      return RequestException.tooLarge(
+          "the upload is larger than the limit of " + store.config().maxImageBytes() + " bytes");
+    }
+    return RequestException.badRequest("bad_multipart", "malformed multipart body: " + e.getMessage());
+  }
+
+  private static UploadMeta parseMeta(String json) {
+    if (json == null || json.isBlank()) {
+      return null;
+    }
+    if (json.length() > MAX_META_BYTES) {
+      throw RequestException.badRequest("bad_metadata", "the metadata is too large");
+    }
+    try {
+      UploadMeta meta = Json.gson().fromJson(json, UploadMeta.class);
+      if (meta == null) {
+        throw RequestException.badRequest("bad_metadata", "the metadata must be a JSON object");
+      }
+      return meta;
+    } catch (JsonParseException e) {
+      throw RequestException.badRequest(
+          "bad_metadata", "the metadata is not valid JSON of the UIVeri5 form: " + e.getMessage());
+    }
+  }
+
+  private static boolean isMultipart(HttpServletRequest req) {
+    String type = mediaType(req);
+    return type != null && type.equals("multipart/form-data");
+  }
+
+  private static String mediaType(HttpServletRequest req) {
+    String type = req.getContentType();
+    if (type == null) {
+      return null;
+    }
+    int semi = type.indexOf(';');
+    return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static void deleteQuietly(Part part) {
+    if (part != null) {
+      try {
+        part.delete();
+      } catch (IOException e) {
+        // A leftover spool file is removed with the multipart temp directory.
+      }
+    }
+  }
+}

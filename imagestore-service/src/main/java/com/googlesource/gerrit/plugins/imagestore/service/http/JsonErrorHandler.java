@@ -1,0 +1,35 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/** Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. */
+final class JsonErrorHandler extends ErrorHandler {
+  @Override
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback) {
+    ErrorInfo e = new ErrorInfo();
+    e.status = code;
+    e.error = code >= 500 ? "internal_error" : "bad_request";
+    e.message = message == null ? HttpStatus.getMessage(code) : message;
+    response.getHeaders().put(SecurityHeaders.NOSNIFF);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+    response.write(
+        true,
+        ByteBuffer.wrap(Json.gson().toJson(e).getBytes(StandardCharsets.UTF_8)),
+        callback);
+  }
+}

@@ -1,0 +1,158 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.google.common.flogger.FluentLogger;
+import com.google.gson.JsonParseException;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Base of the REST servlets: JSON in and out, and every failure answered as a JSON error. A
+ * {@link RequestException} is the client's fault (4xx); anything else is logged with an incident
+ * id and answered 500 without details.
+ */
+abstract class JsonServlet extends HttpServlet {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+  private static final long serialVersionUID = 1L;
+
+  /** JSON request bodies larger than this are refused; the references API may raise it. */
+  protected long maxJsonBytes() {
+    return 1024 * 1024;
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    try {
+      switch (req.getMethod()) {
+        case "GET", "HEAD", "POST", "PUT", "DELETE" -> super.service(req, resp);
+        default ->
+            throw new RequestException(
+                405, "method_not_allowed", req.getMethod() + " is not supported here");
+      }
+    } catch (RequestException e) {
+      sendError(resp, e.status(), e.code(), e.getMessage());
+    } catch (JsonParseException e) {
+      sendError(resp, 400, "bad_json", "the request body is not valid JSON: " + e.getMessage());
+    } catch (Exception e) {
+      String incident = UUID.randomUUID().toString();
+      logger.atSevere().withCause(e).log(
+          "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
+      sendError(resp, 500, "internal_error", "internal error, incident " + incident);
+    }
+  }
+
+  // HttpServlet answers unsupported methods with sendError(405) and an HTML page; answer JSON.
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw notAllowed(req);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw notAllowed(req);
+  }
+
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw notAllowed(req);
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw notAllowed(req);
+  }
+
+  protected static RequestException notAllowed(HttpServletRequest req) {
+    return new RequestException(
+        405,
+        "method_not_allowed",
+        req.getMethod() + " is not supported on " + req.getRequestURI());
+  }
+
+  static void sendError(HttpServletResponse resp, int status, String code, String message)
+      throws IOException {
+    if (resp.isCommitted()) {
+      return;
+    }
+    resp.resetBuffer();
+    ErrorInfo e = new ErrorInfo();
+    e.status = status;
+    e.error = code;
+    e.message = message;
+    if (status == 401) {
+      resp.setHeader("WWW-Authenticate", "Basic realm=\"imagestore\", charset=\"UTF-8\"");
+    }
+    resp.setHeader("Cache-Control", "no-store");
+    sendJson(resp, status, e);
+  }
+
+  static void sendJson(HttpServletResponse resp, int status, Object body) throws IOException {
+    resp.setStatus(status);
+    resp.setContentType("application/json;charset=utf-8");
+    byte[] bytes = Json.gson().toJson(body).getBytes(StandardCharsets.UTF_8);
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  /** Reads the request body as JSON of type {@code type}; 400 when absent or malformed. */
+  protected <T> T readJson(HttpServletRequest req, Class<T> type) throws IOException {
+    long length = req.getContentLengthLong();
+    long max = maxJsonBytes();
+    if (length > max) {
+      throw RequestException.tooLarge("the request body is larger than " + max + " bytes");
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (InputStream in = req.getInputStream()) {
+      byte[] chunk = new byte[16 * 1024];
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        if (buf.size() + n > max) {
+          throw RequestException.tooLarge("the request body is larger than " + max + " bytes");
+        }
+        buf.write(chunk, 0, n);
+      }
+    }
+    String text = buf.toString(StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw RequestException.badRequest("bad_json", "the request body is empty");
+    }
+    T value = Json.gson().fromJson(text, type);
+    if (value == null) {
+      throw RequestException.badRequest("bad_json", "the request body must be a JSON object");
+    }
+    return value;
+  }
+
+  /** The path below the servlet's mapping, split: "/abc/info" gives ["abc", "info"]. */
+  protected static String[] segments(HttpServletRequest req) {
+    String path = req.getPathInfo();
+    if (path == null || path.equals("/")) {
+      return new String[0];
+    }
+    if (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.substring(1).split("/", -1);
+  }
+
+  protected static ImageId imageId(String segment) {
+    try {
+      return ImageId.of(segment);
+    } catch (IllegalArgumentException e) {
+      throw RequestException.badRequest("bad_uuid", e.getMessage());
+    }
+  }
+
+  protected static RequestException noSuchResource(HttpServletRequest req) {
+    return RequestException.notFound("no resource at " + req.getRequestURI());
+  }
+}

@@ -1,0 +1,51 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+
+/**
+ * Keyset paging over image ids: {@code ?limit=N&after=<uuid>}. A full page carries a {@code Link:
+ * <…>; rel="next"} header pointing at the next one.
+ */
+record Paging(int limit, String after) {
+  static final int DEFAULT_LIMIT = 1000;
+  static final int MAX_LIMIT = 10_000;
+
+  static Paging of(HttpServletRequest req) {
+    int limit = DEFAULT_LIMIT;
+    String l = req.getParameter("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw RequestException.badRequest(
+            "bad_limit", "limit must be a number from 1 to " + MAX_LIMIT);
+      }
+    }
+    String after = req.getParameter("after");
+    if (after != null && !ImageId.isValid(after)) {
+      throw RequestException.badRequest("bad_uuid", "after must be an image id");
+    }
+    return new Paging(limit, after);
+  }
+
+  /** Sets the next-page link when {@code page} is full. */
+  void linkNext(HttpServletRequest req, HttpServletResponse resp, List<String> page) {
+    if (page.size() < limit) {
+      return;
+    }
+    StringBuilder next = new StringBuilder(req.getRequestURI()).append("?limit=").append(limit);
+    String minAge = req.getParameter("minAge");
+    if (minAge != null) {
+      next.append("&minAge=").append(java.net.URLEncoder.encode(minAge, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    next.append("&after=").append(page.get(page.size() - 1));
+    resp.setHeader("Link", "<" + next + ">; rel=\"next\"");
+  }
+}

@@ -1,0 +1,64 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code /references}, for the Gerrit plugin (role {@code indexer}): {@code POST} adds a batch,
+ * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code GET
+ * ?project=P[&branch=B]} lists them.
+ */
+final class ReferencesServlet extends JsonServlet {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Imagestore store;
+  private final transient Authenticator auth;
+
+  ReferencesServlet(Imagestore store, Authenticator auth) {
+    this.store = store;
+    this.auth = auth;
+  }
+
+  /** A full scan of a large project sends its whole set in one call. */
+  @Override
+  protected long maxJsonBytes() {
+    return 256L * 1024 * 1024;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    requireRoot(req);
+    String project = req.getParameter("project");
+    if (project == null) {
+      throw RequestException.badRequest("missing_project", "give ?project=NAME");
+    }
+    sendJson(resp, 200, store.references().list(project, req.getParameter("branch")));
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    requireRoot(req);
+    auth.require(req, Role.INDEXER);
+    ReferencesInput in = readJson(req, ReferencesInput.class);
+    sendJson(resp, 200, store.references().add(in.references));
+  }
+
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    requireRoot(req);
+    auth.require(req, Role.INDEXER);
+    ReferencesInput in = readJson(req, ReferencesInput.class);
+    sendJson(resp, 200, store.references().replace(in.project, in.branch, in.references));
+  }
+
+  private static void requireRoot(HttpServletRequest req) {
+    if (segments(req).length != 0) {
+      throw noSuchResource(req);
+    }
+  }
+}

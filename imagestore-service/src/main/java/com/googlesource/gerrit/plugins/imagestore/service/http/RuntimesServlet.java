@@ -1,0 +1,99 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService.Saved;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/** {@code /runtimes}: list and read for everybody; create, update and delete for admins. */
+final class RuntimesServlet extends JsonServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern ID = Pattern.compile("^[0-9a-f]{16}$");
+
+  private final transient Imagestore store;
+  private final transient Authenticator auth;
+
+  RuntimesServlet(Imagestore store, Authenticator auth) {
+    this.store = store;
+    this.auth = auth;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length == 0) {
+      sendJson(resp, 200, store.runtimes().list());
+    } else if (path.length == 1) {
+      String id = runtimeId(path[0]);
+      sendJson(
+          resp,
+          200,
+          store
+              .runtimes()
+              .get(id)
+              .orElseThrow(() -> RequestException.notFound("no runtime " + id)));
+    } else {
+      throw noSuchResource(req);
+    }
+  }
+
+  /** Creates a runtime; 201 with its id, or 200 when it exists already. */
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (segments(req).length != 0) {
+      throw notAllowed(req);
+    }
+    auth.require(req, Role.ADMIN);
+    Saved saved = store.runtimes().save(readJson(req, RuntimeInfo.class));
+    if (saved.created()) {
+      resp.setHeader("Location", "/runtimes/" + saved.runtime().id);
+    }
+    sendJson(resp, saved.created() ? 201 : 200, saved.runtime());
+  }
+
+  /** Creates or updates the runtime with this id; the body's dimensions must derive to it. */
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    String id = runtimeId(path[0]);
+    auth.require(req, Role.ADMIN);
+    RuntimeInfo in = readJson(req, RuntimeInfo.class);
+    if (in.id == null) {
+      in.id = id;
+    } else if (!in.id.equals(id)) {
+      throw RequestException.badRequest(
+          "runtime_id_mismatch", "the body's id " + in.id + " differs from the path's " + id);
+    }
+    Saved saved = store.runtimes().save(in);
+    sendJson(resp, saved.created() ? 201 : 200, saved.runtime());
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    String id = runtimeId(path[0]);
+    auth.require(req, Role.ADMIN);
+    if (!store.runtimes().delete(id)) {
+      throw RequestException.notFound("no runtime " + id);
+    }
+    resp.setStatus(204);
+  }
+
+  private static String runtimeId(String segment) {
+    if (!ID.matcher(segment).matches()) {
+      throw RequestException.badRequest("bad_runtime_id", "a runtime id is 16 lowercase hex digits");
+    }
+    return segment;
+  }
+}

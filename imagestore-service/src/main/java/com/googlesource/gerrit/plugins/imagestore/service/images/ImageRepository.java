@@ -1,0 +1,276 @@
+package com.googlesource.gerrit.plugins.imagestore.service.images;
+
+import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions. */
+public final class ImageRepository {
+  private static final String COLUMNS =
+      "uuid, sha256, size, width, height, created_at, uploaded_by, spec_lib, spec_name,"
+          + " spec_branch, platform, resolution, browser, theme, direction, mode, orphaned_at";
+
+  public Optional<ImageRecord> find(Connection c, String uuid) throws SQLException {
+    return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ?", uuid);
+  }
+
+  /** Like {@link #find} but locks the row until the transaction ends. */
+  public Optional<ImageRecord> findForUpdate(Connection c, String uuid) throws SQLException {
+    return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ? FOR UPDATE", uuid);
+  }
+
+  private Optional<ImageRecord> findOne(Connection c, String sql, String uuid)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, uuid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  public void insert(Connection c, ImageRecord r) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      SpecInfo spec = r.spec() == null ? new SpecInfo() : r.spec();
+      RuntimeInfo rt = r.runtime() == null ? new RuntimeInfo() : r.runtime();
+      ps.setString(1, r.uuid());
+      ps.setString(2, r.sha256());
+      ps.setLong(3, r.size());
+      ps.setInt(4, r.width());
+      ps.setInt(5, r.height());
+      ps.setLong(6, r.createdAt());
+      ps.setString(7, r.uploadedBy());
+      ps.setString(8, spec.lib);
+      ps.setString(9, spec.name);
+      ps.setString(10, spec.branch);
+      ps.setString(11, rt.platform);
+      ps.setString(12, rt.resolution);
+      ps.setString(13, rt.browser);
+      ps.setString(14, rt.theme);
+      ps.setString(15, rt.direction);
+      ps.setString(16, rt.mode);
+      if (r.orphanedAt() == null) {
+        ps.setNull(17, Types.BIGINT);
+      } else {
+        ps.setLong(17, r.orphanedAt());
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  public boolean delete(Connection c, String uuid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE uuid = ?")) {
+      ps.setString(1, uuid);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /** Image ids in order, {@code limit} of them after {@code after} (null: from the start). */
+  public List<String> listIds(Connection c, String after, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")) {
+      ps.setString(1, after == null ? "" : after);
+      ps.setInt(2, limit);
+      return strings(ps);
+    }
+  }
+
+  /** Unreferenced images orphaned at or before {@code orphanedBefore}, in id order. */
+  public List<ImageRecord> listOrphans(
+      Connection c, long orphanedBefore, String after, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?"
+                + " AND uuid > ? AND NOT EXISTS"
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)"
+                + " ORDER BY uuid LIMIT ?")) {
+      ps.setLong(1, orphanedBefore);
+      ps.setString(2, after == null ? "" : after);
+      ps.setInt(3, limit);
+      List<ImageRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  public void setOrphanedAt(Connection c, String uuid, Long orphanedAt) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE images SET orphaned_at = ? WHERE uuid = ?")) {
+      if (orphanedAt == null) {
+        ps.setNull(1, Types.BIGINT);
+      } else {
+        ps.setLong(1, orphanedAt);
+      }
+      ps.setString(2, uuid);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Clears the orphan marks of these images (they are referenced now). */
+  public void clearOrphanMarks(Connection c, Collection<String> uuids) throws SQLException {
+    if (uuids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL")) {
+      for (String uuid : uuids) {
+        ps.setString(1, uuid);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Marks those of these images that no reference names as orphaned at {@code now}. */
+  public void markOrphanedIfUnreferenced(Connection c, Collection<String> uuids, long now)
+      throws SQLException {
+    if (uuids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE images SET orphaned_at = ? WHERE uuid = ? AND orphaned_at IS NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
+      for (String uuid : uuids) {
+        ps.setLong(1, now);
+        ps.setString(2, uuid);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Marks every unreferenced image that is not marked yet as orphaned at {@code now}. */
+  public int markUnreferenced(Connection c, long now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE images SET orphaned_at = ? WHERE orphaned_at IS NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
+      ps.setLong(1, now);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Clears the orphan mark of every image that is referenced again. */
+  public int clearReferenced(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE images SET orphaned_at = NULL WHERE orphaned_at IS NOT NULL AND EXISTS"
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
+      return ps.executeUpdate();
+    }
+  }
+
+  public long countBySha256(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*) FROM images WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Inserts the {@code blobs} row of a content unless it exists; true when it was inserted. */
+  public boolean insertBlobIfAbsent(Connection c, String sha256, long size, long now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      ps.setString(1, sha256);
+      ps.setLong(2, size);
+      ps.setLong(3, now);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /** Locks the {@code blobs} row of a content; false when there is none. */
+  public boolean lockBlob(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT sha256 FROM blobs WHERE sha256 = ? FOR UPDATE")) {
+      ps.setString(1, sha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  public void deleteBlob(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
+      ps.setString(1, sha256);
+      ps.executeUpdate();
+    }
+  }
+
+  public long count(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM images");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static List<String> strings(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static ImageRecord read(ResultSet rs) throws SQLException {
+    SpecInfo spec = null;
+    if (rs.getString("spec_lib") != null
+        || rs.getString("spec_name") != null
+        || rs.getString("spec_branch") != null) {
+      spec = new SpecInfo();
+      spec.lib = rs.getString("spec_lib");
+      spec.name = rs.getString("spec_name");
+      spec.branch = rs.getString("spec_branch");
+    }
+    RuntimeInfo rt = null;
+    if (rs.getString("platform") != null || rs.getString("browser") != null) {
+      rt = new RuntimeInfo();
+      rt.platform = rs.getString("platform");
+      rt.resolution = rs.getString("resolution");
+      rt.browser = rs.getString("browser");
+      rt.theme = rs.getString("theme");
+      rt.direction = rs.getString("direction");
+      rt.mode = rs.getString("mode");
+    }
+    long orphanedAt = rs.getLong("orphaned_at");
+    return new ImageRecord(
+        rs.getString("uuid"),
+        rs.getString("sha256"),
+        rs.getLong("size"),
+        rs.getInt("width"),
+        rs.getInt("height"),
+        rs.getLong("created_at"),
+        rs.getString("uploaded_by"),
+        spec,
+        rt,
+        rs.wasNull() ? null : orphanedAt);
+  }
+}

@@ -1,0 +1,225 @@
+package com.googlesource.gerrit.plugins.imagestore.service.images;
+
+import com.google.common.flogger.FluentLogger;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
+import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores, reads and deletes images: bytes in the {@link BlobStore}, metadata in the database.
+ *
+ * <p>The {@code blobs} row of a content is locked while its bytes are stored or deleted, so an
+ * upload and a delete of the same bytes (under two ids, or by two replicas) cannot interleave: the
+ * bytes are never deleted while an image row still needs them.
+ */
+public final class ImageService {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+  /** How many references an info answer lists at most. */
+  public static final int MAX_REFERENCES_IN_INFO = 1000;
+
+  private final Database db;
+  private final BlobStore blobs;
+  private final ImageRepository images;
+  private final ReferenceRepository refs;
+  private final Clock clock;
+
+  public ImageService(
+      Database db,
+      BlobStore blobs,
+      ImageRepository images,
+      ReferenceRepository refs,
+      Clock clock) {
+    this.db = db;
+    this.blobs = blobs;
+    this.images = images;
+    this.refs = refs;
+    this.clock = clock;
+  }
+
+  /** Whether {@link #store} created the image or found these bytes under the id already. */
+  public enum StoreOutcome {
+    CREATED,
+    EXISTS
+  }
+
+  /**
+   * Stores an uploaded image under {@code id}.
+   *
+   * @throws RequestException 409 when {@code id} holds other bytes
+   */
+  public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, String uploader) {
+    SpecInfo spec = meta == null ? null : meta.spec();
+    RuntimeInfo runtime = meta == null ? null : meta.toRuntime();
+    MetadataRules.check(spec, runtime);
+    String sha = image.sha256();
+    for (int attempt = 0; ; attempt++) {
+      long now = clock.millis();
+      db.read(c -> images.insertBlobIfAbsent(c, sha, image.size(), now));
+      Optional<StoreOutcome> outcome =
+          db.inTransaction(
+              c -> {
+                if (!images.lockBlob(c, sha)) {
+                  return Optional.empty(); // deleted in between: insert the row again
+                }
+                Optional<ImageRecord> existing = images.find(c, id.value());
+                if (existing.isPresent()) {
+                  if (existing.get().sha256().equals(sha)) {
+                    return Optional.of(StoreOutcome.EXISTS);
+                  }
+                  throw RequestException.conflict(
+                      "id_taken", "image " + id + " exists with other content");
+                }
+                putBytes(sha, image);
+                Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
+                try {
+                  images.insert(
+                      c,
+                      new ImageRecord(
+                          id.value(),
+                          sha,
+                          image.size(),
+                          image.header().width(),
+                          image.header().height(),
+                          now,
+                          uploader,
+                          spec,
+                          runtime,
+                          orphanedAt));
+                } catch (SQLException e) {
+                  if (Database.isUniqueViolation(e)) {
+                    // Another upload of the same id with other bytes won the race.
+                    throw RequestException.conflict(
+                        "id_taken", "image " + id + " exists with other content");
+                  }
+                  throw e;
+                }
+                return Optional.of(StoreOutcome.CREATED);
+              });
+      if (outcome.isPresent()) {
+        if (outcome.get() == StoreOutcome.CREATED) {
+          logger.atInfo().log(
+              "stored image %s (%d bytes, %dx%d) for %s",
+              id, image.size(), image.header().width(), image.header().height(), uploader);
+        }
+        return outcome.get();
+      }
+      if (attempt > 10) {
+        throw new IllegalStateException("could not lock content " + sha);
+      }
+    }
+  }
+
+  private void putBytes(String sha, IncomingImage image) {
+    try {
+      if (!blobs.exists(sha)) {
+        blobs.put(sha, image.file());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Optional<ImageRecord> find(ImageId id) {
+    return db.read(c -> images.find(c, id.value()));
+  }
+
+  /** Opens the bytes of a stored image; empty if they vanished (deleted in between). */
+  public Optional<InputStream> open(ImageRecord image) throws IOException {
+    return blobs.open(image.sha256());
+  }
+
+  public Optional<ImageInfo> info(ImageId id) {
+    return db.read(
+        c -> {
+          Optional<ImageRecord> image = images.find(c, id.value());
+          if (image.isEmpty()) {
+            return Optional.empty();
+          }
+          ImageInfo info = toInfo(image.get());
+          info.references = refs.findByUuid(c, id.value(), MAX_REFERENCES_IN_INFO);
+          info.referenced = !info.references.isEmpty();
+          return Optional.of(info);
+        });
+  }
+
+  public static ImageInfo toInfo(ImageRecord r) {
+    ImageInfo info = new ImageInfo();
+    info.uuid = r.uuid();
+    info.sha256 = r.sha256();
+    info.size = r.size();
+    info.width = r.width();
+    info.height = r.height();
+    info.createdAt = Instant.ofEpochMilli(r.createdAt());
+    info.uploadedBy = r.uploadedBy();
+    info.spec = r.spec();
+    info.runtime = r.runtime();
+    info.orphanedAt = r.orphanedAt() == null ? null : Instant.ofEpochMilli(r.orphanedAt());
+    info.referenced = r.orphanedAt() == null;
+    return info;
+  }
+
+  public List<String> list(String after, int limit) {
+    return db.read(c -> images.listIds(c, after, limit));
+  }
+
+  /**
+   * Deletes an image, and its bytes when no other image has the same content.
+   *
+   * @param onlyIfUnreferenced refuse (409) when a reference names the image
+   * @return false when there was no such image
+   */
+  public boolean delete(ImageId id, boolean onlyIfUnreferenced, boolean onlyIfOrphaned) {
+    Optional<ImageRecord> found = find(id);
+    if (found.isEmpty()) {
+      return false;
+    }
+    String sha = found.get().sha256();
+    boolean deleted =
+        db.inTransaction(
+            c -> {
+              images.lockBlob(c, sha);
+              Optional<ImageRecord> image = images.findForUpdate(c, id.value());
+              if (image.isEmpty()) {
+                return false;
+              }
+              if (onlyIfUnreferenced && refs.isReferenced(c, id.value())) {
+                throw RequestException.conflict(
+                    "referenced",
+                    "image " + id + " is referenced by a tracked branch; it is not deleted");
+              }
+              if (onlyIfOrphaned && image.get().orphanedAt() == null) {
+                throw RequestException.conflict(
+                    "not_orphaned", "image " + id + " is not orphaned; it is not deleted");
+              }
+              images.delete(c, id.value());
+              if (images.countBySha256(c, sha) == 0) {
+                try {
+                  blobs.delete(sha);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                images.deleteBlob(c, sha);
+              }
+              return true;
+            });
+    if (deleted) {
+      logger.atInfo().log("deleted image %s", id);
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,90 @@
+package com.googlesource.gerrit.plugins.imagestore.service.png;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * An uploaded PNG spooled to a temporary file, hashed and checked on the way in. Nothing reaches
+ * the store before it is complete and valid. Close it to remove the temporary file.
+ */
+public final class IncomingImage implements AutoCloseable {
+  private final Path file;
+  private final String sha256;
+  private final long size;
+  private final PngHeader header;
+
+  private IncomingImage(Path file, String sha256, long size, PngHeader header) {
+    this.file = file;
+    this.sha256 = sha256;
+    this.size = size;
+    this.header = header;
+  }
+
+  /**
+   * Reads {@code in} to its end into a new file in {@code tmpDir}.
+   *
+   * @throws RequestException 413 past {@code maxBytes}, 400 when it is not a valid PNG
+   */
+  public static IncomingImage receive(InputStream in, Path tmpDir, long maxBytes, long maxPixels)
+      throws IOException {
+    Path file = Files.createTempFile(tmpDir, "upload-", ".png");
+    try {
+      MessageDigest digest = ImageId.newSha256();
+      long size = 0;
+      byte[] buf = new byte[64 * 1024];
+      try (OutputStream out = Files.newOutputStream(file)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          size += n;
+          if (size > maxBytes) {
+            throw RequestException.tooLarge(
+                "the image is larger than the limit of " + maxBytes + " bytes");
+          }
+          digest.update(buf, 0, n);
+          out.write(buf, 0, n);
+        }
+      }
+      if (size == 0) {
+        throw RequestException.badRequest("empty", "the upload is empty");
+      }
+      PngHeader header = PngHeader.check(file, maxPixels);
+      return new IncomingImage(file, HexFormat.of().formatHex(digest.digest()), size, header);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String sha256() {
+    return sha256;
+  }
+
+  /** The id derived from the content. */
+  public ImageId contentId() {
+    return ImageId.fromSha256(sha256);
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public PngHeader header() {
+    return header;
+  }
+
+  @Override
+  public void close() throws IOException {
+    Files.deleteIfExists(file);
+  }
+}

@@ -1,0 +1,116 @@
+package com.googlesource.gerrit.plugins.imagestore.service.png;
+
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * Checks that a file is a complete PNG without decoding it: the signature, a valid IHDR chunk
+ * (with its CRC) and the IEND chunk at the very end. Width and height come from the header, so the
+ * pixel limit is enforced before anything is decoded.
+ */
+public record PngHeader(int width, int height) {
+  private static final byte[] SIGNATURE = {
+    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+  };
+  private static final byte[] IEND = {
+    0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82
+  };
+  /** Signature, then the IHDR chunk: length, type, 13 bytes of data, CRC. */
+  private static final int HEADER_LENGTH = 8 + 4 + 4 + 13 + 4;
+
+  public long pixels() {
+    return (long) width * height;
+  }
+
+  /**
+   * Reads and checks the header of the PNG in {@code file}.
+   *
+   * @throws RequestException 400 when it is no PNG or a damaged one, 413 when it has more pixels
+   *     than {@code maxPixels}
+   */
+  public static PngHeader check(Path file, long maxPixels) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer head = ByteBuffer.allocate(HEADER_LENGTH);
+      readFully(ch, head, 0);
+      byte[] b = head.array();
+      if (head.position() < SIGNATURE.length
+          || !Arrays.equals(b, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
+        throw RequestException.badRequest("not_png", "the upload is not a PNG image");
+      }
+      if (head.position() < HEADER_LENGTH || size < HEADER_LENGTH + IEND.length) {
+        throw RequestException.badRequest("bad_png", "the PNG is truncated");
+      }
+      head.flip();
+      head.position(8);
+      int length = head.getInt();
+      byte[] type = new byte[4];
+      head.get(type);
+      if (length != 13 || !"IHDR".equals(new String(type, StandardCharsets.US_ASCII))) {
+        throw RequestException.badRequest("bad_png", "the PNG does not start with an IHDR chunk");
+      }
+      int width = head.getInt();
+      int height = head.getInt();
+      int bitDepth = head.get() & 0xff;
+      int colorType = head.get() & 0xff;
+      int compression = head.get() & 0xff;
+      int filter = head.get() & 0xff;
+      int interlace = head.get() & 0xff;
+      int crc = head.getInt();
+      CRC32 expected = new CRC32();
+      expected.update(b, 12, 4 + 13);
+      if ((int) expected.getValue() != crc) {
+        throw RequestException.badRequest("bad_png", "the PNG header checksum is wrong");
+      }
+      if (width <= 0 || height <= 0) {
+        throw RequestException.badRequest("bad_png", "the PNG has no pixels");
+      }
+      if (!validDepth(colorType, bitDepth) || compression != 0 || filter != 0 || interlace > 1) {
+        throw RequestException.badRequest("bad_png", "the PNG header has invalid fields");
+      }
+      PngHeader header = new PngHeader(width, height);
+      if (header.pixels() > maxPixels) {
+        throw new RequestException(
+            413,
+            "too_many_pixels",
+            "the image has "
+                + width
+                + "x"
+                + height
+                + " pixels, more than the limit of "
+                + maxPixels);
+      }
+      ByteBuffer tail = ByteBuffer.allocate(IEND.length);
+      readFully(ch, tail, size - IEND.length);
+      if (!Arrays.equals(tail.array(), IEND)) {
+        throw RequestException.badRequest("bad_png", "the PNG is truncated (no IEND chunk at the end)");
+      }
+      return header;
+    }
+  }
+
+  private static boolean validDepth(int colorType, int bitDepth) {
+    return switch (colorType) {
+      case 0 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8 || bitDepth == 16;
+      case 3 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8;
+      case 2, 4, 6 -> bitDepth == 8 || bitDepth == 16;
+      default -> false;
+    };
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, position + buf.position());
+      if (n < 0) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package com.googlesource.gerrit.plugins.imagestore.service.references;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which commits of tracked branches name which images, as the Gerrit plugin reports them. Keeps
+ * the images' orphan marks in step: an image is orphaned from the moment no reference names it.
+ */
+public final class ReferenceService {
+  private static final Pattern COMMIT = Pattern.compile("^([0-9a-f]{40}|[0-9a-f]{64})$");
+  public static final int MAX_BATCH = 100_000;
+
+  private final Database db;
+  private final ReferenceRepository refs;
+  private final ImageRepository images;
+  private final Clock clock;
+
+  public ReferenceService(
+      Database db, ReferenceRepository refs, ImageRepository images, Clock clock) {
+    this.db = db;
+    this.refs = refs;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /** Adds references; the ones already known are left as they are. */
+  public ReferencesResult add(List<ReferenceInfo> input) {
+    List<ReferenceInfo> valid = validate(input, null, null);
+    long now = clock.millis();
+    ReferencesResult result = new ReferencesResult();
+    result.added =
+        db.inTransaction(
+            c -> {
+              int added = refs.insertIfAbsent(c, valid, now);
+              images.clearOrphanMarks(c, uuidsOf(valid));
+              return added;
+            });
+    return result;
+  }
+
+  /**
+   * Replaces all references of {@code project} (of {@code branch} only, when not null) by {@code
+   * input} in one transaction; images no reference names any more become orphans.
+   */
+  public ReferencesResult replace(String project, String branch, List<ReferenceInfo> input) {
+    checkName("project", project, 255);
+    if (branch != null) {
+      checkName("branch", branch, 255);
+    }
+    List<ReferenceInfo> wanted = validate(input, project, branch);
+    long now = clock.millis();
+    return db.inTransaction(
+        c -> {
+          Map<String, ReferenceInfo> existing = new LinkedHashMap<>();
+          for (ReferenceInfo r : refs.list(c, project, branch)) {
+            existing.put(key(r), r);
+          }
+          Map<String, ReferenceInfo> target = new LinkedHashMap<>();
+          for (ReferenceInfo r : wanted) {
+            target.putIfAbsent(key(r), r);
+          }
+          List<ReferenceInfo> removed =
+              existing.entrySet().stream()
+                  .filter(e -> !target.containsKey(e.getKey()))
+                  .map(Map.Entry::getValue)
+                  .toList();
+          List<ReferenceInfo> added =
+              target.entrySet().stream()
+                  .filter(e -> !existing.containsKey(e.getKey()))
+                  .map(Map.Entry::getValue)
+                  .toList();
+          ReferencesResult result = new ReferencesResult();
+          result.removed = refs.delete(c, removed);
+          result.added = refs.insertIfAbsent(c, added, now);
+          images.clearOrphanMarks(c, uuidsOf(added));
+          images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
+          return result;
+        });
+  }
+
+  public List<ReferenceInfo> list(String project, String branch) {
+    checkName("project", project, 255);
+    return db.read(c -> refs.list(c, project, branch));
+  }
+
+  private static Set<String> uuidsOf(List<ReferenceInfo> list) {
+    Set<String> out = new HashSet<>();
+    for (ReferenceInfo r : list) {
+      out.add(r.uuid);
+    }
+    return out;
+  }
+
+  private static String key(ReferenceInfo r) {
+    return r.branch + '\0' + r.path + '\0' + r.uuid;
+  }
+
+  private static List<ReferenceInfo> validate(
+      List<ReferenceInfo> input, String project, String branch) {
+    if (input == null) {
+      throw RequestException.badRequest("bad_references", "'references' is missing");
+    }
+    if (input.size() > MAX_BATCH) {
+      throw RequestException.tooLarge(
+          "at most " + MAX_BATCH + " references fit in one call, got " + input.size());
+    }
+    for (int i = 0; i < input.size(); i++) {
+      ReferenceInfo r = input.get(i);
+      String where = "references[" + i + "]";
+      if (r == null) {
+        throw RequestException.badRequest("bad_references", where + " is null");
+      }
+      checkName(where + ".project", r.project, 255);
+      checkName(where + ".branch", r.branch, 255);
+      checkName(where + ".path", r.path, 1024);
+      if (r.commit == null || !COMMIT.matcher(r.commit).matches()) {
+        throw RequestException.badRequest(
+            "bad_references", where + ".commit must be a full lowercase hex commit id");
+      }
+      if (!ImageId.isValid(r.uuid)) {
+        throw RequestException.badRequest(
+            "bad_references", where + ".uuid must be 32 lowercase hex digits");
+      }
+      if (project != null && !project.equals(r.project)) {
+        throw RequestException.badRequest(
+            "bad_references", where + " belongs to another project than '" + project + "'");
+      }
+      if (branch != null && !branch.equals(r.branch)) {
+        throw RequestException.badRequest(
+            "bad_references", where + " belongs to another branch than '" + branch + "'");
+      }
+    }
+    return input;
+  }
+
+  private static void checkName(String field, String value, int max) {
+    if (value == null || value.isEmpty()) {
+      throw RequestException.badRequest("bad_references", field + " is missing");
+    }
+    if (value.length() > max) {
+      throw RequestException.badRequest(
+          "bad_references", field + " is longer than " + max + " characters");
+    }
+  }
+}
