@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,16 +162,18 @@ public class ImagestoreClient implements Closeable {
 
   /** Lists image ids, {@code limit} at a time, starting after {@code after} (null for the first). */
   public List<ImageId> listImages(ImageId after, int limit) throws IOException {
-    return listIds("images/", after, limit, null);
+    List<String> ids = list("images/", after, limit, null, new TypeToken<List<String>>() {});
+    return ids.stream().map(ImageId::of).toList();
   }
 
-  /** Lists orphaned images that have been orphaned for at least {@code minAgeSeconds}. */
-  public List<ImageId> listOrphans(ImageId after, int limit, long minAgeSeconds)
+  /** Lists images that have been orphaned for at least {@code minAgeSeconds}, in id order. */
+  public List<ImageInfo> listOrphans(ImageId after, int limit, long minAgeSeconds)
       throws IOException {
-    return listIds("orphans", after, limit, minAgeSeconds);
+    return list("orphans", after, limit, minAgeSeconds, new TypeToken<List<ImageInfo>>() {});
   }
 
-  private List<ImageId> listIds(String path, ImageId after, int limit, Long minAgeSeconds)
+  private <T> List<T> list(
+      String path, ImageId after, int limit, Long minAgeSeconds, TypeToken<List<T>> type)
       throws IOException {
     try {
       URIBuilder uri = new URIBuilder(baseUrl.resolve(path)).addParameter("limit", "" + limit);
@@ -180,12 +183,8 @@ public class ImagestoreClient implements Closeable {
       if (minAgeSeconds != null) {
         uri.addParameter("minAge", minAgeSeconds + "s");
       }
-      List<String> ids =
-          execute(
-              new HttpGet(uri.build()),
-              r -> readJson(r, new TypeToken<List<String>>() {}.getType()));
-      return ids.stream().map(ImageId::of).toList();
-    } catch (java.net.URISyntaxException e) {
+      return execute(new HttpGet(uri.build()), r -> readJson(r, type.getType()));
+    } catch (URISyntaxException e) {
       throw new IOException(e);
     }
   }

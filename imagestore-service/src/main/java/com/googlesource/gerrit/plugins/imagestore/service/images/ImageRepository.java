@@ -260,7 +260,8 @@ public final class ImageRepository {
       rt.direction = rs.getString("direction");
       rt.mode = rs.getString("mode");
     }
-    long orphanedAt = rs.getLong("orphaned_at");
+    long orphanedMillis = rs.getLong("orphaned_at");
+    Long orphanedAt = rs.wasNull() ? null : orphanedMillis;
     return new ImageRecord(
         rs.getString("uuid"),
         rs.getString("sha256"),
@@ -271,6 +272,6 @@ public final class ImageRepository {
         rs.getString("uploaded_by"),
         spec,
         rt,
-        rs.wasNull() ? null : orphanedAt);
+        orphanedAt);
   }
 }

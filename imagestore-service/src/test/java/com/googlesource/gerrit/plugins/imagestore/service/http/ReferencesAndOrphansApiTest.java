@@ -1,0 +1,226 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.ADMIN;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.INDEXER;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
+
+import com.google.gson.reflect.TypeToken;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The references API as the Gerrit plugin uses it, through the shared client library, and the
+ * orphan life cycle it drives.
+ */
+class ReferencesAndOrphansApiTest {
+  private static final String COMMIT_1 = "1111111111111111111111111111111111111111";
+  private static final String COMMIT_2 = "2222222222222222222222222222222222222222";
+
+  @TempDir Path dir;
+  TestService service;
+  ImagestoreClient uploader;
+  ImagestoreClient indexer;
+  ImagestoreClient anonymous;
+
+  @BeforeEach
+  void start() throws Exception {
+    service = TestService.start(dir);
+    uploader = service.client(UPLOADER);
+    indexer = service.client(INDEXER);
+    anonymous = service.client(null);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    uploader.close();
+    indexer.close();
+    anonymous.close();
+    service.close();
+  }
+
+  private ImageId upload(int seed) throws Exception {
+    Path file = dir.resolve("img-" + seed + ".png");
+    Files.write(file, TestPngs.png(seed));
+    return uploader.upload(file, null).id();
+  }
+
+  private static ReferenceInfo ref(String branch, String commit, String path, ImageId id) {
+    return new ReferenceInfo("ui/app", branch, commit, path, id.value());
+  }
+
+  private List<String> orphanIds(String minAge) throws Exception {
+    HttpResponse<String> r =
+        service.sendForString(
+            service.request("/orphans" + (minAge == null ? "" : "?minAge=" + minAge), null).build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<ImageInfo> list =
+        Json.gson().fromJson(r.body(), new TypeToken<List<ImageInfo>>() {}.getType());
+    return list.stream().map(i -> i.uuid).toList();
+  }
+
+  @Test
+  void referencesDecideWhichImagesAreOrphans() throws Exception {
+    ImageId a = upload(1);
+    ImageId b = upload(2);
+    ImageId c = upload(3);
+    // Freshly uploaded and unreferenced: orphans from the start, but young.
+    assertThat(orphanIds(null)).containsExactly(a.value(), b.value(), c.value());
+    assertThat(orphanIds("1h")).isEmpty();
+
+    ReferencesResult added =
+        indexer.addReferences(
+            List.of(
+                ref("refs/heads/master", COMMIT_1, "images/login/shot.ref.lnk", a),
+                ref("refs/heads/rel-1", COMMIT_2, "images/login/other.ref.lnk", b)));
+    assertThat(added.added).isEqualTo(2);
+    // Adding again is idempotent.
+    assertThat(
+            indexer.addReferences(
+                    List.of(ref("refs/heads/master", COMMIT_1, "images/login/shot.ref.lnk", a)))
+                .added)
+        .isEqualTo(0);
+    assertThat(orphanIds(null)).containsExactly(c.value());
+
+    ImageInfo infoA = anonymous.info(a).orElseThrow();
+    assertThat(infoA.referenced).isTrue();
+    assertThat(infoA.orphanedAt).isNull();
+    assertThat(infoA.references).hasSize(1);
+    assertThat(infoA.references.get(0).project).isEqualTo("ui/app");
+    assertThat(infoA.references.get(0).branch).isEqualTo("refs/heads/master");
+    assertThat(infoA.references.get(0).commit).isEqualTo(COMMIT_1);
+    assertThat(infoA.references.get(0).path).isEqualTo("images/login/shot.ref.lnk");
+
+    // The rel-1 branch is deleted: the plugin replaces its set by nothing.
+    ReferencesResult dropped = indexer.replaceReferences("ui/app", "refs/heads/rel-1", List.of());
+    assertThat(dropped.removed).isEqualTo(1);
+    assertThat(orphanIds(null)).containsExactly(b.value(), c.value());
+    assertThat(anonymous.info(b).orElseThrow().orphanedAt).isNotNull();
+    assertThat(anonymous.info(a).orElseThrow().referenced).isTrue();
+
+    // A full re-scan of the project: a and c are referenced now.
+    ReferencesResult rescan =
+        indexer.replaceReferences(
+            "ui/app",
+            null,
+            List.of(
+                ref("refs/heads/master", COMMIT_1, "images/login/shot.ref.lnk", a),
+                ref("refs/heads/master", COMMIT_2, "images/login/third.ref.lnk", c)));
+    assertThat(rescan.added).isEqualTo(1);
+    assertThat(rescan.removed).isEqualTo(0);
+    assertThat(orphanIds(null)).containsExactly(b.value());
+    assertThat(anonymous.info(c).orElseThrow().orphanedAt).isNull();
+
+    HttpResponse<String> listed =
+        service.sendForString(service.request("/references?project=ui/app", null).build());
+    assertThat(listed.statusCode()).isEqualTo(200);
+    List<ReferenceInfo> refs =
+        Json.gson().fromJson(listed.body(), new TypeToken<List<ReferenceInfo>>() {}.getType());
+    assertThat(refs.stream().map(r -> r.uuid).toList()).containsExactly(a.value(), c.value());
+
+    // The sweep agrees with the incrementally kept marks.
+    HttpResponse<String> sweep =
+        service.sendForString(
+            service.request("/orphans", ADMIN).POST(BodyPublishers.noBody()).build());
+    assertThat(sweep.statusCode()).isEqualTo(200);
+    OrphanSweepResult swept = Json.gson().fromJson(sweep.body(), OrphanSweepResult.class);
+    assertThat(swept.marked).isEqualTo(0);
+    assertThat(swept.cleared).isEqualTo(0);
+  }
+
+  @Test
+  void aReferenceMayArriveBeforeItsImage() throws Exception {
+    byte[] png = TestPngs.png(10);
+    ImageId id = ImageId.forContent(png);
+    indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_1, "x.ref.lnk", id)));
+    assertThat(anonymous.info(id)).isEmpty();
+
+    Path file = dir.resolve("late.png");
+    Files.write(file, png);
+    assertThat(uploader.upload(file, null).created()).isTrue();
+    ImageInfo info = anonymous.info(id).orElseThrow();
+    assertThat(info.referenced).isTrue();
+    assertThat(info.orphanedAt).isNull();
+  }
+
+  @Test
+  void onlyUnreferencedOrphansCanBeDeletedAndMarkedOld() throws Exception {
+    ImageId kept = upload(20);
+    ImageId orphan = upload(21);
+    indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_1, "k.ref.lnk", kept)));
+
+    HttpResponse<String> refused =
+        service.sendForString(service.request("/orphans/" + kept, ADMIN).DELETE().build());
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(anonymous.exists(kept)).isTrue();
+    HttpResponse<String> markRefused =
+        service.sendForString(
+            service.request("/orphans/" + kept, ADMIN).PUT(BodyPublishers.noBody()).build());
+    assertThat(markRefused.statusCode()).isEqualTo(409);
+
+    // Within the grace period it is not listed; marked as orphaned two hours ago, it is.
+    assertThat(orphanIds("1h")).doesNotContain(orphan.value());
+    Instant twoHoursAgo = Instant.now().minus(2, ChronoUnit.HOURS);
+    HttpResponse<String> marked =
+        service.sendForString(
+            service
+                .request("/orphans/" + orphan, ADMIN)
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString("{\"orphanedAt\":\"" + twoHoursAgo + "\"}"))
+                .build());
+    assertThat(marked.statusCode()).isEqualTo(200);
+    assertThat(orphanIds("1h")).containsExactly(orphan.value());
+    assertThat(orphanIds("PT3H")).isEmpty();
+    assertThat(
+            service
+                .sendForString(service.request("/orphans/" + orphan, null).build())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            service.sendForString(service.request("/orphans/" + kept, null).build()).statusCode())
+        .isEqualTo(404);
+
+    assertThat(anonymous.listOrphans(null, 10, 3600).stream().map(i -> i.uuid).toList())
+        .containsExactly(orphan.value());
+    assertThat(service.client(ADMIN).deleteOrphan(orphan)).isTrue();
+    assertThat(anonymous.exists(orphan)).isFalse();
+    assertThat(service.client(ADMIN).deleteOrphan(orphan)).isFalse();
+    ImagestoreException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ImagestoreException.class, () -> service.client(ADMIN).deleteOrphan(kept));
+    assertThat(e.status()).isEqualTo(409);
+  }
+
+  @Test
+  void deletingAReferencedImageNeedsForce() throws Exception {
+    ImageId id = upload(30);
+    indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_1, "f.ref.lnk", id)));
+    HttpResponse<String> refused =
+        service.sendForString(service.request("/images/" + id, ADMIN).DELETE().build());
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("referenced");
+    HttpResponse<String> forced =
+        service.sendForString(service.request("/images/" + id + "?force=true", ADMIN).DELETE().build());
+    assertThat(forced.statusCode()).isEqualTo(204);
+    assertThat(anonymous.exists(id)).isFalse();
+  }
+}

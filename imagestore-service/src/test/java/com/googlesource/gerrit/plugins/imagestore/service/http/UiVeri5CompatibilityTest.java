@@ -1,0 +1,82 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs UIVeri5's own RemoteStorageProvider (npm {@code @ui5/uiveri5}, unmodified, installed by the
+ * build into src/test/uiveri5/node_modules) with node against the real service.
+ */
+class UiVeri5CompatibilityTest {
+  private static final Path HARNESS = Path.of("src/test/uiveri5").toAbsolutePath();
+
+  @TempDir Path data;
+  @TempDir Path work;
+
+  @Test
+  void uiveri5StoresAndReadsReferencesAndRefActDiffImages() throws Exception {
+    assertWithMessage(
+            "UIVeri5 is not installed in %s: the build runs 'npm ci' there"
+                + " (generate-test-resources); run it by hand when running this test alone",
+            HARNESS)
+        .that(Files.isDirectory(HARNESS.resolve("node_modules/@ui5/uiveri5")))
+        .isTrue();
+    try (TestService service = TestService.start(data)) {
+      ProcessBuilder harness =
+          new ProcessBuilder(
+                  "node",
+                  HARNESS.resolve("provider-roundtrip.js").toString(),
+                  service.url().toString(),
+                  TestService.UPLOADER,
+                  TestService.PASSWORD,
+                  work.toString())
+              .redirectErrorStream(false)
+              .redirectError(work.resolve("node-stderr.log").toFile());
+      // Stack traces and the provider's own log lines, for the failure message.
+      harness.environment().put("ROUNDTRIP_VERBOSE", "1");
+      Process node = harness.start();
+      String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String stderr = Files.readString(work.resolve("node-stderr.log"));
+      assertWithMessage("UIVeri5 harness failed:\n%s\n%s", stdout, stderr)
+          .that(node.exitValue())
+          .isEqualTo(0);
+
+      JsonObject result = JsonParser.parseString(stdout.trim()).getAsJsonObject();
+      assertThat(result.get("ok").getAsBoolean()).isTrue();
+      String ref = result.get("refUuid").getAsString();
+      String act = result.get("actUuid").getAsString();
+      String diff = result.get("diffUuid").getAsString();
+      for (String id : List.of(ref, act, diff)) {
+        assertThat(ImageId.isValid(id)).isTrue();
+        ImageInfo info = service.client(null).info(ImageId.of(id)).orElseThrow();
+        // Content-derived: the id is the start of the stored bytes' SHA-256.
+        assertThat(info.sha256).startsWith(id);
+        assertThat(info.uploadedBy).isEqualTo(TestService.UPLOADER);
+        assertThat(info.spec.name).isEqualTo("demo");
+        assertThat(info.runtime.browser).isEqualTo("chrome");
+        assertThat(info.runtime.theme).isEqualTo("sap_fiori_3");
+      }
+      // The .lnk files UIVeri5 wrote name the images and parse with our reader.
+      Path lnkDir = work.resolve("images/demo/linux/1600x1200/chrome/sap_fiori_3/ltr/default");
+      assertThat(LnkFile.parse(Files.readAllBytes(lnkDir.resolve("shot.ref.lnk"))).value())
+          .isEqualTo(ref);
+      assertThat(LnkFile.parse(Files.readAllBytes(lnkDir.resolve("shot2.ref.lnk"))).value())
+          .isEqualTo(act);
+    }
+  }
+}
