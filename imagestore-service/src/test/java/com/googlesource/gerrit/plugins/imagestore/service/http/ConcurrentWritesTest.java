@@ -1,0 +1,89 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.ADMIN;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads and deletes of the same bytes under several ids, at once: the shared blob must never be
+ * deleted while an image still needs it, and nothing may fail with a 500.
+ */
+class ConcurrentWritesTest {
+  @TempDir Path dir;
+
+  @Test
+  void racingUploadsAndDeletesOfSharedContentNeverLoseBytes() throws Exception {
+    byte[] png = TestPngs.png(4242);
+    String sha = ImageId.sha256Hex(png);
+    int writers = 6;
+    int rounds = 16; // even: the last round uploads and keeps its image
+    Set<Integer> statuses = ConcurrentHashMap.newKeySet();
+    try (TestService service = TestService.start(dir)) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      try {
+        List<Future<?>> work = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          String id = String.format("%032x", w + 1);
+          work.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < rounds; i++) {
+                      statuses.add(
+                          service
+                              .send(
+                                  service
+                                      .request("/images/" + id, UPLOADER)
+                                      .header("Content-Type", "image/png")
+                                      .PUT(BodyPublishers.ofByteArray(png))
+                                      .build())
+                              .statusCode());
+                      // Every image that exists must be readable in full at any moment.
+                      var get = service.send(service.request("/images/" + id, null).build());
+                      statuses.add(get.statusCode());
+                      if (get.statusCode() == 200) {
+                        assertThat(get.body()).isEqualTo(png);
+                      }
+                      if (i % 2 == 0) {
+                        statuses.add(
+                            service
+                                .send(service.request("/images/" + id, ADMIN).DELETE().build())
+                                .statusCode());
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : work) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(statuses).containsNoneOf(500, 503);
+      // Every writer ended with an upload: all images and their shared bytes are there.
+      List<String> left = service.store().images().list(null, 1000);
+      assertThat(left).hasSize(writers);
+      for (String id : left) {
+        ImageRecord r = service.store().images().find(ImageId.of(id)).orElseThrow();
+        assertThat(r.sha256()).isEqualTo(sha);
+      }
+      assertThat(service.store().blobs().exists(sha)).isTrue();
+    }
+  }
+}

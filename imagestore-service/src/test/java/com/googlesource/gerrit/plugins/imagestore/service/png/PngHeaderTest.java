@@ -1,0 +1,78 @@
+package com.googlesource.gerrit.plugins.imagestore.service.png;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PngHeaderTest {
+  @TempDir Path tmp;
+
+  private PngHeader check(byte[] bytes, long maxPixels) throws Exception {
+    Path f = Files.createTempFile(tmp, "x", ".png");
+    Files.write(f, bytes);
+    return PngHeader.check(f, maxPixels);
+  }
+
+  @Test
+  void readsTheSizeOfARealPng() throws Exception {
+    PngHeader h = check(TestPngs.png(640, 480, 1), Long.MAX_VALUE);
+    assertThat(h.width()).isEqualTo(640);
+    assertThat(h.height()).isEqualTo(480);
+  }
+
+  @Test
+  void refusesTooManyPixelsFromTheHeader() throws Exception {
+    RequestException e =
+        assertThrows(RequestException.class, () -> check(TestPngs.png(100, 100, 1), 9_999));
+    assertThat(e.status()).isEqualTo(413);
+    assertThat(e.code()).isEqualTo("too_many_pixels");
+  }
+
+  @Test
+  void refusesTruncatedAndForeignFiles() throws Exception {
+    byte[] png = TestPngs.png(2);
+    RequestException truncated =
+        assertThrows(
+            RequestException.class,
+            () -> check(Arrays.copyOf(png, png.length - 5), Long.MAX_VALUE));
+    assertThat(truncated.code()).isEqualTo("bad_png");
+    RequestException gif =
+        assertThrows(RequestException.class, () -> check("GIF89a....".getBytes(), Long.MAX_VALUE));
+    assertThat(gif.code()).isEqualTo("not_png");
+    byte[] badCrc = png.clone();
+    badCrc[29] ^= 0x01;
+    assertThat(assertThrows(RequestException.class, () -> check(badCrc, Long.MAX_VALUE)).code())
+        .isEqualTo("bad_png");
+  }
+
+  @Test
+  void incomingImageHashesAndCleansUp() throws Exception {
+    byte[] png = TestPngs.png(3);
+    Path file;
+    try (IncomingImage img =
+        IncomingImage.receive(new ByteArrayInputStream(png), tmp, 1 << 20, Long.MAX_VALUE)) {
+      file = img.file();
+      assertThat(img.size()).isEqualTo(png.length);
+      assertThat(img.sha256()).hasLength(64);
+      assertThat(img.contentId().value()).isEqualTo(img.sha256().substring(0, 32));
+      assertThat(Files.exists(file)).isTrue();
+    }
+    assertThat(Files.exists(file)).isFalse();
+    RequestException tooBig =
+        assertThrows(
+            RequestException.class,
+            () -> IncomingImage.receive(new ByteArrayInputStream(png), tmp, 10, Long.MAX_VALUE));
+    assertThat(tooBig.status()).isEqualTo(413);
+    try (var left = Files.list(tmp)) {
+      assertThat(left.toList()).isEmpty();
+    }
+  }
+}
