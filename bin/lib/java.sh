@@ -27,7 +27,7 @@ if ! JAVA_HOME=$(imagestore_find_jdk); then
   echo "imagestore needs a JDK 21 or newer (Gerrit 3.13 is Java 21 bytecode) and found none." >&2
   echo "Install one (for example the Debian package openjdk-21-jdk-headless or a Temurin JDK 21+)" >&2
   echo "and set JAVA_HOME to it." >&2
-  exit 1
+  return 1 2>/dev/null || exit 1
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
