@@ -1,0 +1,123 @@
+package com.googlesource.gerrit.plugins.imagestore.config;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+
+import com.google.common.base.Strings;
+import com.google.common.collect.ImmutableList;
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.extensions.annotations.PluginName;
+import com.google.gerrit.server.config.PluginConfig;
+import com.google.gerrit.server.config.PluginConfigFactory;
+import com.google.gerrit.server.securestore.SecureStore;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The plugin's server configuration: {@code [plugin "imagestore"]} in {@code gerrit.config}, and
+ * the credentials for the image service from the same section of {@code secure.config}.
+ *
+ * <p>Values are read on every call from the configuration Gerrit holds: both files are read when
+ * Gerrit starts.
+ */
+@Singleton
+public class ImagestoreConfig {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  public static final String SECTION = "plugin";
+
+  public static final String KEY_SERVICE_URL = "serviceUrl";
+  public static final String KEY_BRANCH = "branch";
+  public static final String KEY_LNK_SUFFIX = "lnkSuffix";
+  public static final String KEY_USERNAME = "username";
+  public static final String KEY_PASSWORD = "password";
+
+  public static final ImmutableList<String> DEFAULT_BRANCHES =
+      ImmutableList.of("refs/heads/master", "refs/heads/rel-*");
+  public static final String DEFAULT_LNK_SUFFIX = ".lnk";
+
+  private final String pluginName;
+  private final PluginConfigFactory configFactory;
+  private final SecureStore secureStore;
+
+  @Inject
+  ImagestoreConfig(
+      @PluginName String pluginName, PluginConfigFactory configFactory, SecureStore secureStore) {
+    this.pluginName = pluginName;
+    this.configFactory = configFactory;
+    this.secureStore = secureStore;
+
+    if (serviceUrl().isEmpty()) {
+      logger.atWarning().log(
+          "%s.%s.%s is not set in gerrit.config: the image service is not configured",
+          SECTION, pluginName, KEY_SERVICE_URL);
+    }
+    logger.atInfo().log(
+        "%s: %s = %s, %s = %s, %s = %s; in secure.config: %s %s, %s %s",
+        pluginName,
+        KEY_SERVICE_URL,
+        serviceUrl().orElse("(not set)"),
+        KEY_BRANCH,
+        branches(),
+        KEY_LNK_SUFFIX,
+        lnkSuffix(),
+        KEY_USERNAME,
+        hasUsername() ? "set" : "not set",
+        KEY_PASSWORD,
+        hasPassword() ? "set" : "not set");
+  }
+
+  /** The base URL of the image service, if configured. */
+  public Optional<String> serviceUrl() {
+    return Optional.ofNullable(Strings.emptyToNull(trimmed(cfg().getString(KEY_SERVICE_URL))));
+  }
+
+  /** The ref patterns of the branches the plugin handles; {@link #DEFAULT_BRANCHES} if unset. */
+  public ImmutableList<String> branches() {
+    ImmutableList<String> branches =
+        Arrays.stream(cfg().getStringList(KEY_BRANCH))
+            .map(ImagestoreConfig::trimmed)
+            .filter(b -> !b.isEmpty())
+            .distinct()
+            .collect(toImmutableList());
+    return branches.isEmpty() ? DEFAULT_BRANCHES : branches;
+  }
+
+  /** The file name suffix of link files; {@link #DEFAULT_LNK_SUFFIX} if unset. */
+  public String lnkSuffix() {
+    String suffix = trimmed(cfg().getString(KEY_LNK_SUFFIX));
+    return suffix.isEmpty() ? DEFAULT_LNK_SUFFIX : suffix;
+  }
+
+  /** The user name for the image service, from {@code secure.config}. */
+  public Optional<String> username() {
+    return secure(KEY_USERNAME);
+  }
+
+  /** The password for the image service, from {@code secure.config}. Never log or expose it. */
+  public Optional<String> password() {
+    return secure(KEY_PASSWORD);
+  }
+
+  public boolean hasUsername() {
+    return username().isPresent();
+  }
+
+  public boolean hasPassword() {
+    return password().isPresent();
+  }
+
+  private PluginConfig cfg() {
+    return configFactory.getFromGerritConfig(pluginName);
+  }
+
+  private Optional<String> secure(String key) {
+    // Only the secure store: credentials must not be taken from gerrit.config.
+    return Optional.ofNullable(Strings.emptyToNull(secureStore.get(SECTION, pluginName, key)));
+  }
+
+  private static String trimmed(String value) {
+    return Strings.nullToEmpty(value).trim();
+  }
+}
