@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The identifier of an image: 32 lowercase hex digits, no dashes.
  *
- * <p>Uploaded images get the first 128 bits of their SHA-256 as identifier, so a client can write
- * a {@code .lnk} file before it uploads and re-uploads are idempotent.
+ * <p>Uploaded images get the first 128 bits of their SHA-256 as identifier, so a client can write a
+ * {@code .lnk} file before it uploads and re-uploads are idempotent.
  */
 public final class ImageId implements Comparable<ImageId> {
   public static final Pattern PATTERN = Pattern.compile("^[0-9a-f]{32}$");
@@ -21,11 +21,16 @@ public final class ImageId implements Comparable<ImageId> {
     this.value = value;
   }
 
-  /** Parses an identifier; throws {@link IllegalArgumentException} unless it matches {@link #PATTERN}. */
+  /**
+   * Parses an identifier; throws {@link IllegalArgumentException} unless it matches {@link
+   * #PATTERN}.
+   */
   public static ImageId of(String value) {
     if (value == null || !PATTERN.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          "invalid image id '" + Abbreviate.forMessage(value) + "': expected 32 lowercase hex digits");
+          "invalid image id '"
+              + Abbreviate.forMessage(value)
+              + "': expected 32 lowercase hex digits");
     }
     return new ImageId(value);
   }

@@ -115,7 +115,9 @@ public class ImagestoreClient implements Closeable {
     return new Upload(id, status == 201);
   }
 
-  /** Header carrying upload metadata on {@code PUT /images/{uuid}} (the multipart form has a part). */
+  /**
+   * Header carrying upload metadata on {@code PUT /images/{uuid}} (the multipart form has a part).
+   */
   public static final String META_HEADER = "X-Imagestore-Meta";
 
   public boolean exists(ImageId id) throws IOException {
@@ -160,7 +162,9 @@ public class ImagestoreClient implements Closeable {
     return execute(get, r -> readJson(r, ImageInfo.class), 404);
   }
 
-  /** Lists image ids, {@code limit} at a time, starting after {@code after} (null for the first). */
+  /**
+   * Lists image ids, {@code limit} at a time, starting after {@code after} (null for the first).
+   */
   public List<ImageId> listImages(ImageId after, int limit) throws IOException {
     List<String> ids = list("images/", after, limit, null, new TypeToken<List<String>>() {});
     return ids.stream().map(ImageId::of).toList();

@@ -18,7 +18,8 @@ class LnkFileTest {
   void parsesLikeUiVeri5() throws Exception {
     assertThat(LnkFile.parse("uuid=" + ID).value()).isEqualTo(ID);
     assertThat(LnkFile.parse("uuid=" + ID + "\n").value()).isEqualTo(ID);
-    assertThat(LnkFile.parse(("# ref\nuuid=" + ID + "\r\n").getBytes(StandardCharsets.UTF_8)).value())
+    assertThat(
+            LnkFile.parse(("# ref\nuuid=" + ID + "\r\n").getBytes(StandardCharsets.UTF_8)).value())
         .isEqualTo(ID);
   }
 
@@ -26,7 +27,8 @@ class LnkFileTest {
   void refusesLinksThatNameNoValidImage() {
     assertThrows(LnkFile.MalformedLnkException.class, () -> LnkFile.parse(""));
     assertThrows(LnkFile.MalformedLnkException.class, () -> LnkFile.parse("id=" + ID));
-    assertThrows(LnkFile.MalformedLnkException.class, () -> LnkFile.parse("uuid=" + ID.toUpperCase()));
+    assertThrows(
+        LnkFile.MalformedLnkException.class, () -> LnkFile.parse("uuid=" + ID.toUpperCase()));
     // UIVeri5's \w+ would stop at the first dash: a dashed UUID is not ours.
     assertThrows(
         LnkFile.MalformedLnkException.class,

@@ -33,6 +33,7 @@ public final class UserService {
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$");
   private static final int BCRYPT_COST = 12;
   public static final int MIN_PASSWORD_LENGTH = 8;
+
   /** bcrypt reads at most 72 bytes of a password. */
   public static final int MAX_PASSWORD_BYTES = 72;
 
@@ -123,6 +124,10 @@ public final class UserService {
   /** The account these credentials belong to, or empty when they are wrong. */
   public Optional<User> authenticate(String name, String password) {
     if (name == null || password == null || !NAME.matcher(name).matches()) {
+      return Optional.empty();
+    }
+    // bcrypt throws on longer passwords; put() never stores one, so it cannot be right.
+    if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
       return Optional.empty();
     }
     Optional<Account> account = load(name);

@@ -38,8 +38,7 @@ final class ClientOptions {
     if (user != null) {
       if (passwordStdin) {
         password =
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                .readLine();
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       } else if (spec.commandLine().getDefaultValueProvider() instanceof ConfigDefaults d) {
         password = d.secret("password");
       }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Option values that were not given as flags: first the environment ({@code IMAGESTORE_PORT} for
- * {@code --port}), then the properties file named by {@code --config} or {@code
- * IMAGESTORE_CONFIG} ({@code port=8080}), then the option's own default.
+ * {@code --port}), then the properties file named by {@code --config} or {@code IMAGESTORE_CONFIG}
+ * ({@code port=8080}), then the option's own default.
  */
 final class ConfigDefaults implements IDefaultValueProvider {
   static final String ENV_PREFIX = "IMAGESTORE_";

@@ -11,10 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the service until it is stopped (SIGINT/SIGTERM). */
-@Command(
-    name = "serve",
-    mixinStandardHelpOptions = true,
-    description = "Run the image service.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the image service.")
 final class ServeCommand implements Callable<Integer> {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
@@ -31,7 +28,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--bind",
       paramLabel = "ADDR",
       defaultValue = ServiceConfig.DEFAULT_BIND,
-      description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+      description =
+          "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
   String bind;
 
   @Option(

@@ -4,8 +4,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.nio.file.Path;
 
 /**
- * Settings of a running service. Every field has a default that works with no configuration at
- * all: loopback port 8080, data under {@code ./imagestore-data}, the embedded database.
+ * Settings of a running service. Every field has a default that works with no configuration at all:
+ * loopback port 8080, data under {@code ./imagestore-data}, the embedded database.
  *
  * @param databaseUrl JDBC URL; null means the embedded H2 database under {@code dataDir}
  */
@@ -24,8 +24,10 @@ public record ServiceConfig(
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_DATA_DIR = "imagestore-data";
   public static final long DEFAULT_MAX_IMAGE_BYTES = 32L * 1024 * 1024;
+
   /** 8K UHD is 33 megapixels; twice that leaves room for long full-page screenshots. */
   public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+
   public static final int DEFAULT_DATABASE_POOL_SIZE = 10;
 
   public static ServiceConfig defaults() {
@@ -43,20 +45,41 @@ public record ServiceConfig(
 
   public ServiceConfig withPort(int port) {
     return new ServiceConfig(
-        bind, port, dataDir, maxImageBytes, maxPixels, databaseUrl, databaseUser,
-        databasePassword, databasePoolSize);
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize);
   }
 
   public ServiceConfig withDataDir(Path dataDir) {
     return new ServiceConfig(
-        bind, port, dataDir, maxImageBytes, maxPixels, databaseUrl, databaseUser,
-        databasePassword, databasePoolSize);
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize);
   }
 
   public ServiceConfig withLimits(long maxImageBytes, long maxPixels) {
     return new ServiceConfig(
-        bind, port, dataDir, maxImageBytes, maxPixels, databaseUrl, databaseUser,
-        databasePassword, databasePoolSize);
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize);
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */

@@ -29,17 +29,13 @@ import java.util.Optional;
  * {@code /images}: upload (multipart as UIVeri5 sends it, or a raw PUT under a chosen id),
  * download, info, list and delete.
  */
-final class ImagesServlet extends JsonServlet {
+final class ImagesServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
   static final int MAX_META_BYTES = 64 * 1024;
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
-  private final transient Imagestore store;
-  private final transient Authenticator auth;
-
   ImagesServlet(Imagestore store, Authenticator auth) {
-    this.store = store;
-    this.auth = auth;
+    super(store, auth);
   }
 
   @Override
@@ -133,11 +129,7 @@ final class ImagesServlet extends JsonServlet {
   /** {@code PUT /images/{uuid}}: a raw PNG body (or the same multipart form) under a chosen id. */
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    ImageId id = imageId(path[0]);
+    ImageId id = imageId(onlySegment(req));
     User user = auth.require(req, Role.UPLOADER);
     Upload upload;
     if (isMultipart(req)) {
@@ -172,11 +164,7 @@ final class ImagesServlet extends JsonServlet {
 
   @Override
   protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    ImageId id = imageId(path[0]);
+    ImageId id = imageId(onlySegment(req));
     auth.require(req, Role.ADMIN);
     boolean force = "true".equals(req.getParameter("force"));
     if (!store.images().delete(id, !force, false)) {
@@ -241,13 +229,18 @@ final class ImagesServlet extends JsonServlet {
   }
 
   private RequestException multipartError(Exception e) {
-    String text = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause());
-    String lower = text.toLowerCase(Locale.ROOT);
+    // Jetty wraps the reason ("max file size exceeded") two levels deep.
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      text.append(t.getMessage()).append(' ');
+    }
+    String lower = text.toString().toLowerCase(Locale.ROOT);
     if (lower.contains("exceeds") || lower.contains("too large") || lower.contains("max")) {
       return RequestException.tooLarge(
           "the upload is larger than the limit of " + store.config().maxImageBytes() + " bytes");
     }
-    return RequestException.badRequest("bad_multipart", "malformed multipart body: " + e.getMessage());
+    return RequestException.badRequest(
+        "bad_multipart", "malformed multipart body: " + e.getMessage());
   }
 
   private static UploadMeta parseMeta(String json) {

@@ -13,6 +13,12 @@ import org.eclipse.jetty.util.Callback;
 
 /** Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. */
 final class JsonErrorHandler extends ErrorHandler {
+  /** Jetty writes a body only for GET, POST and HEAD by default; a PUT deserves one too. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,
@@ -28,8 +34,6 @@ final class JsonErrorHandler extends ErrorHandler {
     response.getHeaders().put(SecurityHeaders.NOSNIFF);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
     response.write(
-        true,
-        ByteBuffer.wrap(Json.gson().toJson(e).getBytes(StandardCharsets.UTF_8)),
-        callback);
+        true, ByteBuffer.wrap(Json.gson().toJson(e).getBytes(StandardCharsets.UTF_8)), callback);
   }
 }

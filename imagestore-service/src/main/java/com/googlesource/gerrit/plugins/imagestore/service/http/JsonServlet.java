@@ -14,11 +14,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpException;
 
 /**
- * Base of the REST servlets: JSON in and out, and every failure answered as a JSON error. A
- * {@link RequestException} is the client's fault (4xx); anything else is logged with an incident
- * id and answered 500 without details.
+ * Base of the REST servlets: JSON in and out, and every failure answered as a JSON error. A {@link
+ * RequestException} is the client's fault (4xx); anything else is logged with an incident id and
+ * answered 500 without details.
  */
 abstract class JsonServlet extends HttpServlet {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -43,11 +44,30 @@ abstract class JsonServlet extends HttpServlet {
     } catch (JsonParseException e) {
       sendError(resp, 400, "bad_json", "the request body is not valid JSON: " + e.getMessage());
     } catch (Exception e) {
+      HttpException malformed = clientError(e);
+      if (malformed != null) {
+        // Jetty found the request itself broken while we read it (early EOF, a bad chunk).
+        sendError(
+            resp,
+            malformed.getCode(),
+            "bad_request",
+            "malformed request: " + malformed.getReason());
+        return;
+      }
       String incident = UUID.randomUUID().toString();
       logger.atSevere().withCause(e).log(
           "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
       sendError(resp, 500, "internal_error", "internal error, incident " + incident);
     }
+  }
+
+  private static HttpException clientError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+        return h;
+      }
+    }
+    return null;
   }
 
   // HttpServlet answers unsupported methods with sendError(405) and an HTML page; answer JSON.
@@ -73,9 +93,7 @@ abstract class JsonServlet extends HttpServlet {
 
   protected static RequestException notAllowed(HttpServletRequest req) {
     return new RequestException(
-        405,
-        "method_not_allowed",
-        req.getMethod() + " is not supported on " + req.getRequestURI());
+        405, "method_not_allowed", req.getMethod() + " is not supported on " + req.getRequestURI());
   }
 
   static void sendError(HttpServletResponse resp, int status, String code, String message)
@@ -142,6 +160,15 @@ abstract class JsonServlet extends HttpServlet {
       path = path.substring(0, path.length() - 1);
     }
     return path.substring(1).split("/", -1);
+  }
+
+  /** The one path segment below the mapping ("/abc" gives "abc"); 405 for any other path. */
+  protected static String onlySegment(HttpServletRequest req) {
+    String[] path = segments(req);
+    if (path.length != 1) {
+      throw notAllowed(req);
+    }
+    return path[0];
   }
 
   protected static ImageId imageId(String segment) {

@@ -17,9 +17,10 @@ final class NotFoundServlet extends JsonServlet {
           resp,
           200,
           Map.of(
-              "service", "imagestore",
+              "service",
+              "imagestore",
               "endpoints",
-                  new String[] {"/images", "/runtimes", "/orphans", "/references", "/health"}));
+              new String[] {"/images", "/runtimes", "/orphans", "/references", "/health"}));
       return;
     }
     throw RequestException.notFound("no resource at " + req.getRequestURI());

@@ -18,15 +18,11 @@ import java.util.Locale;
  * {@code /orphans}: images no tracked commit references. List ({@code ?minAge=7d}, paged) and read
  * for everybody; recompute ({@code POST}), mark ({@code PUT}) and delete for admins.
  */
-final class OrphansServlet extends JsonServlet {
+final class OrphansServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
 
-  private final transient Imagestore store;
-  private final transient Authenticator auth;
-
   OrphansServlet(Imagestore store, Authenticator auth) {
-    this.store = store;
-    this.auth = auth;
+    super(store, auth);
   }
 
   @Override
@@ -62,24 +58,18 @@ final class OrphansServlet extends JsonServlet {
   /** Marks an unreferenced image orphaned, since now or since {@code orphanedAt}. */
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    ImageId id = imageId(path[0]);
+    ImageId id = imageId(onlySegment(req));
     auth.require(req, Role.ADMIN);
     OrphanMarkInput in =
-        req.getContentLengthLong() == 0 ? new OrphanMarkInput() : readJson(req, OrphanMarkInput.class);
+        req.getContentLengthLong() == 0
+            ? new OrphanMarkInput()
+            : readJson(req, OrphanMarkInput.class);
     sendJson(resp, 200, store.orphans().mark(id, in.orphanedAt));
   }
 
   @Override
   protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    ImageId id = imageId(path[0]);
+    ImageId id = imageId(onlySegment(req));
     auth.require(req, Role.ADMIN);
     if (!store.orphans().delete(id)) {
       throw RequestException.notFound("no image " + id);
@@ -117,6 +107,7 @@ final class OrphansServlet extends JsonServlet {
       if (d.isNegative()) {
         throw new NumberFormatException();
       }
+      d.toMillis(); // ArithmeticException unless it fits in epoch milliseconds
       return d;
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
       throw RequestException.badRequest(

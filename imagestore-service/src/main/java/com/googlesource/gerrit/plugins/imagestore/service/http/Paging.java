@@ -43,7 +43,8 @@ record Paging(int limit, String after) {
     StringBuilder next = new StringBuilder(req.getRequestURI()).append("?limit=").append(limit);
     String minAge = req.getParameter("minAge");
     if (minAge != null) {
-      next.append("&minAge=").append(java.net.URLEncoder.encode(minAge, java.nio.charset.StandardCharsets.UTF_8));
+      next.append("&minAge=")
+          .append(java.net.URLEncoder.encode(minAge, java.nio.charset.StandardCharsets.UTF_8));
     }
     next.append("&after=").append(page.get(page.size() - 1));
     resp.setHeader("Link", "<" + next + ">; rel=\"next\"");

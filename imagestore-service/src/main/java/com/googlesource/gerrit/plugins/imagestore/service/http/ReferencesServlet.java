@@ -13,15 +13,11 @@ import java.io.IOException;
  * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code GET
  * ?project=P[&branch=B]} lists them.
  */
-final class ReferencesServlet extends JsonServlet {
+final class ReferencesServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
 
-  private final transient Imagestore store;
-  private final transient Authenticator auth;
-
   ReferencesServlet(Imagestore store, Authenticator auth) {
-    this.store = store;
-    this.auth = auth;
+    super(store, auth);
   }
 
   /** A full scan of a large project sends its whole set in one call. */

@@ -11,16 +11,12 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 
 /** {@code /runtimes}: list and read for everybody; create, update and delete for admins. */
-final class RuntimesServlet extends JsonServlet {
+final class RuntimesServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
   private static final Pattern ID = Pattern.compile("^[0-9a-f]{16}$");
 
-  private final transient Imagestore store;
-  private final transient Authenticator auth;
-
   RuntimesServlet(Imagestore store, Authenticator auth) {
-    this.store = store;
-    this.auth = auth;
+    super(store, auth);
   }
 
   @Override
@@ -59,11 +55,7 @@ final class RuntimesServlet extends JsonServlet {
   /** Creates or updates the runtime with this id; the body's dimensions must derive to it. */
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    String id = runtimeId(path[0]);
+    String id = runtimeId(onlySegment(req));
     auth.require(req, Role.ADMIN);
     RuntimeInfo in = readJson(req, RuntimeInfo.class);
     if (in.id == null) {
@@ -78,11 +70,7 @@ final class RuntimesServlet extends JsonServlet {
 
   @Override
   protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    String id = runtimeId(path[0]);
+    String id = runtimeId(onlySegment(req));
     auth.require(req, Role.ADMIN);
     if (!store.runtimes().delete(id)) {
       throw RequestException.notFound("no runtime " + id);
@@ -92,7 +80,8 @@ final class RuntimesServlet extends JsonServlet {
 
   private static String runtimeId(String segment) {
     if (!ID.matcher(segment).matches()) {
-      throw RequestException.badRequest("bad_runtime_id", "a runtime id is 16 lowercase hex digits");
+      throw RequestException.badRequest(
+          "bad_runtime_id", "a runtime id is 16 lowercase hex digits");
     }
     return segment;
   }

@@ -12,7 +12,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions. */
+/**
+ * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
+ */
 public final class ImageRepository {
   private static final String COLUMNS =
       "uuid, sha256, size, width, height, created_at, uploaded_by, spec_lib, spec_name,"
@@ -27,8 +29,7 @@ public final class ImageRepository {
     return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ? FOR UPDATE", uuid);
   }
 
-  private Optional<ImageRecord> findOne(Connection c, String sql, String uuid)
-      throws SQLException {
+  private Optional<ImageRecord> findOne(Connection c, String sql, String uuid) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, uuid);
       try (ResultSet rs = ps.executeQuery()) {
@@ -78,8 +79,7 @@ public final class ImageRepository {
   /** Image ids in order, {@code limit} of them after {@code after} (null: from the start). */
   public List<String> listIds(Connection c, String after, int limit) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")) {
+        c.prepareStatement("SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")) {
       ps.setString(1, after == null ? "" : after);
       ps.setInt(2, limit);
       return strings(ps);
@@ -87,8 +87,8 @@ public final class ImageRepository {
   }
 
   /** Unreferenced images orphaned at or before {@code orphanedBefore}, in id order. */
-  public List<ImageRecord> listOrphans(
-      Connection c, long orphanedBefore, String after, int limit) throws SQLException {
+  public List<ImageRecord> listOrphans(Connection c, long orphanedBefore, String after, int limit)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "

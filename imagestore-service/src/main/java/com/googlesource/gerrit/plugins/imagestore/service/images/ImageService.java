@@ -29,6 +29,7 @@ import java.util.Optional;
  */
 public final class ImageService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
   /** How many references an info answer lists at most. */
   public static final int MAX_REFERENCES_IN_INFO = 1000;
 
@@ -39,11 +40,7 @@ public final class ImageService {
   private final Clock clock;
 
   public ImageService(
-      Database db,
-      BlobStore blobs,
-      ImageRepository images,
-      ReferenceRepository refs,
-      Clock clock) {
+      Database db, BlobStore blobs, ImageRepository images, ReferenceRepository refs, Clock clock) {
     this.db = db;
     this.blobs = blobs;
     this.images = images;

@@ -11,17 +11,16 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
- * Checks that a file is a complete PNG without decoding it: the signature, a valid IHDR chunk
- * (with its CRC) and the IEND chunk at the very end. Width and height come from the header, so the
- * pixel limit is enforced before anything is decoded.
+ * Checks that a file is a complete PNG without decoding it: the signature, a valid IHDR chunk (with
+ * its CRC) and the IEND chunk at the very end. Width and height come from the header, so the pixel
+ * limit is enforced before anything is decoded.
  */
 public record PngHeader(int width, int height) {
-  private static final byte[] SIGNATURE = {
-    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-  };
+  private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final byte[] IEND = {
     0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82
   };
+
   /** Signature, then the IHDR chunk: length, type, 13 bytes of data, CRC. */
   private static final int HEADER_LENGTH = 8 + 4 + 4 + 13 + 4;
 
@@ -90,9 +89,47 @@ public record PngHeader(int width, int height) {
       ByteBuffer tail = ByteBuffer.allocate(IEND.length);
       readFully(ch, tail, size - IEND.length);
       if (!Arrays.equals(tail.array(), IEND)) {
-        throw RequestException.badRequest("bad_png", "the PNG is truncated (no IEND chunk at the end)");
+        throw RequestException.badRequest(
+            "bad_png", "the PNG is truncated (no IEND chunk at the end)");
       }
+      checkChunks(ch, size);
       return header;
+    }
+  }
+
+  /**
+   * Walks the chunk headers (not their data) from IHDR to IEND: every length must fit, the chunks
+   * must tile the file exactly, and there must be image data.
+   */
+  private static void checkChunks(FileChannel ch, long size) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(8);
+    long position = SIGNATURE.length;
+    boolean imageData = false;
+    while (true) {
+      chunk.clear();
+      readFully(ch, chunk, position);
+      if (chunk.position() < 8) {
+        throw RequestException.badRequest("bad_png", "the PNG is truncated inside a chunk");
+      }
+      long length = Integer.toUnsignedLong(chunk.getInt(0));
+      String type = new String(chunk.array(), 4, 4, StandardCharsets.US_ASCII);
+      if (length > Integer.MAX_VALUE || !type.chars().allMatch(Character::isLetter)) {
+        throw RequestException.badRequest("bad_png", "the PNG has a malformed chunk");
+      }
+      position += 12 + length;
+      if (position > size) {
+        throw RequestException.badRequest("bad_png", "the PNG is truncated inside a chunk");
+      }
+      imageData |= type.equals("IDAT");
+      if (type.equals("IEND")) {
+        break;
+      }
+    }
+    if (position != size) {
+      throw RequestException.badRequest("bad_png", "the PNG has data after its IEND chunk");
+    }
+    if (!imageData) {
+      throw RequestException.badRequest("bad_png", "the PNG has no image data (IDAT)");
     }
   }
 

@@ -35,8 +35,7 @@ public final class ReferenceRepository {
   }
 
   /** The references of a project, or of one branch of it when {@code branch} is not null. */
-  public List<ReferenceInfo> list(Connection c, String project, String branch)
-      throws SQLException {
+  public List<ReferenceInfo> list(Connection c, String project, String branch) throws SQLException {
     String sql =
         "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE project = ?"
             + (branch == null ? "" : " AND branch = ?");
@@ -49,8 +48,7 @@ public final class ReferenceRepository {
     }
   }
 
-  public List<ReferenceInfo> findByUuid(Connection c, String uuid, int limit)
-      throws SQLException {
+  public List<ReferenceInfo> findByUuid(Connection c, String uuid, int limit) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE uuid = ?"
@@ -97,7 +95,10 @@ public final class ReferenceRepository {
       while (rs.next()) {
         out.add(
             new ReferenceInfo(
-                rs.getString(1), rs.getString(2), rs.getString(5), rs.getString(3),
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(5),
+                rs.getString(3),
                 rs.getString(4)));
       }
     }

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which commits of tracked branches name which images, as the Gerrit plugin reports them. Keeps
- * the images' orphan marks in step: an image is orphaned from the moment no reference names it.
+ * Which commits of tracked branches name which images, as the Gerrit plugin reports them. Keeps the
+ * images' orphan marks in step: an image is orphaned from the moment no reference names it.
  */
 public final class ReferenceService {
   private static final Pattern COMMIT = Pattern.compile("^([0-9a-f]{40}|[0-9a-f]{64})$");

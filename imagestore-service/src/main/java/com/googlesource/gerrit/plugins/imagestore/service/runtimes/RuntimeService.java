@@ -38,8 +38,7 @@ public final class RuntimeService {
   /** The stable id of a runtime: 16 hex digits of the SHA-256 of its six dimensions. */
   public static String idOf(RuntimeInfo r) {
     String key =
-        String.join(
-            "\n", r.platform, r.resolution, r.browser, r.theme, r.direction, r.mode);
+        String.join("\n", r.platform, r.resolution, r.browser, r.theme, r.direction, r.mode);
     byte[] hash = ImageId.newSha256().digest(key.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(hash, 0, 8);
   }
@@ -117,8 +116,7 @@ public final class RuntimeService {
         });
   }
 
-  private static Optional<RuntimeInfo> find(java.sql.Connection c, String id)
-      throws SQLException {
+  private static Optional<RuntimeInfo> find(java.sql.Connection c, String id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT " + COLUMNS + " FROM runtimes WHERE id = ?")) {
       ps.setString(1, id);

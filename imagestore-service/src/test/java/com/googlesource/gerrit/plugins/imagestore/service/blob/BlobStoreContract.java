@@ -81,10 +81,12 @@ public abstract class BlobStoreContract {
     try {
       List<Future<?>> writes = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        writes.add(pool.submit(() -> {
-          store.put(sha, source);
-          return null;
-        }));
+        writes.add(
+            pool.submit(
+                () -> {
+                  store.put(sha, source);
+                  return null;
+                }));
       }
       for (Future<?> w : writes) {
         w.get();

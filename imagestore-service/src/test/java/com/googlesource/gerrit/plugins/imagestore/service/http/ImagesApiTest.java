@@ -117,10 +117,7 @@ class ImagesApiTest {
 
     HttpResponse<byte[]> head =
         service.send(
-            service
-                .request("/images/" + id, null)
-                .method("HEAD", BodyPublishers.noBody())
-                .build());
+            service.request("/images/" + id, null).method("HEAD", BodyPublishers.noBody()).build());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValueAsLong("Content-Length").orElseThrow())
         .isEqualTo(png.length);
@@ -235,5 +232,4 @@ class ImagesApiTest {
   private HttpResponse<String> delete(String id, String user) throws Exception {
     return service.sendForString(service.request("/images/" + id, user).DELETE().build());
   }
-
 }

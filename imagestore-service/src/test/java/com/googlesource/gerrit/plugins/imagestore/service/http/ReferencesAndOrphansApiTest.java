@@ -71,7 +71,9 @@ class ReferencesAndOrphansApiTest {
   private List<String> orphanIds(String minAge) throws Exception {
     HttpResponse<String> r =
         service.sendForString(
-            service.request("/orphans" + (minAge == null ? "" : "?minAge=" + minAge), null).build());
+            service
+                .request("/orphans" + (minAge == null ? "" : "?minAge=" + minAge), null)
+                .build());
     assertThat(r.statusCode()).isEqualTo(200);
     List<ImageInfo> list =
         Json.gson().fromJson(r.body(), new TypeToken<List<ImageInfo>>() {}.getType());
@@ -191,9 +193,7 @@ class ReferencesAndOrphansApiTest {
     assertThat(orphanIds("1h")).containsExactly(orphan.value());
     assertThat(orphanIds("PT3H")).isEmpty();
     assertThat(
-            service
-                .sendForString(service.request("/orphans/" + orphan, null).build())
-                .statusCode())
+            service.sendForString(service.request("/orphans/" + orphan, null).build()).statusCode())
         .isEqualTo(200);
     assertThat(
             service.sendForString(service.request("/orphans/" + kept, null).build()).statusCode())
@@ -219,7 +219,8 @@ class ReferencesAndOrphansApiTest {
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(refused.body()).contains("referenced");
     HttpResponse<String> forced =
-        service.sendForString(service.request("/images/" + id + "?force=true", ADMIN).DELETE().build());
+        service.sendForString(
+            service.request("/images/" + id + "?force=true", ADMIN).DELETE().build());
     assertThat(forced.statusCode()).isEqualTo(204);
     assertThat(anonymous.exists(id)).isFalse();
   }

@@ -44,8 +44,7 @@ class RuntimesApiTest {
         service
             .request(path, ADMIN)
             .header("Content-Type", "application/json")
-            .method(
-                method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
+            .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
             .build());
   }
 
@@ -63,11 +62,13 @@ class RuntimesApiTest {
 
     // Another dimension, another id.
     RuntimeInfo firefox =
-        Json.gson().fromJson(send("POST", "/runtimes", runtime("firefox", null)).body(),
-            RuntimeInfo.class);
+        Json.gson()
+            .fromJson(
+                send("POST", "/runtimes", runtime("firefox", null)).body(), RuntimeInfo.class);
     assertThat(firefox.id).isNotEqualTo(r.id);
 
-    HttpResponse<String> one = service.sendForString(service.request("/runtimes/" + r.id, null).build());
+    HttpResponse<String> one =
+        service.sendForString(service.request("/runtimes/" + r.id, null).build());
     assertThat(one.statusCode()).isEqualTo(200);
     RuntimeInfo read = Json.gson().fromJson(one.body(), RuntimeInfo.class);
     assertThat(read.browser).isEqualTo("chrome");
@@ -85,7 +86,8 @@ class RuntimesApiTest {
   @Test
   void putUpdatesTheDescriptionAndDeleteRemoves() throws Exception {
     RuntimeInfo r =
-        Json.gson().fromJson(send("POST", "/runtimes", runtime("edge", null)).body(), RuntimeInfo.class);
+        Json.gson()
+            .fromJson(send("POST", "/runtimes", runtime("edge", null)).body(), RuntimeInfo.class);
     HttpResponse<String> updated =
         send("PUT", "/runtimes/" + r.id, runtime("edge", "nightly edge run"));
     assertThat(updated.statusCode()).isEqualTo(200);
@@ -93,12 +95,14 @@ class RuntimesApiTest {
         .isEqualTo("nightly edge run");
 
     // PUT to an id the dimensions do not derive to is refused.
-    HttpResponse<String> mismatch = send("PUT", "/runtimes/" + "0".repeat(16), runtime("edge", null));
+    HttpResponse<String> mismatch =
+        send("PUT", "/runtimes/" + "0".repeat(16), runtime("edge", null));
     assertThat(mismatch.statusCode()).isEqualTo(400);
     assertThat(mismatch.body()).contains("runtime_id_mismatch");
 
     assertThat(send("DELETE", "/runtimes/" + r.id, null).statusCode()).isEqualTo(204);
-    assertThat(service.sendForString(service.request("/runtimes/" + r.id, null).build()).statusCode())
+    assertThat(
+            service.sendForString(service.request("/runtimes/" + r.id, null).build()).statusCode())
         .isEqualTo(404);
     assertThat(send("DELETE", "/runtimes/" + r.id, null).statusCode()).isEqualTo(404);
   }

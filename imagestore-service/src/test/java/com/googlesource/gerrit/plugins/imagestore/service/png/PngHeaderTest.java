@@ -54,6 +54,23 @@ class PngHeaderTest {
   }
 
   @Test
+  void refusesAPngWithoutImageDataOrWithTrailingBytes() throws Exception {
+    byte[] png = TestPngs.png(4);
+    // Signature + IHDR (33 bytes), then straight to IEND.
+    byte[] noData = new byte[33 + 12];
+    System.arraycopy(png, 0, noData, 0, 33);
+    System.arraycopy(png, png.length - 12, noData, 33, 12);
+    assertThat(
+            assertThrows(RequestException.class, () -> check(noData, Long.MAX_VALUE)).getMessage())
+        .contains("IDAT");
+    // A chunk length pointing past the end of the file.
+    byte[] badLength = png.clone();
+    badLength[33] = 0x7f;
+    assertThat(assertThrows(RequestException.class, () -> check(badLength, Long.MAX_VALUE)).code())
+        .isEqualTo("bad_png");
+  }
+
+  @Test
   void incomingImageHashesAndCleansUp() throws Exception {
     byte[] png = TestPngs.png(3);
     Path file;

@@ -18,7 +18,8 @@ public final class TestPngs {
     Graphics2D g = img.createGraphics();
     g.setColor(new Color(0xff000000 | (seed * 0x9e3779b1 & 0xffffff), true));
     g.fillRect(0, 0, width, height);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, height / 4)));
     g.drawString("#" + seed, 2, Math.max(10, height / 2));

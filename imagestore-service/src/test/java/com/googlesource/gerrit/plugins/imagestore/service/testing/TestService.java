@@ -52,7 +52,8 @@ public final class TestService implements AutoCloseable {
   /** Starts with the defaults changed by {@code configure} (port and data dir are fixed). */
   public static TestService start(Path dataDir, UnaryOperator<ServiceConfig> configure)
       throws Exception {
-    ServiceConfig config = configure.apply(ServiceConfig.defaults()).withDataDir(dataDir).withPort(0);
+    ServiceConfig config =
+        configure.apply(ServiceConfig.defaults()).withDataDir(dataDir).withPort(0);
     Imagestore store = Imagestore.open(config);
     store.users().put(UPLOADER, PASSWORD.toCharArray(), EnumSet.of(Role.UPLOADER));
     store.users().put(INDEXER, PASSWORD.toCharArray(), EnumSet.of(Role.INDEXER));

@@ -16,6 +16,7 @@ public class ImageInfo {
   public RuntimeInfo runtime;
   public boolean referenced;
   public List<ReferenceInfo> references;
+
   /** Since when no tracked commit references the image; null while one does. */
   public Instant orphanedAt;
 }

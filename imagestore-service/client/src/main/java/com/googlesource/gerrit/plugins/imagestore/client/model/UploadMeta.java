@@ -1,8 +1,8 @@
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
 /**
- * The metadata UIVeri5 sends with an upload (the multipart part {@code json}):
- * {@code {"_meta":{"spec":{...},"runtime":{"platformName",...,"ui5":{...}}}}}.
+ * The metadata UIVeri5 sends with an upload (the multipart part {@code json}): {@code
+ * {"_meta":{"spec":{...},"runtime":{"platformName",...,"ui5":{...}}}}}.
  */
 public class UploadMeta {
   public Meta _meta;

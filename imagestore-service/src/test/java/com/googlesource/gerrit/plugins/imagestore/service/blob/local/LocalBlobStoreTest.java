@@ -28,7 +28,8 @@ class LocalBlobStoreTest extends BlobStoreContract {
       assertThat(staged.toList()).isEmpty();
     }
     assertThat(
-            Files.exists(root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha)))
+            Files.exists(
+                root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha)))
         .isTrue();
   }
 }
