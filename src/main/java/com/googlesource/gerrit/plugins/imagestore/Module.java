@@ -1,15 +1,35 @@
 package com.googlesource.gerrit.plugins.imagestore;
 
-import com.google.inject.AbstractModule;
+import com.google.gerrit.extensions.annotations.Exports;
+import com.google.gerrit.extensions.config.CapabilityDefinition;
+import com.google.gerrit.extensions.events.ChangeMergedListener;
+import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
+import com.google.gerrit.extensions.registration.DynamicSet;
+import com.google.gerrit.lifecycle.LifecycleModule;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.index.BranchListener;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import com.googlesource.gerrit.plugins.imagestore.index.ReconcileScheduler;
+import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
 import com.googlesource.gerrit.plugins.imagestore.rest.ImagestoreRestModule;
 
 /** The plugin's Gerrit-Module: everything the plugin binds in Gerrit's server injector. */
-public class Module extends AbstractModule {
+public class Module extends LifecycleModule {
   @Override
   protected void configure() {
     // Eager, so that the configuration is checked and logged when the plugin loads.
     bind(ImagestoreConfig.class).asEagerSingleton();
+    bind(CapabilityDefinition.class)
+        .annotatedWith(Exports.named(ReindexCapability.NAME))
+        .to(ReindexCapability.class);
+
+    DynamicSet.bind(binder(), GitReferenceUpdatedListener.class).to(BranchListener.class);
+    DynamicSet.bind(binder(), ChangeMergedListener.class).to(BranchListener.class);
+    // The worker starts before the scheduler queues its first reconcile.
+    listener().to(ImagestoreConnection.class);
+    listener().to(IndexWorker.class);
+    listener().to(ReconcileScheduler.class);
+
     install(new ImagestoreRestModule());
   }
 }

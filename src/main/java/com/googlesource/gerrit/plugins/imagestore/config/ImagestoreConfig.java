@@ -5,14 +5,22 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.entities.Project;
 import com.google.gerrit.extensions.annotations.PluginName;
+import com.google.gerrit.server.config.ConfigUtil;
+import com.google.gerrit.server.config.GerritServerConfig;
 import com.google.gerrit.server.config.PluginConfig;
 import com.google.gerrit.server.config.PluginConfigFactory;
+import com.google.gerrit.server.config.ScheduleConfig;
+import com.google.gerrit.server.project.NoSuchProjectException;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.Config;
 
 /**
  * The plugin's server configuration: {@code [plugin "imagestore"]} in {@code gerrit.config}, and
@@ -30,23 +38,37 @@ public class ImagestoreConfig {
   public static final String KEY_SERVICE_URL = "serviceUrl";
   public static final String KEY_BRANCH = "branch";
   public static final String KEY_LNK_SUFFIX = "lnkSuffix";
+  public static final String KEY_SCAN_INTERVAL = "scanInterval";
+  public static final String KEY_SCAN_START_TIME = "scanStartTime";
+  public static final String KEY_ORPHAN_GRACE_PERIOD = "orphanGracePeriod";
+  public static final String KEY_ORPHAN_AUTO_DELETE = "orphanAutoDelete";
+
+  /** In project.config: whether the project's tracked branches are indexed (inherited). */
+  public static final String KEY_ENABLED = "enabled";
+
   public static final String KEY_USERNAME = "username";
   public static final String KEY_PASSWORD = "password";
 
   public static final ImmutableList<String> DEFAULT_BRANCHES =
       ImmutableList.of("refs/heads/master", "refs/heads/rel-*");
   public static final String DEFAULT_LNK_SUFFIX = ".lnk";
+  public static final Duration DEFAULT_ORPHAN_GRACE_PERIOD = Duration.ofDays(14);
 
   private final String pluginName;
   private final PluginConfigFactory configFactory;
   private final SecureStore secureStore;
+  private final Config gerritConfig;
 
   @Inject
   ImagestoreConfig(
-      @PluginName String pluginName, PluginConfigFactory configFactory, SecureStore secureStore) {
+      @PluginName String pluginName,
+      PluginConfigFactory configFactory,
+      SecureStore secureStore,
+      @GerritServerConfig Config gerritConfig) {
     this.pluginName = pluginName;
     this.configFactory = configFactory;
     this.secureStore = secureStore;
+    this.gerritConfig = gerritConfig;
 
     if (serviceUrl().isEmpty()) {
       logger.atWarning().log(
@@ -88,6 +110,63 @@ public class ImagestoreConfig {
   public String lnkSuffix() {
     String suffix = trimmed(cfg().getString(KEY_LNK_SUFFIX));
     return suffix.isEmpty() ? DEFAULT_LNK_SUFFIX : suffix;
+  }
+
+  /** Whether {@code ref} is a tracked branch: it matches one of {@link #branches()}. */
+  public boolean isTracked(String ref) {
+    for (String pattern : branches()) {
+      if (pattern.endsWith("*")
+          ? ref.startsWith(pattern.substring(0, pattern.length() - 1))
+          : ref.equals(pattern)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the project is indexed: {@code [plugin "imagestore"] enabled} in its project.config or
+   * a parent's. Off unless set, so that installing the plugin does not walk every repository.
+   */
+  public boolean isEnabled(Project.NameKey project) {
+    try {
+      return configFactory
+          .getFromProjectConfigWithInheritance(project, pluginName)
+          .getBoolean(KEY_ENABLED, false);
+    } catch (NoSuchProjectException e) {
+      return false;
+    }
+  }
+
+  /** When and how often every enabled project is reconciled; empty when not scheduled. */
+  public Optional<ScheduleConfig.Schedule> scanSchedule() {
+    return ScheduleConfig.builder(gerritConfig, SECTION)
+        .setSubsection(pluginName)
+        .setKeyInterval(KEY_SCAN_INTERVAL)
+        .setKeyStartTime(KEY_SCAN_START_TIME)
+        .buildSchedule();
+  }
+
+  /** How long an unreferenced image waits before it counts as an orphan that may be deleted. */
+  public Duration orphanGracePeriod() {
+    long seconds =
+        ConfigUtil.getTimeUnit(
+            gerritConfig,
+            SECTION,
+            pluginName,
+            KEY_ORPHAN_GRACE_PERIOD,
+            DEFAULT_ORPHAN_GRACE_PERIOD.toSeconds(),
+            TimeUnit.SECONDS);
+    return Duration.ofSeconds(Math.max(0, seconds));
+  }
+
+  /** Whether orphans past the grace period are deleted after each reconcile. */
+  public boolean orphanAutoDelete() {
+    return cfg().getBoolean(KEY_ORPHAN_AUTO_DELETE, false);
+  }
+
+  public String pluginName() {
+    return pluginName;
   }
 
   /** The user name for the image service, from {@code secure.config}. */

@@ -1,13 +1,16 @@
 package com.googlesource.gerrit.plugins.imagestore.rest;
 
 import static com.google.gerrit.server.config.ConfigResource.CONFIG_KIND;
+import static com.google.gerrit.server.project.ProjectResource.PROJECT_KIND;
 
 import com.google.gerrit.extensions.restapi.RestApiModule;
 
-/** The plugin's REST API, served below {@code /config/server/imagestore~}. */
+/** The plugin's REST API: below {@code /config/server/imagestore~} and per project. */
 public class ImagestoreRestModule extends RestApiModule {
   @Override
   protected void configure() {
     get(CONFIG_KIND, "config").to(GetConfig.class);
+    post(CONFIG_KIND, "reindex").to(PostReindex.class);
+    get(PROJECT_KIND, "status").to(GetStatus.class);
   }
 }

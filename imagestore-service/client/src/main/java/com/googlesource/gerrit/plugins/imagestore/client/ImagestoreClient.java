@@ -223,6 +223,22 @@ public class ImagestoreClient implements Closeable {
     return execute(put, r -> readJson(r, ReferencesResult.class));
   }
 
+  /** The stored references of a project, or of one branch of it when not null. */
+  public List<ReferenceInfo> listReferences(String project, String branch) throws IOException {
+    try {
+      URIBuilder uri =
+          new URIBuilder(baseUrl.resolve("references")).addParameter("project", project);
+      if (branch != null) {
+        uri.addParameter("branch", branch);
+      }
+      return execute(
+          new HttpGet(uri.build()),
+          r -> readJson(r, new TypeToken<List<ReferenceInfo>>() {}.getType()));
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
   private static StringEntity json(Object body) {
     return new StringEntity(Json.gson().toJson(body), ContentType.APPLICATION_JSON);
   }

@@ -1,0 +1,70 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.entities.Project;
+import com.google.gerrit.entities.RefNames;
+import com.google.gerrit.extensions.common.ChangeInfo;
+import com.google.gerrit.extensions.events.ChangeMergedListener;
+import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import java.io.IOException;
+
+/**
+ * Turns moves of tracked branches into outbox jobs: a fast-forward indexes the new commits, a
+ * forced update, a creation or a deletion rescans the branch; a merged change indexes its commit at
+ * once. Only a small file is written here, so pushes are not slowed down.
+ */
+@Singleton
+public class BranchListener implements GitReferenceUpdatedListener, ChangeMergedListener {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final ImagestoreConfig config;
+  private final Outbox outbox;
+  private final IndexWorker worker;
+
+  @Inject
+  BranchListener(ImagestoreConfig config, Outbox outbox, IndexWorker worker) {
+    this.config = config;
+    this.outbox = outbox;
+    this.worker = worker;
+  }
+
+  @Override
+  public void onGitReferenceUpdated(GitReferenceUpdatedListener.Event event) {
+    String ref = event.getRefName();
+    if (!config.isTracked(ref) || !config.isEnabled(Project.nameKey(event.getProjectName()))) {
+      return;
+    }
+    IndexJob job =
+        event.isDelete() || event.isCreate() || event.isNonFastForward()
+            ? IndexJob.rescanBranch(event.getProjectName(), ref)
+            : IndexJob.commits(
+                event.getProjectName(), ref, event.getOldObjectId(), event.getNewObjectId());
+    queue(job);
+  }
+
+  @Override
+  public void onChangeMerged(ChangeMergedListener.Event event) {
+    ChangeInfo change = event.getChange();
+    String ref = RefNames.fullName(change.branch);
+    if (event.getNewRevisionId() == null
+        || !config.isTracked(ref)
+        || !config.isEnabled(Project.nameKey(change.project))) {
+      return;
+    }
+    queue(IndexJob.commits(change.project, ref, null, event.getNewRevisionId()));
+  }
+
+  private void queue(IndexJob job) {
+    try {
+      outbox.add(job);
+    } catch (IOException e) {
+      // Not fatal: the next scheduled or on-demand reconcile picks the commits up.
+      logger.atSevere().withCause(e).log("cannot queue %s", job);
+      return;
+    }
+    worker.kick();
+  }
+}

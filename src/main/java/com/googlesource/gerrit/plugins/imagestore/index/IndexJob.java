@@ -1,0 +1,80 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+/**
+ * One unit of indexing work, as stored in the outbox. Only the description is stored: the work
+ * reads the repository when it runs, so replaying a job is harmless.
+ */
+public class IndexJob {
+  public enum Kind {
+    /** References added by the commits between {@code oldRev} and {@code newRev} of a branch. */
+    INDEX_COMMITS,
+    /** The whole set of one branch, scanned anew (after a forced update, creation or deletion). */
+    RESCAN_BRANCH,
+    /** The whole set of a project, scanned anew from all its tracked branches. */
+    RESCAN_PROJECT,
+    /** Rescan every enabled project, then delete expired orphans if configured. */
+    RECONCILE_ALL,
+    /** Delete orphans past the grace period (with {@code orphanAutoDelete}). */
+    DELETE_ORPHANS
+  }
+
+  public Kind kind;
+  public String project;
+  public String branch;
+  public String oldRev;
+  public String newRev;
+
+  public static IndexJob commits(String project, String branch, String oldRev, String newRev) {
+    IndexJob j = of(Kind.INDEX_COMMITS, project);
+    j.branch = branch;
+    j.oldRev = oldRev;
+    j.newRev = newRev;
+    return j;
+  }
+
+  public static IndexJob rescanBranch(String project, String branch) {
+    IndexJob j = of(Kind.RESCAN_BRANCH, project);
+    j.branch = branch;
+    return j;
+  }
+
+  public static IndexJob rescanProject(String project) {
+    return of(Kind.RESCAN_PROJECT, project);
+  }
+
+  public static IndexJob reconcileAll() {
+    return of(Kind.RECONCILE_ALL, null);
+  }
+
+  public static IndexJob deleteOrphans() {
+    return of(Kind.DELETE_ORPHANS, null);
+  }
+
+  private static IndexJob of(Kind kind, String project) {
+    IndexJob j = new IndexJob();
+    j.kind = kind;
+    j.project = project;
+    return j;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT));
+    if (project != null) {
+      s.append(' ').append(project);
+    }
+    if (branch != null) {
+      s.append(' ').append(branch);
+    }
+    if (newRev != null) {
+      s.append(' ')
+          .append(oldRev == null ? "" : abbreviate(oldRev) + "..")
+          .append(abbreviate(newRev));
+    }
+    return s.toString();
+  }
+
+  private static String abbreviate(String rev) {
+    return rev.length() > 8 ? rev.substring(0, 8) : rev;
+  }
+}

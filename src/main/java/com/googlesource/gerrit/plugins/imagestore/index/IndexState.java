@@ -1,0 +1,96 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import com.google.gerrit.extensions.annotations.PluginData;
+import com.google.gson.JsonParseException;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What has been indexed: the last commit of every tracked branch and when the site was last
+ * reconciled. Kept in {@code state.json} in the plugin's data directory; for status and for knowing
+ * whether the site was ever indexed, never for correctness.
+ */
+@Singleton
+public class IndexState {
+  /** The file's content. */
+  static class Data {
+    Instant lastReconcile;
+    Map<String, Map<String, BranchState>> projects = new TreeMap<>();
+  }
+
+  /** The last indexed commit of a branch. */
+  public static class BranchState {
+    public String commit;
+    public Instant indexedAt;
+  }
+
+  private final Path file;
+  private Data data;
+
+  @Inject
+  IndexState(@PluginData Path dir) throws IOException {
+    this.file = dir.resolve("state.json");
+    this.data = load();
+  }
+
+  private Data load() throws IOException {
+    if (!Files.exists(file)) {
+      return new Data();
+    }
+    try {
+      Data d = Json.gson().fromJson(Files.readString(file, StandardCharsets.UTF_8), Data.class);
+      return d == null ? new Data() : d;
+    } catch (JsonParseException e) {
+      return new Data();
+    }
+  }
+
+  public synchronized boolean wasEverReconciled() {
+    return data.lastReconcile != null;
+  }
+
+  public synchronized Instant lastReconcile() {
+    return data.lastReconcile;
+  }
+
+  public synchronized void reconciled(Instant when) throws IOException {
+    data.lastReconcile = when;
+    save();
+  }
+
+  public synchronized void indexed(String project, String branch, String commit)
+      throws IOException {
+    BranchState b = new BranchState();
+    b.commit = commit;
+    b.indexedAt = Instant.now();
+    data.projects.computeIfAbsent(project, p -> new TreeMap<>()).put(branch, b);
+    save();
+  }
+
+  public synchronized void branchGone(String project, String branch) throws IOException {
+    Map<String, BranchState> branches = data.projects.get(project);
+    if (branches != null && branches.remove(branch) != null) {
+      save();
+    }
+  }
+
+  /** Branch name to its last indexed commit. */
+  public synchronized Map<String, BranchState> branches(String project) {
+    return new TreeMap<>(data.projects.getOrDefault(project, Map.of()));
+  }
+
+  private void save() throws IOException {
+    Path tmp = file.resolveSibling("state.json.tmp");
+    Files.writeString(tmp, Json.gson().toJson(data), StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,108 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.extensions.events.LifecycleListener;
+import com.google.gerrit.server.git.WorkQueue;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Drains the {@link Outbox} on a queue of Gerrit's work queue, oldest job first, so pushes never
+ * wait for the image service. A failing job stays at the head and is retried with exponential
+ * back-off (1 s doubling to 5 min); nothing behind it runs first, so the order holds.
+ */
+@Singleton
+public class IndexWorker implements LifecycleListener {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+  private static final long MAX_BACKOFF_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
+  private final WorkQueue workQueue;
+  private final Outbox outbox;
+  private final Indexer indexer;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private ScheduledExecutorService queue;
+  private int failures;
+  private volatile long retryAt;
+
+  @Inject
+  IndexWorker(WorkQueue workQueue, Outbox outbox, Indexer indexer) {
+    this.workQueue = workQueue;
+    this.outbox = outbox;
+    this.indexer = indexer;
+  }
+
+  @Override
+  public synchronized void start() {
+    queue = workQueue.createQueue(1, "imagestore-indexer");
+    // Jobs left by a previous run (a restart, an outage) go first.
+    kick();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (queue != null) {
+      queue.shutdownNow();
+      queue = null;
+    }
+  }
+
+  /** Asks for the outbox to be drained soon; cheap, safe to call from any thread. */
+  public void kick() {
+    if (System.currentTimeMillis() < retryAt) {
+      return; // a retry is scheduled already
+    }
+    ScheduledExecutorService q = queue;
+    if (q != null && scheduled.compareAndSet(false, true)) {
+      q.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    try {
+      for (Outbox.Entry entry : outbox.pending()) {
+        try {
+          indexer.run(entry.job());
+          outbox.done(entry);
+          failures = 0;
+        } catch (Indexer.PermanentFailure e) {
+          logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e.getMessage());
+          outbox.setAside(entry.file());
+        } catch (IOException | RuntimeException e) {
+          retryLater(entry, e);
+          return;
+        }
+      }
+    } catch (IOException e) {
+      logger.atSevere().withCause(e).log("cannot read the outbox");
+    }
+  }
+
+  private void retryLater(Outbox.Entry entry, Exception e) {
+    failures++;
+    long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
+    retryAt = System.currentTimeMillis() + delay;
+    logger.atWarning().withCause(failures == 1 ? e : null).log(
+        "%s failed (attempt %d), retrying in %d s: %s",
+        entry.job(), failures, delay / 1000, e.getMessage());
+    ScheduledExecutorService q = queue;
+    if (q != null) {
+      q.schedule(
+          () -> {
+            retryAt = 0;
+            kick();
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether the outbox is empty: everything queued so far reached the service. */
+  public boolean isIdle() throws IOException {
+    return outbox.depth() == 0;
+  }
+}

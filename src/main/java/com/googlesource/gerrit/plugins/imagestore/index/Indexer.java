@@ -1,0 +1,246 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import com.google.common.collect.Lists;
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.entities.Project;
+import com.google.gerrit.server.git.GitRepositoryManager;
+import com.google.gerrit.server.project.ProjectCache;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * Runs {@link IndexJob}s: scans the repository and tells the image service which images the tracked
+ * branches reference. Every job can be replayed: adding references is idempotent, and a rescan
+ * replaces a whole set.
+ */
+@Singleton
+public class Indexer {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  /** References per add call; a rescan's replace call carries a project's whole set. */
+  static final int BATCH = 5000;
+
+  private final ImagestoreConfig config;
+  private final GitRepositoryManager repos;
+  private final ProjectCache projects;
+  private final ImagestoreConnection connection;
+  private final IndexState state;
+  private final Outbox outbox;
+
+  @Inject
+  Indexer(
+      ImagestoreConfig config,
+      GitRepositoryManager repos,
+      ProjectCache projects,
+      ImagestoreConnection connection,
+      IndexState state,
+      Outbox outbox) {
+    this.config = config;
+    this.repos = repos;
+    this.projects = projects;
+    this.connection = connection;
+    this.state = state;
+    this.outbox = outbox;
+  }
+
+  /** A job that can never succeed (its project is gone, the service refuses its data). */
+  public static class PermanentFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PermanentFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Runs one job; one at a time, so jobs apply in the order they were queued. */
+  public synchronized void run(IndexJob job) throws IOException, PermanentFailure {
+    try {
+      switch (job.kind) {
+        case INDEX_COMMITS -> indexCommits(job);
+        case RESCAN_BRANCH -> rescanBranch(job.project, job.branch);
+        case RESCAN_PROJECT -> rescanProject(job.project, line -> {});
+        case RECONCILE_ALL -> queueReconcile();
+        case DELETE_ORPHANS -> deleteOrphans();
+      }
+    } catch (RepositoryNotFoundException e) {
+      throw new PermanentFailure("project " + job.project + " no longer exists", e);
+    } catch (ImagestoreException e) {
+      // 4xx means the request itself is wrong and will never pass; 408/429 and 5xx may.
+      if (e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429) {
+        throw new PermanentFailure(job + " refused by the image service: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  private void indexCommits(IndexJob job) throws IOException {
+    Project.NameKey project = Project.nameKey(job.project);
+    if (!config.isEnabled(project)) {
+      return;
+    }
+    List<ReferenceInfo> refs;
+    try (Repository repo = repos.openRepository(project);
+        LnkScanner scanner = new LnkScanner(repo, job.project, config.lnkSuffix())) {
+      ObjectId tip = ObjectId.fromString(job.newRev);
+      List<ObjectId> exclude = new ArrayList<>();
+      if (job.oldRev != null && !ObjectId.zeroId().name().equals(job.oldRev)) {
+        exclude.add(ObjectId.fromString(job.oldRev));
+      } else {
+        // Only this commit (change-merged): its parents were indexed by earlier updates.
+        try (RevWalk rw = new RevWalk(repo)) {
+          for (RevCommit parent : rw.parseCommit(tip).getParents()) {
+            exclude.add(parent.copy());
+          }
+        }
+      }
+      refs = scanner.scan(job.branch, tip, exclude);
+    }
+    try (ImagestoreClient client = connection.client()) {
+      for (List<ReferenceInfo> batch : Lists.partition(refs, BATCH)) {
+        client.addReferences(batch);
+      }
+    }
+    state.indexed(job.project, job.branch, job.newRev);
+    logger.atFine().log("%s: %d references", job, refs.size());
+  }
+
+  private void rescanBranch(String projectName, String branch) throws IOException {
+    Project.NameKey project = Project.nameKey(projectName);
+    if (!config.isEnabled(project)) {
+      return;
+    }
+    List<ReferenceInfo> refs = List.of();
+    ObjectId tip;
+    try (Repository repo = repos.openRepository(project)) {
+      Ref ref = repo.exactRef(branch);
+      tip = ref == null ? null : ref.getObjectId();
+      if (tip != null) {
+        try (LnkScanner scanner = new LnkScanner(repo, projectName, config.lnkSuffix())) {
+          refs = scanner.scan(branch, tip, List.of());
+        }
+      }
+    }
+    try (ImagestoreClient client = connection.client()) {
+      client.replaceReferences(projectName, branch, refs);
+    }
+    if (tip == null) {
+      state.branchGone(projectName, branch);
+    } else {
+      state.indexed(projectName, branch, tip.name());
+    }
+    logger.atInfo().log("rescanned %s %s: %d references", projectName, branch, refs.size());
+  }
+
+  /** What a rescan of a project found. */
+  public record ProjectScan(int branches, int references, int malformed) {}
+
+  /**
+   * Scans every tracked branch of a project and replaces its whole set of references.
+   *
+   * @param progress receives a line per branch
+   */
+  public synchronized ProjectScan rescanProject(String projectName, Consumer<String> progress)
+      throws IOException {
+    Project.NameKey project = Project.nameKey(projectName);
+    if (!config.isEnabled(project)) {
+      progress.accept(projectName + ": not enabled, skipped");
+      return new ProjectScan(0, 0, 0);
+    }
+    List<ReferenceInfo> all = new ArrayList<>();
+    List<Ref> branches = new ArrayList<>();
+    int malformed;
+    try (Repository repo = repos.openRepository(project);
+        LnkScanner scanner = new LnkScanner(repo, projectName, config.lnkSuffix())) {
+      for (Ref ref : repo.getRefDatabase().getRefsByPrefix("refs/heads/")) {
+        if (config.isTracked(ref.getName()) && ref.getObjectId() != null) {
+          List<ReferenceInfo> refs = scanner.scan(ref.getName(), ref.getObjectId(), List.of());
+          all.addAll(refs);
+          branches.add(ref);
+          progress.accept(projectName + " " + ref.getName() + ": " + refs.size() + " references");
+        }
+      }
+      malformed = scanner.malformed();
+    }
+    try (ImagestoreClient client = connection.client()) {
+      client.replaceReferences(projectName, null, all);
+    }
+    for (Ref ref : branches) {
+      state.indexed(projectName, ref.getName(), ref.getObjectId().name());
+    }
+    logger.atInfo().log(
+        "rescanned project %s: %d branches, %d references, %d malformed links",
+        projectName, branches.size(), all.size(), malformed);
+    return new ProjectScan(branches.size(), all.size(), malformed);
+  }
+
+  /** The enabled projects, for a reconcile. */
+  public List<String> enabledProjects() {
+    List<String> out = new ArrayList<>();
+    for (Project.NameKey p : projects.all()) {
+      if (config.isEnabled(p)) {
+        out.add(p.get());
+      }
+    }
+    return out;
+  }
+
+  private void queueReconcile() throws IOException {
+    List<String> names = enabledProjects();
+    for (String name : names) {
+      outbox.add(IndexJob.rescanProject(name));
+    }
+    if (config.orphanAutoDelete()) {
+      outbox.add(IndexJob.deleteOrphans());
+    }
+    state.reconciled(Instant.now());
+    logger.atInfo().log("reconcile queued for %d projects", names.size());
+  }
+
+  /** Deletes orphans past the grace period; returns how many. */
+  public int deleteOrphans() throws IOException {
+    long minAge = config.orphanGracePeriod().toSeconds();
+    int deleted = 0;
+    try (ImagestoreClient client = connection.client()) {
+      ImageId after = null;
+      while (true) {
+        List<ImageInfo> page = client.listOrphans(after, 1000, minAge);
+        for (ImageInfo orphan : page) {
+          try {
+            if (client.deleteOrphan(ImageId.of(orphan.uuid))) {
+              deleted++;
+            }
+          } catch (ImagestoreException e) {
+            if (e.status() != 409) {
+              throw e;
+            }
+            // Referenced again since it was listed: it stays.
+          }
+        }
+        if (page.size() < 1000) {
+          break;
+        }
+        after = ImageId.of(page.get(page.size() - 1).uuid);
+      }
+    }
+    logger.atInfo().log("deleted %d orphaned images older than %ds", deleted, minAge);
+    return deleted;
+  }
+}

@@ -1,0 +1,74 @@
+package com.googlesource.gerrit.plugins.imagestore.rest;
+
+import com.google.gerrit.entities.Project;
+import com.google.gerrit.extensions.annotations.RequiresCapability;
+import com.google.gerrit.extensions.restapi.BadRequestException;
+import com.google.gerrit.extensions.restapi.Response;
+import com.google.gerrit.extensions.restapi.RestModifyView;
+import com.google.gerrit.extensions.restapi.UnprocessableEntityException;
+import com.google.gerrit.server.config.ConfigResource;
+import com.google.gerrit.server.project.ProjectCache;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.ReindexCapability;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import com.googlesource.gerrit.plugins.imagestore.index.Outbox;
+import java.io.IOException;
+
+/**
+ * {@code POST /config/server/imagestore~reindex}: queues a rescan of one project ({@code
+ * {"project": "name"}}) or a reconcile of all enabled ones, and answers 202 at once.
+ */
+@Singleton
+@RequiresCapability(ReindexCapability.NAME)
+public class PostReindex implements RestModifyView<ConfigResource, PostReindex.Input> {
+  /** The request body; everything optional. */
+  public static class Input {
+    public String project;
+  }
+
+  /** The answer. */
+  public static class Queued {
+    public String queued;
+  }
+
+  private final Outbox outbox;
+  private final IndexWorker worker;
+  private final ProjectCache projects;
+  private final ImagestoreConfig config;
+
+  @Inject
+  PostReindex(Outbox outbox, IndexWorker worker, ProjectCache projects, ImagestoreConfig config) {
+    this.outbox = outbox;
+    this.worker = worker;
+    this.projects = projects;
+    this.config = config;
+  }
+
+  @Override
+  public Response<Queued> apply(ConfigResource resource, Input input)
+      throws BadRequestException, UnprocessableEntityException, IOException {
+    IndexJob job;
+    Queued answer = new Queued();
+    if (input != null && input.project != null) {
+      Project.NameKey name = Project.nameKey(input.project);
+      if (projects.get(name).isEmpty()) {
+        throw new UnprocessableEntityException("no project " + input.project);
+      }
+      if (!config.isEnabled(name)) {
+        throw new BadRequestException(
+            "imagestore is not enabled for " + input.project + " (plugin.imagestore.enabled)");
+      }
+      job = IndexJob.rescanProject(input.project);
+      answer.queued = "project " + input.project;
+    } else {
+      job = IndexJob.reconcileAll();
+      answer.queued = "all enabled projects";
+    }
+    outbox.add(job);
+    worker.kick();
+    return Response.withStatusCode(202, answer);
+  }
+}

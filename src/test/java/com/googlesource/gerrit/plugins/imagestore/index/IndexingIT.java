@@ -1,0 +1,288 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allow;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allowCapability;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.gerrit.acceptance.LightweightPluginDaemonTest;
+import com.google.gerrit.acceptance.PushOneCommit;
+import com.google.gerrit.acceptance.RestResponse;
+import com.google.gerrit.acceptance.TestPlugin;
+import com.google.gerrit.acceptance.UseSsh;
+import com.google.gerrit.acceptance.testsuite.project.ProjectOperations;
+import com.google.gerrit.entities.BranchNameKey;
+import com.google.gerrit.entities.Permission;
+import com.google.gerrit.extensions.api.changes.ReviewInput;
+import com.google.gerrit.extensions.restapi.IdString;
+import com.google.gerrit.server.config.SitePaths;
+import com.google.gerrit.server.group.SystemGroupBackend;
+import com.google.gerrit.server.securestore.SecureStore;
+import com.google.gerrit.testing.ConfigSuite;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.inject.Inject;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.Config;
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * Indexing against a real image service process: pushes, merges, branch deletion, malformed links,
+ * an outage, and who may reindex.
+ */
+@UseSsh
+@TestPlugin(
+    name = "imagestore",
+    sysModule = "com.googlesource.gerrit.plugins.imagestore.Module",
+    sshModule = "com.googlesource.gerrit.plugins.imagestore.ssh.SshModule")
+public class IndexingIT extends LightweightPluginDaemonTest {
+  private static final String LNK_DIR =
+      "images/login/linux/1600x1200/chrome/sap_fiori_3/ltr/default/";
+  private static ImageServiceProcess service;
+
+  @Inject private SecureStore secureStore;
+  @Inject private SitePaths sitePaths;
+  @Inject private ProjectOperations projectOperations;
+
+  /** Read before the test server starts: the service must be running to name its URL. */
+  @ConfigSuite.Default
+  public static Config defaultConfig() throws Exception {
+    if (service == null) {
+      service = ImageServiceProcess.start();
+    }
+    Config cfg = new Config();
+    cfg.setString("plugin", "imagestore", "serviceUrl", service.url().toString());
+    return cfg;
+  }
+
+  @AfterClass
+  public static void stopService() throws Exception {
+    if (service != null) {
+      service.close();
+      service = null;
+    }
+  }
+
+  @Before
+  public void setUp() throws Exception {
+    Files.createDirectories(sitePaths.etc_dir);
+    secureStore.set("plugin", "imagestore", "username", ImageServiceProcess.INDEXER);
+    secureStore.set("plugin", "imagestore", "password", ImageServiceProcess.PASSWORD);
+    try (ProjectConfigUpdate u = updateProject(project)) {
+      u.getConfig().updatePluginConfig("imagestore", c -> c.setBoolean("enabled", true));
+      u.save();
+    }
+    projectOperations
+        .project(project)
+        .forUpdate()
+        .add(allow(Permission.PUSH).ref("refs/heads/*").group(adminGroupUuid()))
+        .add(allow(Permission.CREATE).ref("refs/heads/*").group(adminGroupUuid()))
+        .add(allow(Permission.DELETE).ref("refs/heads/*").group(adminGroupUuid()))
+        .update();
+  }
+
+  private static ImageId id(String seed) {
+    return ImageId.forContent(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private PushOneCommit.Result push(String ref, Map<String, String> files) throws Exception {
+    PushOneCommit.Result r =
+        pushFactory.create(admin.newIdent(), testRepo, "screenshots", files).to(ref);
+    r.assertOkStatus();
+    return r;
+  }
+
+  private String statusUrl() {
+    // Test project names carry the config suite's "[default]": encode them.
+    return "/projects/" + IdString.fromDecoded(project.get()).encoded() + "/imagestore~status";
+  }
+
+  private JsonObject status() throws Exception {
+    RestResponse r = adminRestSession.get(statusUrl());
+    assertWithMessage(r.getEntityContent()).that(r.getStatusCode()).isEqualTo(200);
+    return JsonParser.parseString(r.getEntityContent()).getAsJsonObject();
+  }
+
+  private List<ReferenceInfo> references(String branch) throws Exception {
+    try (ImagestoreClient c = service.client(null)) {
+      return c.listReferences(project.get(), branch);
+    }
+  }
+
+  private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (condition.call()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertWithMessage("timed out waiting for " + what).fail();
+  }
+
+  private void waitForReference(String branch, String path, ImageId id) throws Exception {
+    waitFor(
+        path + " -> " + id + " on " + branch,
+        () ->
+            references(branch).stream()
+                .anyMatch(r -> r.path.equals(path) && r.uuid.equals(id.value())));
+  }
+
+  @Test
+  public void pushToMasterIndexesLinksAndSkipsMalformedOnes() throws Exception {
+    ImageId a = id("a");
+    ImageId b = id("b");
+    PushOneCommit.Result r =
+        push(
+            "refs/heads/master",
+            ImmutableMap.of(
+                LNK_DIR + "a.ref.lnk",
+                LnkFile.format(a),
+                LNK_DIR + "b.ref.lnk",
+                LnkFile.format(b),
+                LNK_DIR + "broken.ref.lnk",
+                "uuid=not-an-id",
+                "README.md",
+                "uuid=" + id("not a link").value()));
+    waitForReference("refs/heads/master", LNK_DIR + "b.ref.lnk", b);
+    List<ReferenceInfo> refs = references("refs/heads/master");
+    assertThat(refs.stream().map(x -> x.path).toList())
+        .containsExactly(LNK_DIR + "a.ref.lnk", LNK_DIR + "b.ref.lnk");
+    assertThat(refs.get(0).commit).isEqualTo(r.getCommit().name());
+
+    // The status shows the last indexed commit of master and an empty outbox.
+    JsonObject json = status();
+    assertThat(json.get("enabled").getAsBoolean()).isTrue();
+    assertThat(
+            json.getAsJsonObject("branches")
+                .getAsJsonObject("refs/heads/master")
+                .get("commit")
+                .getAsString())
+        .isEqualTo(r.getCommit().name());
+  }
+
+  @Test
+  public void pushForReviewIsNotIndexedButItsMergeIs() throws Exception {
+    ImageId review = id("review");
+    PushOneCommit.Result change =
+        push(
+            "refs/for/master", ImmutableMap.of(LNK_DIR + "review.ref.lnk", LnkFile.format(review)));
+    // A later push to master is a barrier: jobs run in order, so had the review push queued
+    // anything, it would have run before this one.
+    ImageId barrier = id("barrier");
+    testRepo.reset("HEAD~1");
+    push(
+        "refs/heads/master", ImmutableMap.of(LNK_DIR + "barrier.ref.lnk", LnkFile.format(barrier)));
+    waitForReference("refs/heads/master", LNK_DIR + "barrier.ref.lnk", barrier);
+    assertThat(references(null).stream().map(x -> x.uuid).toList()).doesNotContain(review.value());
+
+    gApi.changes().id(change.getChangeId()).current().review(ReviewInput.approve());
+    gApi.changes().id(change.getChangeId()).current().submit();
+    waitForReference("refs/heads/master", LNK_DIR + "review.ref.lnk", review);
+  }
+
+  @Test
+  public void deletingAReleaseBranchDropsItsReferencesAndOrphansItsImages() throws Exception {
+    Path png = Files.createTempFile("rel", ".png");
+    Files.write(png, tinyPng());
+    ImageId image;
+    try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
+      image = uploader.upload(png, null).id();
+    }
+    push("refs/heads/master", ImmutableMap.of("README.md", "base"));
+    createBranch(BranchNameKey.create(project, "rel-1"));
+    push("refs/heads/rel-1", ImmutableMap.of(LNK_DIR + "rel.ref.lnk", LnkFile.format(image)));
+    waitForReference("refs/heads/rel-1", LNK_DIR + "rel.ref.lnk", image);
+    try (ImagestoreClient anonymous = service.client(null)) {
+      assertThat(anonymous.info(image).map(i -> i.referenced)).hasValue(true);
+
+      gApi.projects().name(project.get()).branch("refs/heads/rel-1").delete();
+      waitFor("rel-1 references dropped", () -> references("refs/heads/rel-1").isEmpty());
+      ImageInfo info = anonymous.info(image).orElseThrow();
+      assertThat(info.referenced).isFalse();
+      assertThat(info.orphanedAt).isNotNull();
+    }
+  }
+
+  @Test
+  public void anOutageOfTheServiceLosesNoReference() throws Exception {
+    ImageId during = id("during outage");
+    service.stop();
+    try {
+      push(
+          "refs/heads/master", ImmutableMap.of(LNK_DIR + "outage.ref.lnk", LnkFile.format(during)));
+      // The push succeeded; the job waits in the outbox.
+      waitFor(
+          "a queued job",
+          () -> {
+            RestResponse s = adminRestSession.get(statusUrl());
+            return JsonParser.parseString(s.getEntityContent())
+                    .getAsJsonObject()
+                    .get("outbox_depth")
+                    .getAsInt()
+                > 0;
+          });
+    } finally {
+      service.restart();
+    }
+    waitForReference("refs/heads/master", LNK_DIR + "outage.ref.lnk", during);
+  }
+
+  @Test
+  public void reindexIsForAdministratorsAndHoldersOfTheCapability() throws Exception {
+    ImageId early = id("early");
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "early.ref.lnk", LnkFile.format(early)));
+    waitForReference("refs/heads/master", LNK_DIR + "early.ref.lnk", early);
+
+    String url = "/config/server/imagestore~reindex";
+    userRestSession.post(url).assertForbidden();
+    String denied = userSshSession.exec("imagestore reindex --project " + project.get());
+    assertThat(userSshSession.getError()).contains("not permitted");
+    assertThat(denied).isEmpty();
+
+    RestResponse queued = adminRestSession.post(url, new ProjectInput(project.get()));
+    queued.assertStatus(202);
+    String out = adminSshSession.exec("imagestore reindex --project " + project.get());
+    adminSshSession.assertSuccess();
+    assertThat(out).contains("refs/heads/master: 1 references");
+    assertThat(out).contains("reindexed 1 of 1 projects");
+
+    projectOperations
+        .allProjectsForUpdate()
+        .add(allowCapability("imagestore-reindex").group(SystemGroupBackend.REGISTERED_USERS))
+        .update();
+    userRestSession.post(url, new ProjectInput(project.get())).assertStatus(202);
+    assertThat(references("refs/heads/master").stream().map(r -> r.uuid).toList())
+        .contains(early.value());
+  }
+
+  /** Body of the reindex call. */
+  static class ProjectInput {
+    String project;
+
+    ProjectInput(String project) {
+      this.project = project;
+    }
+  }
+
+  /** A 1x1 PNG. */
+  private static byte[] tinyPng() {
+    return java.util.Base64.getDecoder()
+        .decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+  }
+}
