@@ -6,6 +6,7 @@ import com.google.gerrit.server.git.WorkQueue;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ public class IndexWorker implements LifecycleListener {
   private ScheduledExecutorService queue;
   private int failures;
   private volatile long retryAt;
+  private volatile String lastError;
 
   @Inject
   IndexWorker(WorkQueue workQueue, Outbox outbox, Indexer indexer) {
@@ -64,17 +66,24 @@ public class IndexWorker implements LifecycleListener {
   private void drain() {
     scheduled.set(false);
     try {
-      for (Outbox.Entry entry : outbox.pending()) {
-        try {
-          indexer.run(entry.job());
-          outbox.done(entry);
-          failures = 0;
-        } catch (Indexer.PermanentFailure e) {
-          logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e.getMessage());
-          outbox.setAside(entry.file());
-        } catch (IOException | RuntimeException e) {
-          retryLater(entry, e);
-          return;
+      // Jobs may queue more jobs (a reconcile queues its projects): drain until nothing is left.
+      for (List<Outbox.Entry> pending = outbox.pending();
+          !pending.isEmpty();
+          pending = outbox.pending()) {
+        for (Outbox.Entry entry : pending) {
+          try {
+            indexer.run(entry.job());
+            outbox.done(entry);
+            failures = 0;
+            lastError = null;
+          } catch (Indexer.PermanentFailure e) {
+            logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e.getMessage());
+            lastError = "gave up on " + entry.job() + ": " + e.getMessage();
+            outbox.setAside(entry.file());
+          } catch (IOException | RuntimeException e) {
+            retryLater(entry, e);
+            return;
+          }
         }
       }
     } catch (IOException e) {
@@ -86,6 +95,7 @@ public class IndexWorker implements LifecycleListener {
     failures++;
     long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
     retryAt = System.currentTimeMillis() + delay;
+    lastError = entry.job() + " failed (attempt " + failures + "): " + e;
     logger.atWarning().withCause(failures == 1 ? e : null).log(
         "%s failed (attempt %d), retrying in %d s: %s",
         entry.job(), failures, delay / 1000, e.getMessage());
@@ -99,6 +109,11 @@ public class IndexWorker implements LifecycleListener {
           delay,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Why the last job failed, while the worker retries it (or gave up); null when all is well. */
+  public String lastError() {
+    return lastError;
   }
 
   /** Whether the outbox is empty: everything queued so far reached the service. */

@@ -7,6 +7,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexState;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
 import com.googlesource.gerrit.plugins.imagestore.index.Outbox;
 import java.io.IOException;
 import java.time.Instant;
@@ -25,6 +26,9 @@ public class GetStatus implements RestReadView<ProjectResource> {
     public Map<String, BranchInfo> branches;
     public int outboxDepth;
 
+    /** Why indexing is stuck (the service is down, say); absent when all is well. */
+    public String lastError;
+
     /** ISO-8601; Gerrit's JSON has no adapter for {@code java.time}. */
     public String lastReconcile;
   }
@@ -38,9 +42,11 @@ public class GetStatus implements RestReadView<ProjectResource> {
   private final ImagestoreConfig config;
   private final IndexState state;
   private final Outbox outbox;
+  private final IndexWorker worker;
 
   @Inject
-  GetStatus(ImagestoreConfig config, IndexState state, Outbox outbox) {
+  GetStatus(ImagestoreConfig config, IndexState state, Outbox outbox, IndexWorker worker) {
+    this.worker = worker;
     this.config = config;
     this.state = state;
     this.outbox = outbox;
@@ -61,6 +67,7 @@ public class GetStatus implements RestReadView<ProjectResource> {
               info.branches.put(branch, i);
             });
     info.outboxDepth = outbox.depth();
+    info.lastError = worker.lastError();
     info.lastReconcile = iso(state.lastReconcile());
     return Response.ok(info);
   }

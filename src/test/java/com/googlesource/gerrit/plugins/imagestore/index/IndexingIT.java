@@ -11,6 +11,7 @@ import com.google.gerrit.acceptance.PushOneCommit;
 import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.acceptance.UseSsh;
+import com.google.gerrit.acceptance.config.GerritConfig;
 import com.google.gerrit.acceptance.testsuite.project.ProjectOperations;
 import com.google.gerrit.entities.BranchNameKey;
 import com.google.gerrit.entities.Permission;
@@ -123,7 +124,7 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     }
   }
 
-  private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
+  private void waitFor(String what, Callable<Boolean> condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (condition.call()) {
@@ -131,7 +132,7 @@ public class IndexingIT extends LightweightPluginDaemonTest {
       }
       Thread.sleep(100);
     }
-    assertWithMessage("timed out waiting for " + what).fail();
+    assertWithMessage("timed out waiting for %s; plugin status: %s", what, status()).fail();
   }
 
   private void waitForReference(String branch, String path, ImageId id) throws Exception {
@@ -198,7 +199,8 @@ public class IndexingIT extends LightweightPluginDaemonTest {
   @Test
   public void deletingAReleaseBranchDropsItsReferencesAndOrphansItsImages() throws Exception {
     Path png = Files.createTempFile("rel", ".png");
-    Files.write(png, tinyPng());
+    // Bytes no other test uses: another project referencing them would keep them referenced.
+    Files.write(png, tinyPng(0x40));
     ImageId image;
     try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
       image = uploader.upload(png, null).id();
@@ -270,6 +272,34 @@ public class IndexingIT extends LightweightPluginDaemonTest {
         .contains(early.value());
   }
 
+  @Test
+  @GerritConfig(name = "plugin.imagestore.orphanAutoDelete", value = "true")
+  @GerritConfig(name = "plugin.imagestore.orphanGracePeriod", value = "0")
+  public void aReconcileDeletesExpiredOrphansButNeverReferencedImages() throws Exception {
+    byte[] keptPng = tinyPng(0x80);
+    ImageId keptId = ImageId.forContent(keptPng);
+    // The reference comes first, so the kept image is referenced from its first moment: with no
+    // grace period, any reconcile (the restarted server queues one) deletes unreferenced images.
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "kept.ref.lnk", LnkFile.format(keptId)));
+    waitForReference("refs/heads/master", LNK_DIR + "kept.ref.lnk", keptId);
+    Path kept = Files.createTempFile("kept", ".png");
+    Path orphan = Files.createTempFile("orphan", ".png");
+    Files.write(kept, keptPng);
+    Files.write(orphan, tinyPng(0x20));
+    ImageId orphanId;
+    try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
+      assertThat(uploader.upload(kept, null).id()).isEqualTo(keptId);
+      orphanId = uploader.upload(orphan, null).id();
+    }
+
+    adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
+    try (ImagestoreClient anonymous = service.client(null)) {
+      waitFor("the orphan deleted", () -> !anonymous.exists(orphanId));
+      assertThat(anonymous.exists(keptId)).isTrue();
+      assertThat(anonymous.info(keptId).orElseThrow().referenced).isTrue();
+    }
+  }
+
   /** Body of the reindex call. */
   static class ProjectInput {
     String project;
@@ -279,10 +309,13 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     }
   }
 
-  /** A 1x1 PNG. */
-  private static byte[] tinyPng() {
-    return java.util.Base64.getDecoder()
-        .decode(
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+  /** A real 2x2 PNG of one grey level, encoded by the JDK. */
+  private static byte[] tinyPng(int grey) throws Exception {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setSample(0, 0, 0, grey);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
   }
 }
