@@ -168,12 +168,19 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     // The status shows the last indexed commit of master and an empty outbox.
     JsonObject json = status();
     assertThat(json.get("enabled").getAsBoolean()).isTrue();
+    assertThat(json.has("last_error")).isFalse();
     assertThat(
             json.getAsJsonObject("branches")
                 .getAsJsonObject("refs/heads/master")
                 .get("commit")
                 .getAsString())
         .isEqualTo(r.getCommit().name());
+  }
+
+  @Test
+  public void theFirstStartOnANeverIndexedSiteReconciles() throws Exception {
+    // The test site is new: loading the plugin queued a full reconcile, which ran.
+    waitFor("the first reconcile", () -> status().has("last_reconcile"));
   }
 
   @Test

@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  */
 public final class ReferenceService {
   private static final Pattern COMMIT = Pattern.compile("^([0-9a-f]{40}|[0-9a-f]{64})$");
+
+  /** References one add call may carry; the plugin sends batches of a few thousand. */
   public static final int MAX_BATCH = 100_000;
+
+  /** A replace carries a project's whole set, however large the project. */
+  public static final int MAX_REPLACE = 1_000_000;
 
   private final Database db;
   private final ReferenceRepository refs;
@@ -37,7 +42,7 @@ public final class ReferenceService {
 
   /** Adds references; the ones already known are left as they are. */
   public ReferencesResult add(List<ReferenceInfo> input) {
-    List<ReferenceInfo> valid = validate(input, null, null);
+    List<ReferenceInfo> valid = validate(input, null, null, MAX_BATCH);
     long now = clock.millis();
     ReferencesResult result = new ReferencesResult();
     result.added =
@@ -59,7 +64,7 @@ public final class ReferenceService {
     if (branch != null) {
       checkName("branch", branch, 255);
     }
-    List<ReferenceInfo> wanted = validate(input, project, branch);
+    List<ReferenceInfo> wanted = validate(input, project, branch, MAX_REPLACE);
     long now = clock.millis();
     return db.inTransaction(
         c -> {
@@ -108,13 +113,13 @@ public final class ReferenceService {
   }
 
   private static List<ReferenceInfo> validate(
-      List<ReferenceInfo> input, String project, String branch) {
+      List<ReferenceInfo> input, String project, String branch, int max) {
     if (input == null) {
       throw RequestException.badRequest("bad_references", "'references' is missing");
     }
-    if (input.size() > MAX_BATCH) {
+    if (input.size() > max) {
       throw RequestException.tooLarge(
-          "at most " + MAX_BATCH + " references fit in one call, got " + input.size());
+          "at most " + max + " references fit in one call, got " + input.size());
     }
     for (int i = 0; i < input.size(); i++) {
       ReferenceInfo r = input.get(i);
