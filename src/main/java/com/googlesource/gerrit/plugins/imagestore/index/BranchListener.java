@@ -21,13 +21,11 @@ public class BranchListener implements GitReferenceUpdatedListener, ChangeMerged
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final ImagestoreConfig config;
-  private final Outbox outbox;
   private final IndexWorker worker;
 
   @Inject
-  BranchListener(ImagestoreConfig config, Outbox outbox, IndexWorker worker) {
+  BranchListener(ImagestoreConfig config, IndexWorker worker) {
     this.config = config;
-    this.outbox = outbox;
     this.worker = worker;
   }
 
@@ -59,12 +57,10 @@ public class BranchListener implements GitReferenceUpdatedListener, ChangeMerged
 
   private void queue(IndexJob job) {
     try {
-      outbox.add(job);
+      worker.submit(job);
     } catch (IOException e) {
       // Not fatal: the next scheduled or on-demand reconcile picks the commits up.
       logger.atSevere().withCause(e).log("cannot queue %s", job);
-      return;
     }
-    worker.kick();
   }
 }

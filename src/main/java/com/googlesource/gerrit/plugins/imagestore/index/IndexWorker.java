@@ -52,6 +52,12 @@ public class IndexWorker implements LifecycleListener {
     }
   }
 
+  /** Queues a job durably and asks for it to run soon. */
+  public void submit(IndexJob job) throws IOException {
+    outbox.add(job);
+    kick();
+  }
+
   /** Asks for the outbox to be drained soon; cheap, safe to call from any thread. */
   public void kick() {
     if (System.currentTimeMillis() < retryAt) {

@@ -22,21 +22,15 @@ public class ReconcileScheduler implements LifecycleListener {
 
   private final ImagestoreConfig config;
   private final IndexState state;
-  private final Outbox outbox;
   private final IndexWorker worker;
   private final WorkQueue workQueue;
   private ScheduledFuture<?> scheduled;
 
   @Inject
   ReconcileScheduler(
-      ImagestoreConfig config,
-      IndexState state,
-      Outbox outbox,
-      IndexWorker worker,
-      WorkQueue workQueue) {
+      ImagestoreConfig config, IndexState state, IndexWorker worker, WorkQueue workQueue) {
     this.config = config;
     this.state = state;
-    this.outbox = outbox;
     this.worker = worker;
     this.workQueue = workQueue;
   }
@@ -66,8 +60,7 @@ public class ReconcileScheduler implements LifecycleListener {
   /** Queues a reconcile of every enabled project. */
   public void reconcile() {
     try {
-      outbox.add(IndexJob.reconcileAll());
-      worker.kick();
+      worker.submit(IndexJob.reconcileAll());
     } catch (IOException e) {
       logger.atSevere().withCause(e).log("cannot queue the reconcile");
     }

@@ -14,7 +14,6 @@ import com.googlesource.gerrit.plugins.imagestore.ReindexCapability;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
-import com.googlesource.gerrit.plugins.imagestore.index.Outbox;
 import java.io.IOException;
 
 /**
@@ -34,14 +33,12 @@ public class PostReindex implements RestModifyView<ConfigResource, PostReindex.I
     public String queued;
   }
 
-  private final Outbox outbox;
   private final IndexWorker worker;
   private final ProjectCache projects;
   private final ImagestoreConfig config;
 
   @Inject
-  PostReindex(Outbox outbox, IndexWorker worker, ProjectCache projects, ImagestoreConfig config) {
-    this.outbox = outbox;
+  PostReindex(IndexWorker worker, ProjectCache projects, ImagestoreConfig config) {
     this.worker = worker;
     this.projects = projects;
     this.config = config;
@@ -67,8 +64,7 @@ public class PostReindex implements RestModifyView<ConfigResource, PostReindex.I
       job = IndexJob.reconcileAll();
       answer.queued = "all enabled projects";
     }
-    outbox.add(job);
-    worker.kick();
+    worker.submit(job);
     return Response.withStatusCode(202, answer);
   }
 }

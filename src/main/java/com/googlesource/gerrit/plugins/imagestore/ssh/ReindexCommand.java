@@ -11,7 +11,6 @@ import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
 import com.googlesource.gerrit.plugins.imagestore.index.Indexer;
-import com.googlesource.gerrit.plugins.imagestore.index.Outbox;
 import java.io.IOException;
 import java.util.List;
 import org.kohsuke.args4j.Option;
@@ -31,7 +30,6 @@ public class ReindexCommand extends SshCommand {
   @Inject private Indexer indexer;
   @Inject private ImagestoreConfig config;
   @Inject private ProjectCache projects;
-  @Inject private Outbox outbox;
   @Inject private IndexWorker worker;
 
   @Override
@@ -67,7 +65,7 @@ public class ReindexCommand extends SshCommand {
         failed++;
         stdout.printf("  failed: %s (queued for retry)%n", e.getMessage());
         try {
-          outbox.add(IndexJob.rescanProject(name));
+          worker.submit(IndexJob.rescanProject(name));
         } catch (IOException e2) {
           stdout.printf("  cannot queue it either: %s%n", e2.getMessage());
         }
