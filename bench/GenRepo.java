@@ -1,0 +1,153 @@
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a git fast-import stream for the benchmark repository to standard output. Deterministic:
+ * the same arguments give the same stream, hence the same commit ids.
+ *
+ * <p>refs/heads/master: {@code commits} commits; together they add {@code links} distinct link
+ * files {@code images/<spec>/<platform>/<resolution>/<browser>/<theme>/<direction>/<mode>/<name>
+ * .ref.lnk} (a few per commit, grouped by spec and runtime as UIVeri5 writes them), about 30% of the
+ * commits also re-record 1-3 existing links with a new uuid, and every commit changes a spec source
+ * file (specs/..., not a link: noise for the suffix filter). Every link content is {@code
+ * uuid=<32 hex>} without a newline, and every write gets a fresh uuid.
+ *
+ * <p>refs/heads/bench-push: {@code pushCommits} commits on top of master, each re-recording {@code
+ * pushLinks} existing links spread over the whole tree: the "one push with N link changes" of the
+ * latency benchmark (commit k's parent is commit k-1, so they can be pushed one after the other as
+ * fast-forwards).
+ *
+ * <p>Usage: java GenRepo.java COMMITS LINKS PUSH_LINKS PUSH_COMMITS [SEED] | git fast-import
+ */
+public class GenRepo {
+  static final String[] RUNTIMES = {
+    "linux/1600x1200/chrome/sap_fiori_3/ltr/default",
+    "linux/1600x1200/chrome/sap_fiori_3_dark/ltr/default",
+    "linux/1600x1200/chrome/sap_fiori_3/rtl/default",
+    "linux/1600x1200/firefox/sap_fiori_3/ltr/default",
+    "windows/1920x1080/edge/sap_horizon/ltr/compact",
+    "mac/1440x900/safari/sap_horizon/ltr/default",
+  };
+
+  final int commits;
+  final int links;
+  final int namesPerDir;
+  final SplittableRandom rnd;
+  final OutputStream out;
+  long time = 1_700_000_000L;
+
+  GenRepo(int commits, int links, long seed, OutputStream out) {
+    this.commits = commits;
+    this.links = links;
+    // ~50 shots per spec and runtime directory, as in a real UI test suite.
+    this.namesPerDir = 50;
+    this.rnd = new SplittableRandom(seed);
+    this.out = out;
+  }
+
+  int specs() {
+    return Math.max(1, (links + RUNTIMES.length * namesPerDir - 1) / (RUNTIMES.length * namesPerDir));
+  }
+
+  /** The path of link number {@code n}: consecutive numbers share a spec and runtime directory. */
+  String path(int n) {
+    int perSpec = RUNTIMES.length * namesPerDir;
+    int spec = n / perSpec;
+    int runtime = (n % perSpec) / namesPerDir;
+    int name = n % namesPerDir;
+    return "images/spec" + spec + "/" + RUNTIMES[runtime] + "/shot" + name + ".ref.lnk";
+  }
+
+  String uuid() {
+    return String.format("%016x%016x", rnd.nextLong(), rnd.nextLong());
+  }
+
+  void write(String s) throws IOException {
+    out.write(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void data(String content) throws IOException {
+    byte[] b = content.getBytes(StandardCharsets.UTF_8);
+    write("data " + b.length + "\n");
+    out.write(b);
+    write("\n");
+  }
+
+  void header(String ref, String message, String from) throws IOException {
+    write("commit " + ref + "\n");
+    write("committer Bench <bench@example.com> " + (time++) + " +0000\n");
+    data(message);
+    if (from != null) {
+      write("from " + from + "\n");
+    }
+  }
+
+  void link(int n) throws IOException {
+    write("M 100644 inline " + path(n) + "\n");
+    data("uuid=" + uuid());
+  }
+
+  void run(int pushLinks, int pushCommits) throws IOException {
+    int specs = specs();
+    int added = 0;
+    for (int i = 0; i < commits; i++) {
+      int target = (int) ((long) (i + 1) * links / commits);
+      List<Integer> mods = new ArrayList<>();
+      if (added > 0 && rnd.nextInt(10) < 3) {
+        int k = 1 + rnd.nextInt(3);
+        for (int j = 0; j < k; j++) {
+          mods.add(rnd.nextInt(added));
+        }
+      }
+      header("refs/heads/master", "Commit " + i + "\n", null);
+      // The spec whose screenshots this commit records changes too.
+      int spec = Math.min(added, links - 1) / (RUNTIMES.length * namesPerDir) % specs;
+      write("M 100644 inline specs/spec" + spec + ".spec.js\n");
+      data("// revision " + i + "\ndescribe('spec', () => it('works', () => {}));\n");
+      for (; added < target; added++) {
+        link(added);
+      }
+      for (int m : mods) {
+        link(m);
+      }
+      write("\n");
+    }
+    for (int p = 0; p < pushCommits; p++) {
+      header(
+          "refs/heads/bench-push",
+          "Re-record " + pushLinks + " screenshots (" + p + ")\n",
+          p == 0 ? "refs/heads/master" : null);
+      // Spread over the whole tree; each push touches different links.
+      for (int j = 0; j < pushLinks; j++) {
+        long n = ((long) j * links / pushLinks + p * 7L) % links;
+        link((int) n);
+      }
+      write("\n");
+    }
+    write("done\n");
+    out.flush();
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length < 4) {
+      System.err.println("usage: GenRepo COMMITS LINKS PUSH_LINKS PUSH_COMMITS [SEED]");
+      System.exit(2);
+    }
+    int commits = Integer.parseInt(args[0]);
+    int links = Integer.parseInt(args[1]);
+    int pushLinks = Integer.parseInt(args[2]);
+    int pushCommits = Integer.parseInt(args[3]);
+    long seed = args.length > 4 ? Long.parseLong(args[4]) : 42;
+    if (pushLinks > links) {
+      throw new IllegalArgumentException("PUSH_LINKS must not exceed LINKS");
+    }
+    try (OutputStream out = new BufferedOutputStream(System.out, 1 << 16)) {
+      new GenRepo(commits, links, seed, out).run(pushLinks, pushCommits);
+    }
+  }
+}

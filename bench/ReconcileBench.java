@@ -1,0 +1,311 @@
+import com.google.common.collect.Lists;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
+import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.storage.file.WindowCacheConfig;
+
+/**
+ * The JVM side of bench/reconcile.sh: runs the plugin's own LnkScanner (and, with --service, the
+ * client library's calls as Indexer makes them) over the synthetic repository, several times in one
+ * JVM, and prints "result KEY VALUE" lines for the script plus a human-readable log on stderr.
+ *
+ * <pre>
+ * java -cp CLASSPATH bench/ReconcileBench.java --git-dir DIR [--reps N] [--warmup N]
+ *     [--git-cmd SHELL-COMMAND] [--git-log-cmd SHELL-COMMAND] [--pairs-out FILE]
+ *     [--service URL --user NAME] [--push-ref REF]
+ * </pre>
+ *
+ * The service password comes from the environment variable BENCH_SERVICE_PASSWORD.
+ * BENCH_PACKED_GIT_LIMIT and BENCH_DELTA_BASE_CACHE_LIMIT (bytes) override JGit's window cache and
+ * delta base cache sizes (default 10 MiB each, as Gerrit's core.packedGitLimit and
+ * core.deltaBaseCacheLimit).
+ *
+ * <ul>
+ *   <li>scan: {@code new LnkScanner(repo, project, ".lnk").scan("refs/heads/master", tip, [])}, a
+ *       new scanner each time (rescanProject makes one per project), the repository kept open (as
+ *       Gerrit's repository cache does). Run 1 is cold (class loading, JIT, empty caches); then
+ *       --warmup runs that are not counted; then --reps measured runs, each right after a run of
+ *       --git-cmd (the C git pipeline, timed here too, so both see the same load) and
+ *       --git-log-cmd.
+ *   <li>reconcile (--service): the same scan plus {@code replaceReferences(project, null, all)}.
+ *       Run 1 replaces into an empty project (inserts everything); the later runs replace an
+ *       unchanged set, the steady state of a scheduled reconcile.
+ *   <li>push (--push-ref): for each commit C on the push ref above master, what indexCommits does
+ *       for a fast-forward to C: scan C excluding its parent, then addReferences in batches of
+ *       5000.
+ * </ul>
+ */
+public class ReconcileBench {
+  static final String BRANCH = "refs/heads/master";
+  static final String SUFFIX = ".lnk";
+  static final int BATCH = 5000; // Indexer.BATCH
+
+  static void log(String format, Object... args) {
+    System.err.printf("bench: " + format + "%n", args);
+  }
+
+  static void result(String key, Object value) {
+    System.out.println("result " + key + " " + value);
+  }
+
+  static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> s = new ArrayList<>(values);
+    Collections.sort(s);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  static String fmt(double v) {
+    return String.format("%.1f", v);
+  }
+
+  public static void main(String[] argv) throws Exception {
+    String gitDir = null;
+    String pairsOut = null;
+    String service = null;
+    String user = null;
+    String pushRef = null;
+    String project = "bench-" + Long.toHexString(System.nanoTime());
+    String gitCmd = null;
+    String gitLogCmd = null;
+    int reps = 7;
+    int warmup = 3;
+    for (int i = 0; i < argv.length; i++) {
+      switch (argv[i]) {
+        case "--git-dir" -> gitDir = argv[++i];
+        case "--reps" -> reps = Integer.parseInt(argv[++i]);
+        case "--pairs-out" -> pairsOut = argv[++i];
+        case "--service" -> service = argv[++i];
+        case "--user" -> user = argv[++i];
+        case "--push-ref" -> pushRef = argv[++i];
+        case "--project" -> project = argv[++i];
+        case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
+        case "--git-cmd" -> gitCmd = argv[++i];
+        case "--git-log-cmd" -> gitLogCmd = argv[++i];
+        default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
+      }
+    }
+    if (gitDir == null) {
+      throw new IllegalArgumentException("--git-dir is required");
+    }
+    String limit = System.getenv("BENCH_PACKED_GIT_LIMIT");
+    String deltaLimit = System.getenv("BENCH_DELTA_BASE_CACHE_LIMIT");
+    WindowCacheConfig wc = new WindowCacheConfig();
+    if (limit != null && !limit.isEmpty()) {
+      wc.setPackedGitLimit(Long.parseLong(limit));
+    }
+    if (deltaLimit != null && !deltaLimit.isEmpty()) {
+      wc.setDeltaBaseCacheLimit(Integer.parseInt(deltaLimit));
+    }
+    wc.install();
+
+    try (Repository repo =
+        new FileRepositoryBuilder().setGitDir(new File(gitDir)).setMustExist(true).build()) {
+      Ref master = repo.exactRef(BRANCH);
+      if (master == null) {
+        throw new IOException(gitDir + " has no " + BRANCH);
+      }
+      ObjectId tip = master.getObjectId();
+      result("jgit_packed_git_limit", wc.getPackedGitLimit());
+      result("jgit_delta_base_cache_limit", wc.getDeltaBaseCacheLimit());
+
+      // (b) the scanner alone: run 1 is cold; then warm-up runs; then the measured runs, each
+      // right after a run of the C git pipeline (and of git log alone) when given, so that both
+      // sides see the same machine load.
+      List<ReferenceInfo> refs = null;
+      long st = System.nanoTime();
+      try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+        refs = scanner.scan(BRANCH, tip, List.of());
+      }
+      double cold = ms(System.nanoTime() - st);
+      log("scan run 1 (cold): %s ms, %d references", fmt(cold), refs.size());
+      for (int r = 0; r < warmup; r++) {
+        st = System.nanoTime();
+        try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+          scanner.scan(BRANCH, tip, List.of());
+        }
+        log("scan warm-up run %d: %s ms", r + 1, fmt(ms(System.nanoTime() - st)));
+      }
+      if (gitCmd != null) {
+        shell(gitCmd); // the pipeline's own warm-up
+      }
+      List<Double> scans = new ArrayList<>();
+      List<Double> gits = new ArrayList<>();
+      List<Double> gitLogs = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
+      for (int r = 0; r < reps; r++) {
+        double git = Double.NaN;
+        if (gitCmd != null) {
+          git = shell(gitCmd);
+          gits.add(git);
+        }
+        if (gitLogCmd != null) {
+          gitLogs.add(shell(gitLogCmd));
+        }
+        st = System.nanoTime();
+        try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+          refs = scanner.scan(BRANCH, tip, List.of());
+        }
+        double t = ms(System.nanoTime() - st);
+        scans.add(t);
+        if (gitCmd != null) {
+          ratios.add(t / git);
+          log("run %d: C git %s ms, scan %s ms (%.2fx)", r + 1, fmt(git), fmt(t), t / git);
+        } else {
+          log("run %d: scan %s ms", r + 1, fmt(t));
+        }
+      }
+      result("refs", refs.size());
+      result("scan_cold_ms", fmt(cold));
+      result("scan_warm_median_ms", fmt(median(scans)));
+      result("scan_warm_min_ms", fmt(Collections.min(scans)));
+      result("scan_runs", join(scans));
+      if (gitCmd != null) {
+        result("git_median_ms", fmt(median(gits)));
+        result("git_min_ms", fmt(Collections.min(gits)));
+        result("git_runs", join(gits));
+        result("paired_ratio_median", String.format("%.2f", median(ratios)));
+      }
+      if (gitLogCmd != null) {
+        result("git_log_median_ms", fmt(median(gitLogs)));
+      }
+
+      if (pairsOut != null) {
+        TreeSet<String> pairs = new TreeSet<>();
+        for (ReferenceInfo ri : refs) {
+          pairs.add(ri.path + "\t" + ri.uuid);
+        }
+        Files.write(Path.of(pairsOut), pairs, StandardCharsets.UTF_8);
+        result("pairs", pairs.size());
+      }
+
+      ImagestoreClient client = null;
+      if (service != null) {
+        client = new ImagestoreClient(URI.create(service), user, System.getenv("BENCH_SERVICE_PASSWORD"));
+        // (c) scan + replaceReferences, as Indexer.rescanProject.
+        List<Double> totals = new ArrayList<>();
+        List<Double> sends = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+          long t0 = System.nanoTime();
+          List<ReferenceInfo> all;
+          try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+            all = scanner.scan(BRANCH, tip, List.of());
+          }
+          long t1 = System.nanoTime();
+          ReferencesResult res = client.replaceReferences(project, null, all);
+          long t2 = System.nanoTime();
+          totals.add(ms(t2 - t0));
+          sends.add(ms(t2 - t1));
+          log(
+              "reconcile run %d: %s ms (scan %s + replace %s), added %d, removed %d",
+              r + 1, fmt(ms(t2 - t0)), fmt(ms(t1 - t0)), fmt(ms(t2 - t1)), res.added, res.removed);
+        }
+        result("reconcile_initial_ms", fmt(totals.get(0)));
+        result("reconcile_initial_replace_ms", fmt(sends.get(0)));
+        List<Double> steadyTotals = totals.subList(Math.min(1, reps - 1), reps);
+        List<Double> steadySends = sends.subList(Math.min(1, reps - 1), reps);
+        result("reconcile_steady_median_ms", fmt(median(steadyTotals)));
+        result("reconcile_steady_replace_median_ms", fmt(median(steadySends)));
+      }
+
+      if (pushRef != null) {
+        // The commits above master, oldest first.
+        List<RevCommit> pushes = new ArrayList<>();
+        try (RevWalk rw = new RevWalk(repo)) {
+          Ref ref = repo.exactRef(pushRef);
+          if (ref == null) {
+            throw new IOException(gitDir + " has no " + pushRef);
+          }
+          rw.markStart(rw.parseCommit(ref.getObjectId()));
+          rw.markUninteresting(rw.parseCommit(tip));
+          for (RevCommit c : rw) {
+            pushes.add(c);
+          }
+        }
+        Collections.reverse(pushes);
+        List<Double> scanTimes = new ArrayList<>();
+        List<Double> sendTimes = new ArrayList<>();
+        List<Double> totalTimes = new ArrayList<>();
+        int perPush = -1;
+        for (RevCommit c : pushes) {
+          long t0 = System.nanoTime();
+          List<ReferenceInfo> found;
+          try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+            found = scanner.scan(BRANCH, c, List.of(c.getParent(0)));
+          }
+          long t1 = System.nanoTime();
+          if (client != null) {
+            for (List<ReferenceInfo> batch : Lists.partition(found, BATCH)) {
+              client.addReferences(batch);
+            }
+          }
+          long t2 = System.nanoTime();
+          perPush = found.size();
+          scanTimes.add(ms(t1 - t0));
+          sendTimes.add(ms(t2 - t1));
+          totalTimes.add(ms(t2 - t0));
+          log(
+              "push %s: %d references, scan %s ms, add %s ms",
+              c.abbreviate(8).name(), found.size(), fmt(ms(t1 - t0)), fmt(ms(t2 - t1)));
+        }
+        if (!pushes.isEmpty()) {
+          result("push_commits", pushes.size());
+          result("push_refs", perPush);
+          result("push_first_total_ms", fmt(totalTimes.get(0)));
+          List<Double> later = pushes.size() > 1 ? totalTimes.subList(1, pushes.size()) : totalTimes;
+          result("push_scan_median_ms", fmt(median(pushes.size() > 1 ? scanTimes.subList(1, pushes.size()) : scanTimes)));
+          if (client != null) {
+            result("push_add_median_ms", fmt(median(pushes.size() > 1 ? sendTimes.subList(1, pushes.size()) : sendTimes)));
+          }
+          result("push_total_median_ms", fmt(median(later)));
+        }
+      }
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  static String join(List<Double> values) {
+    return String.join(" ", values.stream().map(ReconcileBench::fmt).toList());
+  }
+
+  /** Runs a shell command (its output discarded) and returns its wall time in milliseconds. */
+  static double shell(String command) throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    long t0 = System.nanoTime();
+    int rc = pb.start().waitFor();
+    double t = ms(System.nanoTime() - t0);
+    if (rc != 0) {
+      throw new IOException("exit status " + rc + ": " + command);
+    }
+    return t;
+  }
+}

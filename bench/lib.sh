@@ -1,0 +1,123 @@
+# shellcheck shell=bash
+# Sourced by bench/reconcile.sh and bench/push-latency.sh (which set 'set -euo pipefail'):
+# parameters, the build, the JVM class path and the cached synthetic repository.
+#
+# Parameters (environment):
+#   BENCH_COMMITS       commits on master (10000)
+#   BENCH_LINKS         distinct .lnk paths added over master's history (30000)
+#   BENCH_PUSH_LINKS    .lnk files one pushed commit changes (500)
+#   BENCH_PUSH_COMMITS  such commits, chained on refs/heads/bench-push above master (8)
+#   BENCH_SEED          generator seed (42)
+#   BENCH_REPS          repetitions of each measurement (7)
+#   BENCH_NO_BUILD=1    do not rebuild stale jars (benchmark what is in target/)
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$BENCH_ROOT/bin/lib/java.sh"
+
+BENCH_COMMITS="${BENCH_COMMITS:-10000}"
+BENCH_LINKS="${BENCH_LINKS:-30000}"
+BENCH_PUSH_LINKS="${BENCH_PUSH_LINKS:-500}"
+BENCH_PUSH_COMMITS="${BENCH_PUSH_COMMITS:-8}"
+BENCH_SEED="${BENCH_SEED:-42}"
+BENCH_REPS="${BENCH_REPS:-7}"
+BENCH_WORK="$BENCH_ROOT/bench/.work"
+BENCH_SERVICE_JAR="$BENCH_ROOT/imagestore-service/target/imagestore-service.jar"
+# Bump when GenRepo.java changes what it generates, so cached repositories are not reused.
+BENCH_GEN_VERSION=1
+BENCH_REPO="$BENCH_WORK/repo-c$BENCH_COMMITS-l$BENCH_LINKS-p${BENCH_PUSH_LINKS}x$BENCH_PUSH_COMMITS-s$BENCH_SEED-v$BENCH_GEN_VERSION.git"
+
+bench_log() { echo "bench: $*" >&2; }
+
+bench_fail() {
+  bench_log "ERROR: $*"
+  exit 1
+}
+
+bench_now_ns() { date +%s%N; }
+
+# bench_median V...: the median of the numbers (the mean of the middle two for an even count).
+bench_median() {
+  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) printf "%.1f\n", v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_ratio A B: A / B with two decimals ("n/a" when either is missing).
+bench_ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0 || a == "n/a") print "n/a";
+    else printf "%.2f\n", a / b }'
+}
+
+# Builds the plugin and the service when a jar is missing or older than its sources.
+bench_build() {
+  local stale=""
+  if [ ! -f "$BENCH_SERVICE_JAR" ] || [ ! -f "$BENCH_ROOT/target/imagestore.jar" ] ||
+      [ ! -d "$BENCH_ROOT/imagestore-service/client/target/classes" ]; then
+    stale=yes
+  elif [ -z "${BENCH_NO_BUILD:-}" ] &&
+      [ -n "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/plugin.pom.xml" "$BENCH_ROOT/src/main" \
+        "$BENCH_ROOT/imagestore-service/pom.xml" "$BENCH_ROOT/imagestore-service/src/main" \
+        "$BENCH_ROOT/imagestore-service/client/src/main" \
+        -newer "$BENCH_ROOT/target/imagestore.jar" -type f -print -quit 2>/dev/null)" ]; then
+    stale=yes
+  fi
+  if [ -n "$stale" ]; then
+    bench_log "building (bin/mvn package -DskipTests)..."
+    mkdir -p "$BENCH_WORK"
+    if ! "$BENCH_ROOT/bin/mvn" -B -q -ntp package -DskipTests >"$BENCH_WORK/build.log" 2>&1; then
+      tail -n 40 "$BENCH_WORK/build.log" >&2
+      bench_fail "the build failed (log: $BENCH_WORK/build.log)"
+    fi
+  fi
+}
+
+# Prints the class path of the JVM programs: the plugin's classes, the client library's classes
+# and gerrit-plugin-api (JGit, Guava, Gson, HttpClient, Flogger), taken from the plugin's test
+# class path. The rest of that class path (the acceptance framework) only adds log noise.
+# Cached in bench/.work until a pom changes.
+bench_classpath() {
+  local file="$BENCH_WORK/classpath.txt" api=""
+  mkdir -p "$BENCH_WORK"
+  if [ -f "$file" ] && [ -z "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/plugin.pom.xml" \
+      -newer "$file" -print -quit)" ]; then
+    api="$(cat "$file")"
+  fi
+  if [ -z "$api" ] || [ ! -f "$api" ]; then
+    bench_log "asking Maven for the plugin's test class path..."
+    # -am puts the client module in the reactor, so this works where no imagestore snapshot
+    # was ever installed into ~/.m2.
+    if ! (cd "$BENCH_ROOT" && ./mvnw -B -q -ntp -pl :imagestore -am dependency:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$file.raw") >"$BENCH_WORK/classpath.log" 2>&1; then
+      tail -n 30 "$BENCH_WORK/classpath.log" >&2
+      bench_fail "Maven could not compute the class path (log: $BENCH_WORK/classpath.log)"
+    fi
+    api="$(tr ':' '\n' <"$file.raw" | grep '/gerrit-plugin-api-[^/]*\.jar$' | head -n 1)"
+    rm -f "$file.raw"
+    [ -n "$api" ] || bench_fail "no gerrit-plugin-api jar on the plugin's test class path"
+    echo "$api" >"$file"
+  fi
+  echo "$BENCH_ROOT/target/classes:$BENCH_ROOT/imagestore-service/client/target/classes:$api"
+}
+
+# Creates the synthetic repository (bench/GenRepo.java | git fast-import, then a normal gc) unless
+# a repository of the same parameters is cached.
+bench_repo() {
+  if [ -f "$BENCH_REPO/bench-complete" ]; then
+    bench_log "reusing $BENCH_REPO"
+    return 0
+  fi
+  rm -rf "$BENCH_REPO"
+  mkdir -p "$BENCH_WORK"
+  bench_log "generating $BENCH_COMMITS commits with $BENCH_LINKS links (+ $BENCH_PUSH_COMMITS" \
+    "push commits of $BENCH_PUSH_LINKS links) in $BENCH_REPO..."
+  local t0=$SECONDS
+  git init -q --bare "$BENCH_REPO"
+  "$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/GenRepo.java" "$BENCH_COMMITS" "$BENCH_LINKS" \
+    "$BENCH_PUSH_LINKS" "$BENCH_PUSH_COMMITS" "$BENCH_SEED" |
+    git --git-dir="$BENCH_REPO" fast-import --quiet
+  # As a maintained server repository would be: one pack with deltas, packed refs, a commit-graph.
+  git --git-dir="$BENCH_REPO" gc --quiet --prune=now
+  git --git-dir="$BENCH_REPO" commit-graph write --reachable 2>/dev/null || true
+  touch "$BENCH_REPO/bench-complete"
+  bench_log "repository ready in $((SECONDS - t0)) s ($(du -sh "$BENCH_REPO" | cut -f1))"
+}

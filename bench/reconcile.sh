@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Benchmark (not a test: it prints ratios, it never fails on a time). Over a synthetic repository
+# (by default 10,000 commits on master adding 30,000 distinct .lnk files, cached in bench/.work/),
+# measures side by side in one run:
+#
+#   C git        git log --raw over master limited to '*.lnk' | dedupe blob ids | git cat-file --batch:
+#                every (commit, path, blob) introduction listed, every distinct blob read once;
+#   scan         the plugin's LnkScanner over the same branch in a JVM (JGit), cold and warm;
+#   reconcile    the scan plus the client library's replaceReferences(project, null, all) against a
+#                real image service (imagestore-service.jar on a throwaway data directory), first
+#                into an empty project, then with the set unchanged (a scheduled reconcile);
+#   push         for each of BENCH_PUSH_COMMITS commits changing BENCH_PUSH_LINKS links: what the
+#                plugin does on a fast-forward (scan the new commit, addReferences), in the warm JVM.
+#
+# It checks that C git and the scanner find the same (path, uuid) pairs.
+#
+# Usage: bench/reconcile.sh
+# Environment: see bench/lib.sh (BENCH_COMMITS, BENCH_LINKS, BENCH_REPS, ...), and
+#   BENCH_WARMUP            uncounted warm-up scans after the cold one (3)
+#   BENCH_SERVICE=0         skip the image service (no reconcile row, push without the add call)
+#   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
+#   BENCH_PACKED_GIT_LIMIT, BENCH_DELTA_BASE_CACHE_LIMIT
+#                           JGit cache sizes in bytes (default 10 MiB each, as Gerrit's defaults)
+#   BENCH_VARIANTS=1        also time variants of the scanner's loop (bench/ScanVariants.java):
+#                           tree diff alone, a tree-caching reader, two threads
+# A quick smoke run: BENCH_COMMITS=500 BENCH_LINKS=1500 BENCH_PUSH_LINKS=100 BENCH_REPS=3 bench/reconcile.sh
+set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+BENCH_SERVICE="${BENCH_SERVICE:-1}"
+BENCH_WARMUP="${BENCH_WARMUP:-3}"
+RUN=""
+SERVICE_PID=""
+
+cleanup() {
+  if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+bench_build
+CP="$(bench_classpath)"
+bench_repo
+RUN="$(mktemp -d "$BENCH_WORK/run.XXXXXX")"
+GIT=(git --git-dir="$BENCH_REPO")
+
+# --- (a) C git -------------------------------------------------------------------------------
+GIT_LOG=("${GIT[@]}" log --format=%H --raw --no-abbrev --no-renames --diff-filter=AM
+  refs/heads/master -- '*.lnk')
+
+# The timed pipeline: list the introductions, read each distinct blob once. The JVM runs it (and
+# git log alone) right before each measured scan, so both sides see the same load.
+printf -v GIT_LOG_CMD '%q ' "${GIT_LOG[@]}"
+GIT_CMD="$GIT_LOG_CMD | awk '/^:/ && !seen[\$4]++ { print \$4 }' | git --git-dir=$(printf '%q' "$BENCH_REPO") cat-file --batch >/dev/null"
+GIT_LOG_CMD="$GIT_LOG_CMD >/dev/null"
+
+# The same listing, untimed, turned into sorted "path<TAB>uuid" pairs to compare with ours.
+"${GIT_LOG[@]}" >"$RUN/raw.txt"
+awk '/^:/ && !seen[$4]++ { print $4 }' "$RUN/raw.txt" | "${GIT[@]}" cat-file --batch >"$RUN/blobs.txt"
+awk -F'\t' '
+  FNR == NR { if (FNR % 2) { split($0, h, " "); sha = h[1] } else { content[sha] = $0 }; next }
+  /^:/ { split($1, f, " "); c = content[f[4]]; sub(/^uuid=/, "", c); print $2 "\t" c }
+' "$RUN/blobs.txt" "$RUN/raw.txt" >"$RUN/git-entries.txt"
+GIT_ENTRIES=$(wc -l <"$RUN/git-entries.txt")
+LC_ALL=C sort -u "$RUN/git-entries.txt" >"$RUN/git-pairs.txt"
+GIT_PAIRS=$(wc -l <"$RUN/git-pairs.txt")
+GIT_BLOBS=$(grep -c ' blob ' "$RUN/blobs.txt" || true)
+bench_log "C git lists $GIT_ENTRIES introductions of $GIT_BLOBS distinct blobs, $GIT_PAIRS (path, uuid) pairs"
+
+# --- (c) the image service -------------------------------------------------------------------
+SERVICE_URL=""
+SERVICE_ARGS=()
+if [ "$BENCH_SERVICE" != 0 ]; then
+  SERVICE_CLI=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
+    -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT
+    "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR")
+  BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  export BENCH_SERVICE_PASSWORD
+  mkdir -p "$RUN/service"
+  printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
+    "${SERVICE_CLI[@]}" user add bench --role indexer,admin --data "$RUN/service" \
+      >"$RUN/service-user.log" 2>&1 || { cat "$RUN/service-user.log" >&2; bench_fail "user add failed"; }
+  "${SERVICE_CLI[@]}" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
+  SERVICE_PID=$!
+  for _ in $(seq 600); do
+    SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$RUN/service.log" | head -n 1)"
+    [ -z "$SERVICE_URL" ] || break
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$RUN/service.log" >&2; bench_fail "the service exited"; }
+    sleep 0.1
+  done
+  [ -n "$SERVICE_URL" ] || bench_fail "the service did not start (log: $RUN/service.log)"
+  bench_log "image service at $SERVICE_URL"
+  SERVICE_ARGS=(--service "$SERVICE_URL" --user bench)
+fi
+
+# --- (b) + (c) + push, one JVM ---------------------------------------------------------------
+bench_log "running LnkScanner in a JVM: 1 cold + $BENCH_WARMUP warm-up + $BENCH_REPS runs, each after a C git run..."
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$CP" "$BENCH_ROOT/bench/ReconcileBench.java" \
+  --git-dir "$BENCH_REPO" --reps "$BENCH_REPS" --warmup "$BENCH_WARMUP" \
+  --git-cmd "$GIT_CMD" --git-log-cmd "$GIT_LOG_CMD" --pairs-out "$RUN/java-pairs.txt" \
+  --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" \
+  >"$RUN/java.out" 2> >(grep -v -e '^SLF4J:' >&2)
+result() { sed -n "s/^result $1 //p" "$RUN/java.out"; }
+
+# Optional diagnostics: variants of the scanner's loop (bench/ScanVariants.java).
+if [ -n "${BENCH_VARIANTS:-}" ]; then
+  bench_log "running bench/ScanVariants.java (BENCH_VARIANTS=1)..."
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$CP" "$BENCH_ROOT/bench/ScanVariants.java" \
+    "$BENCH_REPO" "$BENCH_REPS" 2>/dev/null | grep '^variant' >"$RUN/variants.txt" || true
+fi
+
+# --- check -----------------------------------------------------------------------------------
+JAVA_REFS=$(result refs)
+JAVA_PAIRS=$(result pairs)
+if [ "$JAVA_REFS" = "$GIT_ENTRIES" ] && cmp -s "$RUN/git-pairs.txt" "$RUN/java-pairs.txt"; then
+  CHECK="same $GIT_PAIRS (path, uuid) pairs from $GIT_ENTRIES introductions"
+else
+  CHECK="MISMATCH: C git $GIT_ENTRIES introductions / $GIT_PAIRS pairs, LnkScanner $JAVA_REFS references / $JAVA_PAIRS pairs"
+  diff "$RUN/git-pairs.txt" "$RUN/java-pairs.txt" | head -n 10 >&2 || true
+fi
+
+# --- summary ---------------------------------------------------------------------------------
+GIT_MS=$(result git_median_ms)
+LOG_MS=$(result git_log_median_ms)
+row() { printf '  %-60s %10s %9s\n' "$1" "$2" "$3"; }
+ratio() { bench_ratio "$1" "$GIT_MS"; }
+SCAN_WARM=$(result scan_warm_median_ms)
+echo
+echo "=== reconcile benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(git --version), Java $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
+echo "repository: $BENCH_COMMITS commits, $BENCH_LINKS .lnk paths; $GIT_ENTRIES introductions ($(du -sh "$BENCH_REPO" | cut -f1) packed)"
+echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "medians of $BENCH_REPS runs; each scan right after a C git run (warm page cache, warm JVM after $BENCH_WARMUP warm-up runs)"
+echo
+row "tool" "median ms" "× C git"
+row "C git: log --raw '*.lnk' | cat-file --batch" "$GIT_MS" "1.00"
+row "  (git log --raw alone, no blobs read)" "$LOG_MS" "$(ratio "$LOG_MS")"
+row "LnkScanner, warm JVM" "$SCAN_WARM" "$(ratio "$SCAN_WARM")"
+row "LnkScanner, cold JVM (run 1)" "$(result scan_cold_ms)" "$(ratio "$(result scan_cold_ms)")"
+if [ -n "$SERVICE_URL" ]; then
+  R=$(result reconcile_steady_median_ms)
+  row "reconcile = scan + replaceReferences, set unchanged" "$R" "$(ratio "$R")"
+  row "  of which the replace call" "$(result reconcile_steady_replace_median_ms)" ""
+  R=$(result reconcile_initial_ms)
+  row "reconcile into an empty project (run 1, inserts)" "$R" "$(ratio "$R")"
+  row "  of which the replace call" "$(result reconcile_initial_replace_ms)" ""
+fi
+echo "  C git runs (ms):      $(result git_runs)"
+echo "  LnkScanner runs (ms): $(result scan_runs)"
+echo "  median of the per-pair ratios: $(result paired_ratio_median)×"
+echo "goal: ≤ 1.5× C git — LnkScanner warm: $(ratio "$SCAN_WARM")×$([ -z "$SERVICE_URL" ] ||
+  echo ", full reconcile with the service: $(ratio "$(result reconcile_steady_median_ms)")×")"
+echo "check: $CHECK"
+if [ -s "$RUN/variants.txt" ]; then
+  echo
+  echo "diagnostics (BENCH_VARIANTS=1): LnkScanner's loop with one change each, medians, same JVM"
+  while IFS=$'\t' read -r _ name ms links; do
+    [ "$links" = 0 ] || name="$name ($links links)"
+    row "$name" "$ms" "$(ratio "$ms")"
+  done <"$RUN/variants.txt"
+fi
+echo
+PUSH_N=$(result push_refs)
+echo "push, in the JVM (no Gerrit): one commit with $PUSH_N .lnk changes, medians of commits 2..$(result push_commits)"
+row "scan the commit (LnkScanner, parent excluded)" "$(result push_scan_median_ms)" ""
+if [ -n "$SERVICE_URL" ]; then
+  row "addReferences ($PUSH_N references)" "$(result push_add_median_ms)" ""
+fi
+row "total" "$(result push_total_median_ms)" ""
+row "total, first commit" "$(result push_first_total_ms)" ""
+echo "goal: ≤ 200 ms push-to-indexed (end to end through Gerrit: bench/push-latency.sh)"
+[[ $CHECK != MISMATCH* ]] || exit 1
