@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.LogManager;
 import picocli.CommandLine;
@@ -39,14 +40,22 @@ public final class ImagestoreCommand implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs a command line and returns its exit code (tests call this in-process). */
+  /** Runs a command line and returns its exit code. */
   public static int execute(String... args) {
+    return execute(System.getenv(), args);
+  }
+
+  /**
+   * Runs a command line with {@code env} standing for the environment ({@code IMAGESTORE_*}
+   * defaults); tests pass their own so the caller's shell cannot change the outcome.
+   */
+  public static int execute(Map<String, String> env, String... args) {
     configureLogging();
     CommandLine cl;
     try {
       cl =
           new CommandLine(new ImagestoreCommand())
-              .setDefaultValueProvider(ConfigDefaults.load(args, System.getenv()));
+              .setDefaultValueProvider(ConfigDefaults.load(args, env));
     } catch (IOException e) {
       System.err.println("imagestore: " + e.getMessage());
       return 2;
