@@ -212,7 +212,7 @@ DEVSTACK_SERVICE_CLI=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTOR
 # accounts without tokens.)
 devstack_set_admin_password() {
   local git=(git --git-dir="$DEVSTACK_SITE/git/All-Users.git")
-  local hash id ref old tmp blob tree commit
+  local hash id ref old tmp
   hash="$(printf '%s\n' "$DEVSTACK_ADMIN_PASSWORD" |
     devstack_java_program HashPassword.java 2>>"$DEVSTACK_LOGS/gerrit-init.log")"
   case "$hash" in bcrypt*) ;; *) devstack_fail "could not hash the admin password" || return 1 ;; esac
@@ -230,35 +230,40 @@ devstack_set_admin_password() {
   "${git[@]}" cat-file blob "$old:tokens.config" >"$tmp/tokens.config" 2>/dev/null || true
   git config -f "$tmp/tokens.config" --remove-section token.initialToken 2>/dev/null || true
   git config -f "$tmp/tokens.config" token.devstack.hash "$hash"
-  blob="$("${git[@]}" hash-object -w "$tmp/tokens.config")"
-  # A throwaway index: read the old tree, replace the one file, write the new tree.
-  GIT_INDEX_FILE="$tmp/index" "${git[@]}" read-tree "$old"
-  GIT_INDEX_FILE="$tmp/index" "${git[@]}" update-index --add --cacheinfo "100644,$blob,tokens.config"
-  tree="$(GIT_INDEX_FILE="$tmp/index" "${git[@]}" write-tree)"
+  devstack_commit_file "$DEVSTACK_SITE/git/All-Users.git" "$ref" tokens.config \
+    "$tmp/tokens.config" "Set the admin's HTTP token (imagestore devstack)"
   rm -rf "$tmp"
-  commit="$(GIT_AUTHOR_NAME=Administrator GIT_AUTHOR_EMAIL=admin@example.com \
-    GIT_COMMITTER_NAME=Administrator GIT_COMMITTER_EMAIL=admin@example.com \
-    "${git[@]}" commit-tree --no-gpg-sign "$tree" -p "$old" -m "Set the admin's HTTP token (imagestore devstack)")"
-  "${git[@]}" update-ref "$ref" "$commit" "$old"
 }
 
 # Enables indexing for every project of the dev site: [plugin "imagestore"] enabled = true in
 # All-Projects' project.config (inherited by all projects; the plugin's default is off).
 devstack_enable_indexing() {
-  local git=(git --git-dir="$DEVSTACK_SITE/git/All-Projects.git")
-  local ref=refs/meta/config old tmp blob tree commit
-  old="$("${git[@]}" rev-parse --verify "$ref^{commit}")" || return 1
+  local repo="$DEVSTACK_SITE/git/All-Projects.git" tmp
   tmp="$(mktemp -d)"
-  "${git[@]}" cat-file blob "$old:project.config" >"$tmp/project.config"
+  git --git-dir="$repo" cat-file blob refs/meta/config:project.config >"$tmp/project.config"
   git config -f "$tmp/project.config" plugin.imagestore.enabled true
-  blob="$("${git[@]}" hash-object -w "$tmp/project.config")"
-  GIT_INDEX_FILE="$tmp/index" "${git[@]}" read-tree "$old"
-  GIT_INDEX_FILE="$tmp/index" "${git[@]}" update-index --add --cacheinfo "100644,$blob,project.config"
-  tree="$(GIT_INDEX_FILE="$tmp/index" "${git[@]}" write-tree)"
+  devstack_commit_file "$repo" refs/meta/config project.config "$tmp/project.config" \
+    "Enable imagestore indexing (devstack)"
   rm -rf "$tmp"
+}
+
+# Commits CONTENT as file NAME on top of REF in the bare repository REPO, with git plumbing (a
+# throwaway index; Gerrit is not running yet, so nothing else writes the ref).
+# Usage: devstack_commit_file REPO REF NAME CONTENT MESSAGE
+devstack_commit_file() {
+  local git=(git --git-dir="$1") ref="$2" name="$3" content="$4" message="$5"
+  local old index blob tree commit
+  old="$("${git[@]}" rev-parse --verify "$ref^{commit}")" || return 1
+  index="$(mktemp)"
+  rm -f "$index"
+  blob="$("${git[@]}" hash-object -w "$content")"
+  GIT_INDEX_FILE="$index" "${git[@]}" read-tree "$old"
+  GIT_INDEX_FILE="$index" "${git[@]}" update-index --add --cacheinfo "100644,$blob,$name"
+  tree="$(GIT_INDEX_FILE="$index" "${git[@]}" write-tree)"
+  rm -f "$index"
   commit="$(GIT_AUTHOR_NAME=Administrator GIT_AUTHOR_EMAIL=admin@example.com \
     GIT_COMMITTER_NAME=Administrator GIT_COMMITTER_EMAIL=admin@example.com \
-    "${git[@]}" commit-tree --no-gpg-sign "$tree" -p "$old" -m "Enable imagestore indexing (devstack)")"
+    "${git[@]}" commit-tree --no-gpg-sign "$tree" -p "$old" -m "$message")"
   "${git[@]}" update-ref "$ref" "$commit" "$old"
 }
 
