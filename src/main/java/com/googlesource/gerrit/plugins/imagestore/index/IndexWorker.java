@@ -121,9 +121,4 @@ public class IndexWorker implements LifecycleListener {
   public String lastError() {
     return lastError;
   }
-
-  /** Whether the outbox is empty: everything queued so far reached the service. */
-  public boolean isIdle() throws IOException {
-    return outbox.depth() == 0;
-  }
 }

@@ -136,18 +136,16 @@ public class ImagestoreClient implements Closeable {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, ".download-", ".tmp");
     try {
-      Optional<String> sha =
+      Optional<Long> copied =
           execute(
               get,
               r -> {
-                MessageDigest digest = ImageId.newSha256();
-                try (InputStream in = new DigestInputStream(r.getEntity().getContent(), digest)) {
-                  Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                try (InputStream in = r.getEntity().getContent()) {
+                  return Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 }
-                return HexFormat.of().formatHex(digest.digest());
               },
               404);
-      if (sha.isEmpty()) {
+      if (copied.isEmpty()) {
         return false;
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -4,6 +4,8 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -43,8 +45,7 @@ record Paging(int limit, String after) {
     StringBuilder next = new StringBuilder(req.getRequestURI()).append("?limit=").append(limit);
     String minAge = req.getParameter("minAge");
     if (minAge != null) {
-      next.append("&minAge=")
-          .append(java.net.URLEncoder.encode(minAge, java.nio.charset.StandardCharsets.UTF_8));
+      next.append("&minAge=").append(URLEncoder.encode(minAge, StandardCharsets.UTF_8));
     }
     next.append("&after=").append(page.get(page.size() - 1));
     resp.setHeader("Link", "<" + next + ">; rel=\"next\"");
