@@ -16,6 +16,7 @@ import com.google.gerrit.server.project.NoSuchProjectException;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -41,6 +42,7 @@ public class ImagestoreConfig {
   public static final String KEY_SCAN_INTERVAL = "scanInterval";
   public static final String KEY_SCAN_START_TIME = "scanStartTime";
   public static final String KEY_ORPHAN_GRACE_PERIOD = "orphanGracePeriod";
+  public static final String KEY_SCAN_THREADS = "scanThreads";
   public static final String KEY_ORPHAN_AUTO_DELETE = "orphanAutoDelete";
 
   /** In project.config: whether the project's tracked branches are indexed (inherited). */
@@ -158,6 +160,11 @@ public class ImagestoreConfig {
             DEFAULT_ORPHAN_GRACE_PERIOD.toSeconds(),
             TimeUnit.SECONDS);
     return Duration.ofSeconds(Math.max(0, seconds));
+  }
+
+  /** How many threads one scan of a long history uses (at least 1). */
+  public int scanThreads() {
+    return Math.max(1, cfg().getInt(KEY_SCAN_THREADS, LnkScanner.DEFAULT_THREADS));
   }
 
   /** Whether orphans past the grace period are deleted after each reconcile. */

@@ -98,7 +98,8 @@ public class Indexer {
     }
     List<ReferenceInfo> refs;
     try (Repository repo = repos.openRepository(project);
-        LnkScanner scanner = new LnkScanner(repo, job.project, config.lnkSuffix())) {
+        LnkScanner scanner =
+            new LnkScanner(repo, job.project, config.lnkSuffix(), config.scanThreads())) {
       ObjectId tip = ObjectId.fromString(job.newRev);
       List<ObjectId> exclude = new ArrayList<>();
       if (job.oldRev != null && !ObjectId.zeroId().name().equals(job.oldRev)) {
@@ -133,7 +134,8 @@ public class Indexer {
       Ref ref = repo.exactRef(branch);
       tip = ref == null ? null : ref.getObjectId();
       if (tip != null) {
-        try (LnkScanner scanner = new LnkScanner(repo, projectName, config.lnkSuffix())) {
+        try (LnkScanner scanner =
+            new LnkScanner(repo, projectName, config.lnkSuffix(), config.scanThreads())) {
           refs = scanner.scan(branch, tip, List.of());
         }
       }
@@ -168,7 +170,8 @@ public class Indexer {
     List<Ref> branches = new ArrayList<>();
     int malformed;
     try (Repository repo = repos.openRepository(project);
-        LnkScanner scanner = new LnkScanner(repo, projectName, config.lnkSuffix())) {
+        LnkScanner scanner =
+            new LnkScanner(repo, projectName, config.lnkSuffix(), config.scanThreads())) {
       for (Ref ref : repo.getRefDatabase().getRefsByPrefix("refs/heads/")) {
         if (config.isTracked(ref.getName()) && ref.getObjectId() != null) {
           List<ReferenceInfo> refs = scanner.scan(ref.getName(), ref.getObjectId(), List.of());

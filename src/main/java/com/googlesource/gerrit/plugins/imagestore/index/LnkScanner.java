@@ -6,12 +6,18 @@ import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -30,36 +36,54 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * Finds the {@code .lnk} files that commits add or change. Each commit is compared with its first
  * parent by a tree diff filtered by the suffix, so unchanged subtrees are skipped without being
  * read; every other commit of a merge's side branches is walked on its own.
+ *
+ * <p>Almost all the time goes into inflating trees, and each commit's diff is independent of the
+ * others, so long walks spread the diffs over {@code threads} threads, each with its own reader;
+ * the results are merged back in walk order.
  */
 public final class LnkScanner implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
+  /** Below this many commits a second thread costs more than it saves. */
+  private static final int PARALLEL_THRESHOLD = 256;
+
+  public static final int DEFAULT_THREADS = 2;
+
   private final Repository repo;
   private final String project;
+  private final int threads;
   private final ObjectReader reader;
   private final TreeFilter filter;
 
   /**
    * Parsed ids of link blobs; empty for a malformed one. Blobs recur across commits and branches.
    */
-  private final Map<ObjectId, Optional<ImageId>> blobs = new HashMap<>();
+  private final Map<ObjectId, Optional<ImageId>> blobs = new ConcurrentHashMap<>();
 
   /** Links each commit adds, so a commit shared by several branches is diffed once. */
-  private final Map<ObjectId, List<String[]>> commits = new HashMap<>();
+  private final Map<ObjectId, List<String[]>> commits = new ConcurrentHashMap<>();
 
-  private int malformed;
+  private final AtomicInteger malformed = new AtomicInteger();
 
   public LnkScanner(Repository repo, String project, String suffix) {
+    this(repo, project, suffix, DEFAULT_THREADS);
+  }
+
+  public LnkScanner(Repository repo, String project, String suffix, int threads) {
     this.repo = repo;
     this.project = project;
+    this.threads = Math.max(1, threads);
     this.reader = repo.newObjectReader();
     this.filter = AndTreeFilter.create(PathSuffixFilter.create(suffix), TreeFilter.ANY_DIFF);
   }
 
   /** How many malformed links were skipped (each logged once per blob). */
   public int malformed() {
-    return malformed;
+    return malformed.get();
   }
+
+  /** A commit to diff: its tree against its first parent's (null for a root commit). */
+  private record Diff(ObjectId commit, ObjectId parentTree, ObjectId tree) {}
 
   /**
    * Walks the commits reachable from {@code tip} but not from any of {@code exclude}, and returns a
@@ -67,9 +91,8 @@ public final class LnkScanner implements AutoCloseable {
    */
   public List<ReferenceInfo> scan(String branch, ObjectId tip, Collection<ObjectId> exclude)
       throws IOException {
-    List<ReferenceInfo> out = new ArrayList<>();
-    try (RevWalk rw = new RevWalk(reader);
-        TreeWalk tw = new TreeWalk(repo, reader)) {
+    List<Diff> walk = new ArrayList<>();
+    try (RevWalk rw = new RevWalk(reader)) {
       rw.setRetainBody(false);
       rw.markStart(rw.parseCommit(tip));
       for (ObjectId old : exclude) {
@@ -79,58 +102,128 @@ public final class LnkScanner implements AutoCloseable {
           // The old tip is gone (pruned after a forced update): walk everything instead.
         }
       }
-      tw.setRecursive(true);
-      tw.setFilter(filter);
       for (RevCommit c = rw.next(); c != null; c = rw.next()) {
-        for (String[] link : linksAddedBy(rw, tw, c)) {
-          out.add(new ReferenceInfo(project, branch, c.name(), link[0], link[1]));
-        }
+        ObjectId parentTree =
+            c.getParentCount() == 0 ? null : rw.parseCommit(c.getParent(0)).getTree().copy();
+        walk.add(new Diff(c.copy(), parentTree, c.getTree().copy()));
+      }
+    }
+    List<Diff> todo = walk.stream().filter(d -> !commits.containsKey(d.commit())).toList();
+    try {
+      if (threads == 1 || todo.size() < PARALLEL_THRESHOLD) {
+        diffAll(todo, 0, 1);
+      } else {
+        diffInParallel(todo);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<ReferenceInfo> out = new ArrayList<>();
+    for (Diff d : walk) {
+      for (String[] link : commits.get(d.commit())) {
+        out.add(new ReferenceInfo(project, branch, d.commit().name(), link[0], link[1]));
       }
     }
     return out;
   }
 
-  private List<String[]> linksAddedBy(RevWalk rw, TreeWalk tw, RevCommit c) throws IOException {
-    List<String[]> known = commits.get(c);
-    if (known != null) {
-      return known;
+  private void diffInParallel(List<Diff> todo) throws IOException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads - 1,
+            r -> {
+              Thread t = new Thread(r, "imagestore-scan-" + project);
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<Void>> parts = new ArrayList<>();
+      for (int k = 1; k < threads; k++) {
+        int first = k;
+        parts.add(
+            pool.submit(
+                () -> {
+                  diffAll(todo, first, threads);
+                  return null;
+                }));
+      }
+      diffAll(todo, 0, threads); // the calling thread takes its share too
+      for (Future<Void> part : parts) {
+        part.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while scanning " + project, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("scanning " + project + " failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
+  }
+
+  /** Diffs every {@code step}-th commit of {@code todo} from {@code first}, with its own reader. */
+  private void diffAll(List<Diff> todo, int first, int step) {
+    try (ObjectReader own = first == 0 ? null : repo.newObjectReader();
+        TreeWalk tw = new TreeWalk(repo, first == 0 ? reader : own)) {
+      ObjectReader r = first == 0 ? reader : own;
+      tw.setRecursive(true);
+      tw.setFilter(filter);
+      for (int i = first; i < todo.size(); i += step) {
+        Diff d = todo.get(i);
+        commits.put(d.commit(), linksAddedBy(r, tw, d));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String[]> linksAddedBy(ObjectReader r, TreeWalk tw, Diff d) throws IOException {
+    // Blob reads inside the cache throw UncheckedIOException; scan() unwraps it.
     List<String[]> links = new ArrayList<>(0);
     tw.reset();
-    if (c.getParentCount() == 0) {
+    if (d.parentTree() == null) {
       tw.addTree(new EmptyTreeIterator());
     } else {
-      tw.addTree(rw.parseCommit(c.getParent(0)).getTree());
+      tw.addTree(d.parentTree());
     }
-    tw.addTree(c.getTree());
+    tw.addTree(d.tree());
     while (tw.next()) {
       int mode = tw.getRawMode(1);
       if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
         ObjectId blob = tw.getObjectId(1);
-        Optional<ImageId> id = blobs.get(blob);
-        if (id == null) {
-          id = parse(blob, c, tw.getPathString());
-          blobs.put(blob.copy(), id);
-        }
-        id.ifPresent(i -> links.add(new String[] {tw.getPathString(), i.value()}));
+        String path = tw.getPathString();
+        Optional<ImageId> id =
+            blobs.computeIfAbsent(
+                blob.copy(),
+                b -> {
+                  try {
+                    return parse(r, b, d.commit(), path);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+        id.ifPresent(i -> links.add(new String[] {path, i.value()}));
       }
     }
-    commits.put(c.copy(), links);
     return links;
   }
 
-  private Optional<ImageId> parse(ObjectId blob, RevCommit c, String path) throws IOException {
-    ObjectLoader loader = reader.open(blob);
+  private Optional<ImageId> parse(ObjectReader r, ObjectId blob, ObjectId commit, String path)
+      throws IOException {
+    ObjectLoader loader = r.open(blob);
     try {
       if (loader.getSize() > LnkFile.MAX_SIZE) {
         throw new MalformedLnkException("too large for a link (" + loader.getSize() + " bytes)");
       }
       return Optional.of(LnkFile.parse(loader.getCachedBytes(LnkFile.MAX_SIZE)));
     } catch (MalformedLnkException e) {
-      malformed++;
+      malformed.incrementAndGet();
       logger.atWarning().log(
           "skipping malformed link in project %s, commit %s, path %s: %s",
-          project, c.name(), path, e.getMessage());
+          project, commit.name(), path, e.getMessage());
       return Optional.empty();
     }
   }

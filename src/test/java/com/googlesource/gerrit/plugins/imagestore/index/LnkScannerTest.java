@@ -1,0 +1,70 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.junit.TestRepository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.Test;
+
+/** The scanner on a real (in-memory) JGit repository, sequential and spread over threads. */
+public class LnkScannerTest {
+  private static final int COMMITS = 600; // above the threshold for a parallel scan
+
+  @Test
+  public void aParallelScanFindsExactlyWhatASequentialOneFinds() throws Exception {
+    InMemoryRepository repo = new InMemoryRepository(new DfsRepositoryDescription("scan"));
+    RevCommit tip;
+    try (TestRepository<InMemoryRepository> git = new TestRepository<>(repo)) {
+      tip = git.branch("refs/heads/master").commit().add("README.md", "base").create();
+      for (int i = 0; i < COMMITS; i++) {
+        TestRepository<InMemoryRepository>.CommitBuilder c =
+            git.branch("refs/heads/master").commit().parent(tip);
+        c.add("images/spec" + (i % 7) + "/shot" + i + ".ref.lnk", LnkFile.format(id(i)));
+        // Every tenth commit also rewrites an older link; every 50th adds a malformed one.
+        if (i % 10 == 9) {
+          c.add(
+              "images/spec" + ((i - 9) % 7) + "/shot" + (i - 9) + ".ref.lnk",
+              LnkFile.format(id(-i)));
+        }
+        if (i % 50 == 0) {
+          c.add("images/broken" + i + ".ref.lnk", "uuid=nope" + i); // distinct blobs: each counts
+        }
+        c.add("specs/s" + i + ".spec.js", "// not a link");
+        tip = c.create();
+      }
+    }
+
+    List<ReferenceInfo> sequential;
+    int malformedSequential;
+    try (LnkScanner scanner = new LnkScanner(repo, "p", ".lnk", 1)) {
+      sequential = scanner.scan("refs/heads/master", tip, List.of());
+      malformedSequential = scanner.malformed();
+    }
+    List<ReferenceInfo> parallel;
+    int malformedParallel;
+    try (LnkScanner scanner = new LnkScanner(repo, "p", ".lnk", 3)) {
+      parallel = scanner.scan("refs/heads/master", tip, List.of());
+      malformedParallel = scanner.malformed();
+    }
+
+    assertThat(sequential).hasSize(COMMITS + COMMITS / 10);
+    assertThat(keys(parallel)).containsExactlyElementsIn(keys(sequential)).inOrder();
+    assertThat(malformedSequential).isEqualTo(COMMITS / 50);
+    assertThat(malformedParallel).isEqualTo(COMMITS / 50);
+  }
+
+  private static ImageId id(int i) {
+    return ImageId.forContent(("image " + i).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static List<String> keys(List<ReferenceInfo> refs) {
+    return refs.stream().map(r -> r.commit + " " + r.path + " " + r.uuid).toList();
+  }
+}
