@@ -65,6 +65,29 @@ public class ReconcileBench {
     System.out.println("result " + key + " " + value);
   }
 
+  /**
+   * One reconcile as Indexer.rescanProject does it; returns {total ms, replace ms}. With {@code
+   * expectRemoved} >= 0, fails unless the replace was sent and removed that many references.
+   */
+  static double[] reconcile(ImagestoreClient client, Repository repo, String project,
+      ObjectId tip, String label, int expectRemoved) throws IOException {
+    long t0 = System.nanoTime();
+    List<ReferenceInfo> all;
+    try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+      all = scanner.scan(BRANCH, tip, List.of());
+    }
+    long t1 = System.nanoTime();
+    ReferencesResult res = client.replaceReferences(project, null, all);
+    long t2 = System.nanoTime();
+    if (expectRemoved >= 0 && (res.unchanged || res.removed != expectRemoved)) {
+      throw new IllegalStateException(label + ": the drifted set was not repaired");
+    }
+    log("%s: %s ms (scan %s + replace %s), added %d, removed %d%s", label, fmt(ms(t2 - t0)),
+        fmt(ms(t1 - t0)), fmt(ms(t2 - t1)), res.added, res.removed,
+        res.unchanged ? ", unchanged (digest matched, nothing sent)" : "");
+    return new double[] {ms(t2 - t0), ms(t2 - t1)};
+  }
+
   static double ms(long nanos) {
     return nanos / 1e6;
   }
@@ -207,29 +230,30 @@ public class ReconcileBench {
       if (service != null) {
         client = new ImagestoreClient(URI.create(service), user, System.getenv("BENCH_SERVICE_PASSWORD"));
         // (c) scan + replaceReferences, as Indexer.rescanProject.
-        List<Double> totals = new ArrayList<>();
-        List<Double> sends = new ArrayList<>();
+        List<double[]> runs = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
-          long t0 = System.nanoTime();
-          List<ReferenceInfo> all;
-          try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
-            all = scanner.scan(BRANCH, tip, List.of());
-          }
-          long t1 = System.nanoTime();
-          ReferencesResult res = client.replaceReferences(project, null, all);
-          long t2 = System.nanoTime();
-          totals.add(ms(t2 - t0));
-          sends.add(ms(t2 - t1));
-          log(
-              "reconcile run %d: %s ms (scan %s + replace %s), added %d, removed %d",
-              r + 1, fmt(ms(t2 - t0)), fmt(ms(t1 - t0)), fmt(ms(t2 - t1)), res.added, res.removed);
+          runs.add(reconcile(client, repo, project, tip, "reconcile run " + (r + 1), -1));
         }
-        result("reconcile_initial_ms", fmt(totals.get(0)));
-        result("reconcile_initial_replace_ms", fmt(sends.get(0)));
-        List<Double> steadyTotals = totals.subList(Math.min(1, reps - 1), reps);
-        List<Double> steadySends = sends.subList(Math.min(1, reps - 1), reps);
-        result("reconcile_steady_median_ms", fmt(median(steadyTotals)));
-        result("reconcile_steady_replace_median_ms", fmt(median(steadySends)));
+        result("reconcile_initial_ms", fmt(runs.get(0)[0]));
+        result("reconcile_initial_replace_ms", fmt(runs.get(0)[1]));
+        List<double[]> steady = runs.subList(Math.min(1, reps - 1), reps);
+        result("reconcile_steady_median_ms", fmt(median(steady.stream().map(t -> t[0]).toList())));
+        result(
+            "reconcile_steady_replace_median_ms",
+            fmt(median(steady.stream().map(t -> t[1]).toList())));
+
+        // (c') the set drifted (a stray reference, as if a push was indexed since): the digest
+        // differs, so the whole set is sent and the stray one removed.
+        List<double[]> drifted = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+          client.addReferences(List.of(new ReferenceInfo(project, BRANCH, tip.name(),
+              "stray/" + r + SUFFIX, String.format("%032x", r + 1))));
+          drifted.add(reconcile(client, repo, project, tip, "reconcile after drift " + (r + 1), 1));
+        }
+        result("reconcile_changed_median_ms", fmt(median(drifted.stream().map(t -> t[0]).toList())));
+        result(
+            "reconcile_changed_replace_median_ms",
+            fmt(median(drifted.stream().map(t -> t[1]).toList())));
       }
 
       if (pushRef != null) {

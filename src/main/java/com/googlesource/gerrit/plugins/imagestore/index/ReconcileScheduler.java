@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,9 @@ public class ReconcileScheduler implements LifecycleListener {
                   schedule.get().interval(),
                   TimeUnit.MILLISECONDS);
       logger.atInfo().log(
-          "full reconcile every %d min",
-          TimeUnit.MILLISECONDS.toMinutes(schedule.get().interval()));
+          "full reconcile every %s, next in %s",
+          Duration.ofMillis(schedule.get().interval()),
+          Duration.ofMillis(schedule.get().initialDelay()));
     }
   }
 

@@ -307,6 +307,33 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     }
   }
 
+  @Test
+  @GerritConfig(name = "plugin.imagestore.scanInterval", value = "2s")
+  @GerritConfig(name = "plugin.imagestore.scanStartTime", value = "00:00")
+  public void theScheduleReconcilesOnItsOwn() throws Exception {
+    // On a new site the plugin's start queues a reconcile; let it finish first.
+    waitFor("the first reconcile", () -> status().has("last_reconcile"));
+    String first = status().get("last_reconcile").getAsString();
+    // The service drifts: it holds a reference no commit of the project has.
+    ImageId stray = id("stray");
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      indexer.addReferences(
+          List.of(
+              new ReferenceInfo(
+                  project.get(),
+                  "refs/heads/master",
+                  "1".repeat(40),
+                  LNK_DIR + "stray.ref.lnk",
+                  stray.value())));
+    }
+    assertThat(references(null).stream().map(r -> r.uuid).toList()).contains(stray.value());
+    // No push and no reindex call: only the timer can repair it.
+    waitFor(
+        "a scheduled reconcile to drop the stray reference",
+        () -> references(null).stream().noneMatch(r -> r.uuid.equals(stray.value())));
+    assertThat(status().get("last_reconcile").getAsString()).isNotEqualTo(first);
+  }
+
   /** Body of the reindex call. */
   static class ProjectInput {
     String project;

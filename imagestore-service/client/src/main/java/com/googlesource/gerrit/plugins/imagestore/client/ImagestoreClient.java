@@ -5,6 +5,7 @@ import com.google.gson.reflect.TypeToken;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
@@ -208,10 +209,16 @@ public class ImagestoreClient implements Closeable {
 
   /**
    * Replaces every reference of {@code project} (or of one {@code branch} of it when not null) by
-   * {@code references}, in one transaction.
+   * {@code references}, in one transaction. Asks for the stored set's digest first and sends
+   * nothing when it matches: the usual outcome of a scheduled reconcile.
    */
   public ReferencesResult replaceReferences(
       String project, String branch, List<ReferenceInfo> references) throws IOException {
+    if (ReferenceSetDigest.of(references).equals(referenceSet(project, branch).digest)) {
+      ReferencesResult unchanged = new ReferencesResult();
+      unchanged.unchanged = true;
+      return unchanged;
+    }
     ReferencesInput in = new ReferencesInput();
     in.project = project;
     in.branch = branch;
@@ -221,17 +228,27 @@ public class ImagestoreClient implements Closeable {
     return execute(put, r -> readJson(r, ReferencesResult.class));
   }
 
+  /** The digest and size of the stored references of a project, or of one branch of it. */
+  public ReferenceSetInfo referenceSet(String project, String branch) throws IOException {
+    return execute(
+        new HttpGet(referencesUri("references/digest", project, branch)),
+        r -> readJson(r, ReferenceSetInfo.class));
+  }
+
   /** The stored references of a project, or of one branch of it when not null. */
   public List<ReferenceInfo> listReferences(String project, String branch) throws IOException {
+    return execute(
+        new HttpGet(referencesUri("references", project, branch)),
+        r -> readJson(r, new TypeToken<List<ReferenceInfo>>() {}.getType()));
+  }
+
+  private URI referencesUri(String path, String project, String branch) throws IOException {
     try {
-      URIBuilder uri =
-          new URIBuilder(baseUrl.resolve("references")).addParameter("project", project);
+      URIBuilder uri = new URIBuilder(baseUrl.resolve(path)).addParameter("project", project);
       if (branch != null) {
         uri.addParameter("branch", branch);
       }
-      return execute(
-          new HttpGet(uri.build()),
-          r -> readJson(r, new TypeToken<List<ReferenceInfo>>() {}.getType()));
+      return uri.build();
     } catch (URISyntaxException e) {
       throw new IOException(e);
     }

@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * {@code /references}, for the Gerrit plugin (role {@code indexer}): {@code POST} adds a batch,
  * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code GET
- * ?project=P[&branch=B]} lists them.
+ * ?project=P[&branch=B]} lists them and {@code GET digest?project=P[&branch=B]} fingerprints them.
  */
 final class ReferencesServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
@@ -28,12 +28,22 @@ final class ReferencesServlet extends StoreServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    requireRoot(req);
+    String[] path = segments(req);
+    boolean digest = path.length == 1 && path[0].equals("digest");
+    if (path.length != 0 && !digest) {
+      throw noSuchResource(req);
+    }
     String project = req.getParameter("project");
     if (project == null) {
       throw RequestException.badRequest("missing_project", "give ?project=NAME");
     }
-    sendJson(resp, 200, store.references().list(project, req.getParameter("branch")));
+    String branch = req.getParameter("branch");
+    sendJson(
+        resp,
+        200,
+        digest
+            ? store.references().digest(project, branch)
+            : store.references().list(project, branch));
   }
 
   @Override

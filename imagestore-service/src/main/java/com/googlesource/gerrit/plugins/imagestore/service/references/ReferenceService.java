@@ -1,7 +1,9 @@
 package com.googlesource.gerrit.plugins.imagestore.service.references;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
@@ -93,6 +95,18 @@ public final class ReferenceService {
           images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
           return result;
         });
+  }
+
+  /** The digest of the stored set, for a reconcile to compare with what it scanned. */
+  public ReferenceSetInfo digest(String project, String branch) {
+    checkName("project", project, 255);
+    List<ReferenceInfo> stored = list(project, branch);
+    ReferenceSetInfo info = new ReferenceSetInfo();
+    info.project = project;
+    info.branch = branch;
+    info.count = stored.size();
+    info.digest = ReferenceSetDigest.of(stored);
+    return info;
   }
 
   public List<ReferenceInfo> list(String project, String branch) {

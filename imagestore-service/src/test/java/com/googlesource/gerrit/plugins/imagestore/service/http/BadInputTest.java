@@ -853,6 +853,20 @@ class BadInputTest {
         new Case("GET /references without a project", 400, "missing_project", get("/references")));
     cases.add(
         new Case(
+            "GET /references/digest without a project",
+            400,
+            "missing_project",
+            get("/references/digest")));
+    cases.add(
+        new Case(
+            "GET /references/digest with a project of 256 characters",
+            400,
+            "bad_references",
+            get("/references/digest?project=" + "p".repeat(256))));
+    cases.add(
+        new Case("GET /references/other", 404, "not_found", get("/references/other?project=p")));
+    cases.add(
+        new Case(
             "GET /references with a project of 256 characters",
             400,
             "bad_references",

@@ -10,9 +10,11 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
@@ -147,6 +149,52 @@ class ReferencesAndOrphansApiTest {
     OrphanSweepResult swept = Json.gson().fromJson(sweep.body(), OrphanSweepResult.class);
     assertThat(swept.marked).isEqualTo(0);
     assertThat(swept.cleared).isEqualTo(0);
+  }
+
+  @Test
+  void replacingWithTheStoredSetSendsNothingAndDriftIsStillRepaired() throws Exception {
+    ImageId a = upload(30);
+    ImageId b = upload(31);
+    ReferenceInfo onMaster = ref("refs/heads/master", COMMIT_1, "images/a.ref.lnk", a);
+    ReferenceInfo onRel = ref("refs/heads/rel-1", COMMIT_2, "images/b.ref.lnk", b);
+    assertThat(indexer.replaceReferences("ui/app", null, List.of(onMaster, onRel)).added)
+        .isEqualTo(2);
+
+    // Order, duplicates and commits (a reference keeps the first commit seen) do not matter.
+    ReferenceInfo onMasterLater = ref("refs/heads/master", COMMIT_2, "images/a.ref.lnk", a);
+    List<ReferenceInfo> sameSet = List.of(onRel, onMasterLater, onRel);
+    ReferenceSetInfo stored = anonymous.referenceSet("ui/app", null);
+    assertThat(stored.count).isEqualTo(2);
+    assertThat(stored.digest).isEqualTo(ReferenceSetDigest.of(sameSet));
+    ReferencesResult again = indexer.replaceReferences("ui/app", null, sameSet);
+    assertThat(again.unchanged).isTrue();
+    assertThat(again.added).isEqualTo(0);
+    assertThat(again.removed).isEqualTo(0);
+
+    // One branch alone has a digest of its own.
+    ReferenceSetInfo rel = anonymous.referenceSet("ui/app", "refs/heads/rel-1");
+    assertThat(rel.count).isEqualTo(1);
+    assertThat(rel.digest).isEqualTo(ReferenceSetDigest.of(List.of(onRel)));
+    assertThat(indexer.replaceReferences("ui/app", "refs/heads/rel-1", List.of(onRel)).unchanged)
+        .isTrue();
+
+    // Something else changed the stored set: the digests differ and the replace repairs it.
+    ImageId stray = upload(32);
+    indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_2, "stray.ref.lnk", stray)));
+    assertThat(anonymous.referenceSet("ui/app", null).digest)
+        .isNotEqualTo(ReferenceSetDigest.of(sameSet));
+    ReferencesResult repaired = indexer.replaceReferences("ui/app", null, sameSet);
+    assertThat(repaired.unchanged).isFalse();
+    assertThat(repaired.removed).isEqualTo(1);
+    assertThat(anonymous.info(stray).orElseThrow().orphanedAt).isNotNull();
+    assertThat(anonymous.referenceSet("ui/app", null).digest)
+        .isEqualTo(ReferenceSetDigest.of(sameSet));
+
+    // An unknown project has the digest of the empty set, so replacing it by nothing is a no-op.
+    ReferenceSetInfo none = anonymous.referenceSet("ui/none", null);
+    assertThat(none.count).isEqualTo(0);
+    assertThat(none.digest).isEqualTo(ReferenceSetDigest.of(List.of()));
+    assertThat(indexer.replaceReferences("ui/none", null, List.of()).unchanged).isTrue();
   }
 
   @Test

@@ -4,4 +4,10 @@ package com.googlesource.gerrit.plugins.imagestore.client.model;
 public class ReferencesResult {
   public int added;
   public int removed;
+
+  /**
+   * True when a replace was skipped because the service already stored exactly this set (its digest
+   * matched), so nothing was sent.
+   */
+  public boolean unchanged;
 }

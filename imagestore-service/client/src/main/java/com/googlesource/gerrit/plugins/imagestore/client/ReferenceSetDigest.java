@@ -1,0 +1,50 @@
+package com.googlesource.gerrit.plugins.imagestore.client;
+
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+
+/**
+ * A fingerprint of a set of references, computed the same way by the plugin (over what it scanned)
+ * and by the service (over what it stores), so a reconcile that finds nothing changed need not send
+ * the whole set.
+ *
+ * <p>It covers what identifies a stored reference: branch, path and uuid (a reference keeps the
+ * first commit seen, so the commit is not part of it). Duplicates count once; order does not
+ * matter.
+ */
+public final class ReferenceSetDigest {
+  private ReferenceSetDigest() {}
+
+  /** SHA-256 (lowercase hex) of the distinct keys, sorted, each followed by a newline. */
+  public static String of(Collection<ReferenceInfo> references) {
+    String[] keys = new String[references.size()];
+    int n = 0;
+    for (ReferenceInfo r : references) {
+      keys[n++] = r.branch + '\0' + r.path + '\0' + r.uuid;
+    }
+    Arrays.sort(keys);
+    MessageDigest sha256 = sha256();
+    String previous = null;
+    for (String key : keys) {
+      if (!key.equals(previous)) {
+        sha256.update(key.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) '\n');
+        previous = key;
+      }
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
