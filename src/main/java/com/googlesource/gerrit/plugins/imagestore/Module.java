@@ -4,14 +4,18 @@ import com.google.gerrit.extensions.annotations.Exports;
 import com.google.gerrit.extensions.config.CapabilityDefinition;
 import com.google.gerrit.extensions.events.ChangeMergedListener;
 import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
+import com.google.gerrit.extensions.events.RevisionCreatedListener;
 import com.google.gerrit.extensions.registration.DynamicSet;
 import com.google.gerrit.lifecycle.LifecycleModule;
+import com.google.gerrit.server.rules.SubmitRule;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.index.BranchListener;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
 import com.googlesource.gerrit.plugins.imagestore.index.ReconcileScheduler;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
 import com.googlesource.gerrit.plugins.imagestore.rest.ImagestoreRestModule;
+import com.googlesource.gerrit.plugins.imagestore.review.ImagesAvailableRule;
+import com.googlesource.gerrit.plugins.imagestore.review.PatchSetListener;
 
 /** The plugin's Gerrit-Module: everything the plugin binds in Gerrit's server injector. */
 public class Module extends LifecycleModule {
@@ -25,6 +29,10 @@ public class Module extends LifecycleModule {
 
     DynamicSet.bind(binder(), GitReferenceUpdatedListener.class).to(BranchListener.class);
     DynamicSet.bind(binder(), ChangeMergedListener.class).to(BranchListener.class);
+    DynamicSet.bind(binder(), RevisionCreatedListener.class).to(PatchSetListener.class);
+    bind(SubmitRule.class)
+        .annotatedWith(Exports.named("ImagesAvailable"))
+        .to(ImagesAvailableRule.class);
     // The worker starts before the scheduler queues its first reconcile.
     listener().to(ImagestoreConnection.class);
     listener().to(IndexWorker.class);

@@ -48,6 +48,9 @@ public class ImagestoreConfig {
   /** In project.config: whether the project's tracked branches are indexed (inherited). */
   public static final String KEY_ENABLED = "enabled";
 
+  /** In project.config: whether the merge gate applies (inherited, default true). */
+  public static final String KEY_MERGE_GATE = "mergeGate";
+
   public static final String KEY_USERNAME = "username";
   public static final String KEY_PASSWORD = "password";
 
@@ -135,6 +138,20 @@ public class ImagestoreConfig {
       return configFactory
           .getFromProjectConfigWithInheritance(project, pluginName)
           .getBoolean(KEY_ENABLED, false);
+    } catch (NoSuchProjectException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether changes to tracked branches of an enabled project need every image their links name to
+   * be in the image service before they can be submitted: {@code [plugin "imagestore"] mergeGate}
+   * in project.config (inherited), on unless set to false.
+   */
+  public boolean isMergeGateOn(Project.NameKey project) {
+    try {
+      PluginConfig cfg = configFactory.getFromProjectConfigWithInheritance(project, pluginName);
+      return cfg.getBoolean(KEY_ENABLED, false) && cfg.getBoolean(KEY_MERGE_GATE, true);
     } catch (NoSuchProjectException e) {
       return false;
     }

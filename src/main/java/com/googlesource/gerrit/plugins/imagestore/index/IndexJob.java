@@ -15,7 +15,9 @@ public class IndexJob {
     /** Rescan every enabled project, then delete expired orphans if configured. */
     RECONCILE_ALL,
     /** Delete orphans past the grace period (with {@code orphanAutoDelete}). */
-    DELETE_ORPHANS
+    DELETE_ORPHANS,
+    /** Comment on a new patch set with the previews of the screenshots it changes. */
+    POST_PREVIEWS
   }
 
   public Kind kind;
@@ -23,6 +25,8 @@ public class IndexJob {
   public String branch;
   public String oldRev;
   public String newRev;
+  public int change;
+  public int patchSet;
 
   public static IndexJob commits(String project, String branch, String oldRev, String newRev) {
     IndexJob j = of(Kind.INDEX_COMMITS, project);
@@ -50,6 +54,13 @@ public class IndexJob {
     return of(Kind.DELETE_ORPHANS, null);
   }
 
+  public static IndexJob postPreviews(String project, int change, int patchSet) {
+    IndexJob j = of(Kind.POST_PREVIEWS, project);
+    j.change = change;
+    j.patchSet = patchSet;
+    return j;
+  }
+
   private static IndexJob of(Kind kind, String project) {
     IndexJob j = new IndexJob();
     j.kind = kind;
@@ -65,6 +76,9 @@ public class IndexJob {
     }
     if (branch != null) {
       s.append(' ').append(branch);
+    }
+    if (change != 0) {
+      s.append(' ').append(change).append('/').append(patchSet);
     }
     if (newRev != null) {
       s.append(' ')

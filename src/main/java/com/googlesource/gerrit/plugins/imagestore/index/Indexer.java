@@ -3,8 +3,11 @@ package com.googlesource.gerrit.plugins.imagestore.index;
 import com.google.common.collect.Lists;
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.entities.Project;
+import com.google.gerrit.extensions.restapi.RestApiException;
 import com.google.gerrit.server.git.GitRepositoryManager;
+import com.google.gerrit.server.project.NoSuchChangeException;
 import com.google.gerrit.server.project.ProjectCache;
+import com.google.gerrit.server.update.UpdateException;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
@@ -14,6 +17,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewPoster;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +32,8 @@ import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
  * Runs {@link IndexJob}s: scans the repository and tells the image service which images the tracked
- * branches reference. Every job can be replayed: adding references is idempotent, and a rescan
- * replaces a whole set.
+ * branches reference; posts the previews of new patch sets. Every job can be replayed: adding
+ * references is idempotent, and a rescan replaces a whole set.
  */
 @Singleton
 public class Indexer {
@@ -44,6 +48,7 @@ public class Indexer {
   private final ImagestoreConnection connection;
   private final IndexState state;
   private final Outbox outbox;
+  private final PreviewPoster previews;
 
   @Inject
   Indexer(
@@ -52,7 +57,9 @@ public class Indexer {
       ProjectCache projects,
       ImagestoreConnection connection,
       IndexState state,
-      Outbox outbox) {
+      Outbox outbox,
+      PreviewPoster previews) {
+    this.previews = previews;
     this.config = config;
     this.repos = repos;
     this.projects = projects;
@@ -79,9 +86,15 @@ public class Indexer {
         case RESCAN_PROJECT -> rescanProject(job.project, line -> {});
         case RECONCILE_ALL -> queueReconcile();
         case DELETE_ORPHANS -> deleteOrphans();
+        case POST_PREVIEWS -> previews.post(job.project, job.change, job.patchSet);
       }
     } catch (RepositoryNotFoundException e) {
       throw new PermanentFailure("project " + job.project + " no longer exists", e);
+    } catch (NoSuchChangeException e) {
+      throw new PermanentFailure("change " + job.change + " no longer exists", e);
+    } catch (UpdateException | RestApiException e) {
+      // Gerrit refused the comment: retrying would hold up the indexing queued behind it.
+      throw new PermanentFailure(job + " could not be posted: " + e.getMessage(), e);
     } catch (ImagestoreException e) {
       // 4xx means the request itself is wrong and will never pass; 408/429 and 5xx may.
       if (e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429) {

@@ -1,44 +1,29 @@
 package com.googlesource.gerrit.plugins.imagestore.index;
 
 import static com.google.common.truth.Truth.assertThat;
-import static com.google.common.truth.Truth.assertWithMessage;
-import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allow;
 import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allowCapability;
 
 import com.google.common.collect.ImmutableMap;
-import com.google.gerrit.acceptance.LightweightPluginDaemonTest;
 import com.google.gerrit.acceptance.PushOneCommit;
 import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.acceptance.UseSsh;
 import com.google.gerrit.acceptance.config.GerritConfig;
-import com.google.gerrit.acceptance.testsuite.project.ProjectOperations;
 import com.google.gerrit.entities.BranchNameKey;
-import com.google.gerrit.entities.Permission;
 import com.google.gerrit.extensions.api.changes.ReviewInput;
-import com.google.gerrit.extensions.restapi.IdString;
-import com.google.gerrit.server.config.SitePaths;
 import com.google.gerrit.server.group.SystemGroupBackend;
-import com.google.gerrit.server.securestore.SecureStore;
-import com.google.gerrit.testing.ConfigSuite;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.inject.Inject;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
+import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.lib.Config;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -50,89 +35,15 @@ import org.junit.Test;
     name = "imagestore",
     sysModule = "com.googlesource.gerrit.plugins.imagestore.Module",
     sshModule = "com.googlesource.gerrit.plugins.imagestore.ssh.SshModule")
-public class IndexingIT extends LightweightPluginDaemonTest {
-  private static final String LNK_DIR =
-      "images/login/linux/1600x1200/chrome/sap_fiori_3/ltr/default/";
-  private static ImageServiceProcess service;
-
-  @Inject private SecureStore secureStore;
-  @Inject private SitePaths sitePaths;
-  @Inject private ProjectOperations projectOperations;
-
-  /** Read before the test server starts: the service must be running to name its URL. */
-  @ConfigSuite.Default
-  public static Config defaultConfig() throws Exception {
-    if (service == null) {
-      service = ImageServiceProcess.start();
-    }
-    Config cfg = new Config();
-    cfg.setString("plugin", "imagestore", "serviceUrl", service.url().toString());
-    return cfg;
-  }
-
-  @AfterClass
-  public static void stopService() throws Exception {
-    if (service != null) {
-      service.close();
-      service = null;
-    }
-  }
-
-  @Before
-  public void setUp() throws Exception {
-    Files.createDirectories(sitePaths.etc_dir);
-    secureStore.set("plugin", "imagestore", "username", ImageServiceProcess.INDEXER);
-    secureStore.set("plugin", "imagestore", "password", ImageServiceProcess.PASSWORD);
-    try (ProjectConfigUpdate u = updateProject(project)) {
-      u.getConfig().updatePluginConfig("imagestore", c -> c.setBoolean("enabled", true));
-      u.save();
-    }
-    projectOperations
-        .project(project)
-        .forUpdate()
-        .add(allow(Permission.PUSH).ref("refs/heads/*").group(adminGroupUuid()))
-        .add(allow(Permission.CREATE).ref("refs/heads/*").group(adminGroupUuid()))
-        .add(allow(Permission.DELETE).ref("refs/heads/*").group(adminGroupUuid()))
-        .update();
-  }
-
+public class IndexingIT extends ImagestoreTestBase {
   private static ImageId id(String seed) {
     return ImageId.forContent(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  private PushOneCommit.Result push(String ref, Map<String, String> files) throws Exception {
-    PushOneCommit.Result r =
-        pushFactory.create(admin.newIdent(), testRepo, "screenshots", files).to(ref);
-    r.assertOkStatus();
-    return r;
-  }
-
-  private String statusUrl() {
-    // Test project names carry the config suite's "[default]": encode them.
-    return "/projects/" + IdString.fromDecoded(project.get()).encoded() + "/imagestore~status";
-  }
-
-  private JsonObject status() throws Exception {
-    RestResponse r = adminRestSession.get(statusUrl());
-    assertWithMessage(r.getEntityContent()).that(r.getStatusCode()).isEqualTo(200);
-    return JsonParser.parseString(r.getEntityContent()).getAsJsonObject();
   }
 
   private List<ReferenceInfo> references(String branch) throws Exception {
     try (ImagestoreClient c = service.client(null)) {
       return c.listReferences(project.get(), branch);
     }
-  }
-
-  private void waitFor(String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (condition.call()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    assertWithMessage("timed out waiting for %s; plugin status: %s", what, status()).fail();
   }
 
   private void waitForReference(String branch, String path, ImageId id) throws Exception {
@@ -185,7 +96,8 @@ public class IndexingIT extends LightweightPluginDaemonTest {
 
   @Test
   public void pushForReviewIsNotIndexedButItsMergeIs() throws Exception {
-    ImageId review = id("review");
+    // Uploaded, so that the merge gate lets the change in.
+    ImageId review = upload(greyPng(2, 2, 0x50));
     PushOneCommit.Result change =
         push(
             "refs/for/master", ImmutableMap.of(LNK_DIR + "review.ref.lnk", LnkFile.format(review)));
@@ -207,7 +119,7 @@ public class IndexingIT extends LightweightPluginDaemonTest {
   public void deletingAReleaseBranchDropsItsReferencesAndOrphansItsImages() throws Exception {
     Path png = Files.createTempFile("rel", ".png");
     // Bytes no other test uses: another project referencing them would keep them referenced.
-    Files.write(png, tinyPng(0x40));
+    Files.write(png, greyPng(2, 2, 0x40));
     ImageId image;
     try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
       image = uploader.upload(png, null).id();
@@ -283,7 +195,7 @@ public class IndexingIT extends LightweightPluginDaemonTest {
   @GerritConfig(name = "plugin.imagestore.orphanAutoDelete", value = "true")
   @GerritConfig(name = "plugin.imagestore.orphanGracePeriod", value = "0")
   public void aReconcileDeletesExpiredOrphansButNeverReferencedImages() throws Exception {
-    byte[] keptPng = tinyPng(0x80);
+    byte[] keptPng = greyPng(2, 2, 0x80);
     ImageId keptId = ImageId.forContent(keptPng);
     // The reference comes first, so the kept image is referenced from its first moment: with no
     // grace period, any reconcile (the restarted server queues one) deletes unreferenced images.
@@ -292,7 +204,7 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     Path kept = Files.createTempFile("kept", ".png");
     Path orphan = Files.createTempFile("orphan", ".png");
     Files.write(kept, keptPng);
-    Files.write(orphan, tinyPng(0x20));
+    Files.write(orphan, greyPng(2, 2, 0x20));
     ImageId orphanId;
     try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
       assertThat(uploader.upload(kept, null).id()).isEqualTo(keptId);
@@ -341,15 +253,5 @@ public class IndexingIT extends LightweightPluginDaemonTest {
     ProjectInput(String project) {
       this.project = project;
     }
-  }
-
-  /** A real 2x2 PNG of one grey level, encoded by the JDK. */
-  private static byte[] tinyPng(int grey) throws Exception {
-    java.awt.image.BufferedImage img =
-        new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-    img.getRaster().setSample(0, 0, 0, grey);
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    javax.imageio.ImageIO.write(img, "png", out);
-    return out.toByteArray();
   }
 }

@@ -1,0 +1,93 @@
+package com.googlesource.gerrit.plugins.imagestore.review;
+
+import com.google.gerrit.common.Nullable;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
+import org.eclipse.jgit.treewalk.filter.PathSuffixFilter;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/** The {@code .lnk} files a commit changes compared with its first parent (its review base). */
+public final class LinkDiff {
+  private LinkDiff() {}
+
+  /**
+   * The link changes of {@code commit} against its first parent (against nothing for a root
+   * commit), in path order. A file whose image stays the same (say, reformatted) is no change.
+   */
+  public static List<LinkChange> of(Repository repo, ObjectId commit, String suffix)
+      throws IOException {
+    try (RevWalk rw = new RevWalk(repo)) {
+      RevCommit c = rw.parseCommit(commit);
+      RevCommit base = c.getParentCount() > 0 ? rw.parseCommit(c.getParent(0)) : null;
+      return between(rw.getObjectReader(), base, c, suffix);
+    }
+  }
+
+  private static List<LinkChange> between(
+      ObjectReader reader, @Nullable RevCommit base, RevCommit commit, String suffix)
+      throws IOException {
+    List<LinkChange> out = new ArrayList<>();
+    try (TreeWalk tw = new TreeWalk(reader)) {
+      tw.setRecursive(true);
+      tw.setFilter(AndTreeFilter.create(PathSuffixFilter.create(suffix), TreeFilter.ANY_DIFF));
+      if (base == null) {
+        tw.addTree(new EmptyTreeIterator());
+      } else {
+        tw.addTree(base.getTree());
+      }
+      tw.addTree(commit.getTree());
+      while (tw.next()) {
+        boolean before = isFile(tw.getRawMode(0));
+        boolean after = isFile(tw.getRawMode(1));
+        if (!before && !after) {
+          continue;
+        }
+        Parsed oldSide = before ? read(reader, tw.getObjectId(0)) : null;
+        Parsed newSide = after ? read(reader, tw.getObjectId(1)) : null;
+        String path = tw.getPathString();
+        if (oldSide == null) {
+          out.add(new LinkChange(path, LinkChange.Status.ADDED, null, newSide.id, newSide.problem));
+        } else if (newSide == null) {
+          out.add(new LinkChange(path, LinkChange.Status.DELETED, oldSide.id, null, null));
+        } else if (newSide.id == null || !newSide.id.equals(oldSide.id)) {
+          out.add(
+              new LinkChange(
+                  path, LinkChange.Status.MODIFIED, oldSide.id, newSide.id, newSide.problem));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean isFile(int mode) {
+    return FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode);
+  }
+
+  private record Parsed(ImageId id, String problem) {}
+
+  private static Parsed read(ObjectReader reader, ObjectId blob) throws IOException {
+    ObjectLoader loader = reader.open(blob);
+    if (loader.getSize() > LnkFile.MAX_SIZE) {
+      return new Parsed(null, "too large for a link file (" + loader.getSize() + " bytes)");
+    }
+    try {
+      return new Parsed(LnkFile.parse(loader.getCachedBytes()), null);
+    } catch (MalformedLnkException e) {
+      return new Parsed(null, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package com.googlesource.gerrit.plugins.imagestore.review;
+
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.entities.Project;
+import com.google.gerrit.entities.RefNames;
+import com.google.gerrit.extensions.common.ChangeInfo;
+import com.google.gerrit.extensions.events.RevisionCreatedListener;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import java.io.IOException;
+
+/**
+ * Queues the previews comment of every new patch set on a tracked branch of an enabled project. The
+ * work runs in the background, so uploading a patch set never waits for the image service.
+ */
+@Singleton
+public class PatchSetListener implements RevisionCreatedListener {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final ImagestoreConfig config;
+  private final IndexWorker worker;
+
+  @Inject
+  PatchSetListener(ImagestoreConfig config, IndexWorker worker) {
+    this.config = config;
+    this.worker = worker;
+  }
+
+  @Override
+  public void onRevisionCreated(Event event) {
+    ChangeInfo change = event.getChange();
+    if (!config.isTracked(RefNames.fullName(change.branch))
+        || !config.isEnabled(Project.nameKey(change.project))) {
+      return;
+    }
+    IndexJob job =
+        IndexJob.postPreviews(change.project, change._number, event.getRevision()._number);
+    try {
+      worker.submit(job);
+    } catch (IOException e) {
+      logger.atSevere().withCause(e).log("cannot queue %s", job);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package com.googlesource.gerrit.plugins.imagestore.review;
+
+import com.google.common.flogger.FluentLogger;
+import com.google.gerrit.entities.Change;
+import com.google.gerrit.entities.ChangeMessage;
+import com.google.gerrit.entities.PatchSet;
+import com.google.gerrit.entities.Project;
+import com.google.gerrit.extensions.restapi.RestApiException;
+import com.google.gerrit.server.ChangeMessagesUtil;
+import com.google.gerrit.server.InternalUser;
+import com.google.gerrit.server.notedb.ChangeNotes;
+import com.google.gerrit.server.update.BatchUpdate;
+import com.google.gerrit.server.update.BatchUpdateOp;
+import com.google.gerrit.server.update.ChangeContext;
+import com.google.gerrit.server.update.UpdateException;
+import com.google.gerrit.server.util.time.TimeUtil;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Posts the previews of a new patch set as one patch-set-level comment, from Gerrit's own server
+ * identity (no account to set up, and no vote).
+ */
+@Singleton
+public class PreviewPoster {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final ImagestoreConfig config;
+  private final ChangeNotes.Factory notesFactory;
+  private final PreviewBuilder previews;
+  private final BatchUpdate.Factory updates;
+  private final InternalUser.Factory internalUser;
+  private final ChangeMessagesUtil messages;
+
+  @Inject
+  PreviewPoster(
+      ImagestoreConfig config,
+      ChangeNotes.Factory notesFactory,
+      PreviewBuilder previews,
+      BatchUpdate.Factory updates,
+      InternalUser.Factory internalUser,
+      ChangeMessagesUtil messages) {
+    this.config = config;
+    this.notesFactory = notesFactory;
+    this.previews = previews;
+    this.updates = updates;
+    this.internalUser = internalUser;
+    this.messages = messages;
+  }
+
+  /**
+   * Comments on patch set {@code patchSet} of change {@code change} if it changes links, unless it
+   * has been commented on already or its link changes are those of the previous patch set (a
+   * trivial rebase). Safe to replay.
+   */
+  public void post(String projectName, int change, int patchSet)
+      throws IOException, UpdateException, RestApiException {
+    Project.NameKey project = Project.nameKey(projectName);
+    ChangeNotes notes = notesFactory.createChecked(project, Change.id(change));
+    if (!config.isEnabled(project) || !config.isTracked(notes.getChange().getDest().branch())) {
+      return;
+    }
+    PatchSet.Id psId = PatchSet.id(notes.getChangeId(), patchSet);
+    PatchSet ps = notes.getPatchSets().get(psId);
+    if (ps == null || alreadyCommented(notes, psId)) {
+      return;
+    }
+    List<LinkChange> changes = previews.changes(project, ps.commitId());
+    if (changes.isEmpty()) {
+      return;
+    }
+    Map.Entry<PatchSet.Id, PatchSet> previous = notes.getPatchSets().lowerEntry(psId);
+    if (previous != null
+        && changes.equals(previews.changes(project, previous.getValue().commitId()))) {
+      logger.atFine().log("%s: same link changes as %s, no comment", psId, previous.getKey());
+      return;
+    }
+    String message = PreviewComment.format(previews.build(change, patchSet, changes));
+    try (BatchUpdate bu = updates.create(project, internalUser.create(), TimeUtil.now())) {
+      bu.addOp(notes.getChangeId(), new CommentOp(psId, message));
+      bu.execute();
+    }
+  }
+
+  private static boolean alreadyCommented(ChangeNotes notes, PatchSet.Id psId) {
+    for (ChangeMessage m : notes.getChangeMessages()) {
+      if (PreviewComment.TAG.equals(m.getTag()) && psId.equals(m.getPatchSetId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private class CommentOp implements BatchUpdateOp {
+    private final PatchSet.Id psId;
+    private final String message;
+
+    CommentOp(PatchSet.Id psId, String message) {
+      this.psId = psId;
+      this.message = message;
+    }
+
+    @Override
+    public boolean updateChange(ChangeContext ctx) {
+      // Checked again under the update: two replays of one job must not post twice.
+      if (alreadyCommented(ctx.getNotes(), psId)) {
+        return false;
+      }
+      messages.setChangeMessage(ctx.getUpdate(psId), message, PreviewComment.TAG);
+      return true;
+    }
+  }
+}
