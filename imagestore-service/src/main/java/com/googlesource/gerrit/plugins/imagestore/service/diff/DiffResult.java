@@ -32,6 +32,12 @@ public record DiffResult(
     return 100.0 * mismatchedPixels / totalPixels();
   }
 
+  /** The figures alone, to keep once the picture is stored. */
+  public DiffResult withoutPicture() {
+    return new DiffResult(
+        width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, null);
+  }
+
   public boolean passes(PassRule rule) {
     return rule.passes(mismatchedPixels, totalPixels());
   }

@@ -230,10 +230,7 @@ class ImageDifferTest {
   void identicalBytesAreEqualWithoutDecoding() throws Exception {
     // A valid header over image data that cannot be inflated: decoding it would fail.
     byte[] good = TestPngs.png(64, 32, 5);
-    byte[] undecodable = good.clone();
-    for (int i = 45; i < undecodable.length - 16; i++) {
-      undecodable[i] = (byte) 0xa5;
-    }
+    byte[] undecodable = TestPngs.undecodable(good);
     assertThrows(UndecodableImageException.class, () -> PngCodec.decode(undecodable));
 
     DiffResult r = DIFFER.compare(undecodable, undecodable.clone());
