@@ -5,6 +5,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
@@ -27,6 +29,7 @@ public final class Imagestore implements AutoCloseable {
   private final RuntimeService runtimes;
   private final OrphanService orphans;
   private final UserService users;
+  private final DiffService diffs;
 
   private Imagestore(ServiceConfig config, Database db, LocalBlobStore blobs, Clock clock) {
     this.config = config;
@@ -40,6 +43,7 @@ public final class Imagestore implements AutoCloseable {
     this.runtimes = new RuntimeService(db, clock);
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, clock);
     this.users = new UserService(db, clock);
+    this.diffs = new DiffService(db, blobs, images, new DiffRepository(), tmpDir, clock);
   }
 
   /** Opens the stores named by {@code config}, creating and migrating them when needed. */
@@ -95,6 +99,10 @@ public final class Imagestore implements AutoCloseable {
 
   public UserService users() {
     return users;
+  }
+
+  public DiffService diffs() {
+    return diffs;
   }
 
   @Override

@@ -2,6 +2,7 @@ package com.googlesource.gerrit.plugins.imagestore.client;
 
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
+import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
@@ -132,7 +133,11 @@ public class ImagestoreClient implements Closeable {
    * @return false when the service does not have the image
    */
   public boolean download(ImageId id, Path target) throws IOException {
-    HttpGet get = new HttpGet(imageUrl(id));
+    return downloadTo(imageUrl(id), target);
+  }
+
+  private boolean downloadTo(URI url, Path target) throws IOException {
+    HttpGet get = new HttpGet(url);
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, ".download-", ".tmp");
@@ -159,6 +164,71 @@ public class ImagestoreClient implements Closeable {
   public Optional<ImageInfo> info(ImageId id) throws IOException {
     HttpGet get = new HttpGet(baseUrl.resolve("images/" + id.value() + "/info"));
     return execute(get, r -> readJson(r, ImageInfo.class), 404);
+  }
+
+  /**
+   * How to compare two images and the pass rule for the verdict; a null field takes the service's
+   * default (threshold 0.1, anti-aliasing not counted, below 0.1 % and below 200 pixels).
+   */
+  public record DiffQuery(
+      Double threshold,
+      Boolean includeAntialiasing,
+      Double maxMismatchPercentage,
+      Long maxMismatchedPixels) {
+    public static final DiffQuery DEFAULTS = new DiffQuery(null, null, null, null);
+  }
+
+  /** The public address of the diff picture of {@code a} and {@code b} (a PNG). */
+  public URI diffUrl(ImageId a, ImageId b) {
+    return diffUrl(a, b, DiffQuery.DEFAULTS);
+  }
+
+  /** The public address of the diff picture of {@code a} and {@code b} compared as {@code q}. */
+  public URI diffUrl(ImageId a, ImageId b, DiffQuery q) {
+    return diffAddress(a, b, "", q, false);
+  }
+
+  /** Compares {@code a} with {@code b}; empty when the service lacks one of them. */
+  public Optional<DiffInfo> diffInfo(ImageId a, ImageId b) throws IOException {
+    return diffInfo(a, b, DiffQuery.DEFAULTS);
+  }
+
+  /** Compares {@code a} with {@code b} as {@code q}; empty when the service lacks one of them. */
+  public Optional<DiffInfo> diffInfo(ImageId a, ImageId b, DiffQuery q) throws IOException {
+    HttpGet get = new HttpGet(diffAddress(a, b, "/info", q, true));
+    return execute(get, r -> readJson(r, DiffInfo.class), 404);
+  }
+
+  /**
+   * Downloads the diff picture of {@code a} and {@code b} to {@code target}, atomically.
+   *
+   * @return false when the service lacks one of the images
+   */
+  public boolean downloadDiff(ImageId a, ImageId b, DiffQuery q, Path target) throws IOException {
+    return downloadTo(diffUrl(a, b, q), target);
+  }
+
+  private URI diffAddress(ImageId a, ImageId b, String suffix, DiffQuery q, boolean withRule) {
+    try {
+      URIBuilder uri =
+          new URIBuilder(baseUrl.resolve("diff/" + a.value() + "/" + b.value() + suffix));
+      if (q.threshold() != null) {
+        uri.addParameter("threshold", q.threshold().toString());
+      }
+      if (q.includeAntialiasing() != null) {
+        uri.addParameter("includeAntialiasing", q.includeAntialiasing().toString());
+      }
+      // The rule only changes the verdict in the info, not the picture.
+      if (withRule && q.maxMismatchPercentage() != null) {
+        uri.addParameter("maxMismatchPercentage", q.maxMismatchPercentage().toString());
+      }
+      if (withRule && q.maxMismatchedPixels() != null) {
+        uri.addParameter("maxMismatchedPixels", q.maxMismatchedPixels().toString());
+      }
+      return uri.build();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

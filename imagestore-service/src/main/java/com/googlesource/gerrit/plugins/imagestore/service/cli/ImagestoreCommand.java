@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       UserCommand.class,
       UploadCommand.class,
       DownloadCommand.class,
+      DiffCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

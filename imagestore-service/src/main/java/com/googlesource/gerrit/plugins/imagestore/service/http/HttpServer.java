@@ -59,6 +59,7 @@ public final class HttpServer implements AutoCloseable {
     add(context, "references", new ReferencesServlet(store, auth), "/references/*");
     add(context, "runtimes", new RuntimesServlet(store, auth), "/runtimes/*");
     add(context, "orphans", new OrphansServlet(store, auth), "/orphans/*");
+    add(context, "diff", new DiffServlet(store), "/diff/*");
     add(context, "health", new HealthServlet(store), "/health");
     add(context, "not-found", new NotFoundServlet(), "/");
 

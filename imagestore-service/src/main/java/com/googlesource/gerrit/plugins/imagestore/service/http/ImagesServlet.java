@@ -32,7 +32,6 @@ import java.util.Optional;
 final class ImagesServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
   static final int MAX_META_BYTES = 64 * 1024;
-  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
   ImagesServlet(Imagestore store, Authenticator auth) {
     super(store, auth);
@@ -95,19 +94,6 @@ final class ImagesServlet extends StoreServlet {
         in.transferTo(out);
       }
     }
-  }
-
-  private static boolean matches(String ifNoneMatch, String etag) {
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    for (String candidate : ifNoneMatch.split(",")) {
-      String c = candidate.trim();
-      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code POST /images}: the multipart upload UIVeri5 sends; the id derives from the content. */

@@ -25,6 +25,9 @@ abstract class JsonServlet extends HttpServlet {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final long serialVersionUID = 1L;
 
+  /** For answers that never change: content-derived ids name them. */
+  protected static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
   /** JSON request bodies larger than this are refused; the references API may raise it. */
   protected long maxJsonBytes() {
     return 1024 * 1024;
@@ -181,5 +184,19 @@ abstract class JsonServlet extends HttpServlet {
 
   protected static RequestException noSuchResource(HttpServletRequest req) {
     return RequestException.notFound("no resource at " + req.getRequestURI());
+  }
+
+  /** Whether an {@code If-None-Match} header names {@code etag} (or anything). */
+  protected static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

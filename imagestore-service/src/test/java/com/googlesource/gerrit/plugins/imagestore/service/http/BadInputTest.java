@@ -484,6 +484,15 @@ class BadInputTest {
       cases.add(new Case("GET /orphans/" + id, 400, "bad_uuid", get("/orphans/" + id)));
       cases.add(
           new Case(
+              "GET /diff/" + id + "/{uuid}", 400, "bad_uuid", get("/diff/" + id + "/" + plain)));
+      cases.add(
+          new Case(
+              "GET /diff/{uuid}/" + id + "/info",
+              400,
+              "bad_uuid",
+              get("/diff/" + plain + "/" + id + "/info")));
+      cases.add(
+          new Case(
               "PUT /orphans/" + id,
               400,
               "bad_uuid",
@@ -1027,6 +1036,91 @@ class BadInputTest {
                 send("GET", "/images/" + referenced + "/info", null, null, null).body())
             .getAsJsonObject();
     assertThat(info.get("referenced").getAsBoolean()).isTrue();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Diffs: parameters are checked before anything is compared, so no diff is stored
+
+  static Stream<Case> badDiffs() {
+    List<Case> cases = new ArrayList<>();
+    String pair = "/diff/" + plain + "/" + referenced;
+    for (String threshold : List.of("-0.1", "1.5", "abc", "", "NaN", "Infinity", "1e400", "0x1")) {
+      for (String suffix : List.of("", "/info")) {
+        cases.add(
+            new Case(
+                "GET " + pair + suffix + "?threshold=" + threshold,
+                400,
+                "bad_parameter",
+                get(pair + suffix + "?threshold=" + threshold)));
+      }
+    }
+    for (String include : List.of("yes", "1", "TRUE", "")) {
+      cases.add(
+          new Case(
+              "GET " + pair + "?includeAntialiasing=" + include,
+              400,
+              "bad_parameter",
+              get(pair + "?includeAntialiasing=" + include)));
+    }
+    for (String percentage : List.of("-1", "100.5", "x", "")) {
+      cases.add(
+          new Case(
+              "GET " + pair + "/info?maxMismatchPercentage=" + percentage,
+              400,
+              "bad_parameter",
+              get(pair + "/info?maxMismatchPercentage=" + percentage)));
+    }
+    for (String pixels : List.of("-1", "1.5", "x", "99999999999999999999", "")) {
+      cases.add(
+          new Case(
+              "GET " + pair + "/info?maxMismatchedPixels=" + pixels,
+              400,
+              "bad_parameter",
+              get(pair + "/info?maxMismatchedPixels=" + pixels)));
+    }
+    for (String path :
+        List.of(
+            "/diff",
+            "/diff/" + plain,
+            pair + "/nope",
+            pair + "/info/x",
+            "/diff/" + FRESH_ID + "/" + plain,
+            "/diff/" + plain + "/" + FRESH_ID + "/info",
+            "/diff/" + FRESH_ID + "/" + FRESH_ID)) {
+      cases.add(new Case("GET " + path, 404, "not_found", get(path)));
+    }
+    for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+      cases.add(
+          new Case(
+              method + " " + pair,
+              405,
+              "method_not_allowed",
+              call(method, pair, ADMIN, "image/png", fresh())));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badDiffs")
+  void badDiffRequestsAreRefused(Case c) throws Exception {
+    c.check();
+  }
+
+  @Test
+  void aDiffOfAMissingImageNamesIt() throws Exception {
+    Reply first = send("GET", "/diff/" + FRESH_ID + "/" + plain, null, null, null);
+    assertJsonError(first, 404, "not_found");
+    assertThat(message(first)).isEqualTo("no image " + FRESH_ID);
+    Reply second = send("GET", "/diff/" + plain + "/" + FRESH_ID + "/info", null, null, null);
+    assertJsonError(second, 404, "not_found");
+    assertThat(message(second)).isEqualTo("no image " + FRESH_ID);
+    String other = "e".repeat(32);
+    Reply both = send("GET", "/diff/" + FRESH_ID + "/" + other, null, null, null);
+    assertThat(message(both)).isEqualTo("no images " + FRESH_ID + " and " + other);
+  }
+
+  private static String message(Reply r) {
+    return JsonParser.parseString(r.body()).getAsJsonObject().get("message").getAsString();
   }
 
   // ---------------------------------------------------------------------------------------------

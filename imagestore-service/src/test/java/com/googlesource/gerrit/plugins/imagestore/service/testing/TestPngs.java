@@ -8,6 +8,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /** Real PNG files, encoded by the JDK's ImageIO. */
@@ -41,6 +44,24 @@ public final class TestPngs {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * {@code png} with the data of its IDAT chunks overwritten: the chunk structure (what an upload
+   * checks) stays valid, but there are no pixels to decode.
+   */
+  public static byte[] undecodable(byte[] png) {
+    byte[] out = png.clone();
+    int pos = 8;
+    while (pos + 8 <= out.length) {
+      int length = ByteBuffer.wrap(out, pos, 4).getInt();
+      String type = new String(out, pos + 4, 4, StandardCharsets.US_ASCII);
+      if (type.equals("IDAT")) {
+        Arrays.fill(out, pos + 8, pos + 8 + length, (byte) 0x5a);
+      }
+      pos += 12 + length;
+    }
+    return out;
   }
 
   private TestPngs() {}

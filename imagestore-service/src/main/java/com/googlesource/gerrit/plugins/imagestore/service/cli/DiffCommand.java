@@ -1,0 +1,149 @@
+package com.googlesource.gerrit.plugins.imagestore.service.cli;
+
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code diff A.png B.png}: compares two local images; exit 1 when the verdict is "fail". */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare two PNG images pixel by pixel (YIQ colour distance, anti-aliasing ignored) and",
+      "print the figures. Exit code 0: passed, 1: failed (too many mismatched pixels, or",
+      "different sizes), 2: bad input."
+    })
+final class DiffCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "A.png", description = "The reference image.")
+  Path imageA;
+
+  @Parameters(index = "1", paramLabel = "B.png", description = "The image to compare with it.")
+  Path imageB;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description =
+          "Write the diff picture here (PNG: A faded, mismatches red, anti-aliasing" + " yellow).")
+  Path out;
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "0..1",
+      defaultValue = "0.1",
+      description =
+          "How different two colours may look and still match (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(
+      names = "--include-antialiasing",
+      description = "Count anti-aliased pixels as mismatches too.")
+  boolean includeAntialiasing;
+
+  @Option(
+      names = "--max-mismatch-percentage",
+      paramLabel = "PERCENT",
+      defaultValue = "0.1",
+      description =
+          "Passes only below this percentage of mismatched pixels (default: ${DEFAULT-VALUE}).")
+  double maxMismatchPercentage;
+
+  @Option(
+      names = "--max-mismatched-pixels",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "... and below this many mismatched pixels (default: ${DEFAULT-VALUE}).")
+  long maxMismatchedPixels;
+
+  @Option(names = "--json", description = "Print the figures as JSON (like GET /diff/…/info).")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    DiffOptions options;
+    PassRule rule;
+    try {
+      options = new DiffOptions(threshold, !includeAntialiasing);
+      rule = new PassRule(maxMismatchPercentage, maxMismatchedPixels);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    byte[] a;
+    byte[] b;
+    try {
+      a = Files.readAllBytes(imageA);
+      b = Files.readAllBytes(imageB);
+    } catch (NoSuchFileException e) {
+      System.err.println("imagestore: no such file: " + e.getFile());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("imagestore: " + e.getMessage());
+      return 2;
+    }
+    ImageDiffer differ = new ImageDiffer(options);
+    DiffResult result;
+    try {
+      result = out == null ? differ.compare(a, b) : differ.diff(a, b);
+    } catch (UndecodableImageException e) {
+      System.err.println(
+          "imagestore: " + ("B".equals(e.image()) ? imageB : imageA) + ": " + e.getMessage());
+      return 2;
+    }
+    if (out != null) {
+      try {
+        writeAtomically(out, result.diffPng());
+      } catch (IOException e) {
+        System.err.println("imagestore: cannot write " + out + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    boolean passed = result.passes(rule);
+    if (json) {
+      System.out.println(Json.gson().toJson(result.toInfo(options, rule, null, null)));
+    } else {
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %d of %d pixels mismatched (%.4f %%), %d anti-aliased; %dx%d%s%s%n",
+          passed ? "passed" : "FAILED",
+          result.mismatchedPixels(),
+          result.totalPixels(),
+          result.mismatchPercentage(),
+          result.antialiasedPixels(),
+          result.width(),
+          result.height(),
+          result.sizeMismatch() ? ", the sizes differ" : "",
+          result.identical() ? ", identical" : "");
+    }
+    return passed ? 0 : 1;
+  }
+
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".diff-", ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package com.googlesource.gerrit.plugins.imagestore.service.diff;
+
+import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
+
+/**
+ * What a comparison found.
+ *
+ * @param width the width of the compared area: the larger of the two when the sizes differ
+ * @param height the height of the compared area, likewise
+ * @param mismatchedPixels pixels that differ beyond the threshold and are no anti-aliasing; every
+ *     pixel when the sizes differ
+ * @param antialiasedPixels pixels that differ beyond the threshold but look like anti-aliasing
+ * @param sizeMismatch the images have different sizes: a full mismatch
+ * @param identical every pixel is exactly equal (identical bytes are, without being decoded)
+ * @param diffPng the diff picture, or null when it was not asked for
+ */
+public record DiffResult(
+    int width,
+    int height,
+    long mismatchedPixels,
+    long antialiasedPixels,
+    boolean sizeMismatch,
+    boolean identical,
+    byte[] diffPng) {
+
+  public long totalPixels() {
+    return (long) width * height;
+  }
+
+  /** Mismatched pixels in percent of all pixels. */
+  public double mismatchPercentage() {
+    return 100.0 * mismatchedPixels / totalPixels();
+  }
+
+  /** The figures alone, to keep once the picture is stored. */
+  public DiffResult withoutPicture() {
+    return new DiffResult(
+        width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, null);
+  }
+
+  public boolean passes(PassRule rule) {
+    return rule.passes(mismatchedPixels, totalPixels());
+  }
+
+  /** The figures on the wire, with the verdict of {@code rule}; ids may be null. */
+  public DiffInfo toInfo(DiffOptions options, PassRule rule, String uuidA, String uuidB) {
+    DiffInfo info = new DiffInfo();
+    info.uuidA = uuidA;
+    info.uuidB = uuidB;
+    info.width = width;
+    info.height = height;
+    info.mismatchedPixels = mismatchedPixels;
+    info.mismatchPercentage = mismatchPercentage();
+    info.antialiasedPixels = antialiasedPixels;
+    info.sizeMismatch = sizeMismatch;
+    info.identical = identical;
+    info.passed = passes(rule);
+    info.threshold = options.threshold();
+    info.includeAntialiasing = !options.detectAntialiasing();
+    info.maxMismatchPercentage = rule.maxMismatchPercentage();
+    info.maxMismatchedPixels = rule.maxMismatchedPixels();
+    info.allowedMismatchedPixels = rule.allowedMismatchedPixels(totalPixels());
+    return info;
+  }
+}

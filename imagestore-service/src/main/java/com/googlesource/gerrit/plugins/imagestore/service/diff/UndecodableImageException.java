@@ -1,0 +1,33 @@
+package com.googlesource.gerrit.plugins.imagestore.service.diff;
+
+import java.io.IOException;
+
+/** The bytes are no PNG, or a damaged one, so there are no pixels to compare. */
+public class UndecodableImageException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final String image;
+
+  public UndecodableImageException(String message) {
+    this(null, message, null);
+  }
+
+  public UndecodableImageException(String message, Throwable cause) {
+    this(null, message, cause);
+  }
+
+  private UndecodableImageException(String image, String message, Throwable cause) {
+    super(message, cause);
+    this.image = image;
+  }
+
+  /** The same failure, naming the image of a comparison it is about ("A" or "B"). */
+  UndecodableImageException of(String image) {
+    return new UndecodableImageException(image, getMessage(), this);
+  }
+
+  /** Which image of a comparison could not be decoded ("A" or "B"); null when not known. */
+  public String image() {
+    return image;
+  }
+}

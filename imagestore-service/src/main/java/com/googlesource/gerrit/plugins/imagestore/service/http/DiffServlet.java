@@ -1,0 +1,132 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.Picture;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * {@code /diff/{uuidA}/{uuidB}}: the diff picture of two stored images, and {@code …/info}: the
+ * figures and the verdict. Public, like downloads. Both ids derive from content, so the answers
+ * never change and may be cached for good.
+ *
+ * <p>Query parameters: {@code threshold} (0..1, default 0.1) and {@code includeAntialiasing}
+ * (default false) choose how the images are compared (each choice is computed and stored once);
+ * {@code maxMismatchPercentage} (default 0.1) and {@code maxMismatchedPixels} (default 200) set the
+ * pass rule of the info.
+ */
+final class DiffServlet extends JsonServlet {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Imagestore store;
+
+  DiffServlet(Imagestore store) {
+    this.store = store;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String[] path = segments(req);
+    boolean info = path.length == 3 && path[2].equals("info");
+    if (path.length != 2 && !info) {
+      throw noSuchResource(req);
+    }
+    ImageId a = imageId(path[0]);
+    ImageId b = imageId(path[1]);
+    DiffOptions options = options(req);
+    if (info) {
+      PassRule rule = passRule(req);
+      DiffResult figures = store.diffs().figures(a, b, options);
+      resp.setHeader("Cache-Control", IMMUTABLE);
+      sendJson(resp, 200, figures.toInfo(options, rule, a.value(), b.value()));
+      return;
+    }
+    Picture picture = store.diffs().picture(a, b, options);
+    try (InputStream in = picture.bytes()) {
+      String etag = '"' + picture.diff().diffSha256() + '"';
+      resp.setHeader("ETag", etag);
+      resp.setHeader("Cache-Control", IMMUTABLE);
+      if (matches(req.getHeader("If-None-Match"), etag)) {
+        resp.setStatus(304);
+        return;
+      }
+      resp.setStatus(200);
+      resp.setContentType("image/png");
+      resp.setContentLengthLong(picture.diff().diffSize());
+      try (OutputStream out = resp.getOutputStream()) {
+        in.transferTo(out);
+      }
+    }
+  }
+
+  private static DiffOptions options(HttpServletRequest req) {
+    DiffOptions options = DiffOptions.DEFAULT;
+    String threshold = req.getParameter("threshold");
+    if (threshold != null) {
+      options = options.withThreshold(number(threshold, "threshold", 0, 1));
+    }
+    String include = req.getParameter("includeAntialiasing");
+    if (include != null) {
+      options = options.withAntialiasingDetection(!bool(include, "includeAntialiasing"));
+    }
+    return options;
+  }
+
+  private static PassRule passRule(HttpServletRequest req) {
+    PassRule rule = PassRule.DEFAULT;
+    String percentage = req.getParameter("maxMismatchPercentage");
+    String pixels = req.getParameter("maxMismatchedPixels");
+    return new PassRule(
+        percentage == null
+            ? rule.maxMismatchPercentage()
+            : number(percentage, "maxMismatchPercentage", 0, 100),
+        pixels == null ? rule.maxMismatchedPixels() : count(pixels, "maxMismatchedPixels"));
+  }
+
+  private static double number(String text, String name, double min, double max) {
+    double value;
+    try {
+      value = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      value = Double.NaN;
+    }
+    if (!(value >= min && value <= max) || text.length() > 32) {
+      throw RequestException.badRequest(
+          "bad_parameter", name + " must be a number from " + format(min) + " to " + format(max));
+    }
+    return value;
+  }
+
+  private static long count(String text, String name) {
+    try {
+      long value = Long.parseLong(text);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // Answered below.
+    }
+    throw RequestException.badRequest("bad_parameter", name + " must be a whole number from 0");
+  }
+
+  private static String format(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
+  private static boolean bool(String text, String name) {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw RequestException.badRequest("bad_parameter", name + " must be true or false");
+    };
+  }
+}
