@@ -5,7 +5,6 @@ import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.entities.Project;
 import com.google.gerrit.extensions.restapi.RestApiException;
 import com.google.gerrit.server.git.GitRepositoryManager;
-import com.google.gerrit.server.project.NoSuchChangeException;
 import com.google.gerrit.server.project.ProjectCache;
 import com.google.gerrit.server.update.UpdateException;
 import com.google.inject.Inject;
@@ -86,12 +85,10 @@ public class Indexer {
         case RESCAN_PROJECT -> rescanProject(job.project, line -> {});
         case RECONCILE_ALL -> queueReconcile();
         case DELETE_ORPHANS -> deleteOrphans();
-        case POST_PREVIEWS -> previews.post(job.project, job.change, job.patchSet);
+        case POST_PREVIEWS -> postPreviews(job);
       }
     } catch (RepositoryNotFoundException e) {
       throw new PermanentFailure("project " + job.project + " no longer exists", e);
-    } catch (NoSuchChangeException e) {
-      throw new PermanentFailure("change " + job.change + " no longer exists", e);
     } catch (UpdateException | RestApiException e) {
       // Gerrit refused the comment: retrying would hold up the indexing queued behind it.
       throw new PermanentFailure(job + " could not be posted: " + e.getMessage(), e);
@@ -101,6 +98,17 @@ public class Indexer {
         throw new PermanentFailure(job + " refused by the image service: " + e.getMessage(), e);
       }
       throw e;
+    }
+  }
+
+  private void postPreviews(IndexJob job)
+      throws IOException, UpdateException, RestApiException, PermanentFailure {
+    try {
+      previews.post(job.project, job.change, job.patchSet);
+    } catch (RuntimeException e) {
+      // Only an unreachable service (IOException) is worth waiting for: a comment that Gerrit
+      // refuses must not hold up the indexing queued behind it.
+      throw new PermanentFailure(job + " failed: " + e, e);
     }
   }
 

@@ -5,9 +5,12 @@ import com.google.gerrit.extensions.restapi.RestReadView;
 import com.google.gerrit.server.change.RevisionResource;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.review.LinkChange;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewBuilder;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * {@code GET /changes/{id}/revisions/{revision}/imagestore~previews}: the screenshots a patch set
@@ -16,19 +19,23 @@ import java.io.IOException;
  */
 @Singleton
 public class GetPreviews implements RestReadView<RevisionResource> {
+  private final ImagestoreConfig config;
   private final PreviewBuilder previews;
 
   @Inject
-  GetPreviews(PreviewBuilder previews) {
+  GetPreviews(ImagestoreConfig config, PreviewBuilder previews) {
+    this.config = config;
     this.previews = previews;
   }
 
   @Override
   public Response<PreviewsInfo> apply(RevisionResource rsrc) throws IOException {
+    // Where the plugin is off, an empty list: the change-screen panel then simply stays hidden.
+    List<LinkChange> changes =
+        config.isEnabled(rsrc.getProject())
+            ? previews.changes(rsrc.getProject(), rsrc.getPatchSet().commitId())
+            : List.of();
     return Response.ok(
-        previews.build(
-            rsrc.getChange().getChangeId(),
-            rsrc.getPatchSet().number(),
-            previews.changes(rsrc.getProject(), rsrc.getPatchSet().commitId())));
+        previews.build(rsrc.getChange().getChangeId(), rsrc.getPatchSet().number(), changes));
   }
 }

@@ -55,6 +55,10 @@ public class PreviewBuilder {
     info.patchSet = patchSet;
     info.counts = new Counts();
     info.images = new ArrayList<>();
+    if (changes.isEmpty()) {
+      info.summary = "no images changed";
+      return info;
+    }
     try (ImagestoreClient client = connection.client()) {
       Map<ImageId, Boolean> exists = new HashMap<>();
       for (LinkChange c : changes) {

@@ -13,6 +13,8 @@ import com.google.gerrit.server.update.BatchUpdate;
 import com.google.gerrit.server.update.BatchUpdateOp;
 import com.google.gerrit.server.update.ChangeContext;
 import com.google.gerrit.server.update.UpdateException;
+import com.google.gerrit.server.update.context.RefUpdateContext;
+import com.google.gerrit.server.update.context.RefUpdateContext.RefUpdateType;
 import com.google.gerrit.server.util.time.TimeUtil;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
@@ -80,7 +82,9 @@ public class PreviewPoster {
       return;
     }
     String message = PreviewComment.format(previews.build(change, patchSet, changes));
-    try (BatchUpdate bu = updates.create(project, internalUser.create(), TimeUtil.now())) {
+    // Gerrit checks that change meta refs move only inside a declared kind of update.
+    try (RefUpdateContext ctx = RefUpdateContext.open(RefUpdateType.CHANGE_MODIFICATION);
+        BatchUpdate bu = updates.create(project, internalUser.create(), TimeUtil.now())) {
       bu.addOp(notes.getChangeId(), new CommentOp(psId, message));
       bu.execute();
     }

@@ -87,7 +87,8 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
     String changeId = GitUtil.getChangeId(testRepo, ps1).orElseThrow();
 
     ChangeMessageInfo comment = waitForComment(changeId, 1);
-    assertThat(comment.message).contains("5 images changed: 1 modified (1 failing), 3 added, 1 deleted");
+    assertThat(comment.message)
+        .contains("5 images changed: 1 modified (1 failing), 3 added, 1 deleted");
     assertThat(comment.message).contains("1 missing in the image service");
     assertThat(comment.message).contains("1 link does not parse");
     assertThat(comment.message).contains("the image service does not have image " + late);
@@ -153,7 +154,7 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
 
     // Patch set 2 fixes the link and the image is uploaded: a new comment, and the gate opens.
     assertThat(upload(lateBytes)).isEqualTo(late);
-    testRepo.amend(ps1).add(LNK_DIR + "broken.ref.lnk", LnkFile.format(added)).create();
+    testRepo.amendRef("HEAD").add(LNK_DIR + "broken.ref.lnk", LnkFile.format(added)).create();
     pushForReview();
     ChangeMessageInfo second = waitForComment(changeId, 2);
     assertThat(second.message).doesNotContain("does not parse");
@@ -207,13 +208,6 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
     PushResult r = GitUtil.pushHead(testRepo, "refs/for/master", false);
     RemoteRefUpdate u = r.getRemoteUpdate("refs/for/master");
     assertWithMessage(r.getMessages()).that(u.getStatus()).isEqualTo(RemoteRefUpdate.Status.OK);
-  }
-
-  private void approve(String changeId) throws Exception {
-    gApi.changes()
-        .id(changeId)
-        .current()
-        .review(com.google.gerrit.extensions.api.changes.ReviewInput.approve());
   }
 
   private SubmitRequirementResultInfo gate(String changeId) throws Exception {

@@ -188,6 +188,11 @@ public class ImagestoreClient implements Closeable {
     return diffAddress(a, b, "", q, false);
   }
 
+  /** The public address of the figures of {@code a} against {@code b} (JSON), default rule. */
+  public URI diffInfoUrl(ImageId a, ImageId b) {
+    return diffAddress(a, b, "/info", DiffQuery.DEFAULTS, true);
+  }
+
   /** Compares {@code a} with {@code b}; empty when the service lacks one of them. */
   public Optional<DiffInfo> diffInfo(ImageId a, ImageId b) throws IOException {
     return diffInfo(a, b, DiffQuery.DEFAULTS);
