@@ -493,8 +493,7 @@ test('an endpoint error shows a short message and leaves the page intact', async
   try {
     const message = panel.locator('[role="status"]');
     await message.waitFor();
-    assert.equal(await message.textContent(),
-        'Screenshot previews are unavailable: the imagestore plugin did not answer.');
+    assert.equal(await message.textContent(), 'Screenshot previews are unavailable: Internal server error');
     assert.equal(await panel.locator('li.image').count(), 0);
     await assertPageIntact(page, pageErrors);
   } finally {

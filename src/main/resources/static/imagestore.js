@@ -165,6 +165,22 @@
   }
 
   /**
+   * The image, linked to itself at full size; replaced by failureText when it does not load.
+   * @param {string} url
+   * @param {string} alt
+   * @param {string} failureText
+   * @return {HTMLAnchorElement}
+   */
+  function linkedImage(url, alt, failureText) {
+    const img = h('img', {src: url, alt, loading: 'lazy', decoding: 'async'});
+    const link = h('a', {href: url, target: '_blank', rel: 'noopener'}, img);
+    img.addEventListener('error', () => {
+      link.replaceWith(h('p', {class: 'problem', role: 'note'}, failureText));
+    }, {once: true});
+    return link;
+  }
+
+  /**
    * A figure for one side; a missing image (or one that fails to load) is said in words.
    * @param {string} label "Reference" or "New"
    * @param {ImageSide} side
@@ -181,12 +197,8 @@
           `Missing: the image service has no ${label.toLowerCase()} image ${side.uuid}.`));
       return figure;
     }
-    const img = h('img', {src: url, alt, loading: 'lazy', decoding: 'async'});
-    img.addEventListener('error', () => {
-      img.closest('a')?.replaceWith(h('p', {class: 'problem', role: 'note'},
-          `The ${label.toLowerCase()} image ${side.uuid} could not be loaded from the image service.`));
-    }, {once: true});
-    figure.append(h('a', {href: url, target: '_blank', rel: 'noopener'}, img));
+    figure.append(linkedImage(url, alt,
+        `The ${label.toLowerCase()} image ${side.uuid} could not be loaded from the image service.`));
     return figure;
   }
 
@@ -218,14 +230,9 @@
   function diffFigure(diff, name) {
     const url = safeUrl(diff.url);
     if (!url) return null;
-    const img = h('img', {src: url, loading: 'lazy', decoding: 'async',
-      alt: `Difference between reference and new screenshot of ${name}`});
-    img.addEventListener('error', () => {
-      img.closest('a')?.replaceWith(h('p', {class: 'problem', role: 'note'},
-          'The difference image could not be loaded from the image service.'));
-    }, {once: true});
-    const figure = h('figure', {class: 'shot', 'data-side': 'diff'},
-        h('figcaption', {}, 'Difference'), h('a', {href: url, target: '_blank', rel: 'noopener'}, img));
+    const figure = h('figure', {class: 'shot', 'data-side': 'diff'}, h('figcaption', {}, 'Difference'),
+        linkedImage(url, `Difference between reference and new screenshot of ${name}`,
+            'The difference image could not be loaded from the image service.'));
     const stats = diffStats(diff);
     if (stats) figure.append(h('p', {class: 'stats'}, stats));
     return figure;
@@ -319,6 +326,17 @@
     return `${images.length} ${images.length === 1 ? 'image' : 'images'} changed`;
   }
 
+  /**
+   * The first line of Gerrit's error text (plain text, from the plugin's REST view), kept short.
+   * @param {unknown} error
+   * @return {string}
+   */
+  function errorText(error) {
+    const message = error instanceof Error ? error.message : String(error ?? '');
+    const line = message.split('\n').map(part => part.trim()).find(Boolean) || 'the request failed';
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  }
+
   class ImagestorePreviews extends HTMLElement {
     constructor() {
       super();
@@ -381,7 +399,7 @@
       } catch (error) {
         if (url !== this._requestedUrl) return;
         console.warn(`imagestore: ${url} failed`, error);
-        this._showProblem('Screenshot previews are unavailable: the imagestore plugin did not answer.');
+        this._showProblem(`Screenshot previews are unavailable: ${errorText(error)}`);
         return;
       }
       // Another patch set may have been selected while this one loaded.
