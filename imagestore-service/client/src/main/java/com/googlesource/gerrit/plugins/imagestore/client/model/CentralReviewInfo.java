@@ -1,0 +1,36 @@
+package com.googlesource.gerrit.plugins.imagestore.client.model;
+
+import com.google.gson.annotations.SerializedName;
+
+/** The answer of {@code POST /projects/{project}/imagestore~reviews}. */
+public class CentralReviewInfo {
+  /** The change's number; 0 when nothing was to be done and no open change exists. */
+  @SerializedName("_number")
+  public int number;
+
+  @SerializedName("change_id")
+  public String changeId;
+
+  /** The change on the Gerrit web UI. */
+  public String url;
+
+  /** Whether this call created the change (false: it added a patch set, or did nothing). */
+  public boolean created;
+
+  /** The change's current patch set after the call. */
+  @SerializedName("patch_set")
+  public int patchSet;
+
+  /**
+   * True when nothing was new: the links already name these images in the open change's current
+   * patch set or on the branch, so no patch set was made.
+   */
+  public boolean unchanged;
+
+  /** The account added as reviewer, if any. */
+  public String reviewer;
+
+  /** Why no reviewer was added, when one could not be: adding a reviewer never fails the call. */
+  @SerializedName("reviewer_error")
+  public String reviewerError;
+}
