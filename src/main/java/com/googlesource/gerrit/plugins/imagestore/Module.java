@@ -26,6 +26,9 @@ public class Module extends LifecycleModule {
     bind(CapabilityDefinition.class)
         .annotatedWith(Exports.named(ReindexCapability.NAME))
         .to(ReindexCapability.class);
+    bind(CapabilityDefinition.class)
+        .annotatedWith(Exports.named(CentralUploadCapability.NAME))
+        .to(CentralUploadCapability.class);
 
     DynamicSet.bind(binder(), GitReferenceUpdatedListener.class).to(BranchListener.class);
     DynamicSet.bind(binder(), ChangeMergedListener.class).to(BranchListener.class);

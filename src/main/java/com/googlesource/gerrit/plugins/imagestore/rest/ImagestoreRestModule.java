@@ -15,6 +15,7 @@ public class ImagestoreRestModule extends RestApiModule {
     get(CONFIG_KIND, "config").to(GetConfig.class);
     post(CONFIG_KIND, "reindex").to(PostReindex.class);
     get(PROJECT_KIND, "status").to(GetStatus.class);
+    post(PROJECT_KIND, "reviews").to(PostCentralReview.class);
     get(REVISION_KIND, "previews").to(GetPreviews.class);
   }
 }
