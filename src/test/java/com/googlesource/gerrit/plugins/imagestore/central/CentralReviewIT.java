@@ -119,7 +119,7 @@ public class CentralReviewIT extends ImagestoreTestBase {
     byUser.responsible = admin.username();
     CentralReviewInfo other = ok(userRestSession, byUser, 201);
     assertThat(other.number).isNotEqualTo(created.number);
-    assertThat(other.reviewer).isEqualTo(admin.username());
+    assertWithMessage(other.reviewerError).that(other.reviewer).isEqualTo(admin.username());
     AccountInfo owner = gApi.changes().id(project.get(), other.number).get().owner;
     assertThat(owner._accountId).isEqualTo(user.id().get());
   }
