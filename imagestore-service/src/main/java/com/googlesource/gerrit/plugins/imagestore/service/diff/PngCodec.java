@@ -114,10 +114,22 @@ public final class PngCodec {
     return new Pixels(width, height, argb);
   }
 
-  /** Inflates the IDAT chunks' data (joined, when there are several) into {@code raw}. */
+  /**
+   * Inflates the IDAT chunks' data (joined, when there are several) into {@code raw}. Their CRCs
+   * are checked instead of the zlib stream's Adler-32: the same protection, computed over the
+   * compressed bytes rather than 40 times as many inflated ones.
+   */
   private static void inflate(byte[] png, int[] idat, byte[] raw) throws UndecodableImageException {
+    CRC32 crc = new CRC32();
+    for (int i = 0; i < idat.length; i += 2) {
+      crc.reset();
+      crc.update(png, idat[i] - 4, 4 + idat[i + 1]);
+      if ((int) crc.getValue() != readInt(png, idat[i] + idat[i + 1])) {
+        throw new UndecodableImageException("the PNG's image data is damaged (chunk checksum)");
+      }
+    }
     if (idat.length == 2) {
-      ZlibInflater.inflate(png, idat[0], idat[0] + idat[1], raw);
+      ZlibInflater.inflate(png, idat[0], idat[0] + idat[1], raw, false);
       return;
     }
     int total = 0;
@@ -129,7 +141,7 @@ public final class PngCodec {
       System.arraycopy(png, idat[i], joined, at, idat[i + 1]);
       at += idat[i + 1];
     }
-    ZlibInflater.inflate(joined, 0, total, raw);
+    ZlibInflater.inflate(joined, 0, total, raw, false);
   }
 
   /**

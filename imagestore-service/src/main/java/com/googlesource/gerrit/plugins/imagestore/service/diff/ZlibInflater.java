@@ -108,17 +108,20 @@ final class ZlibInflater {
   /**
    * Inflates the zlib stream in {@code in[start..end)} into all of {@code out}.
    *
+   * @param checkAdler whether to verify the stream's Adler-32 of the inflated data; a caller that
+   *     has verified a checksum of the compressed bytes (a PNG's chunk CRCs) can save that pass
    * @throws UndecodableImageException when the stream is damaged or inflates to another size
    */
-  static void inflate(byte[] in, int start, int end, byte[] out) throws UndecodableImageException {
+  static void inflate(byte[] in, int start, int end, byte[] out, boolean checkAdler)
+      throws UndecodableImageException {
     try {
-      new ZlibInflater(in, start, end).run(out);
+      new ZlibInflater(in, start, end).run(out, checkAdler);
     } catch (ArrayIndexOutOfBoundsException e) {
       throw new UndecodableImageException("the PNG's image data is damaged", e);
     }
   }
 
-  private void run(byte[] out) throws UndecodableImageException {
+  private void run(byte[] out, boolean checkAdler) throws UndecodableImageException {
     int cmf = readByte();
     int flags = readByte();
     if ((cmf & 0x0f) != 8 || (cmf << 8 | flags) % 31 != 0 || (flags & 0x20) != 0) {
@@ -148,6 +151,9 @@ final class ZlibInflater {
     long expected = 0;
     for (int i = 0; i < 4; i++) {
       expected = expected << 8 | readByte();
+    }
+    if (!checkAdler) {
+      return;
     }
     Adler32 adler = new Adler32();
     adler.update(out);

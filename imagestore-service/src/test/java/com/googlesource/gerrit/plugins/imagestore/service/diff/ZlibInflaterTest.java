@@ -76,7 +76,7 @@ class ZlibInflaterTest {
           byte[] padded = new byte[z.length + 20];
           System.arraycopy(z, 0, padded, 7, z.length);
           byte[] out = new byte[data.length];
-          ZlibInflater.inflate(padded, 7, 7 + z.length, out);
+          ZlibInflater.inflate(padded, 7, 7 + z.length, out, true);
           assertThat(Arrays.equals(out, data)).isTrue();
         }
       }
@@ -93,21 +93,21 @@ class ZlibInflaterTest {
       int at = cut;
       assertThrows(
           UndecodableImageException.class,
-          () -> ZlibInflater.inflate(z, 0, at, new byte[data.length]));
+          () -> ZlibInflater.inflate(z, 0, at, new byte[data.length], true));
     }
     assertThrows(
         UndecodableImageException.class,
-        () -> ZlibInflater.inflate(z, 0, z.length, new byte[data.length - 1]));
+        () -> ZlibInflater.inflate(z, 0, z.length, new byte[data.length - 1], true));
     assertThrows(
         UndecodableImageException.class,
-        () -> ZlibInflater.inflate(z, 0, z.length, new byte[data.length + 1]));
+        () -> ZlibInflater.inflate(z, 0, z.length, new byte[data.length + 1], true));
     // Bytes flipped anywhere: refused (the checksum catches what decodes), never another error.
     for (int i = 0; i < 300; i++) {
       byte[] bad = z.clone();
       bad[r.nextInt(bad.length)] ^= (byte) (1 + r.nextInt(255));
       byte[] out = new byte[data.length];
       try {
-        ZlibInflater.inflate(bad, 0, bad.length, out);
+        ZlibInflater.inflate(bad, 0, bad.length, out, true);
         assertThat(Arrays.equals(out, data)).isTrue(); // a flip in an unused bit
       } catch (UndecodableImageException expected) {
         // refused
@@ -116,6 +116,6 @@ class ZlibInflaterTest {
     // Not zlib at all.
     assertThrows(
         UndecodableImageException.class,
-        () -> ZlibInflater.inflate(new byte[] {1, 2, 3, 4, 5, 6}, 0, 6, new byte[10]));
+        () -> ZlibInflater.inflate(new byte[] {1, 2, 3, 4, 5, 6}, 0, 6, new byte[10], true));
   }
 }
