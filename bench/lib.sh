@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by bench/reconcile.sh and bench/push-latency.sh (which set 'set -euo pipefail'):
+# Sourced by bench/reconcile.sh, bench/push-latency.sh and bench/diff.sh (which set 'set -euo pipefail'):
 # parameters, the build, the JVM class path and the cached synthetic repository.
 #
 # Parameters (environment):
@@ -68,6 +68,24 @@ bench_build() {
       tail -n 40 "$BENCH_WORK/build.log" >&2
       bench_fail "the build failed (log: $BENCH_WORK/build.log)"
     fi
+  fi
+}
+
+# Builds only the service jar (the image service and its command line) when it is missing or older
+# than its sources: what bench/diff.sh needs, without the Gerrit plugin.
+bench_build_service() {
+  if [ -f "$BENCH_SERVICE_JAR" ] && { [ -n "${BENCH_NO_BUILD:-}" ] ||
+      [ -z "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/imagestore-service/pom.xml" \
+        "$BENCH_ROOT/imagestore-service/src/main" "$BENCH_ROOT/imagestore-service/client/src/main" \
+        -newer "$BENCH_SERVICE_JAR" -type f -print -quit 2>/dev/null)" ]; }; then
+    return 0
+  fi
+  bench_log "building the service jar (bin/mvn -pl imagestore-service -am package -DskipTests)..."
+  mkdir -p "$BENCH_WORK"
+  if ! "$BENCH_ROOT/bin/mvn" -B -q -ntp -pl imagestore-service -am package -DskipTests \
+      >"$BENCH_WORK/build-service.log" 2>&1; then
+    tail -n 40 "$BENCH_WORK/build-service.log" >&2
+    bench_fail "the build failed (log: $BENCH_WORK/build-service.log)"
   fi
 }
 

@@ -276,6 +276,38 @@ public final class ImageDiffer {
    */
   private static boolean antialiased(
       int[] img, int x1, int y1, int width, int height, int[] a, int[] b) {
+    // Small enough to be inlined: most pixels sit in flat areas and end here.
+    return !inFlatArea(img, x1, y1, width, height)
+        && antialiasedAroundEdge(img, x1, y1, width, height, a, b);
+  }
+
+  /**
+   * Whether 3 of the 8 neighbours of an inner pixel have exactly its colour, which rules out
+   * anti-aliasing. Looks at the row's own neighbours first: they are at hand.
+   */
+  private static boolean inFlatArea(int[] img, int x1, int y1, int width, int height) {
+    if (x1 == 0 || y1 == 0 || x1 == width - 1 || y1 == height - 1) {
+      return false;
+    }
+    int i = y1 * width + x1;
+    int c = img[i];
+    if (img[i - 1] == c && img[i + 1] == c && (img[i - width] == c || img[i + width] == c)) {
+      return true;
+    }
+    int equal =
+        (img[i - width - 1] == c ? 1 : 0)
+            + (img[i - width] == c ? 1 : 0)
+            + (img[i - width + 1] == c ? 1 : 0)
+            + (img[i - 1] == c ? 1 : 0)
+            + (img[i + 1] == c ? 1 : 0)
+            + (img[i + width - 1] == c ? 1 : 0)
+            + (img[i + width] == c ? 1 : 0)
+            + (img[i + width + 1] == c ? 1 : 0);
+    return equal > 2;
+  }
+
+  private static boolean antialiasedAroundEdge(
+      int[] img, int x1, int y1, int width, int height, int[] a, int[] b) {
     int x0 = Math.max(x1 - 1, 0);
     int y0 = Math.max(y1 - 1, 0);
     int x2 = Math.min(x1 + 1, width - 1);

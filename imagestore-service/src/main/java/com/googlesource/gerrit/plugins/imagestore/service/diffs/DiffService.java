@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * Comparisons of stored images, computed once: the figures go to the {@code diffs} table, the diff
@@ -41,6 +42,13 @@ public final class DiffService {
   private final Clock clock;
   private final ConcurrentHashMap<DiffKey, CompletableFuture<DiffRecord>> running =
       new ConcurrentHashMap<>();
+
+  /**
+   * Computations at once: each already uses every core, and holds both images decoded (16 bytes a
+   * pixel); more at a time would only add memory.
+   */
+  private final Semaphore computing =
+      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
 
   public DiffService(
       Database db,
@@ -134,9 +142,19 @@ public final class DiffService {
       }
     }
     try {
-      DiffRecord diff = computeAndStore(pair, key);
-      mine.complete(diff);
-      return diff;
+      computing.acquire();
+      try {
+        DiffRecord diff = computeAndStore(pair, key);
+        mine.complete(diff);
+        return diff;
+      } finally {
+        computing.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      IllegalStateException failure = new IllegalStateException("interrupted", e);
+      mine.completeExceptionally(failure);
+      throw failure;
     } catch (RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;

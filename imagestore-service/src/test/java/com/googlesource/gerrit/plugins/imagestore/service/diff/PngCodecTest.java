@@ -159,8 +159,16 @@ class PngCodecTest {
     for (int i = 60; i < 90; i++) {
       garbage[i] ^= 0x5a; // inside the image data
     }
+    byte[] oneBit = good.clone();
+    oneBit[70] ^= 0x10; // one bit of the compressed data: the chunk's CRC no longer matches
     for (byte[] bad :
-        List.of(new byte[0], "not a png".getBytes(), Arrays.copyOf(good, 20), truncated, garbage)) {
+        List.of(
+            new byte[0],
+            "not a png".getBytes(),
+            Arrays.copyOf(good, 20),
+            truncated,
+            garbage,
+            oneBit)) {
       assertThrows(UndecodableImageException.class, () -> PngCodec.decode(bad));
     }
   }
