@@ -27,14 +27,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Compare the fresh screenshots of a UIVeri5 tree with their references, and optionally",
-      "update the .lnk files, upload what the service lacks and ask Gerrit for a review.",
-      "Links: DIR/**/images/<spec>/<platform>/<resolution>/<browser>/<theme>/<direction>/<mode>/"
-          + "<name>.ref.lnk;",
-      "screenshots: <name>.act.png (or <name>.png) beside them, or in the same layout below"
-          + " --actual.",
-      "Exit code 0: everything passed (or its link was updated), 1: something failed or is new,",
-      "2: bad usage or input (a malformed .lnk, an unreadable PNG)."
+      "Compare the fresh screenshots of a UIVeri5 tree with their references; then",
+      "optionally update the .lnk files, upload what the service lacks and ask Gerrit",
+      "for a review.",
+      "Links: DIR/**/images/<spec>/<platform>/<resolution>/<browser>/<theme>/",
+      "  <direction>/<mode>/<name>.ref.lnk. Screenshots: <name>.act.png (or <name>.png)",
+      "  beside them, or in the same images/... layout below --actual.",
+      "Exit code 0: everything passed (or its link was updated), 1: something failed",
+      "or is new, 2: bad usage or input (a malformed .lnk, an unreadable PNG)."
     })
 final class WorkflowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
