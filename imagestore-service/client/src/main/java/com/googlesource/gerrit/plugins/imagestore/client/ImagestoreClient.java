@@ -76,16 +76,18 @@ public class ImagestoreClient implements Closeable {
       URI baseUrl, String username, String password, CloseableHttpClient http, boolean ownsHttp) {
     String base = baseUrl.toString();
     this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
-    this.authorization =
-        username == null
-            ? null
-            : "Basic "
-                + Base64.getEncoder()
-                    .encodeToString(
-                        (username + ":" + (password == null ? "" : password))
-                            .getBytes(StandardCharsets.UTF_8));
+    this.authorization = username == null ? null : basicAuthorization(username, password);
     this.http = http;
     this.ownsHttp = ownsHttp;
+  }
+
+  /** The {@code Authorization} header of HTTP Basic for these credentials (UTF-8). */
+  static String basicAuthorization(String username, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (username + ":" + (password == null ? "" : password))
+                    .getBytes(StandardCharsets.UTF_8));
   }
 
   public URI baseUrl() {

@@ -66,6 +66,11 @@ final class ConfigDefaults implements IDefaultValueProvider {
     return fromEnv != null && !fromEnv.isEmpty() ? fromEnv : file.getProperty(key);
   }
 
+  /** A variable of the environment the command runs in (not only {@code IMAGESTORE_*}). */
+  Map<String, String> environment() {
+    return env;
+  }
+
   static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }

@@ -6,19 +6,17 @@ import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
+import com.googlesource.gerrit.plugins.imagestore.service.workflow.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code diff A.png B.png}: compares two local images; exit 1 when the verdict is "fail". */
 @Command(
@@ -30,8 +28,6 @@ import picocli.CommandLine.Spec;
       "different sizes), 2: bad input."
     })
 final class DiffCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
   @Parameters(index = "0", paramLabel = "A.png", description = "The reference image.")
   Path imageA;
 
@@ -45,47 +41,15 @@ final class DiffCommand implements Callable<Integer> {
           "Write the diff picture here (PNG: A faded, mismatches red, anti-aliasing" + " yellow).")
   Path out;
 
-  @Option(
-      names = "--threshold",
-      paramLabel = "0..1",
-      defaultValue = "0.1",
-      description =
-          "How different two colours may look and still match (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
-  @Option(
-      names = "--include-antialiasing",
-      description = "Count anti-aliased pixels as mismatches too.")
-  boolean includeAntialiasing;
-
-  @Option(
-      names = "--max-mismatch-percentage",
-      paramLabel = "PERCENT",
-      defaultValue = "0.1",
-      description =
-          "Passes only below this percentage of mismatched pixels (default: ${DEFAULT-VALUE}).")
-  double maxMismatchPercentage;
-
-  @Option(
-      names = "--max-mismatched-pixels",
-      paramLabel = "N",
-      defaultValue = "200",
-      description = "... and below this many mismatched pixels (default: ${DEFAULT-VALUE}).")
-  long maxMismatchedPixels;
+  @Mixin DiffRuleOptions rule;
 
   @Option(names = "--json", description = "Print the figures as JSON (like GET /diff/…/info).")
   boolean json;
 
   @Override
   public Integer call() {
-    DiffOptions options;
-    PassRule rule;
-    try {
-      options = new DiffOptions(threshold, !includeAntialiasing);
-      rule = new PassRule(maxMismatchPercentage, maxMismatchedPixels);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    DiffOptions options = rule.diffOptions();
+    PassRule passRule = rule.passRule();
     byte[] a;
     byte[] b;
     try {
@@ -109,15 +73,15 @@ final class DiffCommand implements Callable<Integer> {
     }
     if (out != null) {
       try {
-        writeAtomically(out, result.diffPng());
+        AtomicFiles.write(out, result.diffPng());
       } catch (IOException e) {
         System.err.println("imagestore: cannot write " + out + ": " + e.getMessage());
         return 2;
       }
     }
-    boolean passed = result.passes(rule);
+    boolean passed = result.passes(passRule);
     if (json) {
-      System.out.println(Json.gson().toJson(result.toInfo(options, rule, null, null)));
+      System.out.println(Json.gson().toJson(result.toInfo(options, passRule, null, null)));
     } else {
       System.out.printf(
           Locale.ROOT,
@@ -133,17 +97,5 @@ final class DiffCommand implements Callable<Integer> {
           result.identical() ? ", identical" : "");
     }
     return passed ? 0 : 1;
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".diff-", ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

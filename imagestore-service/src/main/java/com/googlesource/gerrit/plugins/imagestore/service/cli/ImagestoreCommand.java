@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       UploadCommand.class,
       DownloadCommand.class,
       DiffCommand.class,
+      WorkflowCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

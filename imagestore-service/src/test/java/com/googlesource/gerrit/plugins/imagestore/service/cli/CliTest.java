@@ -473,7 +473,12 @@ class CliTest {
    * Runs the command line with {@code stdin} as standard input and an empty environment (so an
    * IMAGESTORE_PASSWORD in the developer's shell changes nothing), capturing its output.
    */
-  static synchronized Result run(String stdin, String... args) {
+  static Result run(String stdin, String... args) {
+    return run(Map.of(), stdin, args);
+  }
+
+  /** Runs the command line with {@code env} standing for the environment. */
+  static synchronized Result run(Map<String, String> env, String stdin, String... args) {
     InputStream in = System.in;
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -483,7 +488,7 @@ class CliTest {
       System.setIn(new ByteArrayInputStream(stdin.getBytes(UTF_8)));
       System.setOut(new PrintStream(o, true, UTF_8));
       System.setErr(new PrintStream(e, true, UTF_8));
-      int exit = ImagestoreCommand.execute(Map.of(), args);
+      int exit = ImagestoreCommand.execute(env, args);
       System.out.flush();
       System.err.flush();
       return new Result(exit, o.toString(UTF_8), e.toString(UTF_8));

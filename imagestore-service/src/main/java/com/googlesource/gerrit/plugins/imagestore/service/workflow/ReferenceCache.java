@@ -1,0 +1,109 @@
+package com.googlesource.gerrit.plugins.imagestore.service.workflow;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reference images on local disk, keyed by id: {@code <dir>/<first two hex digits>/<id>.png}. An
+ * image is immutable under its id, so an entry never goes stale; it is checked against its content
+ * hash on every read, and a damaged entry is fetched again. Ids are content-derived (the first 128
+ * bits of the SHA-256), so the bytes alone prove them; an id that is not (an image stored under a
+ * chosen id) keeps the SHA-256 the service reports beside it, in {@code <id>.sha256}. Safe for
+ * concurrent use, also by several processes: files appear by atomic rename.
+ */
+public final class ReferenceCache {
+  private final Path dir;
+  private final ImagestoreClient client;
+  private final AtomicInteger hits = new AtomicInteger();
+  private final AtomicInteger downloads = new AtomicInteger();
+
+  public ReferenceCache(Path dir, ImagestoreClient client) {
+    this.dir = dir;
+    this.client = client;
+  }
+
+  /** {@code $XDG_CACHE_HOME/imagestore}, else {@code ~/.cache/imagestore}. */
+  public static Path defaultDir(Map<String, String> env) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return Path.of(xdg, "imagestore");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "imagestore");
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** References served from disk so far. */
+  public int hits() {
+    return hits.get();
+  }
+
+  /** References fetched from the service so far. */
+  public int downloads() {
+    return downloads.get();
+  }
+
+  Path file(ImageId id) {
+    return dir.resolve(id.value().substring(0, 2)).resolve(id.value() + ".png");
+  }
+
+  private Path sha256File(ImageId id) {
+    return dir.resolve(id.value().substring(0, 2)).resolve(id.value() + ".sha256");
+  }
+
+  /** The image's bytes, from disk or else from the service; empty when the service lacks it. */
+  public Optional<byte[]> get(ImageId id) throws IOException {
+    Path file = file(id);
+    byte[] cached = readIfPresent(file);
+    if (cached != null && verified(id, cached)) {
+      hits.incrementAndGet();
+      return Optional.of(cached);
+    }
+    Files.createDirectories(file.getParent());
+    if (!client.download(id, file)) {
+      return Optional.empty();
+    }
+    downloads.incrementAndGet();
+    byte[] bytes = Files.readAllBytes(file);
+    if (!ImageId.forContent(bytes).equals(id)) {
+      // Not a content-derived id: the service's own hash of the image must vouch for the bytes.
+      String sha256 = ImageId.sha256Hex(bytes);
+      Optional<ImageInfo> info = client.info(id);
+      if (info.isEmpty() || !sha256.equals(info.get().sha256)) {
+        Files.deleteIfExists(file);
+        throw new IOException(
+            "the service sent bytes for " + id + " that do not match its SHA-256");
+      }
+      AtomicFiles.write(sha256File(id), sha256.getBytes(StandardCharsets.US_ASCII));
+    }
+    return Optional.of(bytes);
+  }
+
+  private boolean verified(ImageId id, byte[] bytes) throws IOException {
+    if (ImageId.forContent(bytes).equals(id)) {
+      return true;
+    }
+    byte[] expected = readIfPresent(sha256File(id));
+    return expected != null
+        && new String(expected, StandardCharsets.US_ASCII).strip().equals(ImageId.sha256Hex(bytes));
+  }
+
+  private static byte[] readIfPresent(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+}
