@@ -30,6 +30,7 @@ import com.google.gerrit.server.project.ProjectState;
 import com.google.gerrit.server.query.change.ChangeData;
 import com.google.gerrit.server.query.change.InternalChangeQuery;
 import com.google.gerrit.server.update.BatchUpdate;
+import com.google.gerrit.server.update.RetryHelper;
 import com.google.gerrit.server.update.UpdateException;
 import com.google.gerrit.server.update.context.RefUpdateContext;
 import com.google.gerrit.server.update.context.RefUpdateContext.RefUpdateType;
@@ -109,6 +110,7 @@ public class CentralReviews {
   private final GerritApi gApi;
   private final DynamicItem<UrlFormatter> urls;
   private final ZoneId zone;
+  private final RetryHelper retries;
 
   @Inject
   CentralReviews(
@@ -124,7 +126,9 @@ public class CentralReviews {
       BatchUpdate.Factory updates,
       GerritApi gApi,
       DynamicItem<UrlFormatter> urls,
-      @GerritPersonIdent Provider<PersonIdent> serverIdent) {
+      @GerritPersonIdent Provider<PersonIdent> serverIdent,
+      RetryHelper retries) {
+    this.retries = retries;
     this.config = config;
     this.repos = repos;
     this.connection = connection;
@@ -419,13 +423,19 @@ public class CentralReviews {
       }
       ReviewerInput input = new ReviewerInput();
       input.reviewer = reviewer.strip();
-      ReviewerResult result = gApi.changes().id(project.get(), info.number).addReviewer(input);
+      // Retried on lock failures: the plugin's own previews comment may be updating the change.
+      ReviewerResult result =
+          retries
+              .changeUpdate(
+                  "imagestore-central-reviewer",
+                  () -> gApi.changes().id(project.get(), info.number).addReviewer(input))
+              .call();
       if (result.error != null) {
         info.reviewerError = result.error;
       } else {
         info.reviewer = input.reviewer;
       }
-    } catch (RestApiException | IOException | RuntimeException e) {
+    } catch (Exception e) {
       logger.atWarning().withCause(e).log("adding %s to change %d", reviewer, info.number);
       info.reviewerError = "could not add " + reviewer + ": " + e.getMessage();
     }

@@ -12,6 +12,7 @@ import com.google.gerrit.server.notedb.ChangeNotes;
 import com.google.gerrit.server.update.BatchUpdate;
 import com.google.gerrit.server.update.BatchUpdateOp;
 import com.google.gerrit.server.update.ChangeContext;
+import com.google.gerrit.server.update.RetryHelper;
 import com.google.gerrit.server.update.UpdateException;
 import com.google.gerrit.server.update.context.RefUpdateContext;
 import com.google.gerrit.server.update.context.RefUpdateContext.RefUpdateType;
@@ -37,6 +38,7 @@ public class PreviewPoster {
   private final BatchUpdate.Factory updates;
   private final InternalUser.Factory internalUser;
   private final ChangeMessagesUtil messages;
+  private final RetryHelper retries;
 
   @Inject
   PreviewPoster(
@@ -45,7 +47,9 @@ public class PreviewPoster {
       PreviewBuilder previews,
       BatchUpdate.Factory updates,
       InternalUser.Factory internalUser,
-      ChangeMessagesUtil messages) {
+      ChangeMessagesUtil messages,
+      RetryHelper retries) {
+    this.retries = retries;
     this.config = config;
     this.notesFactory = notesFactory;
     this.previews = previews;
@@ -82,10 +86,29 @@ public class PreviewPoster {
       return;
     }
     String message = PreviewComment.format(previews.build(change, patchSet, changes));
+    // Retried on lock failures: a reviewer or vote may land on the change at the same moment.
+    try {
+      retries
+          .changeUpdate(
+              "imagestore-previews",
+              () -> {
+                comment(project, notes.getChangeId(), psId, message);
+                return null;
+              })
+          .call();
+    } catch (UpdateException | RestApiException | IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UpdateException(e);
+    }
+  }
+
+  private void comment(Project.NameKey project, Change.Id id, PatchSet.Id psId, String message)
+      throws UpdateException, RestApiException {
     // Gerrit checks that change meta refs move only inside a declared kind of update.
     try (RefUpdateContext ctx = RefUpdateContext.open(RefUpdateType.CHANGE_MODIFICATION);
         BatchUpdate bu = updates.create(project, internalUser.create(), TimeUtil.now())) {
-      bu.addOp(notes.getChangeId(), new CommentOp(psId, message));
+      bu.addOp(id, new CommentOp(psId, message));
       bu.execute();
     }
   }
