@@ -9,6 +9,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.MeteredBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
@@ -30,12 +32,13 @@ public final class Imagestore implements AutoCloseable {
   private final OrphanService orphans;
   private final UserService users;
   private final DiffService diffs;
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
-  private Imagestore(ServiceConfig config, Database db, LocalBlobStore blobs, Clock clock) {
+  private Imagestore(ServiceConfig config, Database db, LocalBlobStore localBlobs, Clock clock) {
     this.config = config;
     this.db = db;
-    this.blobs = blobs;
-    this.tmpDir = blobs.tmpDir();
+    this.blobs = new MeteredBlobStore(localBlobs, metrics);
+    this.tmpDir = localBlobs.tmpDir();
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
     this.images = new ImageService(db, blobs, imageRepo, refRepo, clock);
@@ -44,6 +47,7 @@ public final class Imagestore implements AutoCloseable {
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, clock);
     this.users = new UserService(db, clock);
     this.diffs = new DiffService(db, blobs, images, new DiffRepository(), tmpDir, clock);
+    metrics.imageCounts(orphans::counts);
   }
 
   /** Opens the stores named by {@code config}, creating and migrating them when needed. */
@@ -103,6 +107,10 @@ public final class Imagestore implements AutoCloseable {
 
   public DiffService diffs() {
     return diffs;
+  }
+
+  public ServiceMetrics metrics() {
+    return metrics;
   }
 
   @Override

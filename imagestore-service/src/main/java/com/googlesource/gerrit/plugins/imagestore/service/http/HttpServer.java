@@ -2,6 +2,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
@@ -60,10 +61,13 @@ public final class HttpServer implements AutoCloseable {
     add(context, "runtimes", new RuntimesServlet(store, auth), "/runtimes/*");
     add(context, "orphans", new OrphansServlet(store, auth), "/orphans/*");
     add(context, "diff", new DiffServlet(store), "/diff/*");
-    add(context, "health", new HealthServlet(store), "/health");
+    HealthServlet health = new HealthServlet(store);
+    add(context, "health", health, "/health");
+    add(context, "health-checks", health, "/health/*");
+    add(context, "metrics", new PrometheusMetricsServlet(store.metrics().registry()), "/metrics");
     add(context, "not-found", new NotFoundServlet(), "/");
 
-    server.setHandler(new SecurityHeaders(context));
+    server.setHandler(new SecurityHeaders(new RequestMetrics(context, store.metrics())));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopAtShutdown(false);
     server.start();

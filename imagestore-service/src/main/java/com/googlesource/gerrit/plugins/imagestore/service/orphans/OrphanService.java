@@ -8,7 +8,10 @@ import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +51,20 @@ public final class OrphanService {
   }
 
   /** The image if it is an orphan. */
+  /** How many images are referenced and how many are orphaned, for the metrics. */
+  public ServiceMetrics.ImageCounts counts() {
+    return db.read(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(orphaned_at) FROM images")) {
+            rs.next();
+            long all = rs.getLong(1);
+            long orphaned = rs.getLong(2);
+            return new ServiceMetrics.ImageCounts(all - orphaned, orphaned);
+          }
+        });
+  }
+
   public Optional<ImageInfo> get(ImageId id) {
     return imageService.info(id).filter(i -> !i.referenced && i.orphanedAt != null);
   }

@@ -1,0 +1,49 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Counts every request by method, resource and status, with its latency and bytes. */
+final class RequestMetrics extends Handler.Wrapper {
+  /** The first path segments the API has; anything else counts as "other" (bounded labels). */
+  private static final Set<String> RESOURCES =
+      Set.of("images", "diff", "references", "runtimes", "orphans", "health", "metrics", "admin");
+
+  private final ServiceMetrics metrics;
+
+  RequestMetrics(Handler handler, ServiceMetrics metrics) {
+    super(handler);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    long start = System.nanoTime();
+    String method = request.getMethod();
+    String resource = resourceOf(request.getHttpURI().getPath());
+    long in = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    Callback measured =
+        Callback.from(
+            callback,
+            () -> {
+              metrics.request(
+                  method, resource, response.getStatus(), (System.nanoTime() - start) / 1e9);
+              metrics.bytes(resource, in, Response.getContentBytesWritten(response));
+            });
+    return super.handle(request, response, measured);
+  }
+
+  static String resourceOf(String path) {
+    if (path == null || path.length() < 2) {
+      return "root";
+    }
+    int end = path.indexOf('/', 1);
+    String first = end < 0 ? path.substring(1) : path.substring(1, end);
+    return RESOURCES.contains(first) ? first : "other";
+  }
+}

@@ -1,0 +1,64 @@
+package com.googlesource.gerrit.plugins.imagestore.service.metrics;
+
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A blob store that counts its failures and the bytes written, for any backend. */
+public final class MeteredBlobStore implements BlobStore {
+  private final BlobStore store;
+  private final ServiceMetrics metrics;
+
+  public MeteredBlobStore(BlobStore store, ServiceMetrics metrics) {
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  @FunctionalInterface
+  private interface Operation<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T metered(String name, Operation<T> operation) throws IOException {
+    try {
+      return operation.run();
+    } catch (IOException | RuntimeException e) {
+      metrics.storeError(name);
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean exists(String sha256) throws IOException {
+    return metered("exists", () -> store.exists(sha256));
+  }
+
+  @Override
+  public void put(String sha256, Path file) throws IOException {
+    metered(
+        "put",
+        () -> {
+          store.put(sha256, file);
+          return null;
+        });
+    metrics.stored(Files.size(file));
+  }
+
+  @Override
+  public Optional<InputStream> open(String sha256) throws IOException {
+    return metered("open", () -> store.open(sha256));
+  }
+
+  @Override
+  public boolean delete(String sha256) throws IOException {
+    return metered("delete", () -> store.delete(sha256));
+  }
+
+  @Override
+  public String describe() {
+    return store.describe();
+  }
+}

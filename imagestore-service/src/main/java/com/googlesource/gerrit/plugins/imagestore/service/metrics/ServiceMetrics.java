@@ -1,0 +1,110 @@
+package com.googlesource.gerrit.plugins.imagestore.service.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.Supplier;
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (so tests and several services in one
+ * JVM do not share counters), served at {@code /metrics}.
+ */
+public final class ServiceMetrics {
+  /** Counts of images by state, computed when Prometheus scrapes. */
+  public record ImageCounts(long referenced, long orphaned) {}
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requests;
+  private final Histogram latency;
+  private final Counter responseBytes;
+  private final Counter requestBytes;
+  private final Counter storeErrors;
+  private final Counter storedBytes;
+
+  public ServiceMetrics() {
+    requests =
+        Counter.builder()
+            .name("imagestore_http_requests_total")
+            .help("HTTP requests by method, resource and status code")
+            .labelNames("method", "resource", "status")
+            .register(registry);
+    latency =
+        Histogram.builder()
+            .name("imagestore_http_request_duration_seconds")
+            .help("Time to answer an HTTP request, by method and resource")
+            .unit(Unit.SECONDS)
+            .labelNames("method", "resource")
+            .register(registry);
+    responseBytes =
+        Counter.builder()
+            .name("imagestore_http_response_bytes_total")
+            .help("Bytes of response bodies, by resource")
+            .unit(Unit.BYTES)
+            .labelNames("resource")
+            .register(registry);
+    requestBytes =
+        Counter.builder()
+            .name("imagestore_http_request_bytes_total")
+            .help("Declared bytes of request bodies (Content-Length), by resource")
+            .unit(Unit.BYTES)
+            .labelNames("resource")
+            .register(registry);
+    storeErrors =
+        Counter.builder()
+            .name("imagestore_blob_store_errors_total")
+            .help("Failed blob store operations, by operation")
+            .labelNames("operation")
+            .register(registry);
+    storedBytes =
+        Counter.builder()
+            .name("imagestore_blob_store_written_bytes_total")
+            .help("Bytes written to the blob store")
+            .unit(Unit.BYTES)
+            .register(registry);
+    JvmMetrics.builder().register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Registers the image counts; {@code counts} runs on every scrape. */
+  public void imageCounts(Supplier<ImageCounts> counts) {
+    GaugeWithCallback.builder()
+        .name("imagestore_images")
+        .help("Stored images by state: referenced, orphaned, orphaned past the grace period")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              ImageCounts c = counts.get();
+              cb.call(c.referenced(), "referenced");
+              cb.call(c.orphaned(), "orphaned");
+            })
+        .register(registry);
+  }
+
+  public void request(String method, String resource, int status, double seconds) {
+    requests.labelValues(method, resource, Integer.toString(status)).inc();
+    latency.labelValues(method, resource).observe(seconds);
+  }
+
+  public void bytes(String resource, long in, long out) {
+    if (in > 0) {
+      requestBytes.labelValues(resource).inc(in);
+    }
+    if (out > 0) {
+      responseBytes.labelValues(resource).inc(out);
+    }
+  }
+
+  public void storeError(String operation) {
+    storeErrors.labelValues(operation).inc();
+  }
+
+  public void stored(long bytes) {
+    storedBytes.inc(bytes);
+  }
+}

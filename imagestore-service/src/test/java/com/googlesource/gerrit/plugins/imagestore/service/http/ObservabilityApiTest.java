@@ -1,0 +1,116 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Liveness, readiness and the Prometheus metrics, on the real server. */
+class ObservabilityApiTest {
+  @TempDir Path dir;
+  TestService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    service = TestService.start(dir.resolve("data"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    service.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return service.sendForString(service.request(path, null).build());
+  }
+
+  @Test
+  void livenessAndReadiness() throws Exception {
+    HttpResponse<String> live = get("/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.headers().firstValue("Cache-Control")).hasValue("no-store");
+    HttpResponse<String> ready = get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"database\":\"ok\"");
+    assertThat(ready.body()).contains("\"blobStore\":\"ok\"");
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+    HttpResponse<String> unknown = get("/health/other");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("not_found");
+  }
+
+  @Test
+  void metricsCountRequestsBytesImagesAndStoreErrors() throws Exception {
+    byte[] png = TestPngs.png(7);
+    Path file = dir.resolve("a.png");
+    Files.write(file, png);
+    ImageId id;
+    try (ImagestoreClient uploader = service.client(UPLOADER)) {
+      id = uploader.upload(file, null).id();
+    }
+    assertThat(service.send(service.request("/images/" + id, null).build()).statusCode())
+        .isEqualTo(200);
+    assertThat(get("/images/" + "f".repeat(32)).statusCode()).isEqualTo(404);
+
+    HttpResponse<String> scrape = get("/metrics");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    String text = scrape.body();
+    assertThat(
+            value(
+                text,
+                "imagestore_http_requests_total{method=\"GET\",resource=\"images\",status=\"200\"}"))
+        .isAtLeast(1);
+    assertThat(
+            value(
+                text,
+                "imagestore_http_requests_total{method=\"GET\",resource=\"images\",status=\"404\"}"))
+        .isAtLeast(1);
+    assertThat(
+            value(
+                text,
+                "imagestore_http_requests_total{method=\"PUT\",resource=\"images\",status=\"201\"}"))
+        .isAtLeast(1);
+    assertThat(value(text, "imagestore_http_response_bytes_total{resource=\"images\"}"))
+        .isAtLeast(png.length);
+    assertThat(value(text, "imagestore_http_request_bytes_total{resource=\"images\"}"))
+        .isAtLeast(png.length);
+    assertThat(value(text, "imagestore_blob_store_written_bytes_total")).isEqualTo(png.length);
+    assertThat(value(text, "imagestore_images{state=\"orphaned\"}")).isEqualTo(1);
+    assertThat(value(text, "imagestore_images{state=\"referenced\"}")).isEqualTo(0);
+    assertThat(text).contains("imagestore_http_request_duration_seconds_bucket");
+    assertThat(text).contains("jvm_memory_used_bytes");
+
+    // The blob store breaks (its directory becomes a file): the failure is counted.
+    Path blobs = service.dataDir().resolve("blobs");
+    try (var files = Files.walk(blobs)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    Files.writeString(blobs, "not a directory");
+    assertThat(service.send(service.request("/images/" + id, null).build()).statusCode())
+        .isAtLeast(500);
+    assertThat(
+            value(get("/metrics").body(), "imagestore_blob_store_errors_total{operation=\"open\"}"))
+        .isAtLeast(1);
+  }
+
+  /** The value of one sample in Prometheus' text format. */
+  private static double value(String text, String sample) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " ([0-9.eE+-]+)").matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no sample " + sample + " in:\n" + text);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+}
