@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -23,10 +27,12 @@ public final class HttpServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServletContextHandler context;
 
-  private HttpServer(Server server, ServerConnector connector) {
+  private HttpServer(Server server, ServerConnector connector, ServletContextHandler context) {
     this.server = server;
     this.connector = connector;
+    this.context = context;
   }
 
   /** Starts serving {@code store} on its configured address (port 0: any free port). */
@@ -65,13 +71,14 @@ public final class HttpServer implements AutoCloseable {
     add(context, "health", health, "/health");
     add(context, "health-checks", health, "/health/*");
     add(context, "metrics", new PrometheusMetricsServlet(store.metrics().registry()), "/metrics");
+    add(context, "openapi", new OpenApiServlet(), "/openapi.yaml");
     add(context, "not-found", new NotFoundServlet(), "/");
 
     server.setHandler(new SecurityHeaders(new RequestMetrics(context, store.metrics())));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopAtShutdown(false);
     server.start();
-    HttpServer started = new HttpServer(server, connector);
+    HttpServer started = new HttpServer(server, connector, context);
     logger.atInfo().log("imagestore serving on %s", started.url());
     return started;
   }
@@ -79,6 +86,15 @@ public final class HttpServer implements AutoCloseable {
   private static void add(
       ServletContextHandler context, String name, HttpServlet servlet, String path) {
     context.addServlet(new ServletHolder(name, servlet), path);
+  }
+
+  /** The servlet path specs served, e.g. {@code /images/*}; for checking the API document. */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (ServletMapping m : context.getServletHandler().getServletMappings()) {
+      out.addAll(Arrays.asList(m.getPathSpecs()));
+    }
+    return out;
   }
 
   /** The port actually bound (useful when the configuration said 0). */

@@ -73,6 +73,10 @@ public final class TestService implements AutoCloseable {
     return server.port();
   }
 
+  public HttpServer server() {
+    return server;
+  }
+
   public Imagestore store() {
     return store;
   }
