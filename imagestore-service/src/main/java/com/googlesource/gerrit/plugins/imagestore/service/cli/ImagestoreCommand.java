@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
+import com.googlesource.gerrit.plugins.imagestore.service.logging.JsonLogFormatter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class ImagestoreCommand implements Runnable {
    * defaults); tests pass their own so the caller's shell cannot change the outcome.
    */
   public static int execute(Map<String, String> env, String... args) {
-    configureLogging();
+    configureLogging("json".equalsIgnoreCase(env.get("IMAGESTORE_LOG_FORMAT")));
     CommandLine cl;
     try {
       cl =
@@ -65,8 +66,11 @@ public final class ImagestoreCommand implements Runnable {
     return cl.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
-  /** One line per record, to standard error; Flogger, Jetty and HikariCP all end up here. */
-  private static void configureLogging() {
+  /**
+   * One line per record, to standard error; Flogger, Jetty and HikariCP all end up here. With
+   * {@code IMAGESTORE_LOG_FORMAT=json}, each line is a JSON object (structured logs).
+   */
+  private static void configureLogging(boolean json) {
     if (System.getProperty("java.util.logging.config.file") != null) {
       return;
     }
@@ -74,6 +78,11 @@ public final class ImagestoreCommand implements Runnable {
         "handlers=java.util.logging.ConsoleHandler\n"
             + ".level=INFO\n"
             + "java.util.logging.ConsoleHandler.level=ALL\n"
+            + (json
+                ? "java.util.logging.ConsoleHandler.formatter="
+                    + JsonLogFormatter.class.getName()
+                    + "\n"
+                : "")
             + "java.util.logging.SimpleFormatter.format="
             + "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n\n"
             + "org.eclipse.jetty.level=WARNING\n"
