@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Benchmark (not a test: it prints rates and ratios, it never fails on a time). Side by side in
+# one run, on this machine:
+#
+#   download   GET /images/{uuid} of one 100 KiB PNG: the image service against nginx serving the
+#              same file from disk (sendfile, same URL path), with wrk (BENCH_SERVE_CONNECTIONS
+#              connections, 32), BENCH_SERVE_ROUNDS rounds (3) of BENCH_SERVE_SECONDS (10 s) each,
+#              the two servers taking turns so both see the same machine load;
+#   upload     PUT /images/{uuid} of distinct 100 KiB PNGs (every request stores new bytes) with
+#              the same number of connections (bench/UploadBench.java), against the download rate.
+#
+# Goals (issue 6): downloads at least nginx's requests per second; uploads at least half the
+# download rate, without an error. Needs wrk and nginx (installed with apt-get when missing and
+# root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*.
+#
+# Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
+set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
+CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
+ROUNDS="${BENCH_SERVE_ROUNDS:-3}"
+UPLOAD_FILES="${BENCH_UPLOAD_FILES:-6000}"
+RUN=""
+SERVICE_PID=""
+NGINX_PID=""
+
+cleanup() {
+  local pid
+  for pid in "$SERVICE_PID" "$NGINX_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for tool in wrk nginx; do
+  if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
+    [ "$(id -u)" = 0 ] || bench_fail "$tool is missing (apt-get install wrk nginx-core)"
+    bench_log "installing wrk and nginx-core (apt-get)..."
+    { apt-get install -y -qq wrk nginx-core || { apt-get update -qq && apt-get install -y -qq wrk nginx-core; }; } >/dev/null
+  fi
+done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+bench_build_service
+mkdir -p "$BENCH_WORK"
+RUN="$(mktemp -d "$BENCH_WORK/serve.XXXXXX")"
+
+bench_log "generating 1 + $UPLOAD_FILES PNGs of 100 KiB..."
+"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/download" 1 100 1
+"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload" "$UPLOAD_FILES" 100 2
+PNG="$(ls "$RUN/download"/*.png)"
+UUID="$(basename "$PNG" .png)"
+SIZE="$(stat -c %s "$PNG")"
+
+# --- the image service ---
+SERVICE_CLI=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
+  -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT
+  "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR")
+BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export BENCH_SERVICE_PASSWORD
+printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
+  "${SERVICE_CLI[@]}" user add bench --role uploader --data "$RUN/service" >"$RUN/user.log" 2>&1 ||
+  { cat "$RUN/user.log" >&2; bench_fail "user add failed"; }
+"${SERVICE_CLI[@]}" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
+SERVICE_PID=$!
+SERVICE_URL=""
+for _ in $(seq 600); do
+  SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$RUN/service.log" | head -n 1)"
+  [ -z "$SERVICE_URL" ] || break
+  kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$RUN/service.log" >&2; bench_fail "the service exited"; }
+  sleep 0.1
+done
+[ -n "$SERVICE_URL" ] || bench_fail "the service did not start"
+status="$(curl -sS -o /dev/null -w '%{http_code}' -u "bench:$BENCH_SERVICE_PASSWORD" -X PUT \
+  -H 'Content-Type: image/png' --data-binary "@$PNG" "${SERVICE_URL}images/$UUID")"
+[ "$status" = 201 ] || bench_fail "uploading the download image answered $status"
+
+# --- nginx, serving the same file at the same path ---
+mkdir -p "$RUN/nginx/root/images" "$RUN/nginx/tmp"
+cp "$PNG" "$RUN/nginx/root/images/$UUID"
+# nginx's workers drop to an unprivileged user when started as root: let them read the files.
+chmod a+x "$RUN"
+chmod -R a+rX "$RUN/nginx"
+NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cat >"$RUN/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $RUN/nginx/nginx.pid;
+error_log $RUN/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $RUN/nginx/tmp;
+  proxy_temp_path $RUN/nginx/tmp;
+  fastcgi_temp_path $RUN/nginx/tmp;
+  uwsgi_temp_path $RUN/nginx/tmp;
+  scgi_temp_path $RUN/nginx/tmp;
+  types { image/png png; }
+  default_type image/png;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $RUN/nginx/root;
+  }
+}
+CONF
+"$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" >"$RUN/nginx/out.log" 2>&1 &
+NGINX_PID=$!
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
+for _ in $(seq 100); do
+  curl -fsS -o /dev/null "${NGINX_URL}images/$UUID" 2>/dev/null && break
+  sleep 0.1
+done
+cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
+cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
+
+# wrk_rate URL: requests per second (non-2xx answers are errors and fail the run).
+wrk_rate() {
+  local out
+  out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$1")"
+  if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+    echo "$out" >&2
+    bench_fail "errors from $1"
+  fi
+  printf '%s\n' "$out" >>"$RUN/wrk.log"
+  sed -n 's/^Requests\/sec: *//p' <<<"$out"
+}
+
+# Warm up both (JIT, page cache).
+wrk -t2 -c"$CONNECTIONS" -d3s "${SERVICE_URL}images/$UUID" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d3s "${NGINX_URL}images/$UUID" >/dev/null
+OURS=()
+THEIRS=()
+for r in $(seq "$ROUNDS"); do
+  bench_log "round $r of $ROUNDS: the service, then nginx, ${SECONDS_PER_RUN}s each..."
+  OURS+=("$(wrk_rate "${SERVICE_URL}images/$UUID")")
+  THEIRS+=("$(wrk_rate "${NGINX_URL}images/$UUID")")
+done
+OURS_MEDIAN="$(bench_median "${OURS[@]}")"
+THEIRS_MEDIAN="$(bench_median "${THEIRS[@]}")"
+
+bench_log "uploads: $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
+"$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
+  "$CONNECTIONS" "$SECONDS_PER_RUN" >"$RUN/upload.out"
+result() { sed -n "s/^result $1 //p" "$RUN/upload.out"; }
+UPLOADS="$(result uploads_per_s)"
+
+echo
+echo "=== serve benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
+echo "one PNG of $SIZE bytes; $CONNECTIONS connections; $ROUNDS rounds of ${SECONDS_PER_RUN}s, taking turns"
+echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo
+printf '  %-52s %12s %10s\n' "" "requests/s" "ratio"
+printf '  %-52s %12s %10s\n' "GET /images/{uuid}, image service (median)" "$OURS_MEDIAN" "$(bench_ratio "$OURS_MEDIAN" "$THEIRS_MEDIAN")× nginx"
+printf '  %-52s %12s %10s\n' "GET same file, nginx from disk (median)" "$THEIRS_MEDIAN" "1.00"
+printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"
+echo "  rounds (service / nginx): ${OURS[*]} / ${THEIRS[*]}"
+echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s$( [ -z "$(result uploads_ran_out_of_files)" ] || echo ", ran out of files (raise BENCH_UPLOAD_FILES)")"
+echo "goals: downloads ≥ 1.00× nginx; uploads ≥ 0.50× our downloads with 0 errors"
+[ "$(result uploads_errors)" = 0 ] || exit 1
