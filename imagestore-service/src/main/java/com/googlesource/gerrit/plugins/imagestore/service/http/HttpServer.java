@@ -60,6 +60,10 @@ public final class HttpServer implements AutoCloseable {
     add(context, "runtimes", new RuntimesServlet(store, auth), "/runtimes/*");
     add(context, "orphans", new OrphansServlet(store, auth), "/orphans/*");
     add(context, "diff", new DiffServlet(store), "/diff/*");
+    add(context, "trash", new TrashServlet(store, auth), "/trash/*");
+    add(context, "audit", new AuditServlet(store, auth), "/audit/*");
+    add(context, "settings", new SettingsServlet(store, auth), "/settings/*");
+    add(context, "admin", new AdminPageServlet(), "/admin/*");
     add(context, "health", new HealthServlet(store), "/health");
     add(context, "not-found", new NotFoundServlet(), "/");
 

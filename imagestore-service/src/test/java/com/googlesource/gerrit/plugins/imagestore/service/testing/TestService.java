@@ -58,6 +58,7 @@ public final class TestService implements AutoCloseable {
     store.users().put(UPLOADER, PASSWORD.toCharArray(), EnumSet.of(Role.UPLOADER));
     store.users().put(INDEXER, PASSWORD.toCharArray(), EnumSet.of(Role.INDEXER));
     store.users().put(ADMIN, PASSWORD.toCharArray(), EnumSet.of(Role.ADMIN));
+    store.startTrashPurge(); // as serve does
     return new TestService(dataDir, store, HttpServer.start(store));
   }
 
