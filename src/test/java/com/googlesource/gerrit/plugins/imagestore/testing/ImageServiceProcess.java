@@ -108,7 +108,17 @@ public final class ImageServiceProcess implements AutoCloseable {
   private void serve(int port) throws Exception {
     Path log = data.resolve("serve.log");
     process =
-        new ProcessBuilder(java(List.of("serve", "--port", "" + port, "--data", data.toString())))
+        new ProcessBuilder(
+                java(
+                    List.of(
+                        "serve",
+                        "--port",
+                        "" + port,
+                        "--data",
+                        data.toString(),
+                        // The plugin's orphanGracePeriod is what the tests exercise.
+                        "--orphan-grace-period",
+                        "0s")))
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     BufferedReader out =

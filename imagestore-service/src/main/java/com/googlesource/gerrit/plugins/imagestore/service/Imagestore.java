@@ -1,5 +1,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service;
 
+import com.google.common.flogger.FluentLogger;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
@@ -15,13 +17,21 @@ import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** The service's parts wired together: storage, metadata, and the domain services on top. */
 public final class Imagestore implements AutoCloseable {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
   private final ServiceConfig config;
   private final Database db;
   private final BlobStore blobs;
@@ -33,6 +43,9 @@ public final class Imagestore implements AutoCloseable {
   private final UserService users;
   private final DiffService diffs;
   private final ServiceMetrics metrics = new ServiceMetrics();
+  private final TrashService trash;
+  private final AuditLog audit;
+  private ScheduledExecutorService purger;
 
   private Imagestore(ServiceConfig config, Database db, LocalBlobStore localBlobs, Clock clock) {
     this.config = config;
@@ -41,10 +54,23 @@ public final class Imagestore implements AutoCloseable {
     this.tmpDir = localBlobs.tmpDir();
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
-    this.images = new ImageService(db, blobs, imageRepo, refRepo, clock);
-    this.references = new ReferenceService(db, refRepo, imageRepo, clock);
+    TrashRepository trashRepo = new TrashRepository();
+    this.audit = new AuditLog(db);
+    this.trash =
+        new TrashService(
+            db,
+            blobs,
+            imageRepo,
+            refRepo,
+            trashRepo,
+            audit,
+            config.orphanGracePeriod(),
+            config.trashRetention(),
+            clock);
+    this.images = new ImageService(db, blobs, imageRepo, refRepo, trashRepo, trash, clock);
+    this.references = new ReferenceService(db, refRepo, imageRepo, trash, clock);
     this.runtimes = new RuntimeService(db, clock);
-    this.orphans = new OrphanService(db, imageRepo, refRepo, images, clock);
+    this.orphans = new OrphanService(db, imageRepo, refRepo, images, trash, clock);
     this.users = new UserService(db, clock);
     this.diffs = new DiffService(db, blobs, images, new DiffRepository(), tmpDir, clock);
     metrics.imageCounts(orphans::counts);
@@ -113,8 +139,62 @@ public final class Imagestore implements AutoCloseable {
     return metrics;
   }
 
+  public TrashService trash() {
+    return trash;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /**
+   * Starts purging expired trash every {@code trashPurgeInterval} (first after a minute at most, so
+   * a service that restarts often still purges); nothing when the interval is zero.
+   */
+  public synchronized void startTrashPurge() {
+    Duration every = config.trashPurgeInterval();
+    if (purger != null || every.isZero()) {
+      return;
+    }
+    purger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "imagestore-trash-purge");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = every.toMillis();
+    purger.scheduleWithFixedDelay(
+        this::purgeExpiredTrash,
+        Math.min(period, Duration.ofMinutes(1).toMillis()),
+        period,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void purgeExpiredTrash() {
+    try {
+      int purged = trash.purgeExpired();
+      if (purged > 0) {
+        logger.atInfo().log("purged %d expired trash entries", purged);
+      }
+    } catch (RuntimeException e) {
+      // Tried again at the next run; an exception would end the schedule.
+      logger.atWarning().withCause(e).log("purging the trash failed");
+    }
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (purger != null) {
+        purger.shutdownNow();
+        try {
+          purger.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
     db.close();
   }
 }

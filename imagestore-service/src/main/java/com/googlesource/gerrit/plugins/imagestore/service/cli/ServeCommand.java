@@ -2,13 +2,17 @@ package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.http.HttpServer;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code serve}: runs the service until it is stopped (SIGINT/SIGTERM). */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the image service.")
@@ -46,10 +50,53 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most pixels (width x height) an image may have (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
+  @Option(
+      names = "--orphan-grace-period",
+      paramLabel = "AGE",
+      defaultValue = "14d",
+      converter = DurationConverter.class,
+      description =
+          "How long an image must have been unreferenced before deleting orphans takes it"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration orphanGracePeriod;
+
+  @Option(
+      names = "--trash-retention",
+      paramLabel = "AGE",
+      defaultValue = "30d",
+      converter = DurationConverter.class,
+      description =
+          "How long a deleted image stays in the trash, restorable (default: ${DEFAULT-VALUE}).")
+  Duration trashRetention;
+
+  @Option(
+      names = "--trash-purge-interval",
+      paramLabel = "AGE",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "How often expired trash is purged; 0 never (default: ${DEFAULT-VALUE}).")
+  Duration trashPurgeInterval;
+
+  /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return Durations.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    ServiceConfig config = store.toConfig(bind, port, maxImageBytes, maxPixels);
+    ServiceConfig config =
+        store
+            .toConfig(bind, port, maxImageBytes, maxPixels)
+            .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval);
     Imagestore imagestore = Imagestore.open(config);
+    imagestore.startTrashPurge();
     HttpServer server = HttpServer.start(imagestore);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -48,7 +48,18 @@ final class StoreOptions {
       password = defaults.secret("db-password");
     }
     return new ServiceConfig(
-        bind, port, dataDir, maxImageBytes, maxPixels, dbUrl, dbUser, password, dbPoolSize);
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        dbUrl,
+        dbUser,
+        password,
+        dbPoolSize,
+        ServiceConfig.DEFAULT_ORPHAN_GRACE_PERIOD,
+        ServiceConfig.DEFAULT_TRASH_RETENTION,
+        ServiceConfig.DEFAULT_TRASH_PURGE_INTERVAL);
   }
 
   ServiceConfig toConfig() {

@@ -2,12 +2,17 @@ package com.googlesource.gerrit.plugins.imagestore.service.config;
 
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Settings of a running service. Every field has a default that works with no configuration at all:
  * loopback port 8080, data under {@code ./imagestore-data}, the embedded database.
  *
  * @param databaseUrl JDBC URL; null means the embedded H2 database under {@code dataDir}
+ * @param orphanGracePeriod how long an image must have been unreferenced before a delete of orphans
+ *     takes it
+ * @param trashRetention how long a deleted image stays in the trash, restorable
+ * @param trashPurgeInterval how often the service purges the trash of expired entries; zero: never
  */
 public record ServiceConfig(
     String bind,
@@ -18,7 +23,10 @@ public record ServiceConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword,
-    int databasePoolSize) {
+    int databasePoolSize,
+    Duration orphanGracePeriod,
+    Duration trashRetention,
+    Duration trashPurgeInterval) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -30,6 +38,12 @@ public record ServiceConfig(
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 10;
 
+  /** Long enough for a review that uploads images to be merged and indexed. */
+  public static final Duration DEFAULT_ORPHAN_GRACE_PERIOD = Duration.ofDays(14);
+
+  public static final Duration DEFAULT_TRASH_RETENTION = Duration.ofDays(30);
+  public static final Duration DEFAULT_TRASH_PURGE_INTERVAL = Duration.ofHours(1);
+
   public static ServiceConfig defaults() {
     return new ServiceConfig(
         DEFAULT_BIND,
@@ -40,7 +54,10 @@ public record ServiceConfig(
         null,
         null,
         null,
-        DEFAULT_DATABASE_POOL_SIZE);
+        DEFAULT_DATABASE_POOL_SIZE,
+        DEFAULT_ORPHAN_GRACE_PERIOD,
+        DEFAULT_TRASH_RETENTION,
+        DEFAULT_TRASH_PURGE_INTERVAL);
   }
 
   public ServiceConfig withPort(int port) {
@@ -53,7 +70,10 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval);
   }
 
   public ServiceConfig withDataDir(Path dataDir) {
@@ -66,7 +86,10 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval);
   }
 
   public ServiceConfig withLimits(long maxImageBytes, long maxPixels) {
@@ -79,7 +102,27 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval);
+  }
+
+  public ServiceConfig withTrash(
+      Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
+    return new ServiceConfig(
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval);
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -104,6 +147,12 @@ public record ServiceConfig(
         + maxPixels
         + ", database="
         + (databaseUrl == null ? "embedded" : "external")
+        + ", orphanGracePeriod="
+        + orphanGracePeriod
+        + ", trashRetention="
+        + trashRetention
+        + ", trashPurgeInterval="
+        + trashPurgeInterval
         + "]";
   }
 }

@@ -1,6 +1,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
@@ -37,6 +38,11 @@ final class Authenticator {
           "user " + user.name() + " lacks the role " + role.wireName() + " needed here");
     }
     return user;
+  }
+
+  /** Like {@link #require}, as the audit log names the caller: account and address. */
+  Actor actor(HttpServletRequest req, Role role) {
+    return new Actor(require(req, role).name(), req.getRemoteAddr());
   }
 
   private static Optional<String[]> credentials(HttpServletRequest req) {

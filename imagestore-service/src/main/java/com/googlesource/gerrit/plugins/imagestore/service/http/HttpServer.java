@@ -72,6 +72,10 @@ public final class HttpServer implements AutoCloseable {
     add(context, "health-checks", health, "/health/*");
     add(context, "metrics", new PrometheusMetricsServlet(store.metrics().registry()), "/metrics");
     add(context, "openapi", new OpenApiServlet(), "/openapi.yaml");
+    add(context, "trash", new TrashServlet(store, auth), "/trash/*");
+    add(context, "audit", new AuditServlet(store, auth), "/audit/*");
+    add(context, "settings", new SettingsServlet(store, auth), "/settings/*");
+    add(context, "admin", new AdminPageServlet(), "/admin/*");
     add(context, "not-found", new NotFoundServlet(), "/");
 
     server.setHandler(new SecurityHeaders(new RequestMetrics(context, store.metrics())));

@@ -8,11 +8,12 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadResult;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
-import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService.StoreOutcome;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -102,7 +103,7 @@ final class ImagesServlet extends StoreServlet {
     if (segments(req).length != 0) {
       throw notAllowed(req);
     }
-    User user = auth.require(req, Role.UPLOADER);
+    Actor user = auth.actor(req, Role.UPLOADER);
     if (!isMultipart(req)) {
       throw new RequestException(
           415, "unsupported_media_type", "POST /images expects multipart/form-data");
@@ -116,7 +117,7 @@ final class ImagesServlet extends StoreServlet {
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     ImageId id = imageId(onlySegment(req));
-    User user = auth.require(req, Role.UPLOADER);
+    Actor user = auth.actor(req, Role.UPLOADER);
     Upload upload;
     if (isMultipart(req)) {
       upload = readMultipart(req);
@@ -137,9 +138,9 @@ final class ImagesServlet extends StoreServlet {
     }
   }
 
-  private void store(HttpServletResponse resp, ImageId id, Upload upload, User user)
+  private void store(HttpServletResponse resp, ImageId id, Upload upload, Actor user)
       throws IOException {
-    StoreOutcome outcome = store.images().store(upload.image(), id, upload.meta(), user.name());
+    StoreOutcome outcome = store.images().store(upload.image(), id, upload.meta(), user);
     UploadResult result = new UploadResult();
     result.uuid = id.value();
     if (outcome == StoreOutcome.CREATED) {
@@ -151,9 +152,11 @@ final class ImagesServlet extends StoreServlet {
   @Override
   protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     ImageId id = imageId(onlySegment(req));
-    auth.require(req, Role.ADMIN);
+    Actor admin = auth.actor(req, Role.ADMIN);
     boolean force = "true".equals(req.getParameter("force"));
-    if (!store.images().delete(id, !force, false)) {
+    Guard guard = force ? Guard.FORCE : Guard.UNREFERENCED;
+    String detail = force ? "DELETE /images/{uuid}?force=true" : "DELETE /images/{uuid}";
+    if (!store.trash().moveToTrash(id, guard, admin, detail)) {
       throw RequestException.notFound("no image " + id);
     }
     resp.setStatus(204);

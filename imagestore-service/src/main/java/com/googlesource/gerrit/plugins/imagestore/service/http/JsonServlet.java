@@ -43,7 +43,10 @@ abstract class JsonServlet extends HttpServlet {
                 405, "method_not_allowed", req.getMethod() + " is not supported here");
       }
     } catch (RequestException e) {
-      sendError(resp, e.status(), e.code(), e.getMessage());
+      // A script's request (the admin page's) gets no Basic challenge: the browser would pop up
+      // its own login dialog over the page's.
+      boolean challenge = req.getHeader("X-Requested-With") == null;
+      sendError(resp, e.status(), e.code(), e.getMessage(), challenge);
     } catch (JsonParseException e) {
       sendError(resp, 400, "bad_json", "the request body is not valid JSON: " + e.getMessage());
     } catch (Exception e) {
@@ -101,6 +104,12 @@ abstract class JsonServlet extends HttpServlet {
 
   static void sendError(HttpServletResponse resp, int status, String code, String message)
       throws IOException {
+    sendError(resp, status, code, message, true);
+  }
+
+  static void sendError(
+      HttpServletResponse resp, int status, String code, String message, boolean challenge)
+      throws IOException {
     if (resp.isCommitted()) {
       return;
     }
@@ -109,7 +118,7 @@ abstract class JsonServlet extends HttpServlet {
     e.status = status;
     e.error = code;
     e.message = message;
-    if (status == 401) {
+    if (status == 401 && challenge) {
       resp.setHeader("WWW-Authenticate", "Basic realm=\"imagestore\", charset=\"UTF-8\"");
     }
     resp.setHeader("Cache-Control", "no-store");

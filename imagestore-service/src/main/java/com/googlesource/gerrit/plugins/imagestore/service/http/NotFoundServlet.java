@@ -20,7 +20,17 @@ final class NotFoundServlet extends JsonServlet {
               "service",
               "imagestore",
               "endpoints",
-              new String[] {"/images", "/runtimes", "/orphans", "/references", "/health"}));
+              new String[] {
+                "/images",
+                "/runtimes",
+                "/orphans",
+                "/references",
+                "/trash",
+                "/audit",
+                "/settings",
+                "/admin/",
+                "/health"
+              }));
       return;
     }
     throw RequestException.notFound("no resource at " + req.getRequestURI());

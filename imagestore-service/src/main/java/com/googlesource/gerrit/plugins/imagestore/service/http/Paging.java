@@ -43,9 +43,14 @@ record Paging(int limit, String after) {
       return;
     }
     StringBuilder next = new StringBuilder(req.getRequestURI()).append("?limit=").append(limit);
-    String minAge = req.getParameter("minAge");
-    if (minAge != null) {
-      next.append("&minAge=").append(URLEncoder.encode(minAge, StandardCharsets.UTF_8));
+    for (String filter : List.of("minAge", "runtime", "spec")) {
+      String value = req.getParameter(filter);
+      if (value != null) {
+        next.append('&')
+            .append(filter)
+            .append('=')
+            .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
     }
     next.append("&after=").append(page.get(page.size() - 1));
     resp.setHeader("Link", "<" + next + ">; rel=\"next\"");

@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -49,17 +50,17 @@ final class ReferencesServlet extends StoreServlet {
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     requireRoot(req);
-    auth.require(req, Role.INDEXER);
+    Actor actor = auth.actor(req, Role.INDEXER);
     ReferencesInput in = readJson(req, ReferencesInput.class);
-    sendJson(resp, 200, store.references().add(in.references));
+    sendJson(resp, 200, store.references().add(in.references, actor));
   }
 
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     requireRoot(req);
-    auth.require(req, Role.INDEXER);
+    Actor actor = auth.actor(req, Role.INDEXER);
     ReferencesInput in = readJson(req, ReferencesInput.class);
-    sendJson(resp, 200, store.references().replace(in.project, in.branch, in.references));
+    sendJson(resp, 200, store.references().replace(in.project, in.branch, in.references, actor));
   }
 
   private static void requireRoot(HttpServletRequest req) {

@@ -12,7 +12,18 @@ import org.eclipse.jetty.util.Callback;
 final class RequestMetrics extends Handler.Wrapper {
   /** The first path segments the API has; anything else counts as "other" (bounded labels). */
   private static final Set<String> RESOURCES =
-      Set.of("images", "diff", "references", "runtimes", "orphans", "health", "metrics", "admin");
+      Set.of(
+          "images",
+          "diff",
+          "references",
+          "runtimes",
+          "orphans",
+          "trash",
+          "audit",
+          "settings",
+          "health",
+          "metrics",
+          "admin");
 
   private final ServiceMetrics metrics;
 

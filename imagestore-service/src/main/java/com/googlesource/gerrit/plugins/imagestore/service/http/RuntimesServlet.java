@@ -78,7 +78,7 @@ final class RuntimesServlet extends StoreServlet {
     resp.setStatus(204);
   }
 
-  private static String runtimeId(String segment) {
+  static String runtimeId(String segment) {
     if (!ID.matcher(segment).matches()) {
       throw RequestException.badRequest(
           "bad_runtime_id", "a runtime id is 16 lowercase hex digits");

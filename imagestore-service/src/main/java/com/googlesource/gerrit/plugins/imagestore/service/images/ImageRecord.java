@@ -14,4 +14,10 @@ public record ImageRecord(
     String uploadedBy,
     SpecInfo spec,
     RuntimeInfo runtime,
-    Long orphanedAt) {}
+    Long orphanedAt) {
+
+  public ImageRecord withOrphanedAt(Long orphanedAt) {
+    return new ImageRecord(
+        uuid, sha256, size, width, height, createdAt, uploadedBy, spec, runtime, orphanedAt);
+  }
+}

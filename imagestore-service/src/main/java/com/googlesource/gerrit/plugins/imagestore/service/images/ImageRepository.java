@@ -10,13 +10,15 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
  */
 public final class ImageRepository {
-  private static final String COLUMNS =
+  /** The columns of an image, in {@link #read} order; the {@code trash} table has them too. */
+  public static final String COLUMNS =
       "uuid, sha256, size, width, height, created_at, uploaded_by, spec_lib, spec_name,"
           + " spec_branch, platform, resolution, browser, theme, direction, mode, orphaned_at";
 
@@ -42,30 +44,35 @@ public final class ImageRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      SpecInfo spec = r.spec() == null ? new SpecInfo() : r.spec();
-      RuntimeInfo rt = r.runtime() == null ? new RuntimeInfo() : r.runtime();
-      ps.setString(1, r.uuid());
-      ps.setString(2, r.sha256());
-      ps.setLong(3, r.size());
-      ps.setInt(4, r.width());
-      ps.setInt(5, r.height());
-      ps.setLong(6, r.createdAt());
-      ps.setString(7, r.uploadedBy());
-      ps.setString(8, spec.lib);
-      ps.setString(9, spec.name);
-      ps.setString(10, spec.branch);
-      ps.setString(11, rt.platform);
-      ps.setString(12, rt.resolution);
-      ps.setString(13, rt.browser);
-      ps.setString(14, rt.theme);
-      ps.setString(15, rt.direction);
-      ps.setString(16, rt.mode);
-      if (r.orphanedAt() == null) {
-        ps.setNull(17, Types.BIGINT);
-      } else {
-        ps.setLong(17, r.orphanedAt());
-      }
+      bind(ps, r);
       ps.executeUpdate();
+    }
+  }
+
+  /** Sets parameters 1 to 17 to the {@link #COLUMNS} of {@code r}. */
+  public static void bind(PreparedStatement ps, ImageRecord r) throws SQLException {
+    SpecInfo spec = r.spec() == null ? new SpecInfo() : r.spec();
+    RuntimeInfo rt = r.runtime() == null ? new RuntimeInfo() : r.runtime();
+    ps.setString(1, r.uuid());
+    ps.setString(2, r.sha256());
+    ps.setLong(3, r.size());
+    ps.setInt(4, r.width());
+    ps.setInt(5, r.height());
+    ps.setLong(6, r.createdAt());
+    ps.setString(7, r.uploadedBy());
+    ps.setString(8, spec.lib);
+    ps.setString(9, spec.name);
+    ps.setString(10, spec.branch);
+    ps.setString(11, rt.platform);
+    ps.setString(12, rt.resolution);
+    ps.setString(13, rt.browser);
+    ps.setString(14, rt.theme);
+    ps.setString(15, rt.direction);
+    ps.setString(16, rt.mode);
+    if (r.orphanedAt() == null) {
+      ps.setNull(17, Types.BIGINT);
+    } else {
+      ps.setLong(17, r.orphanedAt());
     }
   }
 
@@ -86,20 +93,43 @@ public final class ImageRepository {
     }
   }
 
-  /** Unreferenced images orphaned at or before {@code orphanedBefore}, in id order. */
-  public List<ImageRecord> listOrphans(Connection c, long orphanedBefore, String after, int limit)
+  /**
+   * Which orphans to list: orphaned at or before {@code orphanedBefore}, of one runtime (null: any)
+   * and with a spec name or library containing {@code spec} (null: any; case-insensitive).
+   */
+  public record OrphanFilter(long orphanedBefore, RuntimeInfo runtime, String spec) {}
+
+  /** Unreferenced images that pass {@code filter}, in id order. */
+  public List<ImageRecord> listOrphans(Connection c, OrphanFilter filter, String after, int limit)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + COLUMNS
-                + " FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?"
-                + " AND uuid > ? AND NOT EXISTS"
-                + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)"
-                + " ORDER BY uuid LIMIT ?")) {
-      ps.setLong(1, orphanedBefore);
-      ps.setString(2, after == null ? "" : after);
-      ps.setInt(3, limit);
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(COLUMNS)
+            .append(" FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?")
+            .append(" AND uuid > ? AND NOT EXISTS")
+            .append(" (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)");
+    List<Object> args =
+        new ArrayList<>(List.of(filter.orphanedBefore(), after == null ? "" : after));
+    RuntimeInfo rt = filter.runtime();
+    if (rt != null) {
+      sql.append(
+          " AND platform = ? AND resolution = ? AND browser = ? AND theme = ? AND direction = ?"
+              + " AND mode = ?");
+      args.addAll(List.of(rt.platform, rt.resolution, rt.browser, rt.theme, rt.direction, rt.mode));
+    }
+    if (filter.spec() != null) {
+      sql.append(
+          " AND (LOWER(spec_name) LIKE ? ESCAPE '\\' OR LOWER(spec_lib) LIKE ? ESCAPE '\\')");
+      String pattern = "%" + likeEscape(filter.spec().toLowerCase(Locale.ROOT)) + "%";
+      args.add(pattern);
+      args.add(pattern);
+    }
+    sql.append(" ORDER BY uuid LIMIT ?");
+    args.add(limit);
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
       List<ImageRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -108,6 +138,11 @@ public final class ImageRepository {
       }
       return out;
     }
+  }
+
+  /** Escapes LIKE's wildcards (and the escape character) so {@code text} matches literally. */
+  static String likeEscape(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   public void setOrphanedAt(Connection c, String uuid, Long orphanedAt) throws SQLException {
@@ -240,7 +275,8 @@ public final class ImageRepository {
     return out;
   }
 
-  private static ImageRecord read(ResultSet rs) throws SQLException {
+  /** Reads the {@link #COLUMNS} of the current row. */
+  public static ImageRecord read(ResultSet rs) throws SQLException {
     SpecInfo spec = null;
     if (rs.getString("spec_lib") != null
         || rs.getString("spec_name") != null

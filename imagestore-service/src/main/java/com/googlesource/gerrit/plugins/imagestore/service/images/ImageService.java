@@ -7,10 +7,14 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +29,8 @@ import java.util.Optional;
  *
  * <p>The {@code blobs} row of a content is locked while its bytes are stored or deleted, so an
  * upload and a delete of the same bytes (under two ids, or by two replicas) cannot interleave: the
- * bytes are never deleted while an image row still needs them.
+ * bytes are never deleted while an image row still needs them. Deleting is the {@link
+ * TrashService}'s: images go to the trash first, bytes only at the purge.
  */
 public final class ImageService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -37,14 +42,24 @@ public final class ImageService {
   private final BlobStore blobs;
   private final ImageRepository images;
   private final ReferenceRepository refs;
+  private final TrashRepository trashRepo;
+  private final TrashService trash;
   private final Clock clock;
 
   public ImageService(
-      Database db, BlobStore blobs, ImageRepository images, ReferenceRepository refs, Clock clock) {
+      Database db,
+      BlobStore blobs,
+      ImageRepository images,
+      ReferenceRepository refs,
+      TrashRepository trashRepo,
+      TrashService trash,
+      Clock clock) {
     this.db = db;
     this.blobs = blobs;
     this.images = images;
     this.refs = refs;
+    this.trashRepo = trashRepo;
+    this.trash = trash;
     this.clock = clock;
   }
 
@@ -59,7 +74,8 @@ public final class ImageService {
    *
    * @throws RequestException 409 when {@code id} holds other bytes
    */
-  public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, String uploader) {
+  public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor) {
+    String uploader = uploaderActor.name();
     SpecInfo spec = meta == null ? null : meta.spec();
     RuntimeInfo runtime = meta == null ? null : meta.toRuntime();
     MetadataRules.check(spec, runtime);
@@ -80,6 +96,17 @@ public final class ImageService {
                   }
                   throw RequestException.conflict(
                       "id_taken", "image " + id + " exists with other content");
+                }
+                Optional<TrashRecord> trashed = trashRepo.findForUpdate(c, id.value());
+                if (trashed.isPresent()) {
+                  if (!trashed.get().image().sha256().equals(sha)) {
+                    throw RequestException.conflict(
+                        "id_taken", "image " + id + " is in the trash with other content");
+                  }
+                  // Uploaded again: it is wanted, so it comes back as it was.
+                  putBytes(sha, image);
+                  trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
+                  return Optional.of(StoreOutcome.CREATED);
                 }
                 putBytes(sha, image);
                 Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
@@ -155,7 +182,11 @@ public final class ImageService {
   }
 
   public static ImageInfo toInfo(ImageRecord r) {
-    ImageInfo info = new ImageInfo();
+    return fill(new ImageInfo(), r);
+  }
+
+  /** Sets the fields of {@code info} from the row; {@code referenced} from the orphan mark. */
+  public static <T extends ImageInfo> T fill(T info, ImageRecord r) {
     info.uuid = r.uuid();
     info.sha256 = r.sha256();
     info.size = r.size();
@@ -172,51 +203,5 @@ public final class ImageService {
 
   public List<String> list(String after, int limit) {
     return db.read(c -> images.listIds(c, after, limit));
-  }
-
-  /**
-   * Deletes an image, and its bytes when no other image has the same content.
-   *
-   * @param onlyIfUnreferenced refuse (409) when a reference names the image
-   * @return false when there was no such image
-   */
-  public boolean delete(ImageId id, boolean onlyIfUnreferenced, boolean onlyIfOrphaned) {
-    Optional<ImageRecord> found = find(id);
-    if (found.isEmpty()) {
-      return false;
-    }
-    String sha = found.get().sha256();
-    boolean deleted =
-        db.inTransaction(
-            c -> {
-              images.lockBlob(c, sha);
-              Optional<ImageRecord> image = images.findForUpdate(c, id.value());
-              if (image.isEmpty()) {
-                return false;
-              }
-              if (onlyIfUnreferenced && refs.isReferenced(c, id.value())) {
-                throw RequestException.conflict(
-                    "referenced",
-                    "image " + id + " is referenced by a tracked branch; it is not deleted");
-              }
-              if (onlyIfOrphaned && image.get().orphanedAt() == null) {
-                throw RequestException.conflict(
-                    "not_orphaned", "image " + id + " is not orphaned; it is not deleted");
-              }
-              images.delete(c, id.value());
-              if (images.countBySha256(c, sha) == 0) {
-                try {
-                  blobs.delete(sha);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-                images.deleteBlob(c, sha);
-              }
-              return true;
-            });
-    if (deleted) {
-      logger.atInfo().log("deleted image %s", id);
-    }
-    return deleted;
   }
 }

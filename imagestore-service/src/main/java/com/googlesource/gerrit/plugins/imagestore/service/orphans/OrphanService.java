@@ -1,32 +1,45 @@
 package com.googlesource.gerrit.plugins.imagestore.service.orphans;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OrphanFilter;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Images no commit of a tracked branch references. The orphan mark is kept current by the
- * references API; {@link #sweep()} recomputes it from scratch.
+ * references API; {@link #sweep} recomputes it from scratch. Deleting orphans moves them to the
+ * trash, and only those orphaned for at least the grace period.
  */
 public final class OrphanService {
+  /** Images one cleanup call handles at most; the caller calls again for the rest. */
+  public static final int MAX_CLEANUP = 10_000;
+
   private final Database db;
   private final ImageRepository images;
   private final ReferenceRepository refs;
   private final ImageService imageService;
+  private final TrashService trash;
   private final Clock clock;
 
   public OrphanService(
@@ -34,20 +47,33 @@ public final class OrphanService {
       ImageRepository images,
       ReferenceRepository refs,
       ImageService imageService,
+      TrashService trash,
       Clock clock) {
     this.db = db;
     this.images = images;
     this.refs = refs;
     this.imageService = imageService;
+    this.trash = trash;
     this.clock = clock;
   }
 
-  /** Orphans that have been orphaned for at least {@code minAge}, in id order. */
-  public List<ImageInfo> list(Duration minAge, String after, int limit) {
-    long before = clock.millis() - minAge.toMillis();
-    return db.read(c -> images.listOrphans(c, before, after, limit)).stream()
-        .map(ImageService::toInfo)
-        .toList();
+  /** Which orphans: orphaned at least {@code minAge} ago, of a runtime, matching a spec. */
+  public record Selection(Duration minAge, RuntimeInfo runtime, String spec) {
+    public static Selection olderThan(Duration minAge) {
+      return new Selection(minAge, null, null);
+    }
+  }
+
+  /** Orphans that pass {@code selection}, in id order. */
+  public List<ImageInfo> list(Selection selection, String after, int limit) {
+    return records(selection, after, limit).stream().map(ImageService::toInfo).toList();
+  }
+
+  private List<ImageRecord> records(Selection selection, String after, int limit) {
+    OrphanFilter filter =
+        new OrphanFilter(
+            clock.millis() - selection.minAge().toMillis(), selection.runtime(), selection.spec());
+    return db.read(c -> images.listOrphans(c, filter, after, limit));
   }
 
   /** The image if it is an orphan. */
@@ -94,21 +120,83 @@ public final class OrphanService {
     return imageService.info(id).orElseThrow();
   }
 
-  /** Recomputes every orphan mark from the references. */
-  public OrphanSweepResult sweep() {
+  /**
+   * Recomputes every orphan mark from the references, and brings back from the trash every image a
+   * reference names.
+   */
+  public OrphanSweepResult sweep(Actor actor) {
     long now = clock.millis();
     OrphanSweepResult result = new OrphanSweepResult();
     db.inTransaction(
         c -> {
           result.cleared = images.clearReferenced(c);
           result.marked = images.markUnreferenced(c, now);
+          result.restored = trash.restoreAllReferenced(c, actor);
           return null;
         });
     return result;
   }
 
-  /** Deletes an orphan. @return false when there is no such image */
-  public boolean delete(ImageId id) {
-    return imageService.delete(id, true, true);
+  /**
+   * Moves an orphan past the grace period to the trash.
+   *
+   * @return false when there is no such image
+   * @throws RequestException 409 when it is referenced, not orphaned or still in the grace period
+   */
+  public boolean delete(ImageId id, Actor actor, String detail) {
+    return trash.moveToTrash(id, Guard.ORPHAN_PAST_GRACE, actor, detail);
+  }
+
+  /**
+   * Moves orphans past the grace period to the trash: those named by {@code uuids}, or else those
+   * {@code selection} picks (its minimum age raised to the grace period). With {@code dryRun}
+   * nothing changes and the answer says what would.
+   */
+  public CleanupResult cleanup(
+      List<ImageId> uuids, Selection selection, boolean dryRun, Actor actor, String detail) {
+    CleanupResult result = new CleanupResult();
+    result.dryRun = dryRun;
+    List<ImageRecord> candidates = new ArrayList<>();
+    if (uuids != null) {
+      for (ImageId id : new LinkedHashSet<>(uuids)) {
+        Optional<ImageRecord> image = imageService.find(id);
+        RequestException refusal =
+            image.isEmpty()
+                ? RequestException.notFound("no image " + id)
+                : trash.refusal(image.get(), Guard.ORPHAN_PAST_GRACE);
+        if (refusal != null) {
+          TrashService.skip(result, id.value(), refusal);
+        } else {
+          candidates.add(image.get());
+        }
+      }
+    } else {
+      Duration minAge =
+          selection.minAge().compareTo(trash.gracePeriod()) < 0
+              ? trash.gracePeriod()
+              : selection.minAge();
+      candidates =
+          records(new Selection(minAge, selection.runtime(), selection.spec()), null, MAX_CLEANUP);
+      result.more = candidates.size() == MAX_CLEANUP;
+    }
+    List<ImageRecord> done = new ArrayList<>();
+    for (ImageRecord image : candidates) {
+      if (dryRun) {
+        done.add(image);
+        continue;
+      }
+      try {
+        if (trash.moveToTrash(ImageId.of(image.uuid()), Guard.ORPHAN_PAST_GRACE, actor, detail)) {
+          done.add(image);
+        } else {
+          TrashService.skip(
+              result, image.uuid(), RequestException.notFound("no image " + image.uuid()));
+        }
+      } catch (RequestException e) {
+        TrashService.skip(result, image.uuid(), e); // referenced or changed since it was selected
+      }
+    }
+    trash.account(result, done);
+    return result;
   }
 }

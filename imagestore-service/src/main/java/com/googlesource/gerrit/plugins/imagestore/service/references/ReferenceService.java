@@ -6,8 +6,10 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * Which commits of tracked branches name which images, as the Gerrit plugin reports them. Keeps the
- * images' orphan marks in step: an image is orphaned from the moment no reference names it.
+ * images' orphan marks in step: an image is orphaned from the moment no reference names it, and an
+ * image in the trash that a new reference names comes back (a revert, or a reference that raced
+ * with the deletion).
  */
 public final class ReferenceService {
   private static final Pattern COMMIT = Pattern.compile("^([0-9a-f]{40}|[0-9a-f]{64})$");
@@ -32,28 +36,37 @@ public final class ReferenceService {
   private final Database db;
   private final ReferenceRepository refs;
   private final ImageRepository images;
+  private final TrashService trash;
   private final Clock clock;
 
   public ReferenceService(
-      Database db, ReferenceRepository refs, ImageRepository images, Clock clock) {
+      Database db,
+      ReferenceRepository refs,
+      ImageRepository images,
+      TrashService trash,
+      Clock clock) {
     this.db = db;
     this.refs = refs;
     this.images = images;
+    this.trash = trash;
     this.clock = clock;
   }
 
   /** Adds references; the ones already known are left as they are. */
-  public ReferencesResult add(List<ReferenceInfo> input) {
+  public ReferencesResult add(List<ReferenceInfo> input, Actor actor) {
     List<ReferenceInfo> valid = validate(input, null, null, MAX_BATCH);
     long now = clock.millis();
     ReferencesResult result = new ReferencesResult();
-    result.added =
-        db.inTransaction(
-            c -> {
-              int added = refs.insertIfAbsent(c, valid, now);
-              images.clearOrphanMarks(c, uuidsOf(valid));
-              return added;
-            });
+    db.inTransaction(
+        c -> {
+          result.added = refs.insertIfAbsent(c, valid, now);
+          Set<String> uuids = uuidsOf(valid);
+          // Waits for the row lock of an image being moved to the trash right now; the restore
+          // below then sees it in the trash and brings it back.
+          images.clearOrphanMarks(c, uuids);
+          result.restored = trash.restoreReferenced(c, uuids, actor);
+          return null;
+        });
     return result;
   }
 
@@ -61,7 +74,8 @@ public final class ReferenceService {
    * Replaces all references of {@code project} (of {@code branch} only, when not null) by {@code
    * input} in one transaction; images no reference names any more become orphans.
    */
-  public ReferencesResult replace(String project, String branch, List<ReferenceInfo> input) {
+  public ReferencesResult replace(
+      String project, String branch, List<ReferenceInfo> input, Actor actor) {
     checkName("project", project, 255);
     if (branch != null) {
       checkName("branch", branch, 255);
@@ -91,7 +105,9 @@ public final class ReferenceService {
           ReferencesResult result = new ReferencesResult();
           result.removed = refs.delete(c, removed);
           result.added = refs.insertIfAbsent(c, added, now);
-          images.clearOrphanMarks(c, uuidsOf(added));
+          Set<String> addedUuids = uuidsOf(added);
+          images.clearOrphanMarks(c, addedUuids);
+          result.restored = trash.restoreReferenced(c, addedUuids, actor);
           images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
           return result;
         });

@@ -1026,6 +1026,220 @@ class BadInputTest {
     c.check();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // The trash, orphan cleanup, audit log, settings and the management page
+
+  static Stream<Case> badTrashAndAudit() {
+    List<Case> cases = new ArrayList<>();
+    String unknownRuntime = "0123456789abcdef";
+    for (String id : badIdList()) {
+      cases.add(
+          new Case(
+              "GET /trash/" + id, 400, "bad_uuid", call("GET", "/trash/" + id, ADMIN, null, null)));
+      cases.add(
+          new Case(
+              "GET /trash/" + id + "/image",
+              400,
+              "bad_uuid",
+              call("GET", "/trash/" + id + "/image", ADMIN, null, null)));
+      cases.add(
+          new Case(
+              "POST /trash/" + id + "/restore",
+              400,
+              "bad_uuid",
+              call("POST", "/trash/" + id + "/restore", ADMIN, null, null)));
+      cases.add(
+          new Case(
+              "DELETE /trash/" + id,
+              400,
+              "bad_uuid",
+              call("DELETE", "/trash/" + id, ADMIN, null, null)));
+      cases.add(
+          new Case(
+              "GET /audit?uuid=" + id,
+              400,
+              "bad_uuid",
+              call("GET", "/audit?uuid=" + id, ADMIN, null, null)));
+    }
+    for (String q : List.of("after=bad", "limit=0", "limit=10001", "limit=x")) {
+      cases.add(
+          new Case(
+              "GET /trash?" + q,
+              400,
+              q.startsWith("after") ? "bad_uuid" : "bad_limit",
+              call("GET", "/trash?" + q, ADMIN, null, null)));
+    }
+    for (String q : List.of("limit=0", "limit=1001", "limit=abc", "limit=")) {
+      cases.add(
+          new Case(
+              "GET /audit?" + q, 400, "bad_limit", call("GET", "/audit?" + q, ADMIN, null, null)));
+    }
+    for (String q : List.of("before=0", "before=-5", "before=x", "before=99999999999999999999")) {
+      cases.add(
+          new Case(
+              "GET /audit?" + q, 400, "bad_before", call("GET", "/audit?" + q, ADMIN, null, null)));
+    }
+
+    // Orphan filters.
+    cases.add(
+        new Case("GET /orphans?runtime=xyz", 400, "bad_runtime_id", get("/orphans?runtime=xyz")));
+    cases.add(
+        new Case(
+            "GET /orphans?runtime=<unknown>",
+            400,
+            "unknown_runtime",
+            get("/orphans?runtime=" + unknownRuntime)));
+    cases.add(
+        new Case(
+            "GET /orphans?spec=<256 chars>",
+            400,
+            "bad_spec",
+            get("/orphans?spec=" + "s".repeat(256))));
+
+    // Bodies of POST /orphans/trash and POST /trash/purge.
+    Map<String, String> cleanup = new LinkedHashMap<>();
+    cleanup.put("", "bad_json");
+    cleanup.put("[]", "bad_json");
+    cleanup.put("{\"uuids\":\"x\"}", "bad_json");
+    cleanup.put("{\"uuids\":[]}", "bad_cleanup");
+    cleanup.put("{\"uuids\":[\"bad\"]}", "bad_uuid");
+    cleanup.put("{\"uuids\":[null]}", "bad_uuid");
+    cleanup.put("{\"uuids\":[\"" + plain + "\"],\"minAge\":\"1d\"}", "bad_cleanup");
+    cleanup.put("{\"minAge\":\"soon\"}", "bad_age");
+    cleanup.put("{\"runtime\":\"xyz\"}", "bad_runtime_id");
+    cleanup.put("{\"runtime\":\"" + unknownRuntime + "\"}", "unknown_runtime");
+    cleanup.put("{\"spec\":\"" + "s".repeat(256) + "\"}", "bad_spec");
+    cleanup.put("{\"all\":true}", "bad_cleanup");
+    cleanup.put("{\"dryRun\":[1]}", "bad_json");
+    for (Map.Entry<String, String> c : cleanup.entrySet()) {
+      cases.add(
+          new Case(
+              "POST /orphans/trash " + c.getKey(),
+              400,
+              c.getValue(),
+              json("POST", "/orphans/trash", ADMIN, c.getKey())));
+    }
+    Map<String, String> purge = new LinkedHashMap<>();
+    purge.put("[]", "bad_json");
+    purge.put("{\"minAge\":\"1d\"}", "bad_cleanup");
+    purge.put("{\"spec\":\"x\"}", "bad_cleanup");
+    purge.put("{\"uuids\":[\"" + plain + "\"],\"all\":true}", "bad_cleanup");
+    purge.put("{\"uuids\":[\"bad\"]}", "bad_uuid");
+    for (Map.Entry<String, String> c : purge.entrySet()) {
+      cases.add(
+          new Case(
+              "POST /trash/purge " + c.getKey(),
+              400,
+              c.getValue(),
+              json("POST", "/trash/purge", ADMIN, c.getKey())));
+    }
+
+    // What is not there, or may not be done.
+    cases.add(
+        new Case(
+            "GET /trash/{unknown}",
+            404,
+            "not_found",
+            call("GET", "/trash/" + FRESH_ID, ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "GET /trash/{live image}/image",
+            404,
+            "not_found",
+            call("GET", "/trash/" + plain + "/image", ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "POST /trash/{unknown}/restore",
+            404,
+            "not_found",
+            call("POST", "/trash/" + FRESH_ID + "/restore", ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "POST /trash/{live image}/restore",
+            409,
+            "exists",
+            call("POST", "/trash/" + plain + "/restore", ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "DELETE /trash/{live image}",
+            404,
+            "not_found",
+            call("DELETE", "/trash/" + plain, ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "DELETE /orphans/{orphan in its grace period}",
+            409,
+            "in_grace_period",
+            call("DELETE", "/orphans/" + plain, ADMIN, null, null)));
+    for (String path :
+        List.of(
+            "/trash/x/y/z",
+            "/trash/" + plain + "/nope",
+            "/audit/x",
+            "/settings/x",
+            "/admin/nope",
+            "/admin/x/admin.js")) {
+      cases.add(new Case("GET " + path, 404, "not_found", call("GET", path, ADMIN, null, null)));
+    }
+    cases.add(new Case("POST /trash", 404, "not_found", call("POST", "/trash", ADMIN, null, null)));
+    cases.add(
+        new Case(
+            "POST /orphans/nope",
+            404,
+            "not_found",
+            call("POST", "/orphans/nope", ADMIN, null, null)));
+    for (String[] m :
+        List.of(
+            new String[] {"PUT", "/trash/" + plain},
+            new String[] {"DELETE", "/trash"},
+            new String[] {"POST", "/audit"},
+            new String[] {"DELETE", "/audit"},
+            new String[] {"PUT", "/settings"},
+            new String[] {"POST", "/admin/"},
+            new String[] {"DELETE", "/admin/"})) {
+      cases.add(
+          new Case(
+              m[0] + " " + m[1], 405, "method_not_allowed", call(m[0], m[1], ADMIN, null, null)));
+    }
+
+    // Admins only, the reads too.
+    List<String[]> adminOnly =
+        List.of(
+            new String[] {"GET", "/trash"},
+            new String[] {"GET", "/trash/" + plain},
+            new String[] {"GET", "/trash/" + plain + "/image"},
+            new String[] {"POST", "/trash/" + plain + "/restore"},
+            new String[] {"DELETE", "/trash/" + plain},
+            new String[] {"POST", "/trash/purge"},
+            new String[] {"POST", "/orphans/trash"},
+            new String[] {"GET", "/audit"},
+            new String[] {"GET", "/settings"});
+    for (String[] m : adminOnly) {
+      String body = m[0].equals("POST") ? "{\"dryRun\":true}" : null;
+      cases.add(
+          new Case(
+              m[0] + " " + m[1] + " anonymously",
+              401,
+              "unauthorized",
+              body == null ? call(m[0], m[1], null, null, null) : json(m[0], m[1], null, body)));
+      for (String user : List.of(UPLOADER, INDEXER)) {
+        cases.add(
+            new Case(
+                m[0] + " " + m[1] + " as " + user,
+                403,
+                "forbidden",
+                body == null ? call(m[0], m[1], user, null, null) : json(m[0], m[1], user, body)));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badTrashAndAudit")
+  void badTrashCleanupAndAuditRequestsAreRefused(Case c) throws Exception {
+    c.check();
+  }
+
   @Test
   void aReferencedImageSurvivesAttemptsToDeleteIt() throws Exception {
     assertJsonError(send("DELETE", "/orphans/" + referenced, ADMIN, null, null), 409, "referenced");

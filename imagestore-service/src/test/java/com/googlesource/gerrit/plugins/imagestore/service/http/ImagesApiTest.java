@@ -153,7 +153,7 @@ class ImagesApiTest {
   }
 
   @Test
-  void sameBytesUnderTwoIdsShareOneBlobUntilBothAreDeleted() throws Exception {
+  void sameBytesUnderTwoIdsShareOneBlobUntilBothArePurged() throws Exception {
     byte[] png = TestPngs.png(105);
     String contentId = ImageId.forContent(png).value();
     String alias = "00000000000000000000000000000105";
@@ -167,9 +167,20 @@ class ImagesApiTest {
     assertThat(service.send(service.request("/images/" + alias, null).build()).body())
         .isEqualTo(png);
 
+    // Deleted images wait in the trash: their bytes stay until the purge of the last of them.
     assertThat(delete(alias, ADMIN).statusCode()).isEqualTo(204);
-    assertThat(service.store().blobs().exists(sha)).isFalse();
+    assertThat(service.store().blobs().exists(sha)).isTrue();
     assertThat(delete(alias, ADMIN).statusCode()).isEqualTo(404);
+    assertThat(service.send(service.request("/images/" + alias, null).build()).statusCode())
+        .isEqualTo(404);
+    assertThat(purge(contentId).statusCode()).isEqualTo(204);
+    assertThat(service.store().blobs().exists(sha)).isTrue();
+    assertThat(purge(alias).statusCode()).isEqualTo(204);
+    assertThat(service.store().blobs().exists(sha)).isFalse();
+  }
+
+  private HttpResponse<String> purge(String id) throws Exception {
+    return service.sendForString(service.request("/trash/" + id, ADMIN).DELETE().build());
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -46,7 +47,10 @@ class ReferencesAndOrphansApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    service = TestService.start(dir);
+    // A grace period of an hour: an orphan marked two hours ago may be deleted.
+    service =
+        TestService.start(
+            dir, c -> c.withTrash(Duration.ofHours(1), c.trashRetention(), c.trashPurgeInterval()));
     uploader = service.client(UPLOADER);
     indexer = service.client(INDEXER);
     anonymous = service.client(null);

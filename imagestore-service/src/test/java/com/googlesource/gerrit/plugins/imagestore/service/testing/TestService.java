@@ -58,6 +58,7 @@ public final class TestService implements AutoCloseable {
     store.users().put(UPLOADER, PASSWORD.toCharArray(), EnumSet.of(Role.UPLOADER));
     store.users().put(INDEXER, PASSWORD.toCharArray(), EnumSet.of(Role.INDEXER));
     store.users().put(ADMIN, PASSWORD.toCharArray(), EnumSet.of(Role.ADMIN));
+    store.startTrashPurge(); // as serve does
     return new TestService(dataDir, store, HttpServer.start(store));
   }
 
@@ -115,7 +116,13 @@ public final class TestService implements AutoCloseable {
   }
 
   /** What the store holds, to check that a refused request changed nothing. */
-  public record Snapshot(Set<String> images, Set<String> blobFiles, int references, int runtimes) {}
+  public record Snapshot(
+      Set<String> images,
+      Set<String> blobFiles,
+      int references,
+      int runtimes,
+      int trash,
+      int auditEntries) {}
 
   public Snapshot snapshot() throws IOException {
     Set<String> images = new TreeSet<>(store.images().list(null, 100_000));
@@ -131,7 +138,7 @@ public final class TestService implements AutoCloseable {
     }
     int refs = count("image_references");
     int runtimes = count("runtimes");
-    return new Snapshot(images, blobs, refs, runtimes);
+    return new Snapshot(images, blobs, refs, runtimes, count("trash"), count("audit_log"));
   }
 
   /** Files left in the upload spool directories (should be none between requests). */

@@ -5,6 +5,9 @@ public class ReferencesResult {
   public int added;
   public int removed;
 
+  /** Images in the service's trash that the new references brought back. */
+  public int restored;
+
   /**
    * True when a replace was skipped because the service already stored exactly this set (its digest
    * matched), so nothing was sent.

@@ -1,0 +1,27 @@
+package com.googlesource.gerrit.plugins.imagestore.client.model;
+
+import java.util.List;
+
+/**
+ * Body of {@code POST /orphans/trash} (move orphans to the trash) and {@code POST /trash/purge}.
+ * Either {@code uuids} names the images, or the filters select them.
+ */
+public class CleanupInput {
+  /** Only report what would happen. */
+  public boolean dryRun;
+
+  /** These images only. */
+  public List<String> uuids;
+
+  /** Orphans: orphaned at least this long ago ({@code 14d}); never less than the grace period. */
+  public String minAge;
+
+  /** Orphans: of this runtime (its id). */
+  public String runtime;
+
+  /** Orphans: whose spec name or library contains this (case-insensitive). */
+  public String spec;
+
+  /** Purge: every trash entry, not only those past their retention. */
+  public boolean all;
+}

@@ -1,0 +1,73 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code /admin/}: the management page, three static files from the class path ({@code admin/}). It
+ * logs in with the service's admin accounts and calls the REST API; the files themselves are
+ * public. A strict Content-Security-Policy allows scripts, styles and calls from this origin only,
+ * no inline code, no framing, no form submissions.
+ */
+final class AdminPageServlet extends JsonServlet {
+  private static final long serialVersionUID = 1L;
+
+  static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
+          + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+  /** The page's files by name below {@code /admin/}, with their types; nothing else is served. */
+  private static final Map<String, String> FILES =
+      Map.of(
+          "index.html", "text/html;charset=utf-8",
+          "admin.js", "text/javascript;charset=utf-8",
+          "admin.css", "text/css;charset=utf-8");
+
+  private final transient Map<String, byte[]> contents;
+
+  AdminPageServlet() {
+    this.contents =
+        FILES.keySet().stream().collect(Collectors.toMap(n -> n, AdminPageServlet::load));
+  }
+
+  private static byte[] load(String name) {
+    try (InputStream in = AdminPageServlet.class.getResourceAsStream("/admin/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("admin/" + name + " is missing from the class path");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getPathInfo();
+    if (path == null) {
+      // "/admin": relative links need the slash.
+      resp.setHeader("Location", "/admin/");
+      resp.setStatus(302);
+      return;
+    }
+    String name = path.equals("/") ? "index.html" : path.substring(1);
+    byte[] body = contents.get(name);
+    if (body == null) {
+      throw RequestException.notFound("no resource at " + req.getRequestURI());
+    }
+    resp.setHeader("Content-Security-Policy", CSP);
+    resp.setHeader("X-Frame-Options", "DENY");
+    resp.setHeader("Referrer-Policy", "no-referrer");
+    resp.setHeader("Cache-Control", "no-cache");
+    resp.setStatus(200);
+    resp.setContentType(FILES.get(name));
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
+  }
+}

@@ -1,0 +1,72 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code GET /audit}: who trashed, restored and purged which image, newest first; admins only.
+ * Paged by {@code ?limit=} and {@code ?before=<id>} (a full page links the next); {@code ?uuid=}
+ * keeps one image's entries.
+ */
+final class AuditServlet extends StoreServlet {
+  private static final long serialVersionUID = 1L;
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+
+  AuditServlet(Imagestore store, Authenticator auth) {
+    super(store, auth);
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (segments(req).length != 0) {
+      throw noSuchResource(req);
+    }
+    int limit = number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "bad_limit").intValue();
+    Long before =
+        req.getParameter("before") == null
+            ? null
+            : number(req, "before", 0, 1, Long.MAX_VALUE, "bad_before");
+    String uuid = req.getParameter("uuid");
+    if (uuid != null) {
+      uuid = imageId(uuid).value();
+    }
+    auth.require(req, Role.ADMIN);
+    List<AuditEntryInfo> page = store.audit().list(before, uuid, limit);
+    if (page.size() == limit) {
+      String next =
+          "/audit?limit="
+              + limit
+              + "&before="
+              + page.get(page.size() - 1).id
+              + (uuid == null ? "" : "&uuid=" + ImageId.of(uuid).value());
+      resp.setHeader("Link", "<" + next + ">; rel=\"next\"");
+    }
+    resp.setHeader("Cache-Control", "no-store");
+    sendJson(resp, 200, page);
+  }
+
+  private static Long number(
+      HttpServletRequest req, String name, long fallback, long min, long max, String code) {
+    String text = req.getParameter(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(text);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw RequestException.badRequest(code, name + " must be a number from " + min + " to " + max);
+  }
+}

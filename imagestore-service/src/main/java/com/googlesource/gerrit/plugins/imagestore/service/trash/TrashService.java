@@ -1,0 +1,412 @@
+package com.googlesource.gerrit.plugins.imagestore.service.trash;
+
+import com.google.common.flogger.FluentLogger;
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.TrashInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Deleted images wait in the trash, restorable, until their retention ends; only a purge removes
+ * bytes, and only bytes that no image and no other trash entry has.
+ *
+ * <p>Locks: moving an image into the trash locks the {@code blobs} row of its content, then the
+ * image row, like an upload, so the two serialise. A purge locks the {@code blobs} row, then the
+ * trash row, and counts the holders of the content in one statement, so an entry that a concurrent
+ * restore moves back into {@code images} is counted in one table or the other, never in neither.
+ */
+public final class TrashService {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  /** What must hold before an image may be moved into the trash. */
+  public enum Guard {
+    /** Nothing: an admin's forced delete. */
+    FORCE,
+    /** No reference names it. */
+    UNREFERENCED,
+    /** No reference names it, and it has been orphaned for at least the grace period. */
+    ORPHAN_PAST_GRACE
+  }
+
+  private final Database db;
+  private final BlobStore blobs;
+  private final ImageRepository images;
+  private final ReferenceRepository refs;
+  private final TrashRepository trash;
+  private final AuditLog audit;
+  private final Duration gracePeriod;
+  private final Duration retention;
+  private final Clock clock;
+
+  public TrashService(
+      Database db,
+      BlobStore blobs,
+      ImageRepository images,
+      ReferenceRepository refs,
+      TrashRepository trash,
+      AuditLog audit,
+      Duration gracePeriod,
+      Duration retention,
+      Clock clock) {
+    this.db = db;
+    this.blobs = blobs;
+    this.images = images;
+    this.refs = refs;
+    this.trash = trash;
+    this.audit = audit;
+    this.gracePeriod = gracePeriod;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+
+  public Duration retention() {
+    return retention;
+  }
+
+  /**
+   * Moves an image into the trash.
+   *
+   * @return false when there is no such image
+   * @throws RequestException 409 when {@code guard} does not hold
+   */
+  public boolean moveToTrash(ImageId id, Guard guard, Actor actor, String detail) {
+    Optional<ImageRecord> found = db.read(c -> images.find(c, id.value()));
+    if (found.isEmpty()) {
+      return false;
+    }
+    String sha = found.get().sha256();
+    boolean moved =
+        db.inTransaction(
+            c -> {
+              images.lockBlob(c, sha);
+              // Under the row lock: a reference that arrived meanwhile is seen here, or the
+              // reference's own transaction waits for ours and then brings the image back.
+              Optional<ImageRecord> image = images.findForUpdate(c, id.value());
+              if (image.isEmpty()) {
+                return false;
+              }
+              long now = clock.millis();
+              check(c, image.get(), guard, now);
+              trash.delete(c, id.value()); // a stale entry of the same id and bytes
+              trash.insert(
+                  c,
+                  new TrashRecord(
+                      image.get(), now, actor.name(), saturatedAdd(now, retention.toMillis())));
+              images.delete(c, id.value());
+              audit.record(c, now, actor, AuditLog.TRASH, image.get(), 0, detail);
+              return true;
+            });
+    if (moved) {
+      logger.atInfo().log("moved image %s to the trash for %s", id, actor.name());
+    }
+    return moved;
+  }
+
+  /** Throws the 409 that {@code guard} calls for, if any. */
+  private void check(Connection c, ImageRecord image, Guard guard, long now) throws SQLException {
+    if (guard == Guard.FORCE) {
+      return;
+    }
+    if (refs.isReferenced(c, image.uuid())) {
+      throw RequestException.conflict(
+          "referenced",
+          "image " + image.uuid() + " is referenced by a tracked branch; it is not deleted");
+    }
+    if (guard == Guard.ORPHAN_PAST_GRACE) {
+      if (image.orphanedAt() == null) {
+        throw RequestException.conflict(
+            "not_orphaned", "image " + image.uuid() + " is not orphaned; it is not deleted");
+      }
+      if (image.orphanedAt() > now - gracePeriod.toMillis()) {
+        throw RequestException.conflict(
+            "in_grace_period",
+            "image "
+                + image.uuid()
+                + " has been orphaned since "
+                + Instant.ofEpochMilli(image.orphanedAt())
+                + ", less than the grace period of "
+                + gracePeriod
+                + "; it is not deleted (DELETE /images/{uuid} deletes it anyway)");
+      }
+    }
+  }
+
+  /** Whether {@code guard} holds for {@code image} now: null, or the 409 it would get. */
+  public RequestException refusal(ImageRecord image, Guard guard) {
+    try {
+      db.read(
+          c -> {
+            check(c, image, guard, clock.millis());
+            return null;
+          });
+      return null;
+    } catch (RequestException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Takes an image out of the trash, with its metadata; its orphan mark is recomputed: none when a
+   * reference names it, else orphaned from now, so the grace period starts again.
+   *
+   * @throws RequestException 404 when it is not in the trash, 409 when a live image has its id
+   */
+  public void restore(ImageId id, Actor actor, String detail) {
+    db.inTransaction(
+        c -> {
+          if (images.find(c, id.value()).isPresent()) {
+            throw RequestException.conflict("exists", "image " + id + " is not in the trash");
+          }
+          if (!restoreInTransaction(c, id.value(), actor, detail)) {
+            throw RequestException.notFound("image " + id + " is not in the trash");
+          }
+          return null;
+        });
+    logger.atInfo().log("restored image %s for %s", id, actor.name());
+  }
+
+  /** Moves a trash entry back into {@code images}; false when it is not in the trash. */
+  public boolean restoreInTransaction(Connection c, String uuid, Actor actor, String detail)
+      throws SQLException {
+    Optional<TrashRecord> entry = trash.findForUpdate(c, uuid);
+    if (entry.isEmpty()) {
+      return false;
+    }
+    long now = clock.millis();
+    ImageRecord back = entry.get().image().withOrphanedAt(refs.isReferenced(c, uuid) ? null : now);
+    trash.delete(c, uuid);
+    images.insert(c, back);
+    audit.record(c, now, actor, AuditLog.RESTORE, back, 0, detail);
+    return true;
+  }
+
+  /**
+   * Brings back those of {@code uuids} that are in the trash: a reference to them has just been
+   * stored (in this transaction), so they are needed again.
+   */
+  public int restoreReferenced(Connection c, Collection<String> uuids, Actor actor)
+      throws SQLException {
+    int restored = 0;
+    for (String uuid : trash.trashedAmong(c, uuids)) {
+      if (restoreInTransaction(c, uuid, actor, referencedAgain(c, uuid))) {
+        restored++;
+        logger.atInfo().log("restored image %s from the trash: referenced again", uuid);
+      }
+    }
+    return restored;
+  }
+
+  /** Brings back every trash entry a reference names (the orphan recomputation). */
+  public int restoreAllReferenced(Connection c, Actor actor) throws SQLException {
+    return restoreReferenced(c, trash.trashedAndReferenced(c), actor);
+  }
+
+  private String referencedAgain(Connection c, String uuid) throws SQLException {
+    return refs.findByUuid(c, uuid, 1).stream()
+        .findFirst()
+        .map(r -> "referenced again: " + r.project + " " + r.branch + " " + r.path)
+        .orElse("referenced again");
+  }
+
+  /**
+   * Deletes a trash entry for good, and its bytes unless an image or another trash entry has the
+   * same content.
+   *
+   * @return the bytes freed, or empty when it was not in the trash
+   */
+  public Optional<Long> purge(ImageId id, Actor actor, String detail) {
+    Optional<Long> freed =
+        db.inTransaction(
+            c -> {
+              Optional<TrashRecord> seen = trash.find(c, id.value());
+              if (seen.isEmpty()) {
+                return Optional.<Long>empty();
+              }
+              String sha = seen.get().image().sha256();
+              images.lockBlob(c, sha);
+              Optional<TrashRecord> entry = trash.findForUpdate(c, id.value());
+              if (entry.isEmpty()) {
+                return Optional.<Long>empty(); // restored or purged meanwhile
+              }
+              trash.delete(c, id.value());
+              long bytes = 0;
+              if (trash.holders(c, sha) == 0) {
+                try {
+                  blobs.delete(sha);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                images.deleteBlob(c, sha);
+                bytes = entry.get().image().size();
+              }
+              audit.record(
+                  c, clock.millis(), actor, AuditLog.PURGE, entry.get().image(), bytes, detail);
+              return Optional.of(bytes);
+            });
+    freed.ifPresent(
+        b -> logger.atInfo().log("purged image %s (%d bytes freed) for %s", id, b, actor.name()));
+    return freed;
+  }
+
+  /** Trash entries whose retention has ended (all of them with {@code all}), at most limit. */
+  public List<TrashRecord> purgeable(boolean all, int limit) {
+    return db.read(
+        c -> all ? trash.list(c, null, limit) : trash.listExpired(c, clock.millis(), limit));
+  }
+
+  /**
+   * Purges these entries, or with {@code dryRun} says what purging them would free. Entries gone
+   * meanwhile (restored, purged) are skipped.
+   */
+  public CleanupResult purge(
+      List<TrashRecord> entries, boolean dryRun, Actor actor, String detail) {
+    CleanupResult result = new CleanupResult();
+    result.dryRun = dryRun;
+    if (dryRun) {
+      account(result, entries.stream().map(TrashRecord::image).toList());
+      return result;
+    }
+    for (TrashRecord t : entries) {
+      ImageRecord r = t.image();
+      Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
+      if (freed.isEmpty()) {
+        skip(
+            result,
+            r.uuid(),
+            RequestException.notFound("image " + r.uuid() + " is not in the trash"));
+        continue;
+      }
+      CleanupResult.Item item = new CleanupResult.Item();
+      item.uuid = r.uuid();
+      item.sha256 = r.sha256();
+      item.size = r.size();
+      item.freesBytes = freed.get() > 0;
+      result.images.add(item);
+      result.count++;
+      result.size += r.size();
+      result.bytesFreed += freed.get();
+    }
+    return result;
+  }
+
+  /** Purges every entry whose retention has ended; the periodic task. Returns how many. */
+  public int purgeExpired() {
+    int purged = 0;
+    while (true) {
+      List<TrashRecord> batch = purgeable(false, 500);
+      for (TrashRecord t : batch) {
+        if (purge(ImageId.of(t.image().uuid()), Actor.SYSTEM, "retention ended").isPresent()) {
+          purged++;
+        }
+      }
+      if (batch.size() < 500) {
+        return purged;
+      }
+    }
+  }
+
+  public Optional<TrashRecord> find(ImageId id) {
+    return db.read(c -> trash.find(c, id.value()));
+  }
+
+  public List<TrashInfo> list(String after, int limit) {
+    return db.read(c -> trash.list(c, after, limit)).stream().map(TrashService::toInfo).toList();
+  }
+
+  public Optional<TrashInfo> info(ImageId id) {
+    return db.read(
+        c -> {
+          Optional<TrashRecord> t = trash.find(c, id.value());
+          if (t.isEmpty()) {
+            return Optional.empty();
+          }
+          TrashInfo info = toInfo(t.get());
+          info.references = refs.findByUuid(c, id.value(), ImageService.MAX_REFERENCES_IN_INFO);
+          info.referenced = !info.references.isEmpty();
+          return Optional.of(info);
+        });
+  }
+
+  /** The bytes of a trash entry; empty if they vanished (purged in between). */
+  public Optional<InputStream> open(TrashRecord t) throws IOException {
+    return blobs.open(t.image().sha256());
+  }
+
+  /**
+   * Fills in the sizes and freed bytes of a cleanup of {@code selected} (images or trash entries):
+   * a content's bytes are freed when every holder of it is among the selected.
+   */
+  public void account(CleanupResult result, List<ImageRecord> selected) {
+    Map<String, Long> selectedPerContent = new HashMap<>();
+    for (ImageRecord r : selected) {
+      selectedPerContent.merge(r.sha256(), 1L, Long::sum);
+    }
+    Map<String, Long> holders =
+        db.read(c -> trash.holders(c, new LinkedHashSet<>(selectedPerContent.keySet())));
+    Map<String, Boolean> counted = new HashMap<>();
+    for (ImageRecord r : selected) {
+      CleanupResult.Item item = new CleanupResult.Item();
+      item.uuid = r.uuid();
+      item.sha256 = r.sha256();
+      item.size = r.size();
+      item.freesBytes = holders.getOrDefault(r.sha256(), 0L) <= selectedPerContent.get(r.sha256());
+      result.images.add(item);
+      result.count++;
+      result.size += r.size();
+      if (item.freesBytes && counted.putIfAbsent(r.sha256(), true) == null) {
+        result.bytesFreed += r.size();
+      }
+    }
+  }
+
+  /** Notes in {@code result} that an image was left alone, and why. */
+  public static void skip(CleanupResult result, String uuid, RequestException why) {
+    CleanupResult.Skipped s = new CleanupResult.Skipped();
+    s.uuid = uuid;
+    s.error = why.code();
+    s.message = why.getMessage();
+    result.skipped.add(s);
+  }
+
+  public static TrashInfo toInfo(TrashRecord t) {
+    TrashInfo info = ImageService.fill(new TrashInfo(), t.image());
+    info.referenced = false;
+    info.references = new ArrayList<>();
+    info.trashedAt = Instant.ofEpochMilli(t.trashedAt());
+    info.trashedBy = t.trashedBy();
+    info.purgeAfter = Instant.ofEpochMilli(t.purgeAfter());
+    return info;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+}
