@@ -208,6 +208,7 @@ test('the admin logs in and sees the orphans past the grace period', async () =>
   assert.equal(await page.textContent('#who'), 'root');
   assert.equal(await page.inputValue('#filter-age'), '14d');
   await card('orphans', 'cartLight').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#orphans-list li').length === 3);
   assert.deepEqual((await listed('orphans')).sort(),
       [ids.loginLight, ids.loginDark, ids.cartLight].sort());
   // Thumbnails come from GET /images/{uuid}.
@@ -220,7 +221,7 @@ test('the admin logs in and sees the orphans past the grace period', async () =>
   await page.fill('#filter-age', '0s');
   await page.click('#filter-apply');
   await card('orphans', 'young').waitFor();
-  assert.equal((await listed('orphans')).length, 4);
+  await page.waitForFunction(() => document.querySelectorAll('#orphans-list li').length === 4);
   assert.ok(!(await listed('orphans')).includes(ids.kept), 'a referenced image is no orphan');
 });
 
@@ -251,6 +252,7 @@ test('selected orphans move to the trash after a dry run', async () => {
   assert.equal((await listed('orphans')).length, 3);
   await page.click('#orphans-confirm-yes');
   await page.locator('#status', {hasText: 'Moved 2 image(s) to the trash.'}).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#orphans-list li').length === 1);
   assert.deepEqual(await listed('orphans'), [ids.loginDark]);
 
   // Gone from the API for everybody; the admin still has them in the trash.
@@ -258,6 +260,7 @@ test('selected orphans move to the trash after a dry run', async () => {
   assert.equal((await call('GET', `images/${ids.cartLight}`, null)).status, 404);
   await page.click('nav .tab[data-view="trash"]');
   await card('trash', 'loginLight').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#trash-list li').length === 2);
   assert.deepEqual((await listed('trash')).sort(), [ids.loginLight, ids.cartLight].sort());
   // The trash's thumbnails are fetched with the admin's login (blob: URLs).
   await page.waitForFunction(uuid => {
@@ -270,6 +273,8 @@ test('a trashed image is restored: an orphan again, downloadable', async () => {
   await card('trash', 'cartLight').locator('input[type=checkbox]').check();
   await page.click('#trash-restore');
   await page.locator('#status', {hasText: 'Restored 1 image(s).'}).waitFor();
+  // The list reloads after the restore: wait for it rather than read it half-drawn.
+  await page.waitForFunction(() => document.querySelectorAll('#trash-list li').length === 1);
   assert.deepEqual(await listed('trash'), [ids.loginLight]);
   const download = await call('GET', `images/${ids.cartLight}`, null);
   assert.equal(download.status, 200);
