@@ -14,9 +14,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
@@ -40,6 +44,9 @@ public final class UserService {
   private final Database db;
   private final Clock clock;
   private final SecretKeySpec cacheKey;
+  private final ConcurrentHashMap<String, CompletableFuture<Boolean>> inFlight =
+      new ConcurrentHashMap<>();
+  private final AtomicLong bcryptRuns = new AtomicLong();
   private final Cache<String, byte[]> verified =
       CacheBuilder.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
@@ -143,11 +150,43 @@ public final class UserService {
     if (known != null && MessageDigest.isEqual(known, tag)) {
       return Optional.of(new User(a.name(), a.roles()));
     }
-    if (!BCrypt.verifyer().verify(password.toCharArray(), a.hash()).verified) {
+    if (!verifyOnce(tag, cacheId, password, a.hash())) {
       return Optional.empty();
     }
-    verified.put(cacheId, tag);
     return Optional.of(new User(a.name(), a.roles()));
+  }
+
+  /**
+   * bcrypt, but once for concurrent requests with the same credentials: a client opening 32
+   * connections at once would otherwise pay 32 bcrypt rounds (seconds of CPU) before the cache
+   * knows the password.
+   */
+  private boolean verifyOnce(byte[] tag, String cacheId, String password, String hash) {
+    String key = HexFormat.of().formatHex(tag);
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return running.join();
+    }
+    try {
+      bcryptRuns.incrementAndGet();
+      boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
+      if (ok) {
+        verified.put(cacheId, tag);
+      }
+      mine.complete(ok);
+      return ok;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /** How many bcrypt verifications of real accounts ran (for tests). */
+  long bcryptRuns() {
+    return bcryptRuns.get();
   }
 
   private static final String DUMMY_HASH =

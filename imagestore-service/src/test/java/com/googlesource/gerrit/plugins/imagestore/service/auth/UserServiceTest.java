@@ -1,0 +1,49 @@
+package com.googlesource.gerrit.plugins.imagestore.service.auth;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UserServiceTest {
+  @TempDir Path dir;
+
+  @Test
+  void concurrentLoginsWithTheSameCredentialsRunBcryptOnce() throws Exception {
+    try (TestService service = TestService.start(dir)) {
+      UserService users = service.store().users();
+      long before = users.bcryptRuns();
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Optional<User>>> logins = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        logins.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return users.authenticate(TestService.UPLOADER, TestService.PASSWORD);
+                }));
+      }
+      start.countDown();
+      for (Future<Optional<User>> login : logins) {
+        assertThat(login.get().map(User::name)).hasValue(TestService.UPLOADER);
+      }
+      pool.shutdown();
+      // Late arrivals find the cache; the rest joined the one verification in flight.
+      assertThat(users.bcryptRuns() - before).isEqualTo(1);
+
+      // A wrong password is still refused, and does not spoil the cache.
+      assertThat(users.authenticate(TestService.UPLOADER, "wrong")).isEmpty();
+      assertThat(users.authenticate(TestService.UPLOADER, TestService.PASSWORD)).isPresent();
+    }
+  }
+}
