@@ -2,7 +2,9 @@ package com.googlesource.gerrit.plugins.imagestore.service;
 
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
@@ -31,11 +33,11 @@ public final class Imagestore implements AutoCloseable {
   private final UserService users;
   private final DiffService diffs;
 
-  private Imagestore(ServiceConfig config, Database db, LocalBlobStore blobs, Clock clock) {
+  private Imagestore(ServiceConfig config, Database db, BlobStore blobs, Path tmpDir, Clock clock) {
     this.config = config;
     this.db = db;
     this.blobs = blobs;
-    this.tmpDir = blobs.tmpDir();
+    this.tmpDir = tmpDir;
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
     this.images = new ImageService(db, blobs, imageRepo, refRepo, clock);
@@ -54,14 +56,27 @@ public final class Imagestore implements AutoCloseable {
   public static Imagestore open(ServiceConfig config, Clock clock) throws IOException {
     Path data = config.dataDir().toAbsolutePath();
     Files.createDirectories(data);
-    LocalBlobStore blobs = new LocalBlobStore(data.resolve("blobs"));
+    BlobStoreConfig blobConfig = config.blobStore();
+    BlobStore blobs;
+    Path tmpDir;
+    if (blobConfig.kind() == BlobStoreConfig.Kind.GCS) {
+      blobs =
+          GcsBlobStore.connect(
+              blobConfig.gcsBucket(), blobConfig.gcsPrefix(), blobConfig.gcsCredentials());
+      tmpDir = Files.createDirectories(data.resolve("tmp"));
+    } else {
+      LocalBlobStore local = new LocalBlobStore(data.resolve("blobs"));
+      blobs = local;
+      // Uploads are spooled beside the blobs, on the same disk.
+      tmpDir = local.tmpDir();
+    }
     Database db =
         Database.open(
             config.effectiveDatabaseUrl(),
             config.databaseUser(),
             config.databasePassword(),
             config.databasePoolSize());
-    return new Imagestore(config, db, blobs, clock);
+    return new Imagestore(config, db, blobs, tmpDir, clock);
   }
 
   public ServiceConfig config() {

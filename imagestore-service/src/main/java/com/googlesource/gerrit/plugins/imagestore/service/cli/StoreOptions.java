@@ -1,9 +1,11 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
+import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Where the service keeps its data: shared by {@code serve} and {@code user}. */
@@ -42,13 +44,51 @@ final class StoreOptions {
       description = "Database connections (default: ${DEFAULT-VALUE}).")
   int dbPoolSize;
 
+  @Option(
+      names = "--blob-store",
+      paramLabel = "local|gcs",
+      defaultValue = "local",
+      description =
+          "Where image bytes live: local (under --data) or gcs (a Google Cloud Storage bucket)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String blobStore;
+
+  @Option(
+      names = "--gcs-bucket",
+      paramLabel = "NAME",
+      description = "GCS bucket (--blob-store gcs).")
+  String gcsBucket;
+
+  @Option(
+      names = "--gcs-prefix",
+      paramLabel = "PREFIX",
+      description = "Object name prefix in the bucket, e.g. imagestore/ (default: none).")
+  String gcsPrefix;
+
+  @Option(
+      names = "--gcs-credentials",
+      paramLabel = "KEY_FILE",
+      description =
+          "Service account key file (JSON). Default: Application Default Credentials"
+              + " (GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the metadata server).")
+  Path gcsCredentials;
+
   ServiceConfig toConfig(String bind, int port, long maxImageBytes, long maxPixels) {
     String password = null;
     if (spec.commandLine().getDefaultValueProvider() instanceof ConfigDefaults defaults) {
       password = defaults.secret("db-password");
     }
+    BlobStoreConfig blobs;
+    try {
+      blobs =
+          BlobStoreConfig.Kind.parse(blobStore) == BlobStoreConfig.Kind.GCS
+              ? BlobStoreConfig.gcs(gcsBucket, gcsPrefix, gcsCredentials)
+              : BlobStoreConfig.local();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     return new ServiceConfig(
-        bind, port, dataDir, maxImageBytes, maxPixels, dbUrl, dbUser, password, dbPoolSize);
+        bind, port, dataDir, maxImageBytes, maxPixels, dbUrl, dbUser, password, dbPoolSize, blobs);
   }
 
   ServiceConfig toConfig() {

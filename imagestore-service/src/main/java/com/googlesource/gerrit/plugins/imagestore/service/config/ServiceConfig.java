@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * loopback port 8080, data under {@code ./imagestore-data}, the embedded database.
  *
  * @param databaseUrl JDBC URL; null means the embedded H2 database under {@code dataDir}
+ * @param blobStore where image bytes live; local disk under {@code dataDir} by default
  */
 public record ServiceConfig(
     String bind,
@@ -18,7 +19,8 @@ public record ServiceConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword,
-    int databasePoolSize) {
+    int databasePoolSize,
+    BlobStoreConfig blobStore) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -40,7 +42,8 @@ public record ServiceConfig(
         null,
         null,
         null,
-        DEFAULT_DATABASE_POOL_SIZE);
+        DEFAULT_DATABASE_POOL_SIZE,
+        BlobStoreConfig.local());
   }
 
   public ServiceConfig withPort(int port) {
@@ -53,7 +56,8 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        blobStore);
   }
 
   public ServiceConfig withDataDir(Path dataDir) {
@@ -66,7 +70,8 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        blobStore);
   }
 
   public ServiceConfig withLimits(long maxImageBytes, long maxPixels) {
@@ -79,7 +84,37 @@ public record ServiceConfig(
         databaseUrl,
         databaseUser,
         databasePassword,
-        databasePoolSize);
+        databasePoolSize,
+        blobStore);
+  }
+
+  /** The same settings with another metadata database (tests point replicas at one). */
+  public ServiceConfig withDatabase(String url, String user, String password) {
+    return new ServiceConfig(
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        url,
+        user,
+        password,
+        databasePoolSize,
+        blobStore);
+  }
+
+  public ServiceConfig withBlobStore(BlobStoreConfig blobStore) {
+    return new ServiceConfig(
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize,
+        blobStore);
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -104,6 +139,8 @@ public record ServiceConfig(
         + maxPixels
         + ", database="
         + (databaseUrl == null ? "embedded" : "external")
+        + ", blobStore="
+        + blobStore
         + "]";
   }
 }
