@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.cli;
 import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,10 +74,20 @@ final class StoreOptions {
               + " (GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the metadata server).")
   Path gcsCredentials;
 
+  private static final Pattern PASSWORD_IN_URL =
+      Pattern.compile("(?i)([?&;]password=)|(//[^/@]*:[^/@]*@)");
+
   ServiceConfig toConfig(String bind, int port, long maxImageBytes, long maxPixels) {
     String password = null;
     if (spec.commandLine().getDefaultValueProvider() instanceof ConfigDefaults defaults) {
       password = defaults.secret("db-password");
+    }
+    if (dbUrl != null && PASSWORD_IN_URL.matcher(dbUrl).find()) {
+      // A flag shows in ps and shell history: the password has its own channels.
+      throw new ParameterException(
+          spec.commandLine(),
+          "--db-url must not carry a password; use IMAGESTORE_DB_PASSWORD or db-password in the"
+              + " config file");
     }
     BlobStoreConfig blobs;
     try {
