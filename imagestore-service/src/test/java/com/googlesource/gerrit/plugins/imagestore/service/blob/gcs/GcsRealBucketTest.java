@@ -29,10 +29,13 @@ class GcsRealBucketTest extends BlobStoreContract {
   private static final String KEY_FILE = System.getenv("IMAGESTORE_TEST_GCS_CREDENTIALS");
   private static final String RUN = "imagestore-test/" + UUID.randomUUID() + "/";
 
+  private static boolean told;
+
   @BeforeEach
   void needsABucket() {
     boolean configured = BUCKET != null && !BUCKET.isBlank();
-    if (!configured) {
+    if (!configured && !told) {
+      told = true;
       System.out.println(
           "GCS real-bucket tests NOT run: set IMAGESTORE_TEST_GCS_BUCKET (and"
               + " GOOGLE_APPLICATION_CREDENTIALS or IMAGESTORE_TEST_GCS_CREDENTIALS) to run them.");
