@@ -4,7 +4,9 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
@@ -47,11 +49,13 @@ public final class Imagestore implements AutoCloseable {
   private final AuditLog audit;
   private ScheduledExecutorService purger;
 
-  private Imagestore(ServiceConfig config, Database db, LocalBlobStore localBlobs, Clock clock) {
+  private Imagestore(
+      ServiceConfig config, Database db, BlobStore backend, Path tmpDir, Clock clock) {
     this.config = config;
     this.db = db;
-    this.blobs = new MeteredBlobStore(localBlobs, metrics);
-    this.tmpDir = localBlobs.tmpDir();
+    // Every part uses the metered store, so failures of any backend are counted.
+    this.blobs = new MeteredBlobStore(backend, metrics);
+    this.tmpDir = tmpDir;
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
     TrashRepository trashRepo = new TrashRepository();
@@ -84,14 +88,27 @@ public final class Imagestore implements AutoCloseable {
   public static Imagestore open(ServiceConfig config, Clock clock) throws IOException {
     Path data = config.dataDir().toAbsolutePath();
     Files.createDirectories(data);
-    LocalBlobStore blobs = new LocalBlobStore(data.resolve("blobs"));
+    BlobStoreConfig blobConfig = config.blobStore();
+    BlobStore blobs;
+    Path tmpDir;
+    if (blobConfig.kind() == BlobStoreConfig.Kind.GCS) {
+      blobs =
+          GcsBlobStore.connect(
+              blobConfig.gcsBucket(), blobConfig.gcsPrefix(), blobConfig.gcsCredentials());
+      tmpDir = Files.createDirectories(data.resolve("tmp"));
+    } else {
+      LocalBlobStore local = new LocalBlobStore(data.resolve("blobs"));
+      blobs = local;
+      // Uploads are spooled beside the blobs, on the same disk.
+      tmpDir = local.tmpDir();
+    }
     Database db =
         Database.open(
             config.effectiveDatabaseUrl(),
             config.databaseUser(),
             config.databasePassword(),
             config.databasePoolSize());
-    return new Imagestore(config, db, blobs, clock);
+    return new Imagestore(config, db, blobs, tmpDir, clock);
   }
 
   public ServiceConfig config() {

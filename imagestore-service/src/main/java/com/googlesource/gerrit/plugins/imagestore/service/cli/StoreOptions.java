@@ -1,9 +1,12 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
+import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Where the service keeps its data: shared by {@code serve} and {@code user}. */
@@ -42,10 +45,58 @@ final class StoreOptions {
       description = "Database connections (default: ${DEFAULT-VALUE}).")
   int dbPoolSize;
 
+  @Option(
+      names = "--blob-store",
+      paramLabel = "local|gcs",
+      defaultValue = "local",
+      description =
+          "Where image bytes live: local (under --data) or gcs (a Google Cloud Storage bucket)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String blobStore;
+
+  @Option(
+      names = "--gcs-bucket",
+      paramLabel = "NAME",
+      description = "GCS bucket (--blob-store gcs).")
+  String gcsBucket;
+
+  @Option(
+      names = "--gcs-prefix",
+      paramLabel = "PREFIX",
+      description = "Object name prefix in the bucket, e.g. imagestore/ (default: none).")
+  String gcsPrefix;
+
+  @Option(
+      names = "--gcs-credentials",
+      paramLabel = "KEY_FILE",
+      description =
+          "Service account key file (JSON). Default: Application Default Credentials"
+              + " (GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the metadata server).")
+  Path gcsCredentials;
+
+  private static final Pattern PASSWORD_IN_URL =
+      Pattern.compile("(?i)([?&;]password=)|(//[^/@]*:[^/@]*@)");
+
   ServiceConfig toConfig(String bind, int port, long maxImageBytes, long maxPixels) {
     String password = null;
     if (spec.commandLine().getDefaultValueProvider() instanceof ConfigDefaults defaults) {
       password = defaults.secret("db-password");
+    }
+    if (dbUrl != null && PASSWORD_IN_URL.matcher(dbUrl).find()) {
+      // A flag shows in ps and shell history: the password has its own channels.
+      throw new ParameterException(
+          spec.commandLine(),
+          "--db-url must not carry a password; use IMAGESTORE_DB_PASSWORD or db-password in the"
+              + " config file");
+    }
+    BlobStoreConfig blobs;
+    try {
+      blobs =
+          BlobStoreConfig.Kind.parse(blobStore) == BlobStoreConfig.Kind.GCS
+              ? BlobStoreConfig.gcs(gcsBucket, gcsPrefix, gcsCredentials)
+              : BlobStoreConfig.local();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     return new ServiceConfig(
         bind,
@@ -59,7 +110,8 @@ final class StoreOptions {
         dbPoolSize,
         ServiceConfig.DEFAULT_ORPHAN_GRACE_PERIOD,
         ServiceConfig.DEFAULT_TRASH_RETENTION,
-        ServiceConfig.DEFAULT_TRASH_PURGE_INTERVAL);
+        ServiceConfig.DEFAULT_TRASH_PURGE_INTERVAL,
+        blobs);
   }
 
   ServiceConfig toConfig() {

@@ -13,6 +13,7 @@ import java.time.Duration;
  *     takes it
  * @param trashRetention how long a deleted image stays in the trash, restorable
  * @param trashPurgeInterval how often the service purges the trash of expired entries; zero: never
+ * @param blobStore where image bytes live; local disk under {@code dataDir} by default
  */
 public record ServiceConfig(
     String bind,
@@ -26,7 +27,8 @@ public record ServiceConfig(
     int databasePoolSize,
     Duration orphanGracePeriod,
     Duration trashRetention,
-    Duration trashPurgeInterval) {
+    Duration trashPurgeInterval,
+    BlobStoreConfig blobStore) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -57,7 +59,8 @@ public record ServiceConfig(
         DEFAULT_DATABASE_POOL_SIZE,
         DEFAULT_ORPHAN_GRACE_PERIOD,
         DEFAULT_TRASH_RETENTION,
-        DEFAULT_TRASH_PURGE_INTERVAL);
+        DEFAULT_TRASH_PURGE_INTERVAL,
+        BlobStoreConfig.local());
   }
 
   public ServiceConfig withPort(int port) {
@@ -73,7 +76,8 @@ public record ServiceConfig(
         databasePoolSize,
         orphanGracePeriod,
         trashRetention,
-        trashPurgeInterval);
+        trashPurgeInterval,
+        blobStore);
   }
 
   public ServiceConfig withDataDir(Path dataDir) {
@@ -89,7 +93,8 @@ public record ServiceConfig(
         databasePoolSize,
         orphanGracePeriod,
         trashRetention,
-        trashPurgeInterval);
+        trashPurgeInterval,
+        blobStore);
   }
 
   public ServiceConfig withLimits(long maxImageBytes, long maxPixels) {
@@ -105,7 +110,43 @@ public record ServiceConfig(
         databasePoolSize,
         orphanGracePeriod,
         trashRetention,
-        trashPurgeInterval);
+        trashPurgeInterval,
+        blobStore);
+  }
+
+  /** The same settings with another metadata database (tests point replicas at one). */
+  public ServiceConfig withDatabase(String url, String user, String password) {
+    return new ServiceConfig(
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        url,
+        user,
+        password,
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval,
+        blobStore);
+  }
+
+  public ServiceConfig withBlobStore(BlobStoreConfig blobStore) {
+    return new ServiceConfig(
+        bind,
+        port,
+        dataDir,
+        maxImageBytes,
+        maxPixels,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        databasePoolSize,
+        orphanGracePeriod,
+        trashRetention,
+        trashPurgeInterval,
+        blobStore);
   }
 
   public ServiceConfig withTrash(
@@ -122,7 +163,8 @@ public record ServiceConfig(
         databasePoolSize,
         orphanGracePeriod,
         trashRetention,
-        trashPurgeInterval);
+        trashPurgeInterval,
+        blobStore);
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -153,6 +195,8 @@ public record ServiceConfig(
         + trashRetention
         + ", trashPurgeInterval="
         + trashPurgeInterval
+        + ", blobStore="
+        + blobStore
         + "]";
   }
 }

@@ -14,7 +14,12 @@ import org.flywaydb.core.Flyway;
  *
  * <p>The default is an embedded H2 file database in PostgreSQL mode, so the same SQL runs on both.
  * {@code AUTO_SERVER} lets a second process (the {@code user add} command, say) use the file while
- * the service runs.
+ * the service runs. {@code LOCK_TIMEOUT}: a blob row stays locked while its bytes are stored, which
+ * on GCS can take seconds; H2's default of one second would fail the uploads waiting for it
+ * (PostgreSQL waits without a limit).
+ *
+ * <p>PostgreSQL: a JDBC URL {@code jdbc:postgresql://host:5432/db}; the same Flyway migrations run
+ * on it, and every query is written to mean the same on both.
  */
 public final class Database implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -29,7 +34,8 @@ public final class Database implements AutoCloseable {
   public static String embeddedUrl(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE"
+        + ";LOCK_TIMEOUT=60000";
   }
 
   /** Opens a pool on {@code url} and migrates the schema. */

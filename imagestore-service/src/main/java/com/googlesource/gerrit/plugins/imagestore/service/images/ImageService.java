@@ -83,57 +83,62 @@ public final class ImageService {
     for (int attempt = 0; ; attempt++) {
       long now = clock.millis();
       db.read(c -> images.insertBlobIfAbsent(c, sha, image.size(), now));
-      Optional<StoreOutcome> outcome =
-          db.inTransaction(
-              c -> {
-                if (!images.lockBlob(c, sha)) {
-                  return Optional.empty(); // deleted in between: insert the row again
-                }
-                Optional<ImageRecord> existing = images.find(c, id.value());
-                if (existing.isPresent()) {
-                  if (existing.get().sha256().equals(sha)) {
-                    return Optional.of(StoreOutcome.EXISTS);
+      Optional<StoreOutcome> outcome;
+      try {
+        outcome =
+            db.inTransaction(
+                c -> {
+                  if (!images.lockBlob(c, sha)) {
+                    return Optional.empty(); // deleted in between: insert the row again
                   }
-                  throw RequestException.conflict(
-                      "id_taken", "image " + id + " exists with other content");
-                }
-                Optional<TrashRecord> trashed = trashRepo.findForUpdate(c, id.value());
-                if (trashed.isPresent()) {
-                  if (!trashed.get().image().sha256().equals(sha)) {
-                    throw RequestException.conflict(
-                        "id_taken", "image " + id + " is in the trash with other content");
+                  Optional<ImageRecord> existing = images.find(c, id.value());
+                  if (existing.isPresent()) {
+                    if (existing.get().sha256().equals(sha)) {
+                      return Optional.of(StoreOutcome.EXISTS);
+                    }
+                    throw idTaken(id);
                   }
-                  // Uploaded again: it is wanted, so it comes back as it was.
+                  Optional<TrashRecord> trashed = trashRepo.findForUpdate(c, id.value());
+                  if (trashed.isPresent()) {
+                    if (!trashed.get().image().sha256().equals(sha)) {
+                      throw RequestException.conflict(
+                          "id_taken", "image " + id + " is in the trash with other content");
+                    }
+                    // Uploaded again: it is wanted, so it comes back as it was.
+                    putBytes(sha, image);
+                    trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
+                    return Optional.of(StoreOutcome.CREATED);
+                  }
                   putBytes(sha, image);
-                  trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
-                  return Optional.of(StoreOutcome.CREATED);
-                }
-                putBytes(sha, image);
-                Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
-                try {
-                  images.insert(
-                      c,
-                      new ImageRecord(
-                          id.value(),
-                          sha,
-                          image.size(),
-                          image.header().width(),
-                          image.header().height(),
-                          now,
-                          uploader,
-                          spec,
-                          runtime,
-                          orphanedAt));
-                } catch (SQLException e) {
-                  if (Database.isUniqueViolation(e)) {
-                    // Another upload of the same id with other bytes won the race.
-                    throw RequestException.conflict(
-                        "id_taken", "image " + id + " exists with other content");
+                  Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
+                  try {
+                    images.insert(
+                        c,
+                        new ImageRecord(
+                            id.value(),
+                            sha,
+                            image.size(),
+                            image.header().width(),
+                            image.header().height(),
+                            now,
+                            uploader,
+                            spec,
+                            runtime,
+                            orphanedAt));
+                  } catch (SQLException e) {
+                    if (Database.isUniqueViolation(e)) {
+                      // Another upload of the same id with other bytes won the race.
+                      throw idTaken(id);
+                    }
+                    throw e;
                   }
-                  throw e;
-                }
-                return Optional.of(StoreOutcome.CREATED);
-              });
+                  return Optional.of(StoreOutcome.CREATED);
+                });
+      } catch (RequestException e) {
+        // The blob row (and, after a lost race, the bytes) of this content may serve no image.
+        dropIfUnused(sha);
+        throw e;
+      }
       if (outcome.isPresent()) {
         if (outcome.get() == StoreOutcome.CREATED) {
           logger.atInfo().log(
@@ -145,6 +150,33 @@ public final class ImageService {
       if (attempt > 10) {
         throw new IllegalStateException("could not lock content " + sha);
       }
+    }
+  }
+
+  private static RequestException idTaken(ImageId id) {
+    return RequestException.conflict("id_taken", "image " + id + " exists with other content");
+  }
+
+  /**
+   * Deletes the bytes and blob row of a content no image uses, live or in the trash, under the blob
+   * row lock.
+   */
+  private void dropIfUnused(String sha) {
+    db.inTransaction(
+        c -> {
+          if (images.lockBlob(c, sha) && trashRepo.holders(c, sha) == 0) {
+            deleteBytes(sha);
+            images.deleteBlob(c, sha);
+          }
+          return null;
+        });
+  }
+
+  private void deleteBytes(String sha) {
+    try {
+      blobs.delete(sha);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -11,11 +11,12 @@ import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.time.Clock;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -54,7 +55,7 @@ public final class ReferenceService {
 
   /** Adds references; the ones already known are left as they are. */
   public ReferencesResult add(List<ReferenceInfo> input, Actor actor) {
-    List<ReferenceInfo> valid = validate(input, null, null, MAX_BATCH);
+    List<ReferenceInfo> valid = sorted(validate(input, null, null, MAX_BATCH));
     long now = clock.millis();
     ReferencesResult result = new ReferencesResult();
     db.inTransaction(
@@ -93,15 +94,17 @@ public final class ReferenceService {
             target.putIfAbsent(key(r), r);
           }
           List<ReferenceInfo> removed =
-              existing.entrySet().stream()
-                  .filter(e -> !target.containsKey(e.getKey()))
-                  .map(Map.Entry::getValue)
-                  .toList();
+              sorted(
+                  existing.entrySet().stream()
+                      .filter(e -> !target.containsKey(e.getKey()))
+                      .map(Map.Entry::getValue)
+                      .toList());
           List<ReferenceInfo> added =
-              target.entrySet().stream()
-                  .filter(e -> !existing.containsKey(e.getKey()))
-                  .map(Map.Entry::getValue)
-                  .toList();
+              sorted(
+                  target.entrySet().stream()
+                      .filter(e -> !existing.containsKey(e.getKey()))
+                      .map(Map.Entry::getValue)
+                      .toList());
           ReferencesResult result = new ReferencesResult();
           result.removed = refs.delete(c, removed);
           result.added = refs.insertIfAbsent(c, added, now);
@@ -130,8 +133,23 @@ public final class ReferenceService {
     return db.read(c -> refs.list(c, project, branch));
   }
 
+  /**
+   * Rows are written in one global order (project, branch, path, uuid), and image rows updated in
+   * uuid order, so two transactions touching the same rows on PostgreSQL wait for each other
+   * instead of deadlocking.
+   */
+  private static List<ReferenceInfo> sorted(List<ReferenceInfo> list) {
+    return list.stream()
+        .sorted(
+            Comparator.<ReferenceInfo, String>comparing(r -> r.project)
+                .thenComparing(r -> r.branch)
+                .thenComparing(r -> r.path)
+                .thenComparing(r -> r.uuid))
+        .toList();
+  }
+
   private static Set<String> uuidsOf(List<ReferenceInfo> list) {
-    Set<String> out = new HashSet<>();
+    Set<String> out = new TreeSet<>();
     for (ReferenceInfo r : list) {
       out.add(r.uuid);
     }

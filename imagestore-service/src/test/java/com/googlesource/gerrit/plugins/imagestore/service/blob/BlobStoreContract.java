@@ -1,6 +1,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.blob;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,7 +74,7 @@ public abstract class BlobStoreContract {
   }
 
   @Test
-  void concurrentWritersOfOneKeyLeaveOneCompleteBlob() throws Exception {
+  protected void concurrentWritersOfOneKeyLeaveOneCompleteBlob() throws Exception {
     BlobStore store = newStore();
     String content = "x".repeat(256 * 1024);
     String sha = sha(content);
@@ -95,6 +97,89 @@ public abstract class BlobStoreContract {
       pool.shutdownNow();
     }
     assertThat(read(store, sha)).isEqualTo(content);
+  }
+
+  @Test
+  void streamsBlobsLargerThanAnyTransferChunk() throws Exception {
+    BlobStore store = newStore();
+    byte[] content = new byte[5 * 1024 * 1024 + 12345];
+    new Random(7).nextBytes(content);
+    Path source = Files.createTempFile(tmp, "big", ".bin");
+    Files.write(source, content);
+    String sha = ImageId.sha256Hex(content);
+    store.put(sha, source);
+    try (InputStream in = store.open(sha).orElseThrow()) {
+      assertThat(ImageId.sha256Hex(in.readAllBytes())).isEqualTo(sha);
+    }
+  }
+
+  @Test
+  void emptyBlobIsStoredAndRead() throws Exception {
+    BlobStore store = newStore();
+    String sha = sha("");
+    store.put(sha, file(""));
+    assertThat(store.exists(sha)).isTrue();
+    assertThat(read(store, sha)).isEmpty();
+  }
+
+  @Test
+  void keysAreIndependent() throws Exception {
+    BlobStore store = newStore();
+    store.put(sha("a"), file("a"));
+    store.put(sha("b"), file("b"));
+    assertThat(store.delete(sha("a"))).isTrue();
+    assertThat(store.exists(sha("a"))).isFalse();
+    assertThat(read(store, sha("b"))).isEqualTo("b");
+  }
+
+  @Test
+  void rejectsKeysThatAreNotSha256() throws Exception {
+    BlobStore store = newStore();
+    for (String bad : List.of("../etc/passwd", "ABC", "", "a".repeat(63), "g".repeat(64))) {
+      assertThrows(IllegalArgumentException.class, () -> store.exists(bad));
+      assertThrows(IllegalArgumentException.class, () -> store.open(bad));
+    }
+  }
+
+  @Test
+  protected void readersDuringConcurrentWritesSeeAllOrNothing() throws Exception {
+    BlobStore store = newStore();
+    byte[] content = new byte[3 * 1024 * 1024];
+    new Random(11).nextBytes(content);
+    Path source = Files.createTempFile(tmp, "atomic", ".bin");
+    Files.write(source, content);
+    String sha = ImageId.sha256Hex(content);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        work.add(
+            pool.submit(
+                () -> {
+                  store.put(sha, source);
+                  return null;
+                }));
+      }
+      work.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  Optional<InputStream> in = store.open(sha);
+                  if (in.isPresent()) {
+                    try (InputStream s = in.get()) {
+                      assertThat(ImageId.sha256Hex(s.readAllBytes())).isEqualTo(sha);
+                    }
+                  }
+                }
+                return null;
+              }));
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.exists(sha)).isTrue();
   }
 
   @Test

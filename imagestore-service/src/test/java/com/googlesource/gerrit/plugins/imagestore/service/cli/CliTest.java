@@ -159,6 +159,46 @@ class CliTest {
   }
 
   @Test
+  void storageSettingsAreCheckedWithClearMessages() throws Exception {
+    Path data = tmp.resolve("data");
+    Result withPassword =
+        run(
+            "",
+            "user",
+            "list",
+            "--data",
+            "" + data,
+            "--db-url",
+            "jdbc:postgresql://h/db?password=x");
+    assertThat(withPassword.exit()).isEqualTo(2);
+    assertThat(withPassword.err()).contains("--db-url must not carry a password");
+    assertThat(withPassword.err()).contains("IMAGESTORE_DB_PASSWORD");
+
+    Result userInfo =
+        run("", "user", "list", "--data", "" + data, "--db-url", "jdbc:postgresql://u:pw@h/db");
+    assertThat(userInfo.exit()).isEqualTo(2);
+
+    Result badKind = run("", "user", "list", "--data", "" + data, "--blob-store", "s3");
+    assertThat(badKind.exit()).isEqualTo(2);
+    assertThat(badKind.err()).contains("blob store must be 'local' or 'gcs', not 's3'");
+
+    Result noBucket = run("", "user", "list", "--data", "" + data, "--blob-store", "gcs");
+    assertThat(noBucket.exit()).isEqualTo(2);
+    assertThat(noBucket.err()).contains("needs a bucket (--gcs-bucket)");
+
+    Result fromEnv =
+        run(
+            Map.of("IMAGESTORE_BLOB_STORE", "gcs", "IMAGESTORE_GCS_BUCKET", "Not_A_Bucket"),
+            "",
+            "user",
+            "list",
+            "--data",
+            "" + data);
+    assertThat(fromEnv.exit()).isEqualTo(2);
+    assertThat(fromEnv.err()).contains("'Not_A_Bucket' is not a valid GCS bucket name");
+  }
+
+  @Test
   void userAddWithAnUnknownRoleFails() throws Exception {
     Path data = tmp.resolve("data");
     Result r =

@@ -1,0 +1,502 @@
+package com.googlesource.gerrit.plugins.imagestore.service.db;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the metadata database must do, taken from what the repositories and services ask of it: the
+ * same migrations, queries and locking on every database. Each database's test extends this class
+ * and opens a fresh, empty, migrated {@link Database}.
+ */
+public abstract class DatabaseContract {
+  /** After 2^31 ms: times must be 64-bit on every database. */
+  private static final long T0 = Instant.parse("2025-06-01T10:00:00Z").toEpochMilli();
+
+  private static final String SHA_A = "a".repeat(64);
+  private static final String SHA_B = "b".repeat(64);
+  private static final String COMMIT = "c".repeat(40);
+
+  protected Database db;
+  private final ImageRepository images = new ImageRepository();
+  private final ReferenceRepository refs = new ReferenceRepository();
+  private final Clock clock = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
+
+  /** A fresh database with the schema migrated. */
+  protected abstract Database open() throws Exception;
+
+  @BeforeEach
+  void openDatabase() throws Exception {
+    db = open();
+  }
+
+  @AfterEach
+  void closeDatabase() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static String uuid(int n) {
+    return String.format("%032x", n);
+  }
+
+  private static ImageRecord image(String uuid, String sha, Long orphanedAt) {
+    SpecInfo spec = new SpecInfo();
+    spec.lib = "sap.m";
+    spec.name = "Bütton spec";
+    spec.branch = "master";
+    RuntimeInfo rt = new RuntimeInfo();
+    rt.platform = "linux";
+    rt.resolution = "1600x1200";
+    rt.browser = "chrome";
+    rt.theme = "sap_horizon";
+    rt.direction = "ltr";
+    rt.mode = "cozy";
+    return new ImageRecord(
+        uuid, sha, 123_456_789_012L, 1920, 1080, T0, "uploader", spec, rt, orphanedAt);
+  }
+
+  private void insert(ImageRecord r) {
+    db.inTransaction(
+        c -> {
+          images.insert(c, r);
+          return null;
+        });
+  }
+
+  private static ReferenceInfo ref(String project, String branch, String path, String uuid) {
+    return new ReferenceInfo(project, branch, COMMIT, path, uuid);
+  }
+
+  // --- images ---
+
+  @Test
+  void imageRowsRoundTrip() {
+    ImageRecord full = image(uuid(1), SHA_A, T0 + 5);
+    insert(full);
+    ImageRecord bare = new ImageRecord(uuid(2), SHA_A, 10, 1, 1, T0, "u", null, null, null);
+    insert(bare);
+
+    ImageRecord read = db.read(c -> images.find(c, uuid(1))).orElseThrow();
+    assertThat(read.size()).isEqualTo(123_456_789_012L);
+    assertThat(read.createdAt()).isEqualTo(T0);
+    assertThat(read.orphanedAt()).isEqualTo(T0 + 5);
+    assertThat(read.spec().name).isEqualTo("Bütton spec");
+    assertThat(read.runtime().theme).isEqualTo("sap_horizon");
+    ImageRecord readBare = db.read(c -> images.find(c, uuid(2))).orElseThrow();
+    assertThat(readBare.spec()).isNull();
+    assertThat(readBare.runtime()).isNull();
+    assertThat(readBare.orphanedAt()).isNull();
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(3)))).isEmpty();
+    assertThat(db.<Long>read(c -> images.count(c))).isEqualTo(2);
+    assertThat(db.<Long>read(c -> images.countBySha256(c, SHA_A))).isEqualTo(2);
+    assertThat(db.<Long>read(c -> images.countBySha256(c, SHA_B))).isEqualTo(0);
+
+    assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isTrue();
+    assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isFalse();
+  }
+
+  @Test
+  void aDuplicateIdIsAUniqueViolation() {
+    insert(image(uuid(1), SHA_A, null));
+    Database.DatabaseException e =
+        assertThrows(Database.DatabaseException.class, () -> insert(image(uuid(1), SHA_B, null)));
+    assertThat(Database.isUniqueViolation((SQLException) e.getCause())).isTrue();
+  }
+
+  @Test
+  void idsArePagedInOrder() {
+    for (int n : new int[] {0xbeef, 0x1, 0xa, 0xff, 0x10}) {
+      insert(image(uuid(n), SHA_A, null));
+    }
+    assertThat(db.<List<String>>read(c -> images.listIds(c, null, 3)))
+        .containsExactly(uuid(0x1), uuid(0xa), uuid(0x10))
+        .inOrder();
+    assertThat(db.<List<String>>read(c -> images.listIds(c, uuid(0x10), 3)))
+        .containsExactly(uuid(0xff), uuid(0xbeef))
+        .inOrder();
+    assertThat(db.<List<String>>read(c -> images.listIds(c, uuid(0xbeef), 3))).isEmpty();
+  }
+
+  @Test
+  void orphanMarksFollowTheReferences() {
+    insert(image(uuid(1), SHA_A, null));
+    insert(image(uuid(2), SHA_A, T0 - 1000));
+    insert(image(uuid(3), SHA_B, null));
+    db.inTransaction(
+        c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "a.lnk", uuid(1))), T0));
+
+    // Only unreferenced images old enough are orphans.
+    assertThat(orphanIds(T0)).containsExactly(uuid(2));
+    assertThat(orphanIds(T0 - 2000)).isEmpty();
+
+    // uuid(3) is unreferenced and unmarked; uuid(1) is referenced.
+    db.inTransaction(
+        c -> {
+          images.markOrphanedIfUnreferenced(c, List.of(uuid(1), uuid(3)), T0);
+          return null;
+        });
+    assertThat(orphanedAt(uuid(1))).isEmpty();
+    assertThat(orphanedAt(uuid(3))).hasValue(T0);
+
+    db.inTransaction(
+        c -> {
+          images.clearOrphanMarks(c, List.of(uuid(3)));
+          images.setOrphanedAt(c, uuid(1), T0 - 5);
+          return null;
+        });
+    assertThat(orphanedAt(uuid(3))).isEmpty();
+
+    // The sweep: uuid(1) is referenced (cleared), uuid(3) unreferenced (marked).
+    int cleared = db.inTransaction(c -> images.clearReferenced(c));
+    int marked = db.inTransaction(c -> images.markUnreferenced(c, T0 + 1));
+    assertThat(cleared).isEqualTo(1);
+    assertThat(marked).isEqualTo(1);
+    assertThat(orphanedAt(uuid(1))).isEmpty();
+    assertThat(orphanedAt(uuid(3))).hasValue(T0 + 1);
+    assertThat(orphanIds(T0 + 1)).containsExactly(uuid(2), uuid(3)).inOrder();
+  }
+
+  private List<String> orphanIds(long before) {
+    return db
+        .read(
+            c ->
+                images.listOrphans(
+                    c, new ImageRepository.OrphanFilter(before, null, null), null, 100))
+        .stream()
+        .map(ImageRecord::uuid)
+        .toList();
+  }
+
+  private Optional<Long> orphanedAt(String uuid) {
+    return Optional.ofNullable(db.read(c -> images.find(c, uuid)).orElseThrow().orphanedAt());
+  }
+
+  // --- blob rows and their lock ---
+
+  @Test
+  void blobRowsAreInsertedOnce() {
+    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isTrue();
+    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isFalse();
+    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isTrue();
+    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_B))).isFalse();
+    db.read(
+        c -> {
+          images.deleteBlob(c, SHA_A);
+          return null;
+        });
+    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isFalse();
+  }
+
+  /**
+   * The blob row lock serialises storing and deleting one content: a second locker waits for the
+   * first transaction, and finds no row when that one deleted it. The holder keeps the lock for
+   * longer than a default lock timeout (a GCS upload may take seconds).
+   */
+  @Test
+  void aBlobRowLockWaitsForItsHolder() throws Exception {
+    db.read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0));
+    CountDownLatch locked = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Long> holder =
+          pool.submit(
+              () ->
+                  db.inTransaction(
+                      c -> {
+                        assertThat(images.lockBlob(c, SHA_A)).isTrue();
+                        locked.countDown();
+                        sleep(2500);
+                        images.deleteBlob(c, SHA_A);
+                        return System.nanoTime();
+                      }));
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<Boolean> waiter = pool.submit(() -> db.inTransaction(c -> images.lockBlob(c, SHA_A)));
+      assertThat(waiter.get(30, TimeUnit.SECONDS)).isFalse();
+      assertThat(holder.get()).isGreaterThan(0L);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aRolledBackTransactionLeavesNothing() {
+    assertThrows(
+        RequestException.class,
+        () ->
+            db.inTransaction(
+                c -> {
+                  images.insert(c, image(uuid(1), SHA_A, null));
+                  throw RequestException.conflict("test", "roll back");
+                }));
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(1)))).isEmpty();
+  }
+
+  // --- references ---
+
+  @Test
+  void referencesAreAddedOnceListedAndDeleted() {
+    List<ReferenceInfo> batch =
+        List.of(
+            ref("p", "master", "images/a/ä.ref.lnk", uuid(1)),
+            ref("p", "rel-1", "images/a/ä.ref.lnk", uuid(1)),
+            ref("p", "master", "images/b.ref.lnk", uuid(2)),
+            ref("q", "master", "images/b.ref.lnk", uuid(2)));
+    assertThat(db.<Integer>inTransaction(c -> refs.insertIfAbsent(c, batch, T0))).isEqualTo(4);
+    assertThat(db.<Integer>inTransaction(c -> refs.insertIfAbsent(c, batch, T0))).isEqualTo(0);
+
+    assertThat(db.<List<ReferenceInfo>>read(c -> refs.list(c, "p", null))).hasSize(3);
+    assertThat(keys(db.read(c -> refs.list(c, "p", "master"))))
+        .containsExactly(
+            "master images/a/ä.ref.lnk " + uuid(1), "master images/b.ref.lnk " + uuid(2));
+    assertThat(keys(db.read(c -> refs.findByUuid(c, uuid(2), 10))))
+        .containsExactly(
+            "master images/b.ref.lnk " + uuid(2), "master images/b.ref.lnk " + uuid(2));
+    assertThat(db.<List<ReferenceInfo>>read(c -> refs.findByUuid(c, uuid(2), 10)).get(0).project)
+        .isEqualTo("p");
+    assertThat(db.<List<ReferenceInfo>>read(c -> refs.findByUuid(c, uuid(2), 1))).hasSize(1);
+    assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(1)))).isTrue();
+    assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(3)))).isFalse();
+
+    assertThat(db.<Integer>inTransaction(c -> refs.delete(c, List.of(batch.get(0), batch.get(1)))))
+        .isEqualTo(2);
+    assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(1)))).isFalse();
+    assertThat(db.<List<ReferenceInfo>>read(c -> refs.list(c, "p", null)).get(0).commit)
+        .isEqualTo(COMMIT);
+  }
+
+  private static List<String> keys(List<ReferenceInfo> list) {
+    return list.stream().map(r -> r.branch + " " + r.path + " " + r.uuid).toList();
+  }
+
+  @Test
+  void replaceAndDigestAgreeWithTheClientLibrary() throws Exception {
+    TrashService trash =
+        new TrashService(
+            db,
+            new LocalBlobStore(Files.createTempDirectory("blobs")),
+            images,
+            refs,
+            new TrashRepository(),
+            new AuditLog(db),
+            Duration.ZERO,
+            Duration.ofDays(30),
+            clock);
+    ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
+    insert(image(uuid(1), SHA_A, null));
+    insert(image(uuid(2), SHA_A, null));
+    List<ReferenceInfo> first =
+        List.of(
+            ref("p", "master", "x/a.ref.lnk", uuid(1)),
+            ref("p", "master", "x/b.ref.lnk", uuid(2)),
+            ref("p", "rel-2", "x/a.ref.lnk", uuid(1)));
+    service.replace("p", null, first, Actor.SYSTEM);
+    assertThat(service.digest("p", null).digest).isEqualTo(ReferenceSetDigest.of(first));
+    assertThat(service.digest("p", null).count).isEqualTo(3);
+    assertThat(orphanedAt(uuid(2))).isEmpty();
+
+    // Replacing one branch leaves the others; uuid(2) loses its last reference.
+    List<ReferenceInfo> master = List.of(ref("p", "master", "x/a.ref.lnk", uuid(1)));
+    var result = service.replace("p", "master", master, Actor.SYSTEM);
+    assertThat(result.removed).isEqualTo(1);
+    assertThat(result.added).isEqualTo(0);
+    assertThat(service.digest("p", "master").digest).isEqualTo(ReferenceSetDigest.of(master));
+    assertThat(service.digest("p", null).count).isEqualTo(2);
+    assertThat(orphanedAt(uuid(2))).hasValue(T0);
+
+    // Adding it back clears the mark.
+    service.add(List.of(ref("p", "rel-2", "x/b.ref.lnk", uuid(2))), Actor.SYSTEM);
+    assertThat(orphanedAt(uuid(2))).isEmpty();
+    assertThat(service.digest("q", null).count).isEqualTo(0);
+    assertThat(service.digest("q", null).digest).isEqualTo(ReferenceSetDigest.of(List.of()));
+  }
+
+  // --- runtimes ---
+
+  @Test
+  void runtimesAreSavedOnceAndUpdated() {
+    RuntimeService runtimes = new RuntimeService(db, clock);
+    RuntimeInfo in = new RuntimeInfo();
+    in.platform = "linux";
+    in.resolution = "1600x1200";
+    in.browser = "chrome";
+    in.theme = "sap_horizon";
+    in.direction = "ltr";
+    in.mode = "cozy";
+    RuntimeService.Saved created = runtimes.save(in);
+    assertThat(created.created()).isTrue();
+    in.description = "CI's Chrome";
+    RuntimeService.Saved again = runtimes.save(in);
+    assertThat(again.created()).isFalse();
+    assertThat(again.runtime().description).isEqualTo("CI's Chrome");
+    assertThat(runtimes.get(created.runtime().id).orElseThrow().mode).isEqualTo("cozy");
+    in.browser = "firefox";
+    runtimes.save(in);
+    assertThat(runtimes.list().stream().map(r -> r.browser).toList())
+        .containsExactly("chrome", "firefox")
+        .inOrder();
+    assertThat(runtimes.delete(created.runtime().id)).isTrue();
+    assertThat(runtimes.delete(created.runtime().id)).isFalse();
+  }
+
+  @Test
+  void concurrentSavesOfOneRuntimeCreateItOnce() throws Exception {
+    RuntimeService runtimes = new RuntimeService(db, clock);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<RuntimeService.Saved>> saves = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        saves.add(
+            pool.submit(
+                () -> {
+                  RuntimeInfo in = new RuntimeInfo();
+                  in.platform = "mac";
+                  in.resolution = "1x1";
+                  in.browser = "safari";
+                  in.theme = "t";
+                  in.direction = "rtl";
+                  in.mode = "compact";
+                  return runtimes.save(in);
+                }));
+      }
+      int created = 0;
+      for (Future<RuntimeService.Saved> s : saves) {
+        created += s.get().created() ? 1 : 0;
+      }
+      assertThat(created).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(runtimes.list()).hasSize(1);
+  }
+
+  // --- users ---
+
+  @Test
+  void usersAreStoredWithHashedPasswords() {
+    UserService users = new UserService(db, clock);
+    users.put("jane.doe@example", "correct horse".toCharArray(), EnumSet.of(Role.UPLOADER));
+    users.put("bot", "battery staple".toCharArray(), EnumSet.of(Role.INDEXER, Role.ADMIN));
+    assertThat(users.authenticate("jane.doe@example", "correct horse"))
+        .hasValue(new User("jane.doe@example", EnumSet.of(Role.UPLOADER)));
+    assertThat(users.authenticate("jane.doe@example", "wrong password")).isEmpty();
+    assertThat(users.list().stream().map(User::name).collect(Collectors.toList()))
+        .containsExactly("bot", "jane.doe@example")
+        .inOrder();
+    // Replacing an account keeps one row.
+    users.put("bot", "another password".toCharArray(), EnumSet.of(Role.ADMIN));
+    assertThat(users.list()).hasSize(2);
+    assertThat(users.remove("bot")).isTrue();
+    assertThat(users.remove("bot")).isFalse();
+    String stored =
+        db.read(
+            c -> {
+              try (var ps = c.prepareStatement("SELECT password_hash FROM users");
+                  var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+              }
+            });
+    assertThat(stored).startsWith("$2");
+  }
+
+  // --- diffs ---
+
+  @Test
+  void diffRowsAreInsertedOnceAndRead() {
+    DiffRepository diffs = new DiffRepository();
+    DiffKey key = new DiffKey(SHA_A, SHA_B, new DiffOptions(0.1, true));
+    DiffRecord r =
+        new DiffRecord(
+            key,
+            new DiffResult(1920, 1080, 5_000_000_000L, 7, false, false, null),
+            "d".repeat(64),
+            12345,
+            T0);
+    assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, r))).isTrue();
+    assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, r))).isFalse();
+    DiffRecord read = db.read(c -> diffs.find(c, key)).orElseThrow();
+    assertThat(read.figures().mismatchedPixels()).isEqualTo(5_000_000_000L);
+    assertThat(read.figures().sizeMismatch()).isFalse();
+    assertThat(read.diffSha256()).isEqualTo("d".repeat(64));
+    assertThat(read.computedAt()).isEqualTo(T0);
+    // Other options are another row.
+    assertThat(
+            db.<Optional<DiffRecord>>read(
+                c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, new DiffOptions(0.1, false)))))
+        .isEmpty();
+    assertThat(
+            db.<Optional<DiffRecord>>read(
+                c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, new DiffOptions(0.2, true)))))
+        .isEmpty();
+  }
+
+  @Test
+  void migrationsAreRecorded() throws Exception {
+    int applied =
+        db.read(
+            c -> {
+              try (var ps =
+                      c.prepareStatement(
+                          "SELECT COUNT(*) FROM flyway_schema_history WHERE success = TRUE");
+                  var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+              }
+            });
+    assertThat(applied).isAtLeast(2);
+    assertThat(db.isHealthy()).isTrue();
+  }
+}
