@@ -127,13 +127,16 @@ public final class ImageService {
                             orphanedAt));
                   } catch (SQLException e) {
                     if (Database.isUniqueViolation(e)) {
-                      // Another upload of the same id with other bytes won the race.
-                      throw idTaken(id);
+                      // The id appeared meanwhile: another upload of other bytes, or a reference
+                      // restoring it from the trash (same bytes). Look again in a new transaction.
+                      throw new IdAppeared();
                     }
                     throw e;
                   }
                   return Optional.of(StoreOutcome.CREATED);
                 });
+      } catch (IdAppeared e) {
+        outcome = Optional.empty();
       } catch (RequestException e) {
         // The blob row (and, after a lost race, the bytes) of this content may serve no image.
         dropIfUnused(sha);
@@ -148,8 +151,17 @@ public final class ImageService {
         return outcome.get();
       }
       if (attempt > 10) {
-        throw new IllegalStateException("could not lock content " + sha);
+        throw new IllegalStateException("could not store " + id + " (content " + sha + ")");
       }
+    }
+  }
+
+  /** Unwinds a transaction whose insert found the id taken meanwhile, so that it is retried. */
+  private static final class IdAppeared extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IdAppeared() {
+      super(null, null, false, false);
     }
   }
 
