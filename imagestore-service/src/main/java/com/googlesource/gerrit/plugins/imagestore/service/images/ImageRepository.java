@@ -204,6 +204,23 @@ public final class ImageRepository {
     }
   }
 
+  /** Clears the orphan mark of those of {@code uuids} that a reference names. */
+  public void clearIfReferenced(Connection c, Collection<String> uuids) throws SQLException {
+    if (uuids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL"
+                + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
+      for (String uuid : uuids) {
+        ps.setString(1, uuid);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
   /** Clears the orphan mark of every image that is referenced again. */
   public int clearReferenced(Connection c) throws SQLException {
     try (PreparedStatement ps =

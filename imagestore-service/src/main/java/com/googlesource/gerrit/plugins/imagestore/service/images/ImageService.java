@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores, reads and deletes images: bytes in the {@link BlobStore}, metadata in the database.
@@ -144,6 +145,13 @@ public final class ImageService {
       }
       if (outcome.isPresent()) {
         if (outcome.get() == StoreOutcome.CREATED) {
+          // A reference committed while this upload decided its orphan mark could not clear it
+          // (it could not see the new row yet): look again now that the row is committed.
+          db.inTransaction(
+              c -> {
+                images.clearIfReferenced(c, Set.of(id.value()));
+                return null;
+              });
           logger.atInfo().log(
               "stored image %s (%d bytes, %dx%d) for %s",
               id, image.size(), image.header().width(), image.header().height(), uploader);

@@ -12,6 +12,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,24 @@ public final class ReferenceService {
           result.restored = trash.restoreReferenced(c, uuids, actor);
           return null;
         });
+    recheckOrphanMarks(uuidsOf(valid));
     return result;
+  }
+
+  /**
+   * Clears the marks of these images again, after the references are committed. An image row
+   * inserted by a concurrent upload (or restore) is invisible to this transaction's update while
+   * that upload has not committed, and the upload, deciding its mark before this commit, saw no
+   * reference: whichever of the two commits last clears the mark in its recheck.
+   */
+  private void recheckOrphanMarks(Set<String> uuids) {
+    if (!uuids.isEmpty()) {
+      db.inTransaction(
+          c -> {
+            images.clearIfReferenced(c, uuids);
+            return null;
+          });
+    }
   }
 
   /**
@@ -83,37 +101,42 @@ public final class ReferenceService {
     }
     List<ReferenceInfo> wanted = validate(input, project, branch, MAX_REPLACE);
     long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          Map<String, ReferenceInfo> existing = new LinkedHashMap<>();
-          for (ReferenceInfo r : refs.list(c, project, branch)) {
-            existing.put(key(r), r);
-          }
-          Map<String, ReferenceInfo> target = new LinkedHashMap<>();
-          for (ReferenceInfo r : wanted) {
-            target.putIfAbsent(key(r), r);
-          }
-          List<ReferenceInfo> removed =
-              sorted(
-                  existing.entrySet().stream()
-                      .filter(e -> !target.containsKey(e.getKey()))
-                      .map(Map.Entry::getValue)
-                      .toList());
-          List<ReferenceInfo> added =
-              sorted(
-                  target.entrySet().stream()
-                      .filter(e -> !existing.containsKey(e.getKey()))
-                      .map(Map.Entry::getValue)
-                      .toList());
-          ReferencesResult result = new ReferencesResult();
-          result.removed = refs.delete(c, removed);
-          result.added = refs.insertIfAbsent(c, added, now);
-          Set<String> addedUuids = uuidsOf(added);
-          images.clearOrphanMarks(c, addedUuids);
-          result.restored = trash.restoreReferenced(c, addedUuids, actor);
-          images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
-          return result;
-        });
+    Set<String> addedUuids = new HashSet<>();
+    ReferencesResult done =
+        db.inTransaction(
+            c -> {
+              Map<String, ReferenceInfo> existing = new LinkedHashMap<>();
+              for (ReferenceInfo r : refs.list(c, project, branch)) {
+                existing.put(key(r), r);
+              }
+              Map<String, ReferenceInfo> target = new LinkedHashMap<>();
+              for (ReferenceInfo r : wanted) {
+                target.putIfAbsent(key(r), r);
+              }
+              List<ReferenceInfo> removed =
+                  sorted(
+                      existing.entrySet().stream()
+                          .filter(e -> !target.containsKey(e.getKey()))
+                          .map(Map.Entry::getValue)
+                          .toList());
+              List<ReferenceInfo> added =
+                  sorted(
+                      target.entrySet().stream()
+                          .filter(e -> !existing.containsKey(e.getKey()))
+                          .map(Map.Entry::getValue)
+                          .toList());
+              ReferencesResult result = new ReferencesResult();
+              result.removed = refs.delete(c, removed);
+              result.added = refs.insertIfAbsent(c, added, now);
+              addedUuids.clear();
+              addedUuids.addAll(uuidsOf(added));
+              images.clearOrphanMarks(c, addedUuids);
+              result.restored = trash.restoreReferenced(c, addedUuids, actor);
+              images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
+              return result;
+            });
+    recheckOrphanMarks(addedUuids);
+    return done;
   }
 
   /** The digest of the stored set, for a reconcile to compare with what it scanned. */
