@@ -160,12 +160,19 @@ public final class ImageRepository {
 
   /** Clears the orphan marks of these images (they are referenced now). */
   public void clearOrphanMarks(Connection c, Collection<String> uuids) throws SQLException {
+    updateEach(
+        c,
+        "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL",
+        uuids);
+  }
+
+  /** Runs {@code sql}, whose one parameter is an image id, for each of {@code uuids} in a batch. */
+  private static void updateEach(Connection c, String sql, Collection<String> uuids)
+      throws SQLException {
     if (uuids.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL")) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (String uuid : uuids) {
         ps.setString(1, uuid);
         ps.addBatch();
@@ -206,19 +213,11 @@ public final class ImageRepository {
 
   /** Clears the orphan mark of those of {@code uuids} that a reference names. */
   public void clearIfReferenced(Connection c, Collection<String> uuids) throws SQLException {
-    if (uuids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL"
-                + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
-      for (String uuid : uuids) {
-        ps.setString(1, uuid);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    updateEach(
+        c,
+        "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL"
+            + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)",
+        uuids);
   }
 
   /** Clears the orphan mark of every image that is referenced again. */
