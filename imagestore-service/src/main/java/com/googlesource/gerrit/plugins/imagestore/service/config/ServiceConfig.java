@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.config;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Settings of a running service. Every field has a default that works with no configuration at all:
@@ -64,107 +65,93 @@ public record ServiceConfig(
   }
 
   public ServiceConfig withPort(int port) {
-    return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+    return copy(b -> b.port = port);
   }
 
   public ServiceConfig withDataDir(Path dataDir) {
-    return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+    return copy(b -> b.dataDir = dataDir);
   }
 
   public ServiceConfig withLimits(long maxImageBytes, long maxPixels) {
-    return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+    return copy(
+        b -> {
+          b.maxImageBytes = maxImageBytes;
+          b.maxPixels = maxPixels;
+        });
   }
 
   /** The same settings with another metadata database (tests point replicas at one). */
   public ServiceConfig withDatabase(String url, String user, String password) {
-    return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        url,
-        user,
-        password,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+    return copy(
+        b -> {
+          b.databaseUrl = url;
+          b.databaseUser = user;
+          b.databasePassword = password;
+        });
   }
 
   public ServiceConfig withBlobStore(BlobStoreConfig blobStore) {
-    return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+    return copy(b -> b.blobStore = blobStore);
   }
 
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
+    return copy(
+        b -> {
+          b.orphanGracePeriod = orphanGracePeriod;
+          b.trashRetention = trashRetention;
+          b.trashPurgeInterval = trashPurgeInterval;
+        });
+  }
+
+  /** A copy with some settings changed: the record's components listed once, here. */
+  private ServiceConfig copy(Consumer<Copy> change) {
+    Copy b = new Copy();
+    b.bind = bind;
+    b.port = port;
+    b.dataDir = dataDir;
+    b.maxImageBytes = maxImageBytes;
+    b.maxPixels = maxPixels;
+    b.databaseUrl = databaseUrl;
+    b.databaseUser = databaseUser;
+    b.databasePassword = databasePassword;
+    b.databasePoolSize = databasePoolSize;
+    b.orphanGracePeriod = orphanGracePeriod;
+    b.trashRetention = trashRetention;
+    b.trashPurgeInterval = trashPurgeInterval;
+    b.blobStore = blobStore;
+    change.accept(b);
     return new ServiceConfig(
-        bind,
-        port,
-        dataDir,
-        maxImageBytes,
-        maxPixels,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        databasePoolSize,
-        orphanGracePeriod,
-        trashRetention,
-        trashPurgeInterval,
-        blobStore);
+        b.bind,
+        b.port,
+        b.dataDir,
+        b.maxImageBytes,
+        b.maxPixels,
+        b.databaseUrl,
+        b.databaseUser,
+        b.databasePassword,
+        b.databasePoolSize,
+        b.orphanGracePeriod,
+        b.trashRetention,
+        b.trashPurgeInterval,
+        b.blobStore);
+  }
+
+  /** The mutable twin of the record, for {@link #copy}. */
+  private static final class Copy {
+    String bind;
+    int port;
+    Path dataDir;
+    long maxImageBytes;
+    long maxPixels;
+    String databaseUrl;
+    String databaseUser;
+    String databasePassword;
+    int databasePoolSize;
+    Duration orphanGracePeriod;
+    Duration trashRetention;
+    Duration trashPurgeInterval;
+    BlobStoreConfig blobStore;
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
