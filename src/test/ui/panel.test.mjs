@@ -9,13 +9,12 @@
 // looking origin. Run by bin/ui-test, which sets the variables.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
 import {createServer} from 'node:http';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
+import {startService as startImageService} from '../../../tools/test-support/image-service.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PLUGIN_JS = join(HERE, '../../main/resources/static/imagestore.js');
@@ -62,50 +61,10 @@ const uuids = {};
 
 // --- the image service ------------------------------------------------------------------------
 
-/** The environment without IMAGESTORE_*: a developer's settings must not reach the service. */
-function serviceEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IMAGESTORE_')));
-}
-
 async function startService() {
-  const data = mkdtempSync(join(tmpdir(), 'imagestore-ui-'));
-  const password = [...crypto.getRandomValues(new Uint8Array(16))]
-      .map(b => b.toString(16).padStart(2, '0')).join('');
-  const add = spawnSync(JAVA, ['-jar', SERVICE_JAR, 'user', 'add', 'ui-test', '--role', 'uploader',
-    '--data', data], {input: `${password}\n`, env: serviceEnv(), encoding: 'utf8'});
-  assert.equal(add.status, 0, `user add failed: ${add.stderr}${add.stdout}`);
-
-  const child = spawn(JAVA, ['-jar', SERVICE_JAR, 'serve', '--port', '0', '--data', data],
-      {env: serviceEnv(), stdio: ['ignore', 'pipe', 'pipe']});
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start in 30 s:\n${log}`)), 30_000);
-    const onData = chunk => {
-      log += chunk;
-      const match = log.match(/imagestore listening on (\S+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].endsWith('/') ? match[1] : `${match[1]}/`);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', code => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}):\n${log}`));
-    });
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(data, {recursive: true, force: true});
-  };
-  return {url, password, stop};
+  const started = await startImageService(
+      {java: JAVA, jar: SERVICE_JAR, accounts: [['ui-test', 'uploader']], prefix: 'imagestore-ui-'});
+  return {...started, password: started.passwords['ui-test']};
 }
 
 async function upload(png, fileName) {

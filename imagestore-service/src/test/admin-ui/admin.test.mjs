@@ -9,11 +9,9 @@
 // hold: no console errors, no CSP violations. Run by bin/admin-ui-test, which sets the variables.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
+import {startService as startImageService} from '../../../../tools/test-support/image-service.mjs';
 
 const JAVA = process.env.IMAGESTORE_UI_JAVA || 'java';
 const SERVICE_JAR = process.env.IMAGESTORE_UI_SERVICE_JAR;
@@ -30,54 +28,14 @@ const problems = [];
 const ids = {};
 let runtimeId;
 
-function serviceEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IMAGESTORE_')));
-}
-
-const randomPassword = () => [...crypto.getRandomValues(new Uint8Array(16))]
-    .map(b => b.toString(16).padStart(2, '0')).join('');
-
 async function startService() {
   assert.ok(SERVICE_JAR, 'IMAGESTORE_UI_SERVICE_JAR names the shaded service jar');
-  const data = mkdtempSync(join(tmpdir(), 'imagestore-admin-ui-'));
-  const passwords = {};
-  for (const [name, role] of [['root', 'admin'], ['ci', 'uploader'], ['gerrit', 'indexer']]) {
-    passwords[name] = randomPassword();
-    const add = spawnSync(JAVA, ['-jar', SERVICE_JAR, 'user', 'add', name, '--role', role,
-      '--data', data], {input: `${passwords[name]}\n`, env: serviceEnv(), encoding: 'utf8'});
-    assert.equal(add.status, 0, `user add ${name} failed: ${add.stderr}${add.stdout}`);
-  }
-  const child = spawn(JAVA, ['-jar', SERVICE_JAR, 'serve', '--port', '0', '--data', data],
-      {env: serviceEnv(), stdio: ['ignore', 'pipe', 'pipe']});
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start in 30 s:\n${log}`)), 30_000);
-    const onData = chunk => {
-      log += chunk;
-      const match = log.match(/imagestore listening on (\S+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].endsWith('/') ? match[1] : `${match[1]}/`);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', code => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}):\n${log}`));
-    });
+  return startImageService({
+    java: JAVA,
+    jar: SERVICE_JAR,
+    accounts: [['root', 'admin'], ['ci', 'uploader'], ['gerrit', 'indexer']],
+    prefix: 'imagestore-admin-ui-',
   });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(data, {recursive: true, force: true});
-  };
-  return {url, passwords, stop};
 }
 
 /** A call to the service as one of the accounts (null: anonymous). */
