@@ -230,17 +230,6 @@ public final class ImageRepository {
     }
   }
 
-  public long countBySha256(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM images WHERE sha256 = ?")) {
-      ps.setString(1, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
   /** Inserts the {@code blobs} row of a content unless it exists; true when it was inserted. */
   public boolean insertBlobIfAbsent(Connection c, String sha256, long size, long now)
       throws SQLException {
