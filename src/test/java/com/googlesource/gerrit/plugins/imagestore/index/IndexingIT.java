@@ -21,8 +21,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 
@@ -117,13 +115,8 @@ public class IndexingIT extends ImagestoreTestBase {
 
   @Test
   public void deletingAReleaseBranchDropsItsReferencesAndOrphansItsImages() throws Exception {
-    Path png = Files.createTempFile("rel", ".png");
     // Bytes no other test uses: another project referencing them would keep them referenced.
-    Files.write(png, greyPng(2, 2, 0x40));
-    ImageId image;
-    try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
-      image = uploader.upload(png, null).id();
-    }
+    ImageId image = upload(greyPng(2, 2, 0x40));
     push("refs/heads/master", ImmutableMap.of("README.md", "base"));
     createBranch(BranchNameKey.create(project, "rel-1"));
     push("refs/heads/rel-1", ImmutableMap.of(LNK_DIR + "rel.ref.lnk", LnkFile.format(image)));
@@ -201,15 +194,8 @@ public class IndexingIT extends ImagestoreTestBase {
     // grace period, any reconcile (the restarted server queues one) deletes unreferenced images.
     push("refs/heads/master", ImmutableMap.of(LNK_DIR + "kept.ref.lnk", LnkFile.format(keptId)));
     waitForReference("refs/heads/master", LNK_DIR + "kept.ref.lnk", keptId);
-    Path kept = Files.createTempFile("kept", ".png");
-    Path orphan = Files.createTempFile("orphan", ".png");
-    Files.write(kept, keptPng);
-    Files.write(orphan, greyPng(2, 2, 0x20));
-    ImageId orphanId;
-    try (ImagestoreClient uploader = service.client(ImageServiceProcess.UPLOADER)) {
-      assertThat(uploader.upload(kept, null).id()).isEqualTo(keptId);
-      orphanId = uploader.upload(orphan, null).id();
-    }
+    assertThat(upload(keptPng)).isEqualTo(keptId);
+    ImageId orphanId = upload(greyPng(2, 2, 0x20));
 
     adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
     try (ImagestoreClient anonymous = service.client(null)) {
