@@ -6,6 +6,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,6 +29,9 @@ abstract class JsonServlet extends HttpServlet {
   /** For answers that never change: content-derived ids name them. */
   protected static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
+  /** How much of a refused request's unread body is read to keep its connection open. */
+  private static final long SKIPPABLE_BODY_BYTES = 1024 * 1024;
+
   /** JSON request bodies larger than this are refused; the references API may raise it. */
   protected long maxJsonBytes() {
     return 1024 * 1024;
@@ -46,25 +50,83 @@ abstract class JsonServlet extends HttpServlet {
       // A script's request (the admin page's) gets no Basic challenge: the browser would pop up
       // its own login dialog over the page's.
       boolean challenge = req.getHeader("X-Requested-With") == null;
-      sendError(resp, e.status(), e.code(), e.getMessage(), challenge);
+      refuse(req, resp, e.status(), e.code(), e.getMessage(), challenge);
     } catch (JsonParseException e) {
-      sendError(resp, 400, "bad_json", "the request body is not valid JSON: " + e.getMessage());
+      refuse(
+          req,
+          resp,
+          400,
+          "bad_json",
+          "the request body is not valid JSON: " + e.getMessage(),
+          true);
     } catch (Exception e) {
       HttpException malformed = clientError(e);
       if (malformed != null) {
         // Jetty found the request itself broken while we read it (early EOF, a bad chunk).
-        sendError(
+        refuse(
+            req,
             resp,
             malformed.getCode(),
             "bad_request",
-            "malformed request: " + malformed.getReason());
+            "malformed request: " + malformed.getReason(),
+            true);
         return;
       }
       String incident = UUID.randomUUID().toString();
       logger.atSevere().withCause(e).log(
           "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
-      sendError(resp, 500, "internal_error", "internal error, incident " + incident);
+      refuse(req, resp, 500, "internal_error", "internal error, incident " + incident, true);
     }
+  }
+
+  /** Answers an error after {@link #skipUnreadBody} made the connection safe to keep or close. */
+  private static void refuse(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      int status,
+      String code,
+      String message,
+      boolean challenge)
+      throws IOException {
+    if (!resp.isCommitted()) {
+      skipUnreadBody(req, resp, status);
+    }
+    sendError(resp, status, code, message, challenge);
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body, up to {@link #SKIPPABLE_BODY_BYTES},
+   * so the connection can serve the client's next request. A larger, refused-as-too-large or broken
+   * rest closes the connection, and the answer says so: Jetty would close it anyway, but after an
+   * answer that promised to keep it, and a client's next request on it (a POST, which clients do
+   * not retry) would then fail without any answer.
+   */
+  private static void skipUnreadBody(HttpServletRequest req, HttpServletResponse resp, int status) {
+    if ("close".equalsIgnoreCase(req.getHeader("Connection"))) {
+      return; // the client closes it itself
+    }
+    try {
+      ServletInputStream in = req.getInputStream();
+      if (in.isFinished()) {
+        return;
+      }
+      if (status != 413 && req.getContentLengthLong() <= SKIPPABLE_BODY_BYTES) {
+        long skipped = 0;
+        byte[] buffer = new byte[16 * 1024];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          skipped += n;
+          if (skipped > SKIPPABLE_BODY_BYTES) {
+            break;
+          }
+        }
+        if (in.isFinished()) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The body is broken or already taken as a reader: the connection cannot be trusted.
+    }
+    resp.setHeader("Connection", "close");
   }
 
   private static HttpException clientError(Throwable e) {
@@ -102,12 +164,7 @@ abstract class JsonServlet extends HttpServlet {
         405, "method_not_allowed", req.getMethod() + " is not supported on " + req.getRequestURI());
   }
 
-  static void sendError(HttpServletResponse resp, int status, String code, String message)
-      throws IOException {
-    sendError(resp, status, code, message, true);
-  }
-
-  static void sendError(
+  private static void sendError(
       HttpServletResponse resp, int status, String code, String message, boolean challenge)
       throws IOException {
     if (resp.isCommitted()) {

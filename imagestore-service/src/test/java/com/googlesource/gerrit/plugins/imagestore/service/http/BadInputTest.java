@@ -738,6 +738,62 @@ class BadInputTest {
     assertJsonError(send("GET", "/images/" + id + "/info", null, null, null), 404, "not_found");
   }
 
+  /**
+   * A refused request whose body the server never read must not leave a connection that looks
+   * reusable but is closed underneath: a client's next request on it (a POST, which clients do not
+   * retry) would fail with no answer at all.
+   */
+  @Test
+  void aRefusedRequestsBodyIsSkippedSoTheConnectionServesTheNext() throws Exception {
+    byte[] png = fresh();
+    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PUT /images/"
+                  + ImageId.forContent(png).value()
+                  + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                  + "Content-Length: "
+                  + png.length
+                  + "\r\n\r\n")
+              .getBytes(UTF_8));
+      out.flush();
+      // The body comes late, after the server could have answered without it.
+      Thread.sleep(300);
+      out.write(png);
+      out.flush();
+      Reply refused = readResponse(socket.getInputStream());
+      assertJsonError(refused, 401, "unauthorized");
+      assertThat(refused.header("Connection")).isEmpty();
+
+      out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(UTF_8));
+      out.flush();
+      assertThat(readResponse(socket.getInputStream()).status()).isEqualTo(200);
+    }
+  }
+
+  /** A body too large to skip closes the connection, and the answer says so. */
+  @Test
+  void aRefusedRequestsBodyTooLargeToSkipClosesTheConnectionAndSaysSo() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PUT /images/"
+                  + FRESH_ID
+                  + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
+                  + "Content-Length: "
+                  + (64L << 20)
+                  + "\r\n\r\n")
+              .getBytes(UTF_8));
+      out.write(new byte[4096]);
+      out.flush();
+      Reply refused = readResponse(socket.getInputStream());
+      assertJsonError(refused, 401, "unauthorized");
+      assertThat(refused.header("Connection")).hasValue("close");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The JSON APIs
 
