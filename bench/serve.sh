@@ -11,7 +11,8 @@
 #
 # Goals (issue 6): downloads at least nginx's requests per second; uploads at least half the
 # download rate, without an error. Needs wrk and nginx (installed with apt-get when missing and
-# root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*.
+# root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*;
+# BENCH_JAVA_OPTS adds JVM options to it (a JFR recording, say).
 #
 # Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
 set -euo pipefail
@@ -69,7 +70,10 @@ export BENCH_SERVICE_PASSWORD
 printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
   "${SERVICE_CLI[@]}" user add bench --role uploader --data "$RUN/service" >"$RUN/user.log" 2>&1 ||
   { cat "$RUN/user.log" >&2; bench_fail "user add failed"; }
-"${SERVICE_CLI[@]}" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
+# BENCH_JAVA_OPTS: extra JVM options for the service (e.g. a JFR recording), not for its CLI calls.
+env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER -u IMAGESTORE_DB_PASSWORD \
+  -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT \
+  "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
 SERVICE_PID=$!
 SERVICE_URL=""
 for _ in $(seq 600); do

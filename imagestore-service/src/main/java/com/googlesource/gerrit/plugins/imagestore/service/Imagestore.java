@@ -4,6 +4,7 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.cache.CachingBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
@@ -54,7 +55,14 @@ public final class Imagestore implements AutoCloseable {
     this.config = config;
     this.db = db;
     // Every part uses the metered store, so failures of any backend are counted.
-    this.blobs = new MeteredBlobStore(backend, metrics);
+    BlobStore cached = backend;
+    if (config.blobCacheBytes() > 0) {
+      CachingBlobStore cache =
+          new CachingBlobStore(backend, config.blobCacheBytes(), ImageService.MAX_HELD_BYTES);
+      metrics.blobCache(cache::hits, cache::misses, cache::heldBytes);
+      cached = cache;
+    }
+    this.blobs = new MeteredBlobStore(cached, metrics);
     this.tmpDir = tmpDir;
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();

@@ -2,6 +2,9 @@ package com.googlesource.gerrit.plugins.imagestore.service.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -24,6 +27,33 @@ public interface BlobStore {
 
   /** Opens the bytes stored under {@code sha256} for streaming, or empty when there are none. */
   Optional<InputStream> open(String sha256) throws IOException;
+
+  /**
+   * The {@code size} bytes stored under {@code sha256} as one read-only buffer outside the Java
+   * heap, or empty when there are none; for blobs small enough to hold. The default streams them
+   * from {@link #open} straight into the buffer, so they are never held twice.
+   *
+   * @throws IOException also when the stored bytes are not {@code size} long
+   */
+  default Optional<ByteBuffer> read(String sha256, long size) throws IOException {
+    Optional<InputStream> opened = open(sha256);
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    if (size > Integer.MAX_VALUE) {
+      throw new IOException("blob " + sha256 + " is too large to hold: " + size + " bytes");
+    }
+    ByteBuffer buffer = ByteBuffer.allocateDirect((int) size);
+    try (ReadableByteChannel in = Channels.newChannel(opened.get())) {
+      while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+        // read on
+      }
+      if (buffer.hasRemaining() || in.read(ByteBuffer.allocate(1)) >= 0) {
+        throw new IOException("blob " + sha256 + " is not " + size + " bytes long");
+      }
+    }
+    return Optional.of(buffer.flip().asReadOnlyBuffer());
+  }
 
   /** Removes the bytes under {@code sha256}; false when there were none. */
   boolean delete(String sha256) throws IOException;

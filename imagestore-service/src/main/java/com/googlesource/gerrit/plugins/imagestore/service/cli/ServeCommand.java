@@ -11,7 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code serve}: runs the service until it is stopped (SIGINT/SIGTERM). */
@@ -77,6 +80,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often expired trash is purged; 0 never (default: ${DEFAULT-VALUE}).")
   Duration trashPurgeInterval;
 
+  @Option(
+      names = "--blob-cache-bytes",
+      paramLabel = "N",
+      defaultValue = "" + ServiceConfig.DEFAULT_BLOB_CACHE_BYTES,
+      description =
+          "Bytes of recently downloaded images kept ready to serve; 0 for none"
+              + " (default: ${DEFAULT-VALUE}).")
+  long blobCacheBytes;
+
   /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -89,12 +101,18 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (blobCacheBytes < 0) {
+      throw new ParameterException(spec.commandLine(), "--blob-cache-bytes must not be negative");
+    }
     ServiceConfig config =
         store
             .toConfig(bind, port, maxImageBytes, maxPixels)
-            .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval);
+            .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval)
+            .withBlobCache(blobCacheBytes);
     Imagestore imagestore = Imagestore.open(config);
     imagestore.startTrashPurge();
     HttpServer server = HttpServer.start(imagestore);

@@ -111,7 +111,8 @@ final class StoreOptions {
         ServiceConfig.DEFAULT_ORPHAN_GRACE_PERIOD,
         ServiceConfig.DEFAULT_TRASH_RETENTION,
         ServiceConfig.DEFAULT_TRASH_PURGE_INTERVAL,
-        blobs);
+        blobs,
+        ServiceConfig.DEFAULT_BLOB_CACHE_BYTES);
   }
 
   ServiceConfig toConfig() {

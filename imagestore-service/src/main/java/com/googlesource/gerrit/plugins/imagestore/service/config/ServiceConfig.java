@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * @param trashRetention how long a deleted image stays in the trash, restorable
  * @param trashPurgeInterval how often the service purges the trash of expired entries; zero: never
  * @param blobStore where image bytes live; local disk under {@code dataDir} by default
+ * @param blobCacheBytes how many bytes of recently downloaded images are kept ready to serve; zero:
+ *     none
  */
 public record ServiceConfig(
     String bind,
@@ -29,7 +31,8 @@ public record ServiceConfig(
     Duration orphanGracePeriod,
     Duration trashRetention,
     Duration trashPurgeInterval,
-    BlobStoreConfig blobStore) {
+    BlobStoreConfig blobStore,
+    long blobCacheBytes) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -47,6 +50,12 @@ public record ServiceConfig(
   public static final Duration DEFAULT_TRASH_RETENTION = Duration.ofDays(30);
   public static final Duration DEFAULT_TRASH_PURGE_INTERVAL = Duration.ofHours(1);
 
+  /**
+   * Enough for every image of a few thousand-test suite; for local disk it is page cache mapped
+   * once, for a bucket memory outside the heap.
+   */
+  public static final long DEFAULT_BLOB_CACHE_BYTES = 256L * 1024 * 1024;
+
   public static ServiceConfig defaults() {
     return new ServiceConfig(
         DEFAULT_BIND,
@@ -61,7 +70,8 @@ public record ServiceConfig(
         DEFAULT_ORPHAN_GRACE_PERIOD,
         DEFAULT_TRASH_RETENTION,
         DEFAULT_TRASH_PURGE_INTERVAL,
-        BlobStoreConfig.local());
+        BlobStoreConfig.local(),
+        DEFAULT_BLOB_CACHE_BYTES);
   }
 
   public ServiceConfig withPort(int port) {
@@ -94,6 +104,10 @@ public record ServiceConfig(
     return copy(b -> b.blobStore = blobStore);
   }
 
+  public ServiceConfig withBlobCache(long blobCacheBytes) {
+    return copy(b -> b.blobCacheBytes = blobCacheBytes);
+  }
+
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
     return copy(
@@ -120,6 +134,7 @@ public record ServiceConfig(
     b.trashRetention = trashRetention;
     b.trashPurgeInterval = trashPurgeInterval;
     b.blobStore = blobStore;
+    b.blobCacheBytes = blobCacheBytes;
     change.accept(b);
     return new ServiceConfig(
         b.bind,
@@ -134,7 +149,8 @@ public record ServiceConfig(
         b.orphanGracePeriod,
         b.trashRetention,
         b.trashPurgeInterval,
-        b.blobStore);
+        b.blobStore,
+        b.blobCacheBytes);
   }
 
   /** The mutable twin of the record, for {@link #copy}. */
@@ -152,6 +168,7 @@ public record ServiceConfig(
     Duration trashRetention;
     Duration trashPurgeInterval;
     BlobStoreConfig blobStore;
+    long blobCacheBytes;
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -184,6 +201,8 @@ public record ServiceConfig(
         + trashPurgeInterval
         + ", blobStore="
         + blobStore
+        + ", blobCacheBytes="
+        + blobCacheBytes
         + "]";
   }
 }

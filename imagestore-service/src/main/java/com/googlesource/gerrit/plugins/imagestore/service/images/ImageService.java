@@ -18,6 +18,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +39,9 @@ public final class ImageService {
 
   /** How many references an info answer lists at most. */
   public static final int MAX_REFERENCES_IN_INFO = 1000;
+
+  /** Images up to this size are read whole ({@link #read}); larger ones are streamed. */
+  public static final long MAX_HELD_BYTES = 8L * 1024 * 1024;
 
   private final Database db;
   private final BlobStore blobs;
@@ -217,6 +221,11 @@ public final class ImageService {
   /** Opens the bytes of a stored image; empty if they vanished (deleted in between). */
   public Optional<InputStream> open(ImageRecord image) throws IOException {
     return blobs.open(image.sha256());
+  }
+
+  /** The bytes of a stored image in one buffer; empty if they vanished (deleted in between). */
+  public Optional<ByteBuffer> read(ImageRecord image) throws IOException {
+    return blobs.read(image.sha256(), image.size());
   }
 
   public Optional<ImageInfo> info(ImageId id) {

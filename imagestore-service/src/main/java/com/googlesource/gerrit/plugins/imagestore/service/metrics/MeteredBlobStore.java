@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.metrics;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -50,6 +51,11 @@ public final class MeteredBlobStore implements BlobStore {
   @Override
   public Optional<InputStream> open(String sha256) throws IOException {
     return metered("open", () -> store.open(sha256));
+  }
+
+  @Override
+  public Optional<ByteBuffer> read(String sha256, long size) throws IOException {
+    return metered("read", () -> store.read(sha256, size));
   }
 
   @Override

@@ -1,11 +1,13 @@
 package com.googlesource.gerrit.plugins.imagestore.service.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -83,6 +85,26 @@ public final class ServiceMetrics {
               cb.call(c.referenced(), "referenced");
               cb.call(c.orphaned(), "orphaned");
             })
+        .register(registry);
+  }
+
+  /** Registers the blob cache's figures; the suppliers run on every scrape. */
+  public void blobCache(LongSupplier hits, LongSupplier misses, LongSupplier heldBytes) {
+    CounterWithCallback.builder()
+        .name("imagestore_blob_cache_reads_total")
+        .help("Whole-image reads by whether the blob cache answered them: hit or miss")
+        .labelNames("result")
+        .callback(
+            cb -> {
+              cb.call(hits.getAsLong(), "hit");
+              cb.call(misses.getAsLong(), "miss");
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("imagestore_blob_cache_bytes")
+        .help("Bytes of images the blob cache holds")
+        .unit(Unit.BYTES)
+        .callback(cb -> cb.call(heldBytes.getAsLong()))
         .register(registry);
   }
 

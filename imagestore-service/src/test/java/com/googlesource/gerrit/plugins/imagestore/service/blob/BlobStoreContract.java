@@ -4,7 +4,9 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +125,45 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void readsAWholeBlobIntoOneReadOnlyBuffer() throws Exception {
+    BlobStore store = newStore();
+    byte[] content = new byte[300 * 1024 + 7];
+    new Random(3).nextBytes(content);
+    Path source = Files.createTempFile(tmp, "whole", ".bin");
+    Files.write(source, content);
+    String sha = ImageId.sha256Hex(content);
+    assertThat(store.read(sha, content.length)).isEmpty();
+
+    store.put(sha, source);
+    ByteBuffer first = store.read(sha, content.length).orElseThrow();
+    assertThat(first.isReadOnly()).isTrue();
+    assertThat(bytes(first)).isEqualTo(content);
+    // Each read is a view of its own: consuming one leaves the next untouched.
+    assertThat(bytes(store.read(sha, content.length).orElseThrow())).isEqualTo(content);
+    assertThat(bytes(store.read(sha(""), 0).orElse(ByteBuffer.allocate(0)))).isEmpty();
+
+    assertThat(store.delete(sha)).isTrue();
+    assertThat(store.read(sha, content.length)).isEmpty();
+  }
+
+  @Test
+  void readingWithTheWrongSizeFails() throws Exception {
+    BlobStore store = newStore();
+    String sha = sha("sized");
+    store.put(sha, file("sized"));
+    assertThrows(IOException.class, () -> store.read(sha, 4));
+    assertThrows(IOException.class, () -> store.read(sha, 6));
+    assertThat(bytes(store.read(sha, 5).orElseThrow()))
+        .isEqualTo("sized".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  @Test
   void keysAreIndependent() throws Exception {
     BlobStore store = newStore();
     store.put(sha("a"), file("a"));
@@ -138,6 +179,7 @@ public abstract class BlobStoreContract {
     for (String bad : List.of("../etc/passwd", "ABC", "", "a".repeat(63), "g".repeat(64))) {
       assertThrows(IllegalArgumentException.class, () -> store.exists(bad));
       assertThrows(IllegalArgumentException.class, () -> store.open(bad));
+      assertThrows(IllegalArgumentException.class, () -> store.read(bad, 1));
     }
   }
 

@@ -196,6 +196,11 @@ class CliTest {
             "" + data);
     assertThat(fromEnv.exit()).isEqualTo(2);
     assertThat(fromEnv.err()).contains("'Not_A_Bucket' is not a valid GCS bucket name");
+
+    Result negativeCache =
+        run("", "serve", "--port", "0", "--data", "" + data, "--blob-cache-bytes", "-1");
+    assertThat(negativeCache.exit()).isEqualTo(2);
+    assertThat(negativeCache.err()).contains("--blob-cache-bytes must not be negative");
   }
 
   @Test
@@ -485,6 +490,7 @@ class CliTest {
     assertThat(r.out()).contains("--bind");
     assertThat(r.out()).contains("--data");
     assertThat(r.out()).contains("--max-image-bytes");
+    assertThat(r.out()).contains("--blob-cache-bytes");
     assertThat(r.out()).contains("--config");
   }
 

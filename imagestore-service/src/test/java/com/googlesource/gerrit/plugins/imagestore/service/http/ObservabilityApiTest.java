@@ -52,16 +52,23 @@ class ObservabilityApiTest {
   }
 
   @Test
-  void metricsCountRequestsBytesImagesAndStoreErrors() throws Exception {
+  void metricsCountRequestsBytesImagesCacheAndStoreErrors() throws Exception {
     byte[] png = TestPngs.png(7);
+    byte[] other = TestPngs.png(8);
     Path file = dir.resolve("a.png");
     Files.write(file, png);
+    Path otherFile = dir.resolve("b.png");
+    Files.write(otherFile, other);
     ImageId id;
+    ImageId otherId;
     try (ImagestoreClient uploader = service.client(UPLOADER)) {
       id = uploader.upload(file, null).id();
+      otherId = uploader.upload(otherFile, null).id();
     }
-    assertThat(service.send(service.request("/images/" + id, null).build()).statusCode())
-        .isEqualTo(200);
+    for (int i = 0; i < 2; i++) {
+      assertThat(service.send(service.request("/images/" + id, null).build()).body())
+          .isEqualTo(png);
+    }
     assertThat(get("/images/" + "f".repeat(32)).statusCode()).isEqualTo(404);
 
     HttpResponse<String> scrape = get("/metrics");
@@ -86,8 +93,12 @@ class ObservabilityApiTest {
         .isAtLeast(png.length);
     assertThat(value(text, "imagestore_http_request_bytes_total{resource=\"images\"}"))
         .isAtLeast(png.length);
-    assertThat(value(text, "imagestore_blob_store_written_bytes_total")).isEqualTo(png.length);
-    assertThat(value(text, "imagestore_images{state=\"orphaned\"}")).isEqualTo(1);
+    assertThat(value(text, "imagestore_blob_store_written_bytes_total"))
+        .isEqualTo(png.length + other.length);
+    assertThat(value(text, "imagestore_blob_cache_reads_total{result=\"miss\"}")).isEqualTo(1);
+    assertThat(value(text, "imagestore_blob_cache_reads_total{result=\"hit\"}")).isEqualTo(1);
+    assertThat(value(text, "imagestore_blob_cache_bytes")).isEqualTo(png.length);
+    assertThat(value(text, "imagestore_images{state=\"orphaned\"}")).isEqualTo(2);
     assertThat(value(text, "imagestore_images{state=\"referenced\"}")).isEqualTo(0);
     assertThat(text).contains("imagestore_http_request_duration_seconds_bucket");
     assertThat(text).contains("jvm_memory_used_bytes");
@@ -98,11 +109,13 @@ class ObservabilityApiTest {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     Files.writeString(blobs, "not a directory");
-    assertThat(service.send(service.request("/images/" + id, null).build()).statusCode())
+    assertThat(service.send(service.request("/images/" + otherId, null).build()).statusCode())
         .isAtLeast(500);
     assertThat(
-            value(get("/metrics").body(), "imagestore_blob_store_errors_total{operation=\"open\"}"))
+            value(get("/metrics").body(), "imagestore_blob_store_errors_total{operation=\"read\"}"))
         .isAtLeast(1);
+    // What the cache holds is still served: the bytes of a content hash never change.
+    assertThat(service.send(service.request("/images/" + id, null).build()).body()).isEqualTo(png);
   }
 
   /** The value of one sample in Prometheus' text format. */

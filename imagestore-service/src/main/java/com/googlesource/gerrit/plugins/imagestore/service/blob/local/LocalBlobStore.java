@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.blob.local;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -77,6 +78,21 @@ public class LocalBlobStore implements BlobStore {
   public Optional<InputStream> open(String sha256) throws IOException {
     try {
       return Optional.of(Files.newInputStream(pathOf(sha256)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Maps the file: its bytes stay in the page cache, shared with every reader, never copied in. */
+  @Override
+  public Optional<ByteBuffer> read(String sha256, long size) throws IOException {
+    try (FileChannel ch = FileChannel.open(pathOf(sha256), StandardOpenOption.READ)) {
+      if (ch.size() != size) {
+        throw new IOException("blob " + sha256 + " is not " + size + " bytes long");
+      }
+      // Blob files are immutable (written aside, renamed into place), so the mapping never sees
+      // them change; a deleted file stays readable until the mapping is dropped.
+      return Optional.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

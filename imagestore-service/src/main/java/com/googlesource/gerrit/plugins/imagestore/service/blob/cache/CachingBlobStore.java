@@ -1,0 +1,117 @@
+package com.googlesource.gerrit.plugins.imagestore.service.blob.cache;
+
+import com.google.common.base.Throwables;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.UncheckedExecutionException;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Keeps the buffers {@link BlobStore#read} returned for recently served blobs, up to a budget of
+ * bytes, so a hot image costs no disk mapping or bucket round trip.
+ *
+ * <p>Keys are content hashes, so an entry can never be stale: the bytes of a key never change. It
+ * is dropped on {@link #delete} to give the memory back; another replica's delete leaves an entry
+ * here, which is harmless because every download first looks its id up in the shared database.
+ * Buffers are read-only and handed out as independent views, so concurrent readers never share a
+ * position.
+ */
+public final class CachingBlobStore implements BlobStore {
+  private final BlobStore store;
+  private final long maxEntryBytes;
+  private final Cache<String, ByteBuffer> buffers;
+
+  /**
+   * @param maxBytes the budget: the sum of the cached blobs' sizes
+   * @param maxEntryBytes larger blobs are read through, never kept
+   */
+  public CachingBlobStore(BlobStore store, long maxBytes, long maxEntryBytes) {
+    this.store = store;
+    this.maxEntryBytes = Math.min(maxEntryBytes, maxBytes);
+    this.buffers =
+        CacheBuilder.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((String key, ByteBuffer b) -> b.capacity())
+            // One segment per core is plenty, and keeps eviction close to the budget.
+            .concurrencyLevel(Math.max(1, Runtime.getRuntime().availableProcessors()))
+            .recordStats()
+            .build();
+  }
+
+  @Override
+  public Optional<ByteBuffer> read(String sha256, long size) throws IOException {
+    if (size > maxEntryBytes) {
+      return store.read(sha256, size);
+    }
+    try {
+      // One read per key even when many requests miss at once.
+      return Optional.of(
+          buffers.get(sha256, () -> store.read(sha256, size).orElseThrow(Absent::new)).duplicate());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Absent) {
+        return Optional.empty();
+      }
+      Throwables.throwIfInstanceOf(e.getCause(), IOException.class);
+      throw new IOException(e.getCause());
+    } catch (UncheckedExecutionException e) {
+      Throwables.throwIfUnchecked(e.getCause());
+      throw e;
+    }
+  }
+
+  /** Missing bytes are an answer, not an entry. */
+  private static final class Absent extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Absent() {
+      super(null, null, false, false);
+    }
+  }
+
+  @Override
+  public boolean exists(String sha256) throws IOException {
+    return store.exists(sha256);
+  }
+
+  @Override
+  public void put(String sha256, Path file) throws IOException {
+    store.put(sha256, file);
+  }
+
+  @Override
+  public Optional<InputStream> open(String sha256) throws IOException {
+    return store.open(sha256);
+  }
+
+  @Override
+  public boolean delete(String sha256) throws IOException {
+    buffers.invalidate(sha256);
+    return store.delete(sha256);
+  }
+
+  @Override
+  public String describe() {
+    return store.describe();
+  }
+
+  /** Reads answered from the cache. */
+  public long hits() {
+    return buffers.stats().hitCount();
+  }
+
+  /** Reads of blobs small enough to keep that went to the store. */
+  public long misses() {
+    return buffers.stats().missCount();
+  }
+
+  /** The bytes held now. */
+  public long heldBytes() {
+    return buffers.asMap().values().stream().mapToLong(ByteBuffer::capacity).sum();
+  }
+}
