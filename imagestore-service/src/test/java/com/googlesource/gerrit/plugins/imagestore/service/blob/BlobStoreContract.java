@@ -157,7 +157,8 @@ public abstract class BlobStoreContract {
         .isEqualTo("sized".getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
+  /** What is left in {@code buffer}, consumed. */
+  protected static byte[] bytes(ByteBuffer buffer) {
     byte[] out = new byte[buffer.remaining()];
     buffer.get(out);
     return out;

@@ -6,7 +6,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreContract;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -40,12 +39,6 @@ class CachingBlobStoreTest extends BlobStoreContract {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.remaining()];
-    buffer.get(out);
-    return out;
   }
 
   @Test
