@@ -57,6 +57,7 @@ RUN="$(mktemp -d "$BENCH_WORK/serve.XXXXXX")"
 bench_log "generating 1 + $UPLOAD_FILES PNGs of 100 KiB..."
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/download" 1 100 1
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload" "$UPLOAD_FILES" 100 2
+"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload-warmup" 1500 100 3
 PNG="$(ls "$RUN/download"/*.png)"
 UUID="$(basename "$PNG" .png)"
 SIZE="$(stat -c %s "$PNG")"
@@ -128,7 +129,15 @@ done
 cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
 cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
 
-# wrk_rate URL: requests per second (non-2xx answers are errors and fail the run).
+# The service's CPU time so far (user + system), in clock ticks: what a request costs it, whatever
+# else runs on the machine (the load generator shares the cores).
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
+service_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
+cpu_us_per_request() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
+
+# wrk_rate URL: requests per second (non-2xx answers are errors and fail the run); adds the
+# number of requests to WRK_REQUESTS.
+WRK_REQUESTS=0
 wrk_rate() {
   local out
   out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$1")"
@@ -137,6 +146,7 @@ wrk_rate() {
     bench_fail "errors from $1"
   fi
   printf '%s\n' "$out" >>"$RUN/wrk.log"
+  WRK_REQUESTS=$((WRK_REQUESTS + $(awk '/requests in/ {print $1}' <<<"$out")))
   sed -n 's/^Requests\/sec: *//p' <<<"$out"
 }
 
@@ -145,17 +155,28 @@ wrk -t2 -c"$CONNECTIONS" -d3s "${SERVICE_URL}images/$UUID" >/dev/null
 wrk -t2 -c"$CONNECTIONS" -d3s "${NGINX_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
+GET_TICKS=0
+GET_REQUESTS=0
 for r in $(seq "$ROUNDS"); do
   bench_log "round $r of $ROUNDS: the service, then nginx, ${SECONDS_PER_RUN}s each..."
-  OURS+=("$(wrk_rate "${SERVICE_URL}images/$UUID")")
+  WRK_REQUESTS=0
+  before="$(service_ticks)"
+  wrk_rate "${SERVICE_URL}images/$UUID" >"$RUN/rate"
+  GET_TICKS=$((GET_TICKS + $(service_ticks) - before))
+  GET_REQUESTS=$((GET_REQUESTS + WRK_REQUESTS))
+  OURS+=("$(cat "$RUN/rate")")
   THEIRS+=("$(wrk_rate "${NGINX_URL}images/$UUID")")
 done
 OURS_MEDIAN="$(bench_median "${OURS[@]}")"
 THEIRS_MEDIAN="$(bench_median "${THEIRS[@]}")"
 
-bench_log "uploads: $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
+bench_log "uploads: warming up 3s, then $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
+"$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload-warmup" \
+  "$CONNECTIONS" 3 >/dev/null
+before="$(service_ticks)"
 "$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
   "$CONNECTIONS" "$SECONDS_PER_RUN" >"$RUN/upload.out"
+PUT_TICKS=$(($(service_ticks) - before))
 result() { sed -n "s/^result $1 //p" "$RUN/upload.out"; }
 UPLOADS="$(result uploads_per_s)"
 
@@ -169,6 +190,7 @@ printf '  %-52s %12s %10s\n' "GET /images/{uuid}, image service (median)" "$OURS
 printf '  %-52s %12s %10s\n' "GET same file, nginx from disk (median)" "$THEIRS_MEDIAN" "1.00"
 printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"
 echo "  rounds (service / nginx): ${OURS[*]} / ${THEIRS[*]}"
+echo "  the service's CPU per request: GET $(cpu_us_per_request "$GET_TICKS" "$GET_REQUESTS") µs, PUT $(cpu_us_per_request "$PUT_TICKS" "$(result uploads_created)") µs"
 echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s$( [ -z "$(result uploads_ran_out_of_files)" ] || echo ", ran out of files (raise BENCH_UPLOAD_FILES)")"
 echo "goals: downloads ≥ 1.00× nginx; uploads ≥ 0.50× our downloads with 0 errors"
 [ "$(result uploads_errors)" = 0 ] || exit 1

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,12 +57,13 @@ public class LocalBlobStore implements BlobStore {
       return;
     }
     Files.createDirectories(target.getParent());
+    if (linkIntoPlace(file, target)) {
+      return;
+    }
     Path staged = Files.createTempFile(tmp, sha256.substring(0, 8) + "-", ".blob");
     try {
       Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
+      force(staged);
       try {
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException e) {
@@ -71,6 +73,38 @@ public class LocalBlobStore implements BlobStore {
       }
     } finally {
       Files.deleteIfExists(staged);
+    }
+  }
+
+  /**
+   * Stores a file spooled in {@link #tmpDir} without copying it: flushed, then hard-linked into
+   * place, which is atomic and leaves the file where it was. The caller only ever deletes its own
+   * name for it, never rewrites it, so the blob's bytes cannot change. False when the file lives
+   * elsewhere or the file system has no hard links: then it is copied.
+   */
+  private boolean linkIntoPlace(Path file, Path target) throws IOException {
+    if (!file.toAbsolutePath().normalize().startsWith(tmp)) {
+      return false;
+    }
+    force(file);
+    try {
+      Files.createLink(target, file);
+    } catch (FileAlreadyExistsException e) {
+      // A concurrent writer stored the same content first.
+    } catch (UnsupportedOperationException e) {
+      return false;
+    } catch (FileSystemException e) {
+      if (Files.isRegularFile(target)) {
+        return true;
+      }
+      return false; // e.g. EPERM or EXDEV: fall back to a copy
+    }
+    return true;
+  }
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
     }
   }
 

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreContract;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -31,5 +32,31 @@ class LocalBlobStoreTest extends BlobStoreContract {
             Files.exists(
                 root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha)))
         .isTrue();
+  }
+
+  @Test
+  void aFileSpooledBesideTheBlobsIsLinkedIntoPlaceNotCopied() throws Exception {
+    Path root = Files.createTempDirectory(tmp, "store");
+    LocalBlobStore store = new LocalBlobStore(root);
+    Path spooled = Files.createTempFile(store.tmpDir(), "upload-", ".png");
+    byte[] content = {4, 5, 6, 7};
+    Files.write(spooled, content);
+    String sha = ImageId.sha256Hex(content);
+
+    store.put(sha, spooled);
+    Path blob = root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+    assertThat(Files.isSameFile(spooled, blob)).isTrue();
+    // The caller deletes its spool file as always; the blob stays.
+    Files.delete(spooled);
+    assertThat(Files.readAllBytes(blob)).isEqualTo(content);
+    try (InputStream in = store.open(sha).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+
+    // Storing the same bytes again from another spool file keeps the first blob.
+    Path again = Files.createTempFile(store.tmpDir(), "upload-", ".png");
+    Files.write(again, content);
+    store.put(sha, again);
+    assertThat(Files.isSameFile(again, blob)).isFalse();
   }
 }
