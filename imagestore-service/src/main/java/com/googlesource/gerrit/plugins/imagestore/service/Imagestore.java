@@ -14,6 +14,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.MeteredBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
@@ -67,6 +68,7 @@ public final class Imagestore implements AutoCloseable {
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
     TrashRepository trashRepo = new TrashRepository();
+    RecentLookups recentLookups = new RecentLookups();
     this.audit = new AuditLog(db);
     this.trash =
         new TrashService(
@@ -76,10 +78,12 @@ public final class Imagestore implements AutoCloseable {
             refRepo,
             trashRepo,
             audit,
+            recentLookups,
             config.orphanGracePeriod(),
             config.trashRetention(),
             clock);
-    this.images = new ImageService(db, blobs, imageRepo, refRepo, trashRepo, trash, clock);
+    this.images =
+        new ImageService(db, blobs, imageRepo, refRepo, trashRepo, trash, recentLookups, clock);
     this.references = new ReferenceService(db, refRepo, imageRepo, trash, clock);
     this.runtimes = new RuntimeService(db, clock);
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, trash, clock);

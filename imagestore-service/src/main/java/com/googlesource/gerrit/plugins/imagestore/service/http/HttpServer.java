@@ -78,7 +78,9 @@ public final class HttpServer implements AutoCloseable {
     add(context, "admin", new AdminPageServlet(), "/admin/*");
     add(context, "not-found", new NotFoundServlet(), "/");
 
-    server.setHandler(new SecurityHeaders(new RequestMetrics(context, store.metrics())));
+    server.setHandler(
+        new SecurityHeaders(
+            new RequestMetrics(new ImageDownloads(context, store.images()), store.metrics())));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopAtShutdown(false);
     server.start();

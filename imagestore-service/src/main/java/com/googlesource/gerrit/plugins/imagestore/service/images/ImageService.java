@@ -49,6 +49,7 @@ public final class ImageService {
   private final ReferenceRepository refs;
   private final TrashRepository trashRepo;
   private final TrashService trash;
+  private final RecentLookups recent;
   private final Clock clock;
 
   public ImageService(
@@ -58,8 +59,10 @@ public final class ImageService {
       ReferenceRepository refs,
       TrashRepository trashRepo,
       TrashService trash,
+      RecentLookups recent,
       Clock clock) {
     this.db = db;
+    this.recent = recent;
     this.blobs = blobs;
     this.images = images;
     this.refs = refs;
@@ -216,6 +219,11 @@ public final class ImageService {
 
   public Optional<ImageRecord> find(ImageId id) {
     return db.read(c -> images.find(c, id.value()));
+  }
+
+  /** Like {@link #find}, but may answer from {@link RecentLookups}: for downloads only. */
+  public Optional<ImageRecord> findForDownload(ImageId id) {
+    return recent.find(id.value(), () -> find(id));
   }
 
   /** Opens the bytes of a stored image; empty if they vanished (deleted in between). */

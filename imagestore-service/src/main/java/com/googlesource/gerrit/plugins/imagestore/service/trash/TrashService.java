@@ -12,6 +12,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +58,7 @@ public final class TrashService {
   private final ReferenceRepository refs;
   private final TrashRepository trash;
   private final AuditLog audit;
+  private final RecentLookups recentLookups;
   private final Duration gracePeriod;
   private final Duration retention;
   private final Clock clock;
@@ -68,10 +70,12 @@ public final class TrashService {
       ReferenceRepository refs,
       TrashRepository trash,
       AuditLog audit,
+      RecentLookups recentLookups,
       Duration gracePeriod,
       Duration retention,
       Clock clock) {
     this.db = db;
+    this.recentLookups = recentLookups;
     this.blobs = blobs;
     this.images = images;
     this.refs = refs;
@@ -124,6 +128,7 @@ public final class TrashService {
               return true;
             });
     if (moved) {
+      recentLookups.forget(id.value());
       logger.atInfo().log("moved image %s to the trash for %s", id, actor.name());
     }
     return moved;

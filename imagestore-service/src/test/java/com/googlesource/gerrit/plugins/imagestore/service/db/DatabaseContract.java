@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
@@ -333,6 +334,7 @@ public abstract class DatabaseContract {
             refs,
             new TrashRepository(),
             new AuditLog(db),
+            new RecentLookups(),
             Duration.ZERO,
             Duration.ofDays(30),
             clock);

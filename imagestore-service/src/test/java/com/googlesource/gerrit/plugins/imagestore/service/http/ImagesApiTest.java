@@ -10,12 +10,16 @@ import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.Multipart;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.awt.image.BufferedImage;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,10 +127,18 @@ class ImagesApiTest {
         .isEqualTo(png.length);
     assertThat(head.body()).isEmpty();
 
+    // GET answers from Jetty's core, HEAD through the servlet: the same headers either way.
+    for (String header : List.of("Content-Type", "Cache-Control", "ETag", "Content-Length")) {
+      assertThat(head.headers().firstValue(header)).isEqualTo(get.headers().firstValue(header));
+    }
+
     HttpResponse<byte[]> cached =
         service.send(service.request("/images/" + id, null).header("If-None-Match", etag).build());
     assertThat(cached.statusCode()).isEqualTo(304);
     assertThat(cached.body()).isEmpty();
+    assertThat(cached.headers().firstValue("ETag")).hasValue(etag);
+    assertThat(cached.headers().firstValue("Cache-Control"))
+        .isEqualTo(get.headers().firstValue("Cache-Control"));
 
     HttpResponse<String> missing =
         service.sendForString(service.request("/images/" + "0".repeat(32), null).build());
@@ -134,6 +146,30 @@ class ImagesApiTest {
     assertThat(missing.headers().firstValue("Content-Type").orElseThrow())
         .startsWith("application/json");
     assertThat(missing.body()).contains("\"error\":\"not_found\"");
+  }
+
+  /** Images over {@link ImageService#MAX_HELD_BYTES} are streamed, never held whole. */
+  @Test
+  void aLargeImageIsStreamedWhole() throws Exception {
+    BufferedImage noise = new BufferedImage(1800, 1400, BufferedImage.TYPE_INT_ARGB);
+    Random random = new Random(5);
+    for (int y = 0; y < noise.getHeight(); y++) {
+      for (int x = 0; x < noise.getWidth(); x++) {
+        noise.setRGB(x, y, random.nextInt());
+      }
+    }
+    byte[] png = TestPngs.encode(noise);
+    assertThat((long) png.length).isGreaterThan(ImageService.MAX_HELD_BYTES);
+    String id = ImageId.forContent(png).value();
+    assertThat(postMultipart(png, null).statusCode()).isEqualTo(201);
+
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<byte[]> get = service.send(service.request("/images/" + id, null).build());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.headers().firstValueAsLong("Content-Length").orElseThrow())
+          .isEqualTo(png.length);
+      assertThat(ImageId.sha256Hex(get.body())).isEqualTo(ImageId.sha256Hex(png));
+    }
   }
 
   @Test

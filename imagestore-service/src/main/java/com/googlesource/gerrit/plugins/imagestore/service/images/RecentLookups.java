@@ -1,0 +1,45 @@
+package com.googlesource.gerrit.plugins.imagestore.service.images;
+
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Images that downloads looked up in the last {@link #TTL}, so a burst of downloads of one image
+ * asks the database once. Only found images are remembered: an upload through another replica is
+ * visible at once. A delete through this replica forgets the image at once; through another one it
+ * shows here within {@link #TTL}, far less than the year the downloads' {@code Cache-Control}
+ * already lets any HTTP cache keep an image.
+ */
+public final class RecentLookups {
+  public static final Duration TTL = Duration.ofSeconds(1);
+
+  private final Cache<String, ImageRecord> records;
+
+  public RecentLookups() {
+    this(Ticker.systemTicker());
+  }
+
+  RecentLookups(Ticker ticker) {
+    records =
+        CacheBuilder.newBuilder().expireAfterWrite(TTL).maximumSize(10_000).ticker(ticker).build();
+  }
+
+  Optional<ImageRecord> find(String id, Supplier<Optional<ImageRecord>> lookup) {
+    ImageRecord known = records.getIfPresent(id);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<ImageRecord> found = lookup.get();
+    found.ifPresent(r -> records.put(id, r));
+    return found;
+  }
+
+  /** Called once a delete of {@code id} committed. */
+  public void forget(String id) {
+    records.invalidate(id);
+  }
+}

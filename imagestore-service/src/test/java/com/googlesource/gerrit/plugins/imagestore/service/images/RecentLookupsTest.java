@@ -1,0 +1,64 @@
+package com.googlesource.gerrit.plugins.imagestore.service.images;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.google.common.base.Ticker;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RecentLookupsTest {
+  private final AtomicLong nanos = new AtomicLong();
+  private final RecentLookups recent =
+      new RecentLookups(
+          new Ticker() {
+            @Override
+            public long read() {
+              return nanos.get();
+            }
+          });
+  private final AtomicInteger lookups = new AtomicInteger();
+
+  private static ImageRecord image(String id) {
+    return new ImageRecord(id, "a".repeat(64), 10, 1, 1, 0, "u", null, null, null);
+  }
+
+  private Optional<ImageRecord> find(String id, Optional<ImageRecord> inDatabase) {
+    return recent.find(
+        id,
+        () -> {
+          lookups.incrementAndGet();
+          return inDatabase;
+        });
+  }
+
+  @Test
+  void aFoundImageIsRememberedForTheTtlOnly() {
+    String id = "1".repeat(32);
+    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    nanos.addAndGet(RecentLookups.TTL.toNanos() - 1);
+    assertThat(find(id, Optional.empty())).isPresent();
+    assertThat(lookups.get()).isEqualTo(1);
+
+    nanos.addAndGet(1);
+    assertThat(find(id, Optional.empty())).isEmpty();
+    assertThat(lookups.get()).isEqualTo(2);
+  }
+
+  @Test
+  void absenceIsNeverRemembered() {
+    String id = "2".repeat(32);
+    assertThat(find(id, Optional.empty())).isEmpty();
+    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    assertThat(lookups.get()).isEqualTo(2);
+  }
+
+  @Test
+  void forgettingTakesEffectAtOnce() {
+    String id = "3".repeat(32);
+    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    recent.forget(id);
+    assertThat(find(id, Optional.empty())).isEmpty();
+  }
+}
