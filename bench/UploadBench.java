@@ -1,7 +1,10 @@
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,32 +13,41 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 
 /**
- * The upload side of bench/serve.sh: CONNECTIONS threads PUT distinct PNGs (each new content, so
- * every request really stores bytes) for SECONDS; prints "result uploads_per_s N", the count of
- * created images and of errors (any status other than 201).
+ * The upload side of bench/serve.sh: CONNECTIONS threads PUT distinct PNGs for SECONDS; prints
+ * "result uploads_per_s N", the count of created images and of errors (any status other than
+ * 201).
  *
- * <p>Usage: java UploadBench.java URL USER DIR CONNECTIONS SECONDS (password in
- * BENCH_SERVICE_PASSWORD; DIR holds name=uuid.png files made by MakeNoisePngs.java).
+ * <p>Every request stores new bytes without a pile of files on disk: it takes one of the PNGs in
+ * DIR (made by MakeNoisePngs.java) and puts a tEXt chunk with a counter right after IHDR, a valid
+ * PNG with the same pixels and its own SHA-256, under a fresh id. RUN_TAG keeps ids of runs apart.
+ *
+ * <p>Usage: java UploadBench.java URL USER DIR CONNECTIONS SECONDS RUN_TAG (password in
+ * BENCH_SERVICE_PASSWORD).
  */
 public class UploadBench {
+  private static final int IHDR_END = 8 + 4 + 4 + 13 + 4; // signature, IHDR chunk
+
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args[0]);
     String auth =
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((args[1] + ":" + System.getenv("BENCH_SERVICE_PASSWORD")).getBytes());
-    List<Path> files;
+    List<byte[]> pngs = new ArrayList<>();
     try (var s = Files.list(Path.of(args[2]))) {
-      files = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+      for (Path p : s.filter(p -> p.toString().endsWith(".png")).sorted().toList()) {
+        pngs.add(Files.readAllBytes(p));
+      }
     }
     int connections = Integer.parseInt(args[3]);
     long deadline = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
+    int tag = Integer.parseInt(args[5]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    AtomicInteger next = new AtomicInteger();
+    AtomicLong next = new AtomicLong();
     AtomicLong created = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
@@ -47,13 +59,9 @@ public class UploadBench {
           pool.submit(
               () -> {
                 while (System.nanoTime() < deadline) {
-                  int i = next.getAndIncrement();
-                  if (i >= files.size()) {
-                    return null;
-                  }
-                  Path f = files.get(i);
-                  String uuid = f.getFileName().toString().replace(".png", "");
-                  byte[] body = Files.readAllBytes(f);
+                  long i = next.getAndIncrement();
+                  byte[] body = distinct(pngs.get((int) (i % pngs.size())), tag, i);
+                  String uuid = String.format("%08x%024x", tag, i);
                   HttpRequest put =
                       HttpRequest.newBuilder(base.resolve("images/" + uuid))
                           .header("Authorization", auth)
@@ -84,8 +92,20 @@ public class UploadBench {
     System.out.printf("result uploads_created %d%n", created.get());
     System.out.printf("result uploads_errors %d%n", errors.get());
     System.out.printf("result uploads_mb_per_s %.1f%n", bytes.get() / seconds / 1e6);
-    if (next.get() >= files.size()) {
-      System.out.println("result uploads_ran_out_of_files 1");
-    }
+  }
+
+  /** {@code png} with a tEXt chunk "bench" = "TAG-I" after its IHDR. */
+  static byte[] distinct(byte[] png, int tag, long i) {
+    byte[] text = ("bench\0" + tag + "-" + i).getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuffer chunk = ByteBuffer.allocate(12 + text.length);
+    chunk.putInt(text.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(text);
+    CRC32 crc = new CRC32();
+    crc.update(chunk.array(), 4, 4 + text.length);
+    chunk.putInt((int) crc.getValue());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + chunk.capacity());
+    out.write(png, 0, IHDR_END);
+    out.writeBytes(chunk.array());
+    out.write(png, IHDR_END, png.length - IHDR_END);
+    return out.toByteArray();
   }
 }

@@ -7,7 +7,9 @@
 #              connections, 32), BENCH_SERVE_ROUNDS rounds (3) of BENCH_SERVE_SECONDS (10 s) each,
 #              the two servers taking turns so both see the same machine load;
 #   upload     PUT /images/{uuid} of distinct 100 KiB PNGs (every request stores new bytes) with
-#              the same number of connections (bench/UploadBench.java), against the download rate.
+#              the same number of connections (bench/UploadBench.java), after as long a warm-up,
+#              against the download rate; and, as the reference, what the disk alone takes: new
+#              100 KiB files per second, with and without fsync (bench/FileWriteCeiling.java).
 #
 # Goals (issue 6): downloads at least nginx's requests per second; uploads at least half the
 # download rate, without an error. Needs wrk and nginx (installed with apt-get when missing and
@@ -21,7 +23,6 @@ set -euo pipefail
 SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
 CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
 ROUNDS="${BENCH_SERVE_ROUNDS:-3}"
-UPLOAD_FILES="${BENCH_UPLOAD_FILES:-6000}"
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
@@ -54,10 +55,10 @@ bench_build_service
 mkdir -p "$BENCH_WORK"
 RUN="$(mktemp -d "$BENCH_WORK/serve.XXXXXX")"
 
-bench_log "generating 1 + $UPLOAD_FILES PNGs of 100 KiB..."
+bench_log "generating 1 + 64 PNGs of 100 KiB..."
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/download" 1 100 1
-"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload" "$UPLOAD_FILES" 100 2
-"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload-warmup" 1500 100 3
+# Uploads make each body distinct from these (bench/UploadBench.java).
+"$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/upload" 64 100 2
 PNG="$(ls "$RUN/download"/*.png)"
 UUID="$(basename "$PNG" .png)"
 SIZE="$(stat -c %s "$PNG")"
@@ -170,15 +171,22 @@ done
 OURS_MEDIAN="$(bench_median "${OURS[@]}")"
 THEIRS_MEDIAN="$(bench_median "${THEIRS[@]}")"
 
-bench_log "uploads: warming up 3s, then $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
-"$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload-warmup" \
-  "$CONNECTIONS" 3 >/dev/null
+bench_log "uploads: warming up ${SECONDS_PER_RUN}s, then $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
+"$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
+  "$CONNECTIONS" "$SECONDS_PER_RUN" 1 >/dev/null
 before="$(service_ticks)"
 "$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
-  "$CONNECTIONS" "$SECONDS_PER_RUN" >"$RUN/upload.out"
+  "$CONNECTIONS" "$SECONDS_PER_RUN" 2 >"$RUN/upload.out"
 PUT_TICKS=$(($(service_ticks) - before))
 result() { sed -n "s/^result $1 //p" "$RUN/upload.out"; }
 UPLOADS="$(result uploads_per_s)"
+
+# The disk's own ceiling for uploads: new 100 KiB files per second, plain and flushed, same threads.
+bench_log "the disk alone: new 100 KiB files, $CONNECTIONS threads, ${SECONDS_PER_RUN}s twice..."
+"$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/FileWriteCeiling.java" "$RUN/files" "$CONNECTIONS" \
+  "$SECONDS_PER_RUN" >"$RUN/files.out"
+rm -rf "$RUN/files"
+ceiling() { sed -n "s/^result $1 //p" "$RUN/files.out"; }
 
 echo
 echo "=== serve benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
@@ -191,6 +199,8 @@ printf '  %-52s %12s %10s\n' "GET same file, nginx from disk (median)" "$THEIRS_
 printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"
 echo "  rounds (service / nginx): ${OURS[*]} / ${THEIRS[*]}"
 echo "  the service's CPU per request: GET $(cpu_us_per_request "$GET_TICKS" "$GET_REQUESTS") µs, PUT $(cpu_us_per_request "$PUT_TICKS" "$(result uploads_created)") µs"
-echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s$( [ -z "$(result uploads_ran_out_of_files)" ] || echo ", ran out of files (raise BENCH_UPLOAD_FILES)")"
+printf '  %-52s %12s %10s\n' "new 100 KiB files + fsync, nothing else (the disk)" "$(ceiling synced_files_per_s)" "$(bench_ratio "$UPLOADS" "$(ceiling synced_files_per_s)")× (ours)"
+printf '  %-52s %12s\n' "new 100 KiB files, no fsync" "$(ceiling files_per_s)"
+echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s"
 echo "goals: downloads ≥ 1.00× nginx; uploads ≥ 0.50× our downloads with 0 errors"
 [ "$(result uploads_errors)" = 0 ] || exit 1
