@@ -3,8 +3,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -43,23 +43,19 @@ final class ImageDownloads extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     String id = path.substring(PREFIX.length());
-    if (!ImageId.isValid(id)) {
+    ImageRecord image = ImageId.isValid(id) ? lookUp(ImageId.of(id)) : null;
+    if (image == null) {
       return super.handle(request, response, callback);
     }
-    Optional<ImageRecord> found = images.findForDownload(ImageId.of(id));
-    if (found.isEmpty() || found.get().size() > ImageService.MAX_HELD_BYTES) {
-      return super.handle(request, response, callback);
-    }
-    ImageRecord image = found.get();
-    String etag = '"' + image.sha256() + '"';
+    String etag = etag(image);
     if (JsonServlet.matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
       response.setStatus(304);
       response.getHeaders().put(HttpHeader.ETAG, etag).put(IMMUTABLE);
       callback.succeeded();
       return true;
     }
-    Optional<ByteBuffer> bytes = images.read(image);
-    if (bytes.isEmpty()) {
+    ByteBuffer bytes = read(image);
+    if (bytes == null) {
       return super.handle(request, response, callback);
     }
     response.setStatus(200);
@@ -69,7 +65,33 @@ final class ImageDownloads extends Handler.Wrapper {
         .put(IMMUTABLE)
         .put(PNG)
         .put(HttpHeader.CONTENT_LENGTH, image.size());
-    response.write(true, bytes.get(), callback);
+    response.write(true, bytes, callback);
     return true;
+  }
+
+  // Null from these two lets the servlet answer: absent or large images, and failures, which it
+  // logs with an incident id and answers as JSON.
+
+  private ImageRecord lookUp(ImageId id) {
+    try {
+      return images
+          .findForDownload(id)
+          .filter(i -> i.size() <= ImageService.MAX_HELD_BYTES)
+          .orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private ByteBuffer read(ImageRecord image) {
+    try {
+      return images.read(image).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String etag(ImageRecord image) {
+    return '"' + image.sha256() + '"';
   }
 }

@@ -109,8 +109,11 @@ class ObservabilityApiTest {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     Files.writeString(blobs, "not a directory");
-    assertThat(service.send(service.request("/images/" + otherId, null).build()).statusCode())
-        .isAtLeast(500);
+    HttpResponse<String> broken =
+        service.sendForString(service.request("/images/" + otherId, null).build());
+    assertThat(broken.statusCode()).isEqualTo(500);
+    assertThat(broken.body()).contains("\"error\":\"internal_error\"");
+    assertThat(broken.body()).contains("incident");
     assertThat(
             value(get("/metrics").body(), "imagestore_blob_store_errors_total{operation=\"read\"}"))
         .isAtLeast(1);
