@@ -51,8 +51,12 @@ public final class CachingBlobStore implements BlobStore {
     }
     try {
       // One read per key even when many requests miss at once.
-      return Optional.of(
-          buffers.get(sha256, () -> store.read(sha256, size).orElseThrow(Absent::new)).duplicate());
+      ByteBuffer cached =
+          buffers.get(sha256, () -> store.read(sha256, size).orElseThrow(Absent::new));
+      if (cached.capacity() != size) {
+        throw new IOException("blob " + sha256 + " is not " + size + " bytes long");
+      }
+      return Optional.of(cached.duplicate());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Absent) {
         return Optional.empty();

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
 public class LocalBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
 
+  /** Blobs at least this large are mapped by {@link #read} rather than read. */
+  static final long MAP_FROM_BYTES = 1024 * 1024;
+
   private final Path root;
   private final Path tmp;
 
@@ -117,9 +120,16 @@ public class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** Maps the file: its bytes stay in the page cache, shared with every reader, never copied in. */
+  /**
+   * Maps files of {@link #MAP_FROM_BYTES} or more: their bytes stay in the page cache, shared with
+   * every reader, never copied in. Smaller ones are read into a buffer: a process may hold only so
+   * many mappings (vm.max_map_count), and a cache full of small images would need one each.
+   */
   @Override
   public Optional<ByteBuffer> read(String sha256, long size) throws IOException {
+    if (size < MAP_FROM_BYTES) {
+      return BlobStore.super.read(sha256, size);
+    }
     try (FileChannel ch = FileChannel.open(pathOf(sha256), StandardOpenOption.READ)) {
       if (ch.size() != size) {
         throw new IOException("blob " + sha256 + " is not " + size + " bytes long");
