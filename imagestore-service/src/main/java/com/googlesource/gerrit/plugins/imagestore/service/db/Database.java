@@ -35,7 +35,9 @@ public final class Database implements AutoCloseable {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE"
-        + ";LOCK_TIMEOUT=60000";
+        + ";LOCK_TIMEOUT=60000"
+        // Each upload runs about ten distinct statements; H2 keeps 8 parsed per session by default.
+        + ";QUERY_CACHE_SIZE=64";
   }
 
   /** Opens a pool on {@code url} and migrates the schema. */
