@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
@@ -211,14 +213,46 @@ public final class ImageRepository {
     }
   }
 
-  /** Clears the orphan mark of those of {@code uuids} that a reference names. */
-  public void clearIfReferenced(Connection c, Collection<String> uuids) throws SQLException {
+  /**
+   * Sets the orphan marks of {@code uuids} from the references committed now: cleared where a
+   * reference names the image, set to {@code now} where none does (an existing mark is kept).
+   *
+   * <p>Run in a transaction of its own after a change of images or references commits. It locks the
+   * image rows first (in uuid order, as every writer does), so its checks are statements that start
+   * after every concurrent recheck of these rows has committed and see everything committed before:
+   * whichever recheck of an image runs last sets its mark right. Checking inside the changing
+   * transaction cannot: two removals of an image's last two references each still see the other's,
+   * and an upload cannot see a reference being added.
+   */
+  public void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
+      throws SQLException {
+    List<String> sorted = new ArrayList<>(new TreeSet<>(uuids));
+    for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {
+      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
+      String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT uuid FROM images WHERE uuid IN (" + marks + ") ORDER BY uuid FOR UPDATE")) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            // Locked.
+          }
+        }
+      }
+    }
     updateEach(
         c,
         "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL"
             + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)",
-        uuids);
+        sorted);
+    markOrphanedIfUnreferenced(c, sorted, now);
   }
+
+  /** How many image rows {@link #recheckOrphanMarks} locks with one statement. */
+  private static final int LOCK_CHUNK = 500;
 
   /** Clears the orphan mark of every image that is referenced again. */
   public int clearReferenced(Connection c) throws SQLException {

@@ -152,11 +152,11 @@ public final class ImageService {
       }
       if (outcome.isPresent()) {
         if (outcome.get() == StoreOutcome.CREATED) {
-          // A reference committed while this upload decided its orphan mark could not clear it
-          // (it could not see the new row yet): look again now that the row is committed.
+          // A reference added or removed while this upload decided its orphan mark could not see
+          // the new row yet: look again now that the row is committed.
           db.inTransaction(
               c -> {
-                images.clearIfReferenced(c, Set.of(id.value()));
+                images.recheckOrphanMarks(c, Set.of(id.value()), clock.millis());
                 return null;
               });
           logger.atInfo().log(

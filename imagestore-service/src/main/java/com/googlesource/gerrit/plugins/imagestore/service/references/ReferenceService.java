@@ -74,16 +74,15 @@ public final class ReferenceService {
   }
 
   /**
-   * Clears the marks of these images again, after the references are committed. An image row
-   * inserted by a concurrent upload (or restore) is invisible to this transaction's update while
-   * that upload has not committed, and the upload, deciding its mark before this commit, saw no
-   * reference: whichever of the two commits last clears the mark in its recheck.
+   * Sets the marks of these images again once the references are committed (see {@link
+   * ImageRepository#recheckOrphanMarks}): a concurrent upload, or a concurrent removal of another
+   * reference to the same image, decided its mark without seeing this change.
    */
   private void recheckOrphanMarks(Set<String> uuids) {
     if (!uuids.isEmpty()) {
       db.inTransaction(
           c -> {
-            images.clearIfReferenced(c, uuids);
+            images.recheckOrphanMarks(c, uuids, clock.millis());
             return null;
           });
     }
@@ -101,7 +100,7 @@ public final class ReferenceService {
     }
     List<ReferenceInfo> wanted = validate(input, project, branch, MAX_REPLACE);
     long now = clock.millis();
-    Set<String> addedUuids = new HashSet<>();
+    Set<String> touchedUuids = new HashSet<>();
     ReferencesResult done =
         db.inTransaction(
             c -> {
@@ -128,14 +127,16 @@ public final class ReferenceService {
               ReferencesResult result = new ReferencesResult();
               result.removed = refs.delete(c, removed);
               result.added = refs.insertIfAbsent(c, added, now);
-              addedUuids.clear();
-              addedUuids.addAll(uuidsOf(added));
+              Set<String> addedUuids = uuidsOf(added);
               images.clearOrphanMarks(c, addedUuids);
               result.restored = trash.restoreReferenced(c, addedUuids, actor);
               images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
+              touchedUuids.clear();
+              touchedUuids.addAll(addedUuids);
+              touchedUuids.addAll(uuidsOf(removed));
               return result;
             });
-    recheckOrphanMarks(addedUuids);
+    recheckOrphanMarks(touchedUuids);
     return done;
   }
 

@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Deleted images wait in the trash, restorable, until their retention ends; only a purge removes
@@ -192,6 +193,12 @@ public final class TrashService {
           if (!restoreInTransaction(c, id.value(), actor, detail)) {
             throw RequestException.notFound("image " + id + " is not in the trash");
           }
+          return null;
+        });
+    // A reference removed meanwhile was invisible to the mark decided above.
+    db.inTransaction(
+        c -> {
+          images.recheckOrphanMarks(c, Set.of(id.value()), clock.millis());
           return null;
         });
     logger.atInfo().log("restored image %s for %s", id, actor.name());

@@ -28,6 +28,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeServic
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.nio.file.Files;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -201,6 +202,58 @@ public abstract class DatabaseContract {
     assertThat(orphanedAt(uuid(1))).isEmpty();
     assertThat(orphanedAt(uuid(3))).hasValue(T0 + 1);
     assertThat(orphanIds(T0 + 1)).containsExactly(uuid(2), uuid(3)).inOrder();
+  }
+
+  /**
+   * Two transactions each remove one of an image's last two references. Inside its transaction each
+   * still sees the other's reference, so neither marks the image: the write skew that only the
+   * recheck after commit repairs. Forced here with two open connections.
+   */
+  @Test
+  void theRecheckAfterCommitMarksWhatConcurrentRemovalsMissed() throws Exception {
+    insert(image(uuid(7), SHA_A, null));
+    insert(image(uuid(8), SHA_B, T0 - 5));
+    ReferenceInfo inP = ref("p", "master", "a.lnk", uuid(7));
+    ReferenceInfo inQ = ref("q", "master", "a.lnk", uuid(7));
+    ReferenceInfo eight = ref("p", "master", "b.lnk", uuid(8));
+    db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inP, inQ, eight), T0));
+    db.inTransaction(
+        c -> {
+          images.clearOrphanMarks(c, List.of(uuid(8)));
+          return null;
+        });
+
+    try (Connection first = db.dataSource().getConnection();
+        Connection second = db.dataSource().getConnection()) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+      refs.delete(first, List.of(inP));
+      images.markOrphanedIfUnreferenced(first, List.of(uuid(7)), T0);
+      refs.delete(second, List.of(inQ));
+      images.markOrphanedIfUnreferenced(second, List.of(uuid(7)), T0);
+      first.commit();
+      second.commit();
+    }
+    boolean referenced = db.read(c -> refs.isReferenced(c, uuid(7)));
+    assertThat(referenced).isFalse();
+    assertThat(orphanedAt(uuid(7))).isEmpty(); // the skew
+
+    db.inTransaction(
+        c -> {
+          images.recheckOrphanMarks(c, List.of(uuid(7), uuid(8), uuid(9)), T0 + 1);
+          return null;
+        });
+    assertThat(orphanedAt(uuid(7))).hasValue(T0 + 1);
+    assertThat(orphanedAt(uuid(8))).isEmpty(); // still referenced
+
+    // And back: a reference the image's own transaction could not see is found by the recheck.
+    db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inQ), T0 + 2));
+    db.inTransaction(
+        c -> {
+          images.recheckOrphanMarks(c, List.of(uuid(7)), T0 + 3);
+          return null;
+        });
+    assertThat(orphanedAt(uuid(7))).isEmpty();
   }
 
   private List<String> orphanIds(long before) {

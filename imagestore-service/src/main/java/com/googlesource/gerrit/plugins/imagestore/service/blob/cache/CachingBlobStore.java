@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Keeps the buffers {@link BlobStore#read} returned for recently served blobs, up to a budget of
- * bytes, so a hot image costs no disk mapping or bucket round trip.
+ * bytes, so a hot image costs no disk read or bucket round trip.
  *
  * <p>Keys are content hashes, so an entry can never be stale: the bytes of a key never change. It
  * is dropped on {@link #delete} to give the memory back; another replica's delete leaves an entry
