@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -90,22 +91,52 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction: all of it is committed, or none of it. */
+  /**
+   * Runs {@code work} in one transaction: all of it is committed, or none of it. A transaction the
+   * database chose as a deadlock victim, or could not serialize, is rolled back and run again (a
+   * few times), as PostgreSQL's documentation advises; {@code work} must therefore not depend on
+   * state it changed outside the database in an earlier attempt.
+   */
   public <T> T inTransaction(SqlWork<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        if (attempt < MAX_ATTEMPTS && isTransient(e)) {
+          logger.atWarning().log(
+              "transaction attempt %d failed (SQLSTATE %s: %s); running it again",
+              attempt, e.getSQLState(), e.getMessage());
+          pause(attempt);
+          continue;
+        }
+        throw new DatabaseException(e);
       }
-    } catch (SQLException e) {
-      throw new DatabaseException(e);
+    }
+  }
+
+  private static final int MAX_ATTEMPTS = 4;
+
+  /** SQLSTATE 40001 (serialization failure; H2's deadlock too) or 40P01 (PostgreSQL's deadlock). */
+  static boolean isTransient(SQLException e) {
+    return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+  }
+
+  /** A short random wait, longer with each attempt, so the transactions involved part ways. */
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5L << attempt, 20L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

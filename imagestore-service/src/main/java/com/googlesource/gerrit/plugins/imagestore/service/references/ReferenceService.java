@@ -128,9 +128,11 @@ public final class ReferenceService {
               result.removed = refs.delete(c, removed);
               result.added = refs.insertIfAbsent(c, added, now);
               Set<String> addedUuids = uuidsOf(added);
+              // Also waits for the row lock of an image being moved to the trash right now, as in
+              // add(). The removed images' marks are set by the recheck after commit: a second
+              // pass over image rows here would lock them out of uuid order (a deadlock).
               images.clearOrphanMarks(c, addedUuids);
               result.restored = trash.restoreReferenced(c, addedUuids, actor);
-              images.markOrphanedIfUnreferenced(c, uuidsOf(removed), now);
               touchedUuids.clear();
               touchedUuids.addAll(addedUuids);
               touchedUuids.addAll(uuidsOf(removed));

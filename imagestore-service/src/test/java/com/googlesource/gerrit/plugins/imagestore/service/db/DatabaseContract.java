@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -338,6 +339,49 @@ public abstract class DatabaseContract {
                   throw RequestException.conflict("test", "roll back");
                 }));
     assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(1)))).isEmpty();
+  }
+
+  /** A deadlock victim or a serialization failure is rolled back and run again; nothing else. */
+  @Test
+  void transientFailuresAreRetriedFromAFreshTransaction() {
+    AtomicInteger attempts = new AtomicInteger();
+    String done =
+        db.inTransaction(
+            c -> {
+              images.insert(c, image(uuid(attempts.incrementAndGet()), SHA_A, null));
+              if (attempts.get() < 3) {
+                throw new SQLException(
+                    "deadlock detected", attempts.get() == 1 ? "40P01" : "40001");
+              }
+              return "done";
+            });
+    assertThat(done).isEqualTo("done");
+    // The failed attempts' inserts were rolled back.
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(1)))).isEmpty();
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(2)))).isEmpty();
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(3)))).isPresent();
+
+    AtomicInteger other = new AtomicInteger();
+    assertThrows(
+        Database.DatabaseException.class,
+        () ->
+            db.inTransaction(
+                c -> {
+                  other.incrementAndGet();
+                  throw new SQLException("syntax error", "42601");
+                }));
+    assertThat(other.get()).isEqualTo(1);
+
+    AtomicInteger always = new AtomicInteger();
+    assertThrows(
+        Database.DatabaseException.class,
+        () ->
+            db.inTransaction(
+                c -> {
+                  always.incrementAndGet();
+                  throw new SQLException("deadlock detected", "40P01");
+                }));
+    assertThat(always.get()).isEqualTo(4);
   }
 
   // --- references ---

@@ -218,7 +218,10 @@ class TwoReplicasIT {
       pool.shutdownNow();
     }
     System.out.println("status codes: " + statuses);
-    assertWithMessage("requests that failed: %s", failures).that(failures).isEmpty();
+    assertWithMessage(
+            "requests that failed: %s\nincidents in the replicas' logs:\n%s", failures, incidents())
+        .that(failures)
+        .isEmpty();
     assertWithMessage("status codes seen: %s", statuses)
         .that(statuses.keySet().stream().filter(s -> s >= 500).toList())
         .isEmpty();
@@ -291,6 +294,23 @@ class TwoReplicasIT {
             .doesNotContain(pg.password());
       }
     }
+  }
+
+  /** The lines of the replicas' logs from each incident on, for a failure message. */
+  private String incidents() throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      String name = "replica-" + i;
+      List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+      for (int n = 0; n < lines.size(); n++) {
+        if (lines.get(n).contains("incident")) {
+          lines
+              .subList(n, Math.min(lines.size(), n + 40))
+              .forEach(l -> out.append(name).append(": ").append(l).append('\n'));
+        }
+      }
+    }
+    return out.toString();
   }
 
   private void hammer(
