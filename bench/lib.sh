@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by bench/reconcile.sh, bench/push-latency.sh and bench/diff.sh (which set 'set -euo pipefail'):
-# parameters, the build, the JVM class path and the cached synthetic repository.
+# Sourced by the bench/*.sh scripts (which set 'set -euo pipefail'): parameters, the build, the
+# JVM class path, the cached synthetic repository, and starting and stopping the image service.
 #
 # Parameters (environment):
 #   BENCH_COMMITS       commits on master (10000)
@@ -87,6 +87,45 @@ bench_build_service() {
     tail -n 40 "$BENCH_WORK/build-service.log" >&2
     bench_fail "the build failed (log: $BENCH_WORK/build-service.log)"
   fi
+}
+
+# bench_start_service ROLES DATA_DIR LOG [JVM_OPTION...]: starts the image service jar on embedded
+# H2 and local disk under DATA_DIR, on a free loopback port, with an account "bench" holding ROLES
+# (e.g. uploader or indexer,admin) whose new random password is exported as
+# BENCH_SERVICE_PASSWORD; sets SERVICE_PID (the JVM's) and SERVICE_URL. IMAGESTORE_* settings of
+# the caller's environment do not reach it. JVM options go to the service, not to its CLI call.
+bench_start_service() {
+  local roles="$1" data="$2" log="$3"
+  shift 3
+  local clean=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
+    -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT)
+  BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  export BENCH_SERVICE_PASSWORD
+  mkdir -p "$data"
+  printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
+    "${clean[@]}" "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR" user add bench --role "$roles" \
+      --data "$data" >"${log%.log}-user.log" 2>&1 ||
+    { cat "${log%.log}-user.log" >&2; bench_fail "user add failed"; }
+  "${clean[@]}" "$JAVA_HOME/bin/java" "$@" -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$data" \
+    </dev/null >"$log" 2>&1 &
+  SERVICE_PID=$!
+  SERVICE_URL=""
+  for _ in $(seq 600); do
+    SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$log" | head -n 1)"
+    [ -z "$SERVICE_URL" ] || return 0
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$log" >&2; bench_fail "the service exited"; }
+    sleep 0.1
+  done
+  bench_fail "the service did not start (log: $log)"
+}
+
+# bench_stop PID: stops a process this script started (TERM, then KILL after 10 s), if it runs.
+bench_stop() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
 
 # Prints the class path of the JVM programs: the plugin's classes, the client library's classes

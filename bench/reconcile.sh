@@ -35,12 +35,7 @@ RUN=""
 SERVICE_PID=""
 
 cleanup() {
-  if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVICE_PID" 2>/dev/null || true
-    wait "$SERVICE_PID" 2>/dev/null || true
-  fi
+  bench_stop "$SERVICE_PID"
   [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -81,24 +76,7 @@ bench_log "C git lists $GIT_ENTRIES introductions of $GIT_BLOBS distinct blobs, 
 SERVICE_URL=""
 SERVICE_ARGS=()
 if [ "$BENCH_SERVICE" != 0 ]; then
-  SERVICE_CLI=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
-    -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT
-    "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR")
-  BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  export BENCH_SERVICE_PASSWORD
-  mkdir -p "$RUN/service"
-  printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
-    "${SERVICE_CLI[@]}" user add bench --role indexer,admin --data "$RUN/service" \
-      >"$RUN/service-user.log" 2>&1 || { cat "$RUN/service-user.log" >&2; bench_fail "user add failed"; }
-  "${SERVICE_CLI[@]}" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
-  SERVICE_PID=$!
-  for _ in $(seq 600); do
-    SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$RUN/service.log" | head -n 1)"
-    [ -z "$SERVICE_URL" ] || break
-    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$RUN/service.log" >&2; bench_fail "the service exited"; }
-    sleep 0.1
-  done
-  [ -n "$SERVICE_URL" ] || bench_fail "the service did not start (log: $RUN/service.log)"
+  bench_start_service indexer,admin "$RUN/service" "$RUN/service.log"
   bench_log "image service at $SERVICE_URL"
   SERVICE_ARGS=(--service "$SERVICE_URL" --user bench)
 fi

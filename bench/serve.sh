@@ -28,13 +28,8 @@ SERVICE_PID=""
 NGINX_PID=""
 
 cleanup() {
-  local pid
-  for pid in "$SERVICE_PID" "$NGINX_PID"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
+  bench_stop "$SERVICE_PID"
+  bench_stop "$NGINX_PID"
   [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -63,28 +58,9 @@ PNG="$(ls "$RUN/download"/*.png)"
 UUID="$(basename "$PNG" .png)"
 SIZE="$(stat -c %s "$PNG")"
 
-# --- the image service ---
-SERVICE_CLI=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
-  -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT
-  "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR")
-BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-export BENCH_SERVICE_PASSWORD
-printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
-  "${SERVICE_CLI[@]}" user add bench --role uploader --data "$RUN/service" >"$RUN/user.log" 2>&1 ||
-  { cat "$RUN/user.log" >&2; bench_fail "user add failed"; }
-# BENCH_JAVA_OPTS: extra JVM options for the service (e.g. a JFR recording), not for its CLI calls.
-env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER -u IMAGESTORE_DB_PASSWORD \
-  -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT \
-  "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$RUN/service" </dev/null >"$RUN/service.log" 2>&1 &
-SERVICE_PID=$!
-SERVICE_URL=""
-for _ in $(seq 600); do
-  SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$RUN/service.log" | head -n 1)"
-  [ -z "$SERVICE_URL" ] || break
-  kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$RUN/service.log" >&2; bench_fail "the service exited"; }
-  sleep 0.1
-done
-[ -n "$SERVICE_URL" ] || bench_fail "the service did not start"
+# --- the image service --- (BENCH_JAVA_OPTS: e.g. a JFR recording)
+# shellcheck disable=SC2086
+bench_start_service uploader "$RUN/service" "$RUN/service.log" ${BENCH_JAVA_OPTS:-}
 status="$(curl -sS -o /dev/null -w '%{http_code}' -u "bench:$BENCH_SERVICE_PASSWORD" -X PUT \
   -H 'Content-Type: image/png' --data-binary "@$PNG" "${SERVICE_URL}images/$UUID")"
 [ "$status" = 201 ] || bench_fail "uploading the download image answered $status"
