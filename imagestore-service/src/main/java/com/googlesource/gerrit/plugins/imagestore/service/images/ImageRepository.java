@@ -2,6 +2,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -217,14 +218,25 @@ public final class ImageRepository {
    * Sets the orphan marks of {@code uuids} from the references committed now: cleared where a
    * reference names the image, set to {@code now} where none does (an existing mark is kept).
    *
-   * <p>Run in a transaction of its own after a change of images or references commits. It locks the
-   * image rows first (in uuid order, as every writer does), so its checks are statements that start
-   * after every concurrent recheck of these rows has committed and see everything committed before:
-   * whichever recheck of an image runs last sets its mark right. Checking inside the changing
-   * transaction cannot: two removals of an image's last two references each still see the other's,
-   * and an upload cannot see a reference being added.
+   * <p>It runs in a transaction of its own, to be started after a change of images or references
+   * commits. It locks the image rows first (in uuid order, as every writer does), so its checks are
+   * statements that start after every concurrent recheck of these rows has committed and see
+   * everything committed before: whichever recheck of an image runs last sets its mark right.
+   * Checking inside the changing transaction cannot: two removals of an image's last two references
+   * each still see the other's, and an upload cannot see a reference being added.
    */
-  public void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
+  public void recheckOrphanMarks(Database db, Collection<String> uuids, long now) {
+    if (uuids.isEmpty()) {
+      return;
+    }
+    db.inTransaction(
+        c -> {
+          recheckOrphanMarks(c, uuids, now);
+          return null;
+        });
+  }
+
+  private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
       throws SQLException {
     List<String> sorted = new ArrayList<>(new TreeSet<>(uuids));
     for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {

@@ -154,11 +154,7 @@ public final class ImageService {
         if (outcome.get() == StoreOutcome.CREATED) {
           // A reference added or removed while this upload decided its orphan mark could not see
           // the new row yet: look again now that the row is committed.
-          db.inTransaction(
-              c -> {
-                images.recheckOrphanMarks(c, Set.of(id.value()), clock.millis());
-                return null;
-              });
+          images.recheckOrphanMarks(db, Set.of(id.value()), clock.millis());
           logger.atInfo().log(
               "stored image %s (%d bytes, %dx%d) for %s",
               id, image.size(), image.header().width(), image.header().height(), uploader);

@@ -69,23 +69,10 @@ public final class ReferenceService {
           result.restored = trash.restoreReferenced(c, uuids, actor);
           return null;
         });
-    recheckOrphanMarks(uuidsOf(valid));
+    // A concurrent upload, or removal of another reference to the same image, decided its mark
+    // without seeing this change.
+    images.recheckOrphanMarks(db, uuidsOf(valid), clock.millis());
     return result;
-  }
-
-  /**
-   * Sets the marks of these images again once the references are committed (see {@link
-   * ImageRepository#recheckOrphanMarks}): a concurrent upload, or a concurrent removal of another
-   * reference to the same image, decided its mark without seeing this change.
-   */
-  private void recheckOrphanMarks(Set<String> uuids) {
-    if (!uuids.isEmpty()) {
-      db.inTransaction(
-          c -> {
-            images.recheckOrphanMarks(c, uuids, clock.millis());
-            return null;
-          });
-    }
   }
 
   /**
@@ -138,7 +125,7 @@ public final class ReferenceService {
               touchedUuids.addAll(uuidsOf(removed));
               return result;
             });
-    recheckOrphanMarks(touchedUuids);
+    images.recheckOrphanMarks(db, touchedUuids, clock.millis());
     return done;
   }
 

@@ -196,11 +196,7 @@ public final class TrashService {
           return null;
         });
     // A reference removed meanwhile was invisible to the mark decided above.
-    db.inTransaction(
-        c -> {
-          images.recheckOrphanMarks(c, Set.of(id.value()), clock.millis());
-          return null;
-        });
+    images.recheckOrphanMarks(db, Set.of(id.value()), clock.millis());
     logger.atInfo().log("restored image %s for %s", id, actor.name());
   }
 

@@ -239,21 +239,13 @@ public abstract class DatabaseContract {
     assertThat(referenced).isFalse();
     assertThat(orphanedAt(uuid(7))).isEmpty(); // the skew
 
-    db.inTransaction(
-        c -> {
-          images.recheckOrphanMarks(c, List.of(uuid(7), uuid(8), uuid(9)), T0 + 1);
-          return null;
-        });
+    images.recheckOrphanMarks(db, List.of(uuid(7), uuid(8), uuid(9)), T0 + 1);
     assertThat(orphanedAt(uuid(7))).hasValue(T0 + 1);
     assertThat(orphanedAt(uuid(8))).isEmpty(); // still referenced
 
     // And back: a reference the image's own transaction could not see is found by the recheck.
     db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inQ), T0 + 2));
-    db.inTransaction(
-        c -> {
-          images.recheckOrphanMarks(c, List.of(uuid(7)), T0 + 3);
-          return null;
-        });
+    images.recheckOrphanMarks(db, List.of(uuid(7)), T0 + 3);
     assertThat(orphanedAt(uuid(7))).isEmpty();
   }
 
