@@ -11,25 +11,20 @@ import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
-import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService.StoreOutcome;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
  * {@code /images}: upload (multipart as UIVeri5 sends it, or a raw PUT under a chosen id),
@@ -73,55 +68,42 @@ final class ImagesServlet extends StoreServlet {
     download(req, resp, imageId(path[0]), false);
   }
 
+  /**
+   * Answers what {@link ImageDownloads} leaves to the servlet: HEAD, large images, and failures
+   * (which {@link JsonServlet} logs with an incident id). It streams the bytes.
+   */
   private void download(
       HttpServletRequest req, HttpServletResponse resp, ImageId id, boolean withBody)
       throws IOException {
     ImageRecord image =
         store.images().find(id).orElseThrow(() -> RequestException.notFound("no image " + id));
-    String etag = '"' + image.sha256() + '"';
+    String etag = etag(image);
     resp.setHeader("ETag", etag);
     resp.setHeader("Cache-Control", IMMUTABLE);
     if (matches(req.getHeader("If-None-Match"), etag)) {
       resp.setStatus(304);
       return;
     }
-    if (!withBody) {
-      startImage(resp, image);
-      return;
+    Optional<InputStream> bytes = withBody ? store.images().open(image) : Optional.empty();
+    if (withBody && bytes.isEmpty()) {
+      // Deleted between the lookup and the read.
+      resp.setHeader("Cache-Control", "no-store");
+      throw RequestException.notFound("no image " + id);
     }
-    if (image.size() > ImageService.MAX_HELD_BYTES) {
-      Optional<InputStream> stream = store.images().open(image);
-      if (stream.isEmpty()) {
-        throw vanished(resp, id);
-      }
-      startImage(resp, image);
-      try (InputStream in = stream.get();
-          OutputStream out = resp.getOutputStream()) {
-        in.transferTo(out);
-      }
-      return;
-    }
-    ByteBuffer bytes = store.images().read(image).orElseThrow(() -> vanished(resp, id));
-    startImage(resp, image);
-    ServletOutputStream out = resp.getOutputStream();
-    if (out instanceof HttpOutput jetty) {
-      // Straight from the (mapped or cached) buffer to the socket, without a copy on the heap.
-      jetty.sendContent(bytes);
-    } else {
-      Channels.newChannel(out).write(bytes);
-    }
-  }
-
-  private static void startImage(HttpServletResponse resp, ImageRecord image) {
     resp.setStatus(200);
     resp.setContentType("image/png");
     resp.setContentLengthLong(image.size());
+    if (withBody) {
+      try (InputStream in = bytes.get();
+          OutputStream out = resp.getOutputStream()) {
+        in.transferTo(out);
+      }
+    }
   }
 
-  /** The image was deleted between the lookup and the read. */
-  private static RequestException vanished(HttpServletResponse resp, ImageId id) {
-    resp.setHeader("Cache-Control", "no-store");
-    return RequestException.notFound("no image " + id);
+  /** The ETag of an image's download: its content hash, quoted. */
+  static String etag(ImageRecord image) {
+    return '"' + image.sha256() + '"';
   }
 
   /** {@code POST /images}: the multipart upload UIVeri5 sends; the id derives from the content. */
