@@ -43,7 +43,7 @@ final class ImageDownloads extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     String id = path.substring(PREFIX.length());
-    ImageRecord image = ImageId.isValid(id) ? lookUp(ImageId.of(id)) : null;
+    ImageRecord image = lookUp(id);
     if (image == null) {
       return super.handle(request, response, callback);
     }
@@ -69,13 +69,13 @@ final class ImageDownloads extends Handler.Wrapper {
     return true;
   }
 
-  // Null from these two lets the servlet answer: absent or large images, and failures, which it
-  // logs with an incident id and answers as JSON.
+  // Null from these two lets the servlet answer: invalid ids, absent or large images, and
+  // failures, which it logs with an incident id and answers as JSON.
 
-  private ImageRecord lookUp(ImageId id) {
+  private ImageRecord lookUp(String id) {
     try {
       return images
-          .findForDownload(id)
+          .findForDownload(ImageId.of(id)) // an invalid id throws: the servlet answers 400
           .filter(i -> i.size() <= ImageService.MAX_HELD_BYTES)
           .orElse(null);
     } catch (RuntimeException e) {
