@@ -3,9 +3,14 @@ package com.googlesource.gerrit.plugins.imagestore.service.db;
 import com.google.common.flogger.FluentLogger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,6 +26,14 @@ import org.flywaydb.core.Flyway;
  *
  * <p>PostgreSQL: a JDBC URL {@code jdbc:postgresql://host:5432/db}; the same Flyway migrations run
  * on it, and every query is written to mean the same on both.
+ *
+ * <p>Outages: every wait for the database is bounded, so a database that is down or unreachable
+ * makes requests fail within seconds as {@link DatabaseException#unavailable() unavailable} (the
+ * web layer answers 503 with {@code Retry-After}) instead of hanging on. The pool validates a
+ * connection before lending it after a pause ({@link #VALIDATION_TIMEOUT}), so connections broken
+ * by a restart of the server are dropped and replaced: the service recovers by itself once the
+ * database answers again. The bounds ({@link #CONNECTION_TIMEOUT}, {@link #POSTGRES_DEFAULTS}) are
+ * defaults; a value given in the JDBC URL wins.
  */
 public final class Database implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -54,6 +67,12 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(maxPoolSize);
     config.setPoolName("imagestore-db");
     config.setAutoCommit(true);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+    config.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
+    if (url.startsWith("jdbc:postgresql:")) {
+      // Driver properties; the driver lets parameters in the URL override them.
+      POSTGRES_DEFAULTS.forEach(config::addDataSourceProperty);
+    }
     HikariDataSource ds = new HikariDataSource(config);
     try {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -64,6 +83,30 @@ public final class Database implements AutoCloseable {
     logger.atInfo().log("metadata database ready (%s)", redact(url));
     return new Database(ds);
   }
+
+  /**
+   * How long a request waits for a connection from the pool before it fails as unavailable
+   * (HikariCP's default is 30 s). Long enough to ride out a burst that keeps every connection busy
+   * for a moment, short enough that a client learns of an outage quickly and retries later.
+   */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long checking a pooled connection may take (below {@link #CONNECTION_TIMEOUT}). */
+  static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The PostgreSQL driver's own bounds (its defaults wait without a limit for a stalled socket):
+   * opening a TCP connection and logging in (5 s each, in seconds as the driver counts), a reply to
+   * a statement (120 s: far above any statement the service runs, including a lock wait behind an
+   * upload to a slow blob store, yet a connection whose server vanished without a word is given
+   * up), and TCP keepalive so the kernel notices a dead peer too.
+   */
+  static final Map<String, String> POSTGRES_DEFAULTS =
+      Map.of(
+          "connectTimeout", "5",
+          "loginTimeout", "5",
+          "socketTimeout", "120",
+          "tcpKeepAlive", "true");
 
   /** The URL without anything after a '?' or user info, for logs. */
   static String redact(String url) {
@@ -140,6 +183,36 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * SQLSTATEs that say the database cannot be reached or is going away, not that a statement is
+   * wrong: class 08 (connection exception: refused, broken, failed), PostgreSQL's 57P01
+   * (admin_shutdown), 57P02 (crash_shutdown), 57P03 (cannot_connect_now: starting up or shutting
+   * down) and 53300 (too_many_connections), and H2's 90067 (connection broken) and 90098 (database
+   * closed).
+   */
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of("57P01", "57P02", "57P03", "53300", "90067", "90098");
+
+  /**
+   * Whether {@code e} means the database is unavailable (down, restarting, unreachable, or every
+   * connection busy for longer than {@link #CONNECTION_TIMEOUT}) rather than a failed statement: a
+   * condition that passes, which a client should retry later.
+   */
+  static boolean isUnavailable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) {
+        return true; // HikariCP's "connection is not available", or a refused TCP connection
+      }
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08") || UNAVAILABLE_STATES.contains(state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether a query answers; for the health endpoint. */
   public boolean isHealthy() {
     try (Connection c = dataSource.getConnection()) {
@@ -159,12 +232,23 @@ public final class Database implements AutoCloseable {
     dataSource.close();
   }
 
-  /** A database failure: not the client's fault, so it surfaces as 500/503. */
+  /**
+   * A database failure: not the client's fault. When the database is {@link #unavailable()} the web
+   * layer answers 503 (retry later); any other failure is a bug or a broken schema, 500.
+   */
   public static final class DatabaseException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean unavailable;
+
     DatabaseException(SQLException cause) {
       super(cause.getMessage(), cause);
+      this.unavailable = isUnavailable(cause);
+    }
+
+    /** Whether the database could not be reached or went away: a condition that passes. */
+    public boolean unavailable() {
+      return unavailable;
     }
   }
 }
