@@ -15,12 +15,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpException;
 
 /**
  * Base of the REST servlets: JSON in and out, and every failure answered as a JSON error. A {@link
- * RequestException} is the client's fault (4xx); anything else is logged with an incident id and
- * answered 500 without details.
+ * RequestException} is the client's fault (4xx); an outage of the database or the blob store
+ * ({@link Unavailable}) is answered 503 with {@code Retry-After}; anything else is a bug, answered
+ * 500 without details. Both are logged with an incident id the answer names.
  */
 abstract class JsonServlet extends HttpServlet {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -73,6 +75,18 @@ abstract class JsonServlet extends HttpServlet {
         return;
       }
       String incident = UUID.randomUUID().toString();
+      Unavailable outage = Unavailable.of(e);
+      if (outage != null) {
+        // An outage fails many requests at once: one line each, the stack at most every 10 s.
+        logger.atWarning().log(
+            "incident %s: %s %s answered 503, %s: %s",
+            incident, req.getMethod(), req.getRequestURI(), outage.code(), e);
+        logger.atWarning().atMostEvery(10, TimeUnit.SECONDS).withCause(e).log(
+            "%s (incident %s)", outage.code(), incident);
+        resp.setHeader("Retry-After", Integer.toString(outage.retryAfterSeconds()));
+        refuse(req, resp, 503, outage.code(), outage.message(incident), true);
+        return;
+      }
       logger.atSevere().withCause(e).log(
           "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
       refuse(req, resp, 500, "internal_error", "internal error, incident " + incident, true);

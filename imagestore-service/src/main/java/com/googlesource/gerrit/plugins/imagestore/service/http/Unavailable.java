@@ -1,0 +1,41 @@
+package com.googlesource.gerrit.plugins.imagestore.service.http;
+
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreUnavailableException;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database.DatabaseException;
+
+/**
+ * A failure that is an outage of something the service depends on, not a bug: the answer is 503
+ * with {@code Retry-After} and a stable error code, so clients (the plugin's outbox, UIVeri5's
+ * uploads through a retrying proxy, scripts) wait and try again.
+ *
+ * @param code the JSON error code
+ * @param what what is unavailable, for the message
+ * @param retryAfterSeconds the {@code Retry-After} value
+ */
+record Unavailable(String code, String what, int retryAfterSeconds) {
+  static final Unavailable DATABASE = new Unavailable("database_unavailable", "the database", 5);
+
+  /**
+   * The blob store has already retried within its own bounds before giving up, so the client waits
+   * a little longer.
+   */
+  static final Unavailable BLOB_STORE =
+      new Unavailable("blob_store_unavailable", "the blob store", 10);
+
+  /** The outage {@code e} (or one of its causes) reports, or null when it is no outage. */
+  static Unavailable of(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DatabaseException d && d.unavailable()) {
+        return DATABASE;
+      }
+      if (t instanceof BlobStoreUnavailableException) {
+        return BLOB_STORE;
+      }
+    }
+    return null;
+  }
+
+  String message(String incident) {
+    return what + " is unavailable; try again later (incident " + incident + ")";
+  }
+}
