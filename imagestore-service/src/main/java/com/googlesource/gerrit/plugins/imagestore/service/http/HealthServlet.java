@@ -4,21 +4,62 @@ import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * Health checks. {@code /health/live}: 200 while the process serves (liveness). {@code
  * /health/ready} (and {@code /health}): 200 when the database answers and the blob store is
  * reachable, else 503 (readiness: take the replica out of the load balancer, do not restart it).
+ *
+ * <p>Readiness answers within {@link #READY_DEADLINE} even while a dependency hangs (a database
+ * that does not answer makes a connection wait for seconds, a blob store retries): a check still
+ * running then counts as unavailable, and probes arriving meanwhile share it instead of piling up
+ * more.
  */
 final class HealthServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Far above what a healthy check takes (milliseconds), so a busy machine does not flap, and below
+   * the probe's timeout (deploy/kubernetes/deployment.yaml: 3 s).
+   */
+  static final Duration READY_DEADLINE = Duration.ofSeconds(2);
+
   private final transient Imagestore store;
+  private final transient Check database;
+  private final transient Check blobs;
 
   HealthServlet(Imagestore store) {
     this.store = store;
+    Executor checks =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "imagestore-health-check");
+              t.setDaemon(true);
+              return t;
+            });
+    this.database = new Check(checks, () -> store.database().isHealthy());
+    this.blobs =
+        new Check(
+            checks,
+            () -> {
+              try {
+                store.blobs().exists("0".repeat(64));
+                return true;
+              } catch (IOException | RuntimeException e) {
+                return false;
+              }
+            });
   }
 
   @Override
@@ -33,18 +74,54 @@ final class HealthServlet extends JsonServlet {
     if (!check.equals("/ready")) {
       throw noSuchResource(req);
     }
-    boolean database = store.database().isHealthy();
-    boolean blobs;
-    try {
-      store.blobs().exists("0".repeat(64));
-      blobs = true;
-    } catch (IOException | RuntimeException e) {
-      blobs = false;
-    }
+    CompletableFuture<Boolean> db = database.start();
+    CompletableFuture<Boolean> blob = blobs.start();
+    long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
+    boolean databaseOk = Check.await(db, deadline);
+    boolean blobsOk = Check.await(blob, deadline);
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", database && blobs ? "ok" : "unavailable");
-    body.put("database", database ? "ok" : "unavailable");
-    body.put("blobStore", blobs ? "ok" : "unavailable");
-    sendJson(resp, database && blobs ? 200 : 503, body);
+    body.put("status", databaseOk && blobsOk ? "ok" : "unavailable");
+    body.put("database", databaseOk ? "ok" : "unavailable");
+    body.put("blobStore", blobsOk ? "ok" : "unavailable");
+    sendJson(resp, databaseOk && blobsOk ? 200 : 503, body);
+  }
+
+  /** One dependency's check, run at most once at a time. */
+  private static final class Check {
+    private final Executor executor;
+    private final BooleanSupplier check;
+    private final AtomicReference<CompletableFuture<Boolean>> running = new AtomicReference<>();
+
+    Check(Executor executor, BooleanSupplier check) {
+      this.executor = executor;
+      this.check = check;
+    }
+
+    /** The check in progress, or a new one. */
+    CompletableFuture<Boolean> start() {
+      while (true) {
+        CompletableFuture<Boolean> current = running.get();
+        if (current != null && !current.isDone()) {
+          return current;
+        }
+        CompletableFuture<Boolean> next = new CompletableFuture<>();
+        if (running.compareAndSet(current, next)) {
+          executor.execute(() -> next.complete(check.getAsBoolean()));
+          return next;
+        }
+      }
+    }
+
+    /** Its result, or false when it has not finished by {@code deadline} (System.nanoTime). */
+    static boolean await(CompletableFuture<Boolean> check, long deadline) {
+      try {
+        return check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
   }
 }
