@@ -106,7 +106,10 @@ public final class Imagestore implements AutoCloseable {
     if (blobConfig.kind() == BlobStoreConfig.Kind.GCS) {
       blobs =
           GcsBlobStore.connect(
-              blobConfig.gcsBucket(), blobConfig.gcsPrefix(), blobConfig.gcsCredentials());
+              blobConfig.gcsBucket(),
+              blobConfig.gcsPrefix(),
+              blobConfig.gcsCredentials(),
+              blobConfig.gcsHost());
       tmpDir = Files.createDirectories(data.resolve("tmp"));
     } else {
       LocalBlobStore local = new LocalBlobStore(data.resolve("blobs"));

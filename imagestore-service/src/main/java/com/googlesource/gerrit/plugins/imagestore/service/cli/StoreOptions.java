@@ -74,6 +74,15 @@ final class StoreOptions {
               + " (GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the metadata server).")
   Path gcsCredentials;
 
+  @Option(
+      names = "--gcs-host",
+      paramLabel = "URL",
+      description =
+          "The GCS JSON API endpoint, for an emulator or a test double, e.g."
+              + " http://127.0.0.1:4443 (default: Google's). Without --gcs-credentials no"
+              + " credentials are sent.")
+  String gcsHost;
+
   private static final Pattern PASSWORD_IN_URL =
       Pattern.compile("(?i)([?&;]password=)|(//[^/@]*:[^/@]*@)");
 
@@ -93,7 +102,7 @@ final class StoreOptions {
     try {
       blobs =
           BlobStoreConfig.Kind.parse(blobStore) == BlobStoreConfig.Kind.GCS
-              ? BlobStoreConfig.gcs(gcsBucket, gcsPrefix, gcsCredentials)
+              ? BlobStoreConfig.gcs(gcsBucket, gcsPrefix, gcsCredentials).withGcsHost(gcsHost)
               : BlobStoreConfig.local();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

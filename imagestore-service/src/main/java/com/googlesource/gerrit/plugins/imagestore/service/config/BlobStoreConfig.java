@@ -9,9 +9,13 @@ import java.util.regex.Pattern;
  * Storage bucket.
  *
  * @param gcsPrefix object name prefix inside the bucket, empty or ending in '/'
- * @param gcsCredentials a service account key file; null means Application Default Credentials
+ * @param gcsCredentials a service account key file; null means Application Default Credentials (or
+ *     no credentials at all with {@code gcsHost})
+ * @param gcsHost the JSON API endpoint, e.g. {@code http://127.0.0.1:4443} for an emulator; null
+ *     means Google's
  */
-public record BlobStoreConfig(Kind kind, String gcsBucket, String gcsPrefix, Path gcsCredentials) {
+public record BlobStoreConfig(
+    Kind kind, String gcsBucket, String gcsPrefix, Path gcsCredentials, String gcsHost) {
   public enum Kind {
     LOCAL,
     GCS;
@@ -38,15 +42,29 @@ public record BlobStoreConfig(Kind kind, String gcsBucket, String gcsPrefix, Pat
         throw new IllegalArgumentException("'" + gcsBucket + "' is not a valid GCS bucket name");
       }
       gcsPrefix = normalizePrefix(gcsPrefix);
+      if (gcsHost != null && gcsHost.isBlank()) {
+        gcsHost = null;
+      }
+      if (gcsHost != null && !HOST.matcher(gcsHost).matches()) {
+        throw new IllegalArgumentException(
+            "the GCS host must be http(s)://HOST[:PORT], not '" + gcsHost + "'");
+      }
     }
   }
 
+  private static final Pattern HOST = Pattern.compile("^https?://[^/?#@\\s]+/?$");
+
   public static BlobStoreConfig local() {
-    return new BlobStoreConfig(Kind.LOCAL, null, null, null);
+    return new BlobStoreConfig(Kind.LOCAL, null, null, null, null);
   }
 
   public static BlobStoreConfig gcs(String bucket, String prefix, Path credentials) {
-    return new BlobStoreConfig(Kind.GCS, bucket, prefix, credentials);
+    return new BlobStoreConfig(Kind.GCS, bucket, prefix, credentials, null);
+  }
+
+  /** The same bucket on another endpoint ({@code --gcs-host}). */
+  public BlobStoreConfig withGcsHost(String host) {
+    return new BlobStoreConfig(kind, gcsBucket, gcsPrefix, gcsCredentials, host);
   }
 
   /** "" stays "", "images" and "/images/" become "images/". */
@@ -72,6 +90,9 @@ public record BlobStoreConfig(Kind kind, String gcsBucket, String gcsPrefix, Pat
             + gcsBucket
             + "/"
             + gcsPrefix
-            + (gcsCredentials == null ? " (default credentials)" : " (key file)");
+            + (gcsHost == null ? "" : " at " + gcsHost)
+            + (gcsCredentials == null
+                ? (gcsHost == null ? " (default credentials)" : " (no credentials)")
+                : " (key file)");
   }
 }

@@ -1,9 +1,12 @@
 package com.googlesource.gerrit.plugins.imagestore.service.blob.gcs;
 
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.HttpStorageOptions;
@@ -13,12 +16,14 @@ import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
 import com.google.common.util.concurrent.Striped;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.regex.Pattern;
@@ -40,6 +45,12 @@ import java.util.regex.Pattern;
  *
  * <p>Memory: uploads stream from the spooled file in chunks of {@link #CHUNK_BYTES}, reads stream
  * through a {@link ReadChannel}; an image is never held in memory whole.
+ *
+ * <p>Outages: every call is bounded ({@link Limits#DEFAULT}): timeouts on each HTTP exchange, and a
+ * bounded number of retries with jittered exponential back-off within a total time. A failure that
+ * outlasts them and passes by itself (5xx, 429, 408, timeouts, refused or dropped connections) is
+ * thrown as {@link BlobStoreUnavailableException}, which the service answers 503; others (403 from
+ * a missing permission, say) as plain {@link IOException}.
  */
 public final class GcsBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
@@ -62,16 +73,72 @@ public final class GcsBlobStore implements BlobStore {
   }
 
   /**
-   * A store on the real service, over HTTP.
+   * How long the client waits and how often it tries.
+   *
+   * @param connectTimeout opening a connection
+   * @param readTimeout waiting for the next bytes of an answer (GCS may take a few seconds to
+   *     finalize a large object)
+   * @param maxAttempts attempts of one call in all, the first included
+   * @param initialBackoff the pause before the first retry; each further pause doubles (with
+   *     jitter), up to {@code maxBackoff}
+   * @param totalTimeout no retry starts after this much time since the call began
+   */
+  public record Limits(
+      Duration connectTimeout,
+      Duration readTimeout,
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration totalTimeout) {
+    /**
+     * A call that keeps failing fast (503, 429) gives up after 5 attempts, about 3 s of pauses; one
+     * that keeps timing out after at most {@code totalTimeout} plus one {@code readTimeout}, 50 s.
+     * The library's defaults (6 attempts, 50 s in all, 20 s timeouts, pauses growing to 32 s) would
+     * hold a request for over a minute and a half.
+     */
+    public static final Limits DEFAULT =
+        new Limits(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(20),
+            5,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30));
+
+    RetrySettings retrySettings() {
+      return RetrySettings.newBuilder()
+          .setMaxAttempts(maxAttempts)
+          .setInitialRetryDelayDuration(initialBackoff)
+          .setRetryDelayMultiplier(2.0)
+          .setMaxRetryDelayDuration(maxBackoff)
+          .setTotalTimeoutDuration(totalTimeout)
+          .setJittered(true)
+          .build();
+    }
+
+    HttpTransportOptions transportOptions() {
+      return HttpTransportOptions.newBuilder()
+          .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
+          .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
+          .build();
+    }
+  }
+
+  /**
+   * A store on the real service (or, with {@code host}, on a server speaking its JSON API: an
+   * emulator), over HTTP.
    *
    * @param keyFile a service account key file; null for Application Default Credentials ({@code
-   *     GOOGLE_APPLICATION_CREDENTIALS}, gcloud's login, or the metadata server)
+   *     GOOGLE_APPLICATION_CREDENTIALS}, gcloud's login, or the metadata server), or for none at
+   *     all when {@code host} is given
+   * @param host e.g. {@code http://127.0.0.1:4443}; null for Google's endpoint
    */
-  public static GcsBlobStore connect(String bucket, String prefix, Path keyFile)
+  public static GcsBlobStore connect(String bucket, String prefix, Path keyFile, String host)
       throws IOException {
-    GoogleCredentials credentials;
+    Credentials credentials;
     if (keyFile == null) {
-      credentials = GoogleCredentials.getApplicationDefault();
+      credentials =
+          host == null ? GoogleCredentials.getApplicationDefault() : NoCredentials.getInstance();
     } else {
       try (InputStream in = Files.newInputStream(keyFile)) {
         credentials = ServiceAccountCredentials.fromStream(in);
@@ -80,15 +147,22 @@ public final class GcsBlobStore implements BlobStore {
         throw new IOException("cannot read the GCS key file " + keyFile + ": " + e.getMessage(), e);
       }
     }
-    return new GcsBlobStore(httpStorage(credentials, null), bucket, prefix);
+    return new GcsBlobStore(httpStorage(credentials, host, Limits.DEFAULT), bucket, prefix);
   }
 
   /** The JSON API client; {@code host} null means Google's endpoint (tests pass a local one). */
   static Storage httpStorage(Credentials credentials, String host) {
+    return httpStorage(credentials, host, Limits.DEFAULT);
+  }
+
+  /** The JSON API client with {@code limits}; {@code host} as for {@link #connect}. */
+  public static Storage httpStorage(Credentials credentials, String host, Limits limits) {
     HttpStorageOptions.Builder options =
         StorageOptions.http()
             .setCredentials(credentials)
-            .setStorageRetryStrategy(StorageRetryStrategy.getUniformStorageRetryStrategy());
+            .setStorageRetryStrategy(StorageRetryStrategy.getUniformStorageRetryStrategy())
+            .setRetrySettings(limits.retrySettings())
+            .setTransportOptions(limits.transportOptions());
     if (host != null) {
       options.setHost(host).setProjectId("imagestore-test");
     }
@@ -107,7 +181,7 @@ public final class GcsBlobStore implements BlobStore {
     try {
       return storage.get(idOf(sha256)) != null;
     } catch (StorageException e) {
-      throw new IOException("GCS: checking " + sha256 + " failed: " + e.getMessage(), e);
+      throw failure("checking", sha256, e);
     }
   }
 
@@ -125,7 +199,7 @@ public final class GcsBlobStore implements BlobStore {
       // Streams the file in chunks; the object appears when the upload is finalized, complete.
       storage.createFrom(BlobInfo.newBuilder(id).build(), file, CHUNK_BYTES);
     } catch (StorageException e) {
-      throw new IOException("GCS: storing " + sha256 + " failed: " + e.getMessage(), e);
+      throw failure("storing", sha256, e);
     } finally {
       lock.unlock();
     }
@@ -149,8 +223,33 @@ public final class GcsBlobStore implements BlobStore {
       if (isNotFound(e)) {
         return Optional.empty();
       }
-      throw new IOException("GCS: reading " + sha256 + " failed: " + e.getMessage(), e);
+      throw failure("reading", sha256, e);
     }
+  }
+
+  /**
+   * {@code e} as thrown to the caller: {@link BlobStoreUnavailableException} when it is an outage
+   * (after the client's retries), else a plain {@link IOException}.
+   */
+  private static IOException failure(String doing, String sha256, Exception e) {
+    String message = "GCS: " + doing + " " + sha256 + " failed: " + e.getMessage();
+    return isOutage(e)
+        ? new BlobStoreUnavailableException(message, e)
+        : new IOException(message, e);
+  }
+
+  /**
+   * Whether GCS was unreachable or answered that it cannot serve now: no HTTP answer at all (code
+   * 0: a timeout, a refused or dropped connection), 408, 429 or 5xx.
+   */
+  static boolean isOutage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StorageException se) {
+        int code = se.getCode();
+        return code == 0 || code == 408 || code == 429 || code >= 500;
+      }
+    }
+    return e instanceof IOException; // the reader's channel: a transport failure
   }
 
   private static boolean isNotFound(Throwable e) {
@@ -167,7 +266,7 @@ public final class GcsBlobStore implements BlobStore {
     try {
       return storage.delete(idOf(sha256));
     } catch (StorageException e) {
-      throw new IOException("GCS: deleting " + sha256 + " failed: " + e.getMessage(), e);
+      throw failure("deleting", sha256, e);
     }
   }
 

@@ -69,6 +69,6 @@ class GcsRealBucketTest extends BlobStoreContract {
   @Override
   protected BlobStore newStore() throws Exception {
     return GcsBlobStore.connect(
-        BUCKET, RUN + UUID.randomUUID() + "/", KEY_FILE == null ? null : Path.of(KEY_FILE));
+        BUCKET, RUN + UUID.randomUUID() + "/", KEY_FILE == null ? null : Path.of(KEY_FILE), null);
   }
 }
