@@ -17,6 +17,7 @@ import com.google.cloud.storage.StorageRetryStrategy;
 import com.google.common.util.concurrent.Striped;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreUnavailableException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -199,7 +200,14 @@ public final class GcsBlobStore implements BlobStore {
       // Streams the file in chunks; the object appears when the upload is finalized, complete.
       storage.createFrom(BlobInfo.newBuilder(id).build(), file, CHUNK_BYTES);
     } catch (StorageException e) {
-      throw failure("storing", sha256, e);
+      IOException failure = failure("storing", sha256, e);
+      // The answer to the finalizing request may be what was lost (the client does not retry a
+      // connection dropped in the middle of it): the object is there then, complete, as uploads
+      // are atomic and the key names the content.
+      if (failure instanceof BlobStoreUnavailableException && existsAfter(failure, sha256)) {
+        return;
+      }
+      throw failure;
     } finally {
       lock.unlock();
     }
@@ -209,7 +217,8 @@ public final class GcsBlobStore implements BlobStore {
   public Optional<InputStream> open(String sha256) throws IOException {
     ReadChannel channel = storage.reader(idOf(sha256));
     channel.setChunkSize(CHUNK_BYTES);
-    PushbackInputStream in = new PushbackInputStream(Channels.newInputStream(channel), 1);
+    PushbackInputStream in =
+        new PushbackInputStream(new Translating(Channels.newInputStream(channel), sha256), 1);
     try {
       // Read one byte now, so a missing object is an empty answer here rather than a failure in
       // the middle of a response.
@@ -224,6 +233,52 @@ public final class GcsBlobStore implements BlobStore {
         return Optional.empty();
       }
       throw failure("reading", sha256, e);
+    }
+  }
+
+  private boolean existsAfter(IOException failure, String sha256) {
+    try {
+      return exists(sha256);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
+  }
+
+  /**
+   * The object's bytes, with a failure on the way (after the client's own retries, which resume
+   * where the bytes broke off) thrown as {@link #failure}, so that an outage in the middle of a
+   * read is reported as one.
+   */
+  private static final class Translating extends FilterInputStream {
+    private final String sha256;
+
+    Translating(InputStream in, String sha256) {
+      super(in);
+      this.sha256 = sha256;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException | StorageException e) {
+        throw translated(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException | StorageException e) {
+        throw translated(e);
+      }
+    }
+
+    private IOException translated(Exception e) {
+      // A 404 (the object deleted meanwhile) stays in the causes, for open() to see.
+      return e instanceof BlobStoreUnavailableException u ? u : failure("reading", sha256, e);
     }
   }
 
