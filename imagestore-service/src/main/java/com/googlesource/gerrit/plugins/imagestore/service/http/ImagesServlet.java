@@ -86,9 +86,15 @@ final class ImagesServlet extends StoreServlet {
     }
     Optional<InputStream> bytes = withBody ? store.images().open(image) : Optional.empty();
     if (withBody && bytes.isEmpty()) {
-      // Deleted between the lookup and the read.
       resp.setHeader("Cache-Control", "no-store");
-      throw RequestException.notFound("no image " + id);
+      if (store.images().find(id).isPresent()) {
+        // Still recorded, yet its bytes are gone: never answer as if it were fine or absent.
+        throw new RequestException(
+            500,
+            "bytes_missing",
+            "the bytes of image " + id + " are missing from the blob store; see imagestore fsck");
+      }
+      throw RequestException.notFound("no image " + id); // deleted between lookup and read
     }
     resp.setStatus(200);
     resp.setContentType("image/png");

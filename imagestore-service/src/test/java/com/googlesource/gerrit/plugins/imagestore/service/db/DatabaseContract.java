@@ -14,6 +14,9 @@ import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
@@ -64,6 +67,7 @@ public abstract class DatabaseContract {
 
   protected Database db;
   private final ImageRepository images = new ImageRepository();
+  private final ContentRepository contents = new ContentRepository();
   private final ReferenceRepository refs = new ReferenceRepository();
   private final Clock clock = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
 
@@ -136,9 +140,8 @@ public abstract class DatabaseContract {
     assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(3)))).isEmpty();
     assertThat(db.<Long>read(c -> images.count(c))).isEqualTo(2);
     // What decides whether bytes may go: the images (and trash entries, none here) holding them.
-    TrashRepository trash = new TrashRepository();
-    assertThat(db.<Long>read(c -> trash.holders(c, SHA_A))).isEqualTo(2);
-    assertThat(db.<Long>read(c -> trash.holders(c, SHA_B))).isEqualTo(0);
+    assertThat(db.<Long>read(c -> contents.holders(c, SHA_A))).isEqualTo(2);
+    assertThat(db.<Long>read(c -> contents.holders(c, SHA_B))).isEqualTo(0);
 
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isTrue();
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isFalse();
@@ -268,16 +271,27 @@ public abstract class DatabaseContract {
 
   @Test
   void blobRowsAreInsertedOnce() {
-    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isTrue();
-    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isFalse();
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isTrue();
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_B))).isFalse();
+    assertThat(db.<Boolean>read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0))).isTrue();
+    assertThat(db.<Boolean>read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0))).isFalse();
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_A)))
+        .hasValue(State.PENDING);
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_B))).isEmpty();
     db.read(
         c -> {
-          images.deleteBlob(c, SHA_A);
+          contents.setState(c, SHA_A, State.DELETING, T0 + 1);
           return null;
         });
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isFalse();
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.DELETING, T0, 10))).isEmpty();
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.DELETING, T0 + 1, 10)))
+        .containsExactly(SHA_A);
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.PENDING, T0 + 1, 10)))
+        .isEmpty();
+    db.read(
+        c -> {
+          contents.delete(c, SHA_A);
+          return null;
+        });
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_A))).isEmpty();
   }
 
   /**
@@ -287,7 +301,7 @@ public abstract class DatabaseContract {
    */
   @Test
   void aBlobRowLockWaitsForItsHolder() throws Exception {
-    db.read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0));
+    db.read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0));
     CountDownLatch locked = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -296,15 +310,16 @@ public abstract class DatabaseContract {
               () ->
                   db.inTransaction(
                       c -> {
-                        assertThat(images.lockBlob(c, SHA_A)).isTrue();
+                        assertThat(contents.lock(c, SHA_A)).isPresent();
                         locked.countDown();
                         sleep(2500);
-                        images.deleteBlob(c, SHA_A);
+                        contents.delete(c, SHA_A);
                         return System.nanoTime();
                       }));
       assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-      Future<Boolean> waiter = pool.submit(() -> db.inTransaction(c -> images.lockBlob(c, SHA_A)));
-      assertThat(waiter.get(30, TimeUnit.SECONDS)).isFalse();
+      Future<Optional<State>> waiter =
+          pool.submit(() -> db.inTransaction(c -> contents.lock(c, SHA_A)));
+      assertThat(waiter.get(30, TimeUnit.SECONDS)).isEmpty();
       assertThat(holder.get()).isGreaterThan(0L);
     } finally {
       pool.shutdownNow();
@@ -415,10 +430,12 @@ public abstract class DatabaseContract {
 
   @Test
   void replaceAndDigestAgreeWithTheClientLibrary() throws Exception {
+    LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
     TrashService trash =
         new TrashService(
             db,
-            new LocalBlobStore(Files.createTempDirectory("blobs")),
+            blobs,
+            new Contents(db, blobs, contents, clock),
             images,
             refs,
             new TrashRepository(),

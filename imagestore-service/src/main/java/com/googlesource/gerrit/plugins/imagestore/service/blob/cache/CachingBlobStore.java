@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Keeps the buffers {@link BlobStore#read} returned for recently served blobs, up to a budget of
@@ -97,6 +98,11 @@ public final class CachingBlobStore implements BlobStore {
   public boolean delete(String sha256) throws IOException {
     buffers.invalidate(sha256);
     return store.delete(sha256);
+  }
+
+  @Override
+  public void list(String prefix, Consumer<StoredBlob> visitor) throws IOException {
+    store.list(prefix, visitor);
   }
 
   @Override
