@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
@@ -43,7 +44,7 @@ final class ImageDownloads extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     String id = path.substring(PREFIX.length());
-    ImageRecord image = lookUp(id);
+    ImageRecord image = lookUp(request, id);
     if (image == null) {
       return super.handle(request, response, callback);
     }
@@ -54,7 +55,7 @@ final class ImageDownloads extends Handler.Wrapper {
       callback.succeeded();
       return true;
     }
-    ByteBuffer bytes = read(image);
+    ByteBuffer bytes = read(request, image);
     if (bytes == null) {
       return super.handle(request, response, callback);
     }
@@ -70,23 +71,46 @@ final class ImageDownloads extends Handler.Wrapper {
   }
 
   // Null from these two lets the servlet answer: invalid ids, absent or large images, and
-  // failures, which it logs with an incident id and answers as JSON.
+  // failures, which it logs with an incident id and answers as JSON. An outage is handed over
+  // (FAILURE) rather than met again: the servlet would wait for the same database or blob store.
 
-  private ImageRecord lookUp(String id) {
+  /** The request attribute holding an outage the fast path met, for the servlet to answer. */
+  static final String FAILURE = ImageDownloads.class.getName() + ".outage";
+
+  /** Throws the outage {@link ImageDownloads} met on this request, if any. */
+  static void rethrowOutage(HttpServletRequest req) throws IOException {
+    Object failure = req.getAttribute(FAILURE);
+    if (failure instanceof IOException e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+  }
+
+  private static void handOver(Request request, Exception e) {
+    if (Unavailable.of(e) != null) {
+      request.setAttribute(FAILURE, e);
+    }
+  }
+
+  private ImageRecord lookUp(Request request, String id) {
     try {
       return images
           .findForDownload(ImageId.of(id)) // an invalid id throws: the servlet answers 400
           .filter(i -> i.size() <= ImageService.MAX_HELD_BYTES)
           .orElse(null);
     } catch (RuntimeException e) {
+      handOver(request, e);
       return null;
     }
   }
 
-  private ByteBuffer read(ImageRecord image) {
+  private ByteBuffer read(Request request, ImageRecord image) {
     try {
       return images.read(image).orElse(null);
     } catch (IOException | RuntimeException e) {
+      handOver(request, e);
       return null;
     }
   }

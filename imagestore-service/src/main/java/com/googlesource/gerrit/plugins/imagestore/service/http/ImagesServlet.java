@@ -20,7 +20,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +74,7 @@ final class ImagesServlet extends StoreServlet {
   private void download(
       HttpServletRequest req, HttpServletResponse resp, ImageId id, boolean withBody)
       throws IOException {
+    ImageDownloads.rethrowOutage(req);
     ImageRecord image =
         store.images().find(id).orElseThrow(() -> RequestException.notFound("no image " + id));
     String etag = etag(image);
@@ -100,9 +100,10 @@ final class ImagesServlet extends StoreServlet {
     resp.setContentType("image/png");
     resp.setContentLengthLong(image.size());
     if (withBody) {
-      try (InputStream in = bytes.get();
-          OutputStream out = resp.getOutputStream()) {
-        in.transferTo(out);
+      // The output stays open: closing it would complete the answer, so a read failing before
+      // any byte left (the blob store going away) could not become a clean 503 any more.
+      try (InputStream in = bytes.get()) {
+        in.transferTo(resp.getOutputStream());
       }
     }
   }

@@ -231,12 +231,12 @@ public final class GcsBlobStore implements BlobStore {
         in.unread(first);
       }
       return Optional.of(in);
-    } catch (IOException | StorageException e) {
+    } catch (IOException e) {
       in.close();
       if (isNotFound(e)) {
         return Optional.empty();
       }
-      throw failure("reading", sha256, e);
+      throw e; // as Translating reported it
     }
   }
 
