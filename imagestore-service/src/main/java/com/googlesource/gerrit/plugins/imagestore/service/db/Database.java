@@ -151,12 +151,18 @@ public final class Database implements AutoCloseable {
         try {
           T result = work.run(c);
           c.commit();
+          c.setAutoCommit(true);
           return result;
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          // On a broken connection (the server went away) these fail too, with a bare "closed"
+          // that says nothing: the first failure is the one that tells what happened.
+          try {
+            c.rollback();
+            c.setAutoCommit(true);
+          } catch (SQLException cleanup) {
+            e.addSuppressed(cleanup);
+          }
           throw e;
-        } finally {
-          c.setAutoCommit(true);
         }
       } catch (SQLException e) {
         if (attempt < MAX_ATTEMPTS && isTransient(e)) {
