@@ -74,7 +74,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     throw new AssertionError("unreachable");
   }
 
-  private static boolean required() {
+  static boolean required() {
     for (String v : List.of("CI", "IMAGESTORE_REQUIRE_PG")) {
       String s = System.getenv(v);
       if (s != null && !s.isBlank() && !s.equalsIgnoreCase("false") && !s.equals("0")) {
