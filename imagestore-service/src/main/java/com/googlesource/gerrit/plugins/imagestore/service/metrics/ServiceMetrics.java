@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.metrics;
 
+import com.google.common.flogger.FluentLogger;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -7,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -15,6 +17,8 @@ import java.util.function.Supplier;
  * JVM do not share counters), served at {@code /metrics}.
  */
 public final class ServiceMetrics {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
   /** Counts of images by state, computed when Prometheus scrapes. */
   public record ImageCounts(long referenced, long orphaned) {}
 
@@ -81,7 +85,16 @@ public final class ServiceMetrics {
         .labelNames("state")
         .callback(
             cb -> {
-              ImageCounts c = counts.get();
+              ImageCounts c;
+              try {
+                c = counts.get();
+              } catch (RuntimeException e) {
+                // The database is away: the scrape goes on without these figures (an exception
+                // would fail all of it, when the others matter most).
+                logger.atWarning().atMostEvery(1, TimeUnit.MINUTES).log(
+                    "metrics: no image counts: %s", e.getMessage());
+                return;
+              }
               cb.call(c.referenced(), "referenced");
               cb.call(c.orphaned(), "orphaned");
             })

@@ -120,6 +120,10 @@ class PostgresOutageTest {
     JsonObject body = JsonParser.parseString(ready.body()).getAsJsonObject();
     assertThat(body.get("database").getAsString()).isEqualTo("unavailable");
     assertThat(get(service, "/health/live").statusCode()).isEqualTo(200);
+    // The metrics still answer, without the figures that need the database.
+    HttpResponse<String> metrics = get(service, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("imagestore_http_requests");
   }
 
   private static HttpResponse<String> get(TestService service, String path) throws Exception {
