@@ -186,6 +186,37 @@ class CliTest {
     assertThat(noBucket.exit()).isEqualTo(2);
     assertThat(noBucket.err()).contains("needs a bucket (--gcs-bucket)");
 
+    Result badHost =
+        run(
+            "",
+            "user",
+            "list",
+            "--data",
+            "" + data,
+            "--blob-store",
+            "gcs",
+            "--gcs-bucket",
+            "some-bucket",
+            "--gcs-host",
+            "ftp://127.0.0.1:1");
+    assertThat(badHost.exit()).isEqualTo(2);
+    assertThat(badHost.err()).contains("the GCS host must be http(s)://HOST[:PORT]");
+
+    // An emulator's endpoint needs no credentials: none are looked for (there are none here).
+    Result emulator =
+        run(
+            Map.of("IMAGESTORE_GCS_HOST", "http://127.0.0.1:1"),
+            "",
+            "user",
+            "list",
+            "--data",
+            "" + data,
+            "--blob-store",
+            "gcs",
+            "--gcs-bucket",
+            "some-bucket");
+    assertWithMessage(emulator.err()).that(emulator.exit()).isEqualTo(0);
+
     Result fromEnv =
         run(
             Map.of("IMAGESTORE_BLOB_STORE", "gcs", "IMAGESTORE_GCS_BUCKET", "Not_A_Bucket"),
