@@ -5,7 +5,6 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble.Fault;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble.Op;
@@ -103,7 +102,7 @@ class BlobStoreOutageTest {
     // Working again: uploads and downloads as before, nothing lost, nothing half there.
     assertThat(ledger.upload()).isEqualTo(201);
     assertThat(ledger.downloadAny()).isEqualTo(200);
-    ledger.verify(id -> service.store().images().find(ImageId.of(id)).isPresent());
+    ledger.verify();
     assertThat(ledger.count(503)).isAtLeast(6);
   }
 
