@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Durable queue of {@link IndexJob}s in the plugin's data directory: one small JSON file per job,
- * written to a temporary name and renamed, so a crash or a restart loses nothing and never leaves
- * half a job. File names sort in the order the jobs were queued.
+ * written atomically and durably ({@link DurableFiles}), so a crash, a power loss or a restart
+ * loses nothing and never leaves half a job. File names sort in the order the jobs were queued.
  */
 @Singleton
 public class Outbox {
@@ -37,6 +37,10 @@ public class Outbox {
     this.dir = data.resolve("outbox");
     this.failed = dir.resolve("failed");
     Files.createDirectories(failed);
+    // The directories themselves must survive a power loss, or the jobs in them would not.
+    DurableFiles.syncDirectory(data);
+    DurableFiles.syncDirectory(dir);
+    DurableFiles.deleteStaleTemps(dir);
   }
 
   /** A queued job and the file that holds it. */
@@ -50,9 +54,7 @@ public class Outbox {
             System.currentTimeMillis(),
             sequence.incrementAndGet() % 1_000_000,
             Long.toHexString(Double.doubleToLongBits(Math.random())));
-    Path tmp = dir.resolve("." + name + ".tmp");
-    Files.writeString(tmp, Json.gson().toJson(job), StandardCharsets.UTF_8);
-    Files.move(tmp, dir.resolve(name + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.write(dir.resolve(name + SUFFIX), Json.gson().toJson(job));
   }
 
   /** The queued jobs, oldest first. Unreadable files are set aside in {@code outbox/failed}. */
