@@ -21,12 +21,14 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 
 /**
  * Indexing against a real image service process: pushes, merges, branch deletion, malformed links,
- * an outage, and who may reindex.
+ * an outage, an unreadable job file, and who may reindex.
  */
 @UseSsh
 @TestPlugin(
@@ -90,6 +92,47 @@ public class IndexingIT extends ImagestoreTestBase {
   public void theFirstStartOnANeverIndexedSiteReconciles() throws Exception {
     // The test site is new: loading the plugin queued a full reconcile, which ran.
     waitFor("the first reconcile", () -> status().has("last_reconcile"));
+  }
+
+  /** Waits for the first start's reconcile and its jobs; returns when it was queued. */
+  private String waitForFirstReconcile() throws Exception {
+    waitFor("the first reconcile", () -> status().has("last_reconcile"));
+    waitForOutbox();
+    return status().get("last_reconcile").getAsString();
+  }
+
+  @Test
+  public void anUnreadableJobFileIsReportedAndItsBranchRescanned() throws Exception {
+    String reconciled = waitForFirstReconcile();
+    ImageId lost = id("lost with its job");
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "lost.ref.lnk", LnkFile.format(lost)));
+    waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
+    waitForOutbox();
+    // As if the job that reported it had been lost: the service lacks the reference, and the
+    // outbox holds its file, empty, as a power loss before an fsync would leave it.
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      indexer.replaceReferences(project.get(), "refs/heads/master", List.of());
+    }
+    String name =
+        String.format(
+            "%013d-000000-0_INDEX%%5FCOMMITS_%s_%s.json",
+            System.currentTimeMillis(),
+            Outbox.encode(project.get()),
+            Outbox.encode("refs/heads/master"));
+    Path outbox = tempDataDir.getRoot().toPath().resolve("outbox");
+    Files.writeString(outbox.resolve(name), "");
+
+    // Any later job runs the outbox: the empty file first.
+    push("refs/heads/master", ImmutableMap.of("README.md", "later"));
+    waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
+    waitForOutbox();
+    JsonObject json = status();
+    assertThat(json.get("unreadable_jobs").getAsInt()).isEqualTo(1);
+    assertThat(json.get("last_unreadable_job").getAsString()).contains(name);
+    assertThat(json.get("last_unreadable_job").getAsString())
+        .contains("rescan_branch " + project.get() + " refs/heads/master");
+    assertThat(json.get("last_reconcile").getAsString()).isEqualTo(reconciled);
+    assertThat(Files.exists(outbox.resolve("unreadable").resolve(name))).isTrue();
   }
 
   @Test
