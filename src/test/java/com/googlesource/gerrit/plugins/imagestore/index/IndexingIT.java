@@ -28,7 +28,8 @@ import org.junit.Test;
 
 /**
  * Indexing against a real image service process: pushes, merges, branch deletion, malformed links,
- * an outage, an unreadable job file, and who may reindex.
+ * an outage, catching up at load with what moved while the plugin was not running, an unreadable
+ * job file, and who may reindex.
  */
 @UseSsh
 @TestPlugin(
@@ -99,6 +100,46 @@ public class IndexingIT extends ImagestoreTestBase {
     waitFor("the first reconcile", () -> status().has("last_reconcile"));
     waitForOutbox();
     return status().get("last_reconcile").getAsString();
+  }
+
+  @Test
+  public void branchesMovedWhileThePluginWasNotRunningAreIndexedWhenItLoads() throws Exception {
+    String reconciled = waitForFirstReconcile();
+    ImageId before = id("before the unload");
+    ImageId onRel8 = upload(greyPng(2, 2, 0x38));
+    PushOneCommit.Result master =
+        push(
+            "refs/heads/master",
+            ImmutableMap.of(LNK_DIR + "before.ref.lnk", LnkFile.format(before)));
+    push("refs/heads/rel-8", ImmutableMap.of(LNK_DIR + "rel8.ref.lnk", LnkFile.format(onRel8)));
+    waitForReference("refs/heads/master", LNK_DIR + "before.ref.lnk", before);
+    waitForReference("refs/heads/rel-8", LNK_DIR + "rel8.ref.lnk", onRel8);
+    waitForOutbox();
+
+    // The plugin is unloaded (as when Gerrit is down or was killed): nobody hears these moves.
+    tearDownTestPlugin();
+    ImageId moved = id("moved while unloaded");
+    ImageId created = id("on a branch created while unloaded");
+    testRepo.reset(master.getCommit());
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "moved.ref.lnk", LnkFile.format(moved)));
+    push("refs/heads/rel-9", ImmutableMap.of(LNK_DIR + "created.ref.lnk", LnkFile.format(created)));
+    gApi.projects().name(project.get()).branch("refs/heads/rel-8").delete();
+
+    // Loaded again on the same data directory: it catches up at once, without a reconcile.
+    setUpTestPlugin();
+    waitForReference("refs/heads/master", LNK_DIR + "moved.ref.lnk", moved);
+    waitForReference("refs/heads/rel-9", LNK_DIR + "created.ref.lnk", created);
+    waitFor("rel-8 references dropped", () -> references("refs/heads/rel-8").isEmpty());
+    try (ImagestoreClient anonymous = service.client(null)) {
+      assertThat(anonymous.info(onRel8).orElseThrow().referenced).isFalse();
+    }
+    assertThat(references("refs/heads/master").stream().map(r -> r.uuid).toList())
+        .containsAtLeast(before.value(), moved.value());
+    waitForOutbox();
+    JsonObject json = status();
+    assertThat(json.get("last_reconcile").getAsString()).isEqualTo(reconciled);
+    assertThat(json.getAsJsonObject("branches").keySet())
+        .containsExactly("refs/heads/master", "refs/heads/rel-9");
   }
 
   @Test
