@@ -64,8 +64,11 @@ public class Outbox {
   /** A queued job and the file that holds it. */
   public record Entry(Path file, IndexJob job) {}
 
-  public void add(IndexJob job) throws IOException {
-    DurableFiles.write(dir.resolve(fileName(job) + SUFFIX), Json.gson().toJson(job));
+  /** Queues a job; returns its file. */
+  public Path add(IndexJob job) throws IOException {
+    Path file = dir.resolve(fileName(job) + SUFFIX);
+    DurableFiles.write(file, Json.gson().toJson(job));
+    return file;
   }
 
   /**
@@ -93,7 +96,10 @@ public class Outbox {
     return name;
   }
 
-  /** The queued jobs, oldest first. Unreadable files are set aside, see the class comment. */
+  /**
+   * The queued jobs, oldest first. Unreadable files are set aside, see the class comment; the jobs
+   * queued instead come last.
+   */
   public List<Entry> pending() throws IOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
@@ -101,31 +107,36 @@ public class Outbox {
     }
     Collections.sort(files);
     List<Entry> out = new ArrayList<>(files.size());
+    List<Entry> instead = new ArrayList<>();
     for (Path f : files) {
       try {
         IndexJob job =
             Json.gson().fromJson(Files.readString(f, StandardCharsets.UTF_8), IndexJob.class);
         if (job == null || !job.isComplete()) {
-          unreadable(f, job == null ? "empty" : "incomplete job");
+          unreadable(f, job == null ? "empty" : "incomplete job", instead);
         } else {
           out.add(new Entry(f, job));
         }
       } catch (NoSuchFileException e) {
         // Done by another thread in the meantime.
       } catch (JsonParseException | CharacterCodingException e) {
-        unreadable(f, e.toString());
+        unreadable(f, e.toString(), instead);
       }
     }
+    out.addAll(instead);
     return out;
   }
 
-  /** Queues the job the file's name asks for, then sets the file aside for inspection. */
-  private void unreadable(Path file, String why) throws IOException {
+  /**
+   * Queues the job the file's name asks for (adding it to {@code queued}), then sets the file aside
+   * for inspection.
+   */
+  private void unreadable(Path file, String why, List<Entry> queued) throws IOException {
     String name = file.getFileName().toString();
     IndexJob instead = replacementFor(name);
     // Queued first: a crash in between leaves the file here, to be handled again.
     if (instead != null) {
-      add(instead);
+      queued.add(new Entry(add(instead), instead));
     }
     Files.move(file, unreadable.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     String what =

@@ -149,8 +149,9 @@ public class IndexingIT extends ImagestoreTestBase {
     push("refs/heads/master", ImmutableMap.of(LNK_DIR + "lost.ref.lnk", LnkFile.format(lost)));
     waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
     waitForOutbox();
-    // As if the job that reported it had been lost: the service lacks the reference, and the
-    // outbox holds its file, empty, as a power loss before an fsync would leave it.
+    // As after a power loss before the outbox was flushed: the plugin is gone, the job that
+    // reported the reference lost (the service lacks it), and its file is left empty.
+    tearDownTestPlugin();
     try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
       indexer.replaceReferences(project.get(), "refs/heads/master", List.of());
     }
@@ -163,8 +164,8 @@ public class IndexingIT extends ImagestoreTestBase {
     Path outbox = tempDataDir.getRoot().toPath().resolve("outbox");
     Files.writeString(outbox.resolve(name), "");
 
-    // Any later job runs the outbox: the empty file first.
-    push("refs/heads/master", ImmutableMap.of("README.md", "later"));
+    // The branch did not move, so only the empty file can bring the reference back.
+    setUpTestPlugin();
     waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
     waitForOutbox();
     JsonObject json = status();

@@ -76,8 +76,10 @@ public class OutboxTest {
             + ".json";
     writeByHand(name, "");
 
-    List<Outbox.Entry> pending = outbox.pending();
-    assertThat(describe(pending)).containsExactly("rescan_project other");
+    // The rescan queued instead comes with the jobs it returns, and stays queued like them.
+    assertThat(describe(outbox.pending()))
+        .containsExactly("rescan_project other", "rescan_branch " + PROJECT + " " + BRANCH)
+        .inOrder();
     assertThat(describe(outbox.pending()))
         .containsExactly("rescan_project other", "rescan_branch " + PROJECT + " " + BRANCH)
         .inOrder();
@@ -104,7 +106,6 @@ public class OutboxTest {
         outboxDir().resolve(outbox.fileName(IndexJob.reconcileAll()) + ".json"),
         new byte[] {(byte) 0xff, (byte) 0xfe, '{'});
 
-    assertThat(outbox.pending()).isEmpty();
     assertThat(describe(outbox.pending()))
         .containsExactly(
             "rescan_branch " + PROJECT + " " + BRANCH,
@@ -121,7 +122,6 @@ public class OutboxTest {
   public void anUnreadableFileOfAnOlderVersionCatchesUpEverything() throws Exception {
     // Names before they described the job: time, sequence, random.
     writeByHand("1764980000000-000001-3ff1c0d9a5b7e4c2.json", "");
-    assertThat(outbox.pending()).isEmpty();
     assertThat(describe(outbox.pending())).containsExactly("reconcile_all");
     assertThat(Outbox.replacementFor("1764980000000-000001-3ff_%ZZ.json").toString())
         .isEqualTo("reconcile_all");
