@@ -158,7 +158,10 @@ public class Outbox {
    * only).
    */
   static IndexJob replacementFor(String fileName) {
-    String[] fields = fileName.substring(0, fileName.length() - SUFFIX.length()).split("_", -1);
+    String[] fields =
+        fileName
+            .substring(0, fileName.length() - SUFFIX.length())
+            .split(String.valueOf(SEPARATOR), -1);
     IndexJob.Kind kind = null;
     String project = null;
     String branch = null;
