@@ -110,6 +110,19 @@ public final class Imagestore implements AutoCloseable {
   }
 
   public static Imagestore open(ServiceConfig config, Clock clock) throws IOException {
+    return open(config, clock, true);
+  }
+
+  /**
+   * Opens the stores for {@code fsck}: like {@link #open}, but what dead processes left in the
+   * spool stays for the check to report (and remove, when it repairs).
+   */
+  public static Imagestore openForCheck(ServiceConfig config) throws IOException {
+    return open(config, Clock.systemUTC(), false);
+  }
+
+  private static Imagestore open(ServiceConfig config, Clock clock, boolean cleanSpool)
+      throws IOException {
     Path data = config.dataDir().toAbsolutePath();
     Files.createDirectories(data);
     BlobStoreConfig blobConfig = config.blobStore();
@@ -129,7 +142,7 @@ public final class Imagestore implements AutoCloseable {
       // Uploads are spooled beside the blobs, on the same disk, so they can be linked into place.
       spoolBase = local.tmpDir();
     }
-    SpoolDirectory spool = SpoolDirectory.open(spoolBase);
+    SpoolDirectory spool = SpoolDirectory.open(spoolBase, cleanSpool);
     try {
       Database db =
           Database.open(

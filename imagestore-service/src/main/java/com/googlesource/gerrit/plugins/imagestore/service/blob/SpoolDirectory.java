@@ -58,8 +58,16 @@ public final class SpoolDirectory implements AutoCloseable {
 
   /** Removes what dead processes left under {@code base}, then makes and locks a directory. */
   public static SpoolDirectory open(Path base) throws IOException {
+    return open(base, true);
+  }
+
+  /**
+   * Makes and locks a directory under {@code base}, first removing what dead processes left there
+   * when {@code cleanStale} (a check that only reports leaves it for its report).
+   */
+  public static SpoolDirectory open(Path base, boolean cleanStale) throws IOException {
     Files.createDirectories(base);
-    List<Path> stale = stale(base, Instant.now());
+    List<Path> stale = cleanStale ? stale(base, Instant.now()) : List.of();
     for (Path p : stale) {
       remove(p);
     }

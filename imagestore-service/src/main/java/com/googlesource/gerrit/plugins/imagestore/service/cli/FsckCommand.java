@@ -67,7 +67,7 @@ final class FsckCommand implements Callable<Integer> {
   }
 
   private Report check(PrintStream out, PrintStream err) throws IOException {
-    try (Imagestore imagestore = Imagestore.open(store.toConfig())) {
+    try (Imagestore imagestore = Imagestore.openForCheck(store.toConfig())) {
       out.println("fsck: checking " + imagestore.blobs().describe());
       long[] lastPrint = {System.nanoTime()};
       return imagestore

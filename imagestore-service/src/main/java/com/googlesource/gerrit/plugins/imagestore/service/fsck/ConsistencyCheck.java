@@ -73,7 +73,13 @@ public final class ConsistencyCheck {
    * the spool directory is opened. It reads no listing, so it takes no longer on a large store.
    */
   public Contents.SweepResult fast(Duration grace) {
-    return contents.sweep(grace, 100_000);
+    try {
+      return contents.sweep(grace, 100_000);
+    } catch (RuntimeException e) {
+      // Never a reason not to start: the periodic sweep tries again.
+      logger.atWarning().withCause(e).log("the start-up check could not finish");
+      return new Contents.SweepResult(0, 0, 0);
+    }
   }
 
   /** The full check; {@code progress} hears after each slice. */

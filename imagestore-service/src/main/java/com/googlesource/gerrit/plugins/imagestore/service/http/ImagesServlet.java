@@ -88,11 +88,7 @@ final class ImagesServlet extends StoreServlet {
     if (withBody && bytes.isEmpty()) {
       resp.setHeader("Cache-Control", "no-store");
       if (store.images().find(id).isPresent()) {
-        // Still recorded, yet its bytes are gone: never answer as if it were fine or absent.
-        throw new RequestException(
-            500,
-            "bytes_missing",
-            "the bytes of image " + id + " are missing from the blob store; see imagestore fsck");
+        throw bytesMissing(id);
       }
       throw RequestException.notFound("no image " + id); // deleted between lookup and read
     }
