@@ -65,8 +65,14 @@ class BlobStoreOutageTest {
       assertThat(ledger.upload()).isEqualTo(201);
     }
 
-    // Faults that pass within the client's retries: every request still succeeds.
-    for (Fault fault : List.of(Fault.status(503), Fault.status(429), Fault.drop())) {
+    // Faults that pass within the client's retries, and slow answers within its timeouts: every
+    // request still succeeds.
+    for (Fault fault :
+        List.of(
+            Fault.status(503),
+            Fault.status(429),
+            Fault.drop(),
+            Fault.slow(Duration.ofSeconds(1)))) {
       for (Op op : Op.values()) {
         gcs.fail(op, fault, 2);
       }

@@ -161,7 +161,7 @@ public final class GcsBlobStore implements BlobStore {
   }
 
   /** The JSON API client with {@code limits}; {@code host} as for {@link #connect}. */
-  public static Storage httpStorage(Credentials credentials, String host, Limits limits) {
+  static Storage httpStorage(Credentials credentials, String host, Limits limits) {
     HttpStorageOptions.Builder options =
         StorageOptions.http()
             .setCredentials(credentials)
