@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlobStoreOutageTest {
   private static final String BUCKET = "imagestore-outage";
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
   private GcsDouble gcs;
@@ -83,7 +84,7 @@ class BlobStoreOutageTest {
       assertWithMessage("download through %s", fault).that(ledger.downloadAny()).isEqualTo(200);
     }
     assertThat(gcs.faultsInjected()).isAtLeast(6);
-    assertThat(ready().statusCode()).isEqualTo(200);
+    service.awaitStatus("/health/ready", 200, DEADLINE);
 
     // A lasting outage: 503 with Retry-After, readiness red, liveness green.
     for (Fault fault : List.of(Fault.status(503), Fault.status(429), Fault.drop())) {
@@ -94,14 +95,14 @@ class BlobStoreOutageTest {
       assertWithMessage("download during %s", fault).that(ledger.downloadAny()).isEqualTo(503);
       if (fault.status() != 0) {
         // (Dropped connections spare the probe: the 404 it asks for arrives, cut after its status.)
-        HttpResponse<String> ready = awaitReadiness(503);
+        HttpResponse<String> ready = service.awaitStatus("/health/ready", 503, DEADLINE);
         JsonObject body = JsonParser.parseString(ready.body()).getAsJsonObject();
         assertThat(body.get("blobStore").getAsString()).isEqualTo("unavailable");
         assertThat(body.get("database").getAsString()).isEqualTo("ok");
       }
       assertThat(get("/health/live").statusCode()).isEqualTo(200);
       gcs.heal();
-      awaitReadiness(200);
+      service.awaitStatus("/health/ready", 200, DEADLINE);
     }
     assertThat(ledger.unacknowledgedCount()).isAtLeast(1);
 
@@ -114,22 +115,5 @@ class BlobStoreOutageTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return service.sendForString(service.request(path, null).build());
-  }
-
-  private HttpResponse<String> ready() throws Exception {
-    return get("/health/ready");
-  }
-
-  /** Waits (generously) for readiness to answer {@code status}: a running check may be stale. */
-  private HttpResponse<String> awaitReadiness(int status) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      HttpResponse<String> r = ready();
-      if (r.statusCode() == status || System.nanoTime() > deadline) {
-        assertWithMessage("readiness: %s", r.body()).that(r.statusCode()).isEqualTo(status);
-        return r;
-      }
-      Thread.sleep(200);
-    }
   }
 }

@@ -82,7 +82,7 @@ class PostgresOutageTest {
           await(
               "uploads after the restart (" + mode + ")",
               () -> uploadsAcknowledged.get() >= acknowledgedAtRestart + 10);
-          assertThat(get(service, "/health/ready").statusCode()).isEqualTo(200);
+          service.awaitStatus("/health/ready", 200, DEADLINE);
         }
       } finally {
         stop.set(true);
@@ -114,8 +114,7 @@ class PostgresOutageTest {
     assertThat(ledger.record("GET /references", refs.statusCode(), refs.headers(), refs.body()))
         .isEqualTo(503);
 
-    HttpResponse<String> ready = get(service, "/health/ready");
-    assertThat(ready.statusCode()).isEqualTo(503);
+    HttpResponse<String> ready = service.awaitStatus("/health/ready", 503, DEADLINE);
     JsonObject body = JsonParser.parseString(ready.body()).getAsJsonObject();
     assertThat(body.get("database").getAsString()).isEqualTo("unavailable");
     assertThat(get(service, "/health/live").statusCode()).isEqualTo(200);

@@ -1,5 +1,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.testing;
 
+import static com.google.common.truth.Truth.assertWithMessage;
+
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -113,6 +116,23 @@ public final class TestService implements AutoCloseable {
   public HttpResponse<String> sendForString(HttpRequest request)
       throws IOException, InterruptedException {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * GETs {@code path} until it answers {@code status} (a health check, say, whose state follows
+   * events), and returns that answer; fails with the last answer after {@code deadline}.
+   */
+  public HttpResponse<String> awaitStatus(String path, int status, Duration deadline)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      HttpResponse<String> r = sendForString(request(path, null).build());
+      if (r.statusCode() == status || System.nanoTime() > end) {
+        assertWithMessage("GET %s: %s", path, r.body()).that(r.statusCode()).isEqualTo(status);
+        return r;
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** What the store holds, to check that a refused request changed nothing. */
