@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * {@code /diff/{uuidA}/{uuidB}}: the diff picture of two stored images, and {@code …/info}: the
@@ -61,9 +60,7 @@ final class DiffServlet extends JsonServlet {
       resp.setStatus(200);
       resp.setContentType("image/png");
       resp.setContentLengthLong(picture.diff().diffSize());
-      try (OutputStream out = resp.getOutputStream()) {
-        in.transferTo(out);
-      }
+      sendBytes(in, resp);
     }
   }
 

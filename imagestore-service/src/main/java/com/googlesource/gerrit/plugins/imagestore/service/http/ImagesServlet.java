@@ -96,10 +96,8 @@ final class ImagesServlet extends StoreServlet {
     resp.setContentType("image/png");
     resp.setContentLengthLong(image.size());
     if (withBody) {
-      // The output stays open: closing it would complete the answer, so a read failing before
-      // any byte left (the blob store going away) could not become a clean 503 any more.
       try (InputStream in = bytes.get()) {
-        in.transferTo(resp.getOutputStream());
+        sendBytes(in, resp);
       }
     }
   }

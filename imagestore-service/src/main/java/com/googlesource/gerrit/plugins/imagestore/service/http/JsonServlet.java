@@ -207,6 +207,15 @@ abstract class JsonServlet extends HttpServlet {
     sendJson(resp, status, e);
   }
 
+  /**
+   * Streams {@code in} (stored bytes) as the body of the answer. The output is left open for the
+   * container to complete: closing it here would complete the answer even when reading fails before
+   * any byte left (the blob store going away), which then could not become a clean 503.
+   */
+  static void sendBytes(InputStream in, HttpServletResponse resp) throws IOException {
+    in.transferTo(resp.getOutputStream());
+  }
+
   static void sendJson(HttpServletResponse resp, int status, Object body) throws IOException {
     resp.setStatus(status);
     resp.setContentType("application/json;charset=utf-8");

@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,9 +60,8 @@ final class TrashServlet extends StoreServlet {
       resp.setStatus(200);
       resp.setContentType("image/png");
       resp.setContentLengthLong(entry.image().size());
-      try (InputStream in = bytes.get();
-          OutputStream out = resp.getOutputStream()) {
-        in.transferTo(out);
+      try (InputStream in = bytes.get()) {
+        sendBytes(in, resp);
       }
     } else {
       throw noSuchResource(req);
