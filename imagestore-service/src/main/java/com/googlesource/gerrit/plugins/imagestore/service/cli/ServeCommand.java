@@ -4,6 +4,7 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffCapacity;
 import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import com.googlesource.gerrit.plugins.imagestore.service.http.HttpServer;
 import java.time.Duration;
@@ -149,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
             .withBlobCache(blobCacheBytes)
             .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout);
     Imagestore imagestore = Imagestore.open(config);
+    logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of
     // stopped processes went when the store opened). The full check is `imagestore fsck`.
     imagestore.consistency().fast(ConsistencyCheck.DEFAULT_GRACE);

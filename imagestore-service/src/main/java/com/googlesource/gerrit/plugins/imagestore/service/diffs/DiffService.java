@@ -101,9 +101,6 @@ public final class DiffService {
     Duration shared = capacity.queueTimeout().plus(COMPUTING_PATIENCE);
     this.storing = new SharedComputations<>(shared);
     this.unstored = new SharedComputations<>(shared);
-    logger.atInfo().log(
-        "diffs: %d at once holding at most %d MiB, waiting at most %s for a turn",
-        capacity.concurrency(), capacity.memoryBytes() >> 20, capacity.queueTimeout());
   }
 
   /**
