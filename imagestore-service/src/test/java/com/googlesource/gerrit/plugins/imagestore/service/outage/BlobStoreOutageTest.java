@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble.Fault;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble.Op;
@@ -92,7 +93,13 @@ class BlobStoreOutageTest {
         gcs.failAlways(op, fault);
       }
       assertWithMessage("upload during %s", fault).that(ledger.upload()).isEqualTo(503);
+      int reads = gcs.requests(Op.READ);
       assertWithMessage("download during %s", fault).that(ledger.downloadAny()).isEqualTo(503);
+      if (fault.status() != 0) {
+        // One call's bounded attempts: the servlet answers the outage the fast path met.
+        assertThat(gcs.requests(Op.READ) - reads)
+            .isEqualTo(GcsBlobStore.Limits.DEFAULT.maxAttempts());
+      }
       if (fault.status() != 0) {
         // (Dropped connections spare the probe: the 404 it asks for arrives, cut after its status.)
         HttpResponse<String> ready = service.awaitStatus("/health/ready", 503, DEADLINE);
