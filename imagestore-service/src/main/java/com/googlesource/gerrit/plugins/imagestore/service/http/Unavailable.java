@@ -2,6 +2,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStoreUnavailableException;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database.DatabaseException;
+import java.io.IOException;
 
 /**
  * A failure that is an outage of something the service depends on, not a bug: the answer is 503
@@ -22,6 +23,12 @@ record Unavailable(String code, String what, int retryAfterSeconds) {
   static final Unavailable BLOB_STORE =
       new Unavailable("blob_store_unavailable", "the blob store", 10);
 
+  /**
+   * The local disk (spool or blob directory) is full: nothing was recorded, and space may come back
+   * (the trash purge, an operator), so the client waits rather than failing for good.
+   */
+  static final Unavailable DISK_FULL = new Unavailable("storage_full", "storage space", 60);
+
   /** The outage {@code e} (or one of its causes) reports, or null when it is no outage. */
   static Unavailable of(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -31,8 +38,17 @@ record Unavailable(String code, String what, int retryAfterSeconds) {
       if (t instanceof BlobStoreUnavailableException) {
         return BLOB_STORE;
       }
+      if (t instanceof IOException && isDiskFull(t.getMessage())) {
+        return DISK_FULL;
+      }
     }
     return null;
+  }
+
+  /** ENOSPC and EDQUOT, as the JDK words them on Linux. */
+  private static boolean isDiskFull(String message) {
+    return message != null
+        && (message.contains("No space left on device") || message.contains("Disk quota exceeded"));
   }
 
   String message(String incident) {
