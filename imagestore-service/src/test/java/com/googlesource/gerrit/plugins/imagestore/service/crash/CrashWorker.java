@@ -538,6 +538,16 @@ final class CrashWorker {
       }
       refs = seenRefs;
       refsAck = null;
+      // The orphan marks of the images it added or removed references to are in step too.
+      Set<String> touched = new HashSet<>();
+      for (Set<Ref> side : List.of(cut.refsBefore(), cut.refsAfter())) {
+        side.forEach(r -> touched.add(r.uuid()));
+      }
+      for (Image image : images) {
+        if (touched.contains(image.uuid) && !image.retired) {
+          image.dirty = true;
+        }
+      }
     } else {
       checkRefs(seenRefs, "LOST " + at, note);
     }
