@@ -1,12 +1,13 @@
-# Sourced by bin/run and bin/e2e: builds, prepares, starts and stops a local stack made of a real
-# headless Gerrit 3.13.5 (run from the Maven jars through GerritLauncher.java, as there is no
-# gerrit.war on Maven Central) with the imagestore plugin, and the image service.
+# Sourced by bin/run, bin/e2e and bin/crash-gerrit: builds, prepares, starts and stops a local
+# stack made of a real headless Gerrit 3.13.5 (run from the Maven jars through GerritLauncher.java,
+# as there is no gerrit.war on Maven Central) with the imagestore plugin, and the image service.
 #
 # Usage (the caller sets 'set -euo pipefail' and its own traps):
 #   . tools/devstack/stack.sh
 #   devstack_setup DIR          # paths, ports, credentials
 #   trap devstack_stop EXIT
 #   devstack_build; devstack_prepare; devstack_start
+#   devstack_kill_gerrit; devstack_restart_gerrit   # a crash of Gerrit alone (bin/crash-gerrit)
 #
 # Layout of DIR: gerrit/ (the site), service/ (the service's --data), logs/, credentials (the
 # generated passwords, mode 600), gerrit-classpath.txt (Gerrit's class path, from Maven).
@@ -342,6 +343,26 @@ devstack_gerrit_curl() {
   printf 'user = "admin:%s"\n' "$DEVSTACK_ADMIN_PASSWORD" | curl -K - "$@"
 }
 
+# devstack_gerrit_json BODY-FILE METHOD PATH [JSON]: a REST call as admin; prints the HTTP
+# status and leaves the response body in BODY-FILE.
+devstack_gerrit_json() {
+  devstack_gerrit_curl -sS -o "$1" -w '%{http_code}' -X "$2" \
+    -H 'Content-Type: application/json' ${4:+-d "$4"} "${DEVSTACK_GERRIT_URL%/}$3"
+}
+
+# Sets DEVSTACK_GIT: git talking to Gerrit as admin through a credential helper that reads the
+# password from the environment, so it never appears in a URL, a command line or a log. The
+# empty helper first drops any inherited helper (one like 'store' would save the password); the
+# user's own git config (hooks, signing) stays out of the way.
+devstack_git_as_admin() {
+  export DEVSTACK_GIT_PASSWORD="$DEVSTACK_ADMIN_PASSWORD"
+  export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
+  # shellcheck disable=SC2016 # the helper expands $DEVSTACK_GIT_PASSWORD itself, when git runs it
+  DEVSTACK_GIT=(git -c credential.helper=
+    -c 'credential.helper=!f() { test "$1" = get && printf "username=admin\npassword=%s\n" "$DEVSTACK_GIT_PASSWORD"; }; f'
+    -c user.name=Administrator -c user.email=admin@example.com)
+}
+
 devstack_start() {
   local t0=$SECONDS
   # Background jobs of a script ignore SIGINT: Ctrl-C reaches only the script, whose trap
@@ -351,22 +372,36 @@ devstack_start() {
     </dev/null >"$DEVSTACK_SERVICE_LOG" 2>&1 &
   DEVSTACK_SERVICE_PID=$!
 
-  devstack_log "starting Gerrit on $DEVSTACK_GERRIT_URL (log: $DEVSTACK_GERRIT_LOG)..."
-  "${DEVSTACK_GERRIT_JAVA[@]}" "$DEVSTACK_ROOT/tools/devstack/GerritLauncher.java" \
-    Daemon -d "$DEVSTACK_SITE" --headless --console-log </dev/null >"$DEVSTACK_GERRIT_LOG" 2>&1 &
-  DEVSTACK_GERRIT_PID=$!
+  # Gerrit starts while the service does; its log starts afresh.
+  : >"$DEVSTACK_GERRIT_LOG"
+  devstack_launch_gerrit
 
   if ! devstack_wait_http "the image service" "$DEVSTACK_SERVICE_PID" 60 \
       "${DEVSTACK_SERVICE_URL}health"; then
     tail -n 30 "$DEVSTACK_SERVICE_LOG" >&2
     return 1
   fi
+  devstack_wait_gerrit || return 1
+  DEVSTACK_START_SECONDS=$((SECONDS - t0))
+  devstack_log "stack up in $DEVSTACK_START_SECONDS s (Gerrit pid $DEVSTACK_GERRIT_PID, service pid $DEVSTACK_SERVICE_PID)"
+}
+
+# Starts the Gerrit daemon in the background, appending to its log.
+devstack_launch_gerrit() {
+  devstack_log "starting Gerrit on $DEVSTACK_GERRIT_URL (log: $DEVSTACK_GERRIT_LOG)..."
+  "${DEVSTACK_GERRIT_JAVA[@]}" "$DEVSTACK_ROOT/tools/devstack/GerritLauncher.java" \
+    Daemon -d "$DEVSTACK_SITE" --headless --console-log </dev/null >>"$DEVSTACK_GERRIT_LOG" 2>&1 &
+  DEVSTACK_GERRIT_PID=$!
+}
+
+# Waits until Gerrit answers, the admin's password works and the plugin loaded (Gerrit lists
+# it only when it started).
+devstack_wait_gerrit() {
   if ! devstack_wait_http Gerrit "$DEVSTACK_GERRIT_PID" 180 \
       "${DEVSTACK_GERRIT_URL}config/server/version"; then
     tail -n 30 "$DEVSTACK_GERRIT_LOG" >&2
     return 1
   fi
-  # The admin's password works and the plugin loaded: Gerrit lists it only when it started.
   local deadline=$((SECONDS + 30)) plugins
   while :; do
     plugins="$(devstack_gerrit_curl -fsS --max-time 5 "${DEVSTACK_GERRIT_URL}a/plugins/" 2>&1)" || true
@@ -377,8 +412,22 @@ devstack_start() {
     fi
     sleep 0.5
   done
-  DEVSTACK_START_SECONDS=$((SECONDS - t0))
-  devstack_log "stack up in $DEVSTACK_START_SECONDS s (Gerrit pid $DEVSTACK_GERRIT_PID, service pid $DEVSTACK_SERVICE_PID)"
+}
+
+# Kills Gerrit with SIGKILL, as a crash or a power cut would (no shutdown hook runs), and waits
+# until it is gone; the image service keeps running.
+devstack_kill_gerrit() {
+  [ -n "$DEVSTACK_GERRIT_PID" ] || return 0
+  kill -KILL "$DEVSTACK_GERRIT_PID" 2>/dev/null || true
+  wait "$DEVSTACK_GERRIT_PID" 2>/dev/null || true
+  devstack_log "killed Gerrit (pid $DEVSTACK_GERRIT_PID) with SIGKILL"
+  DEVSTACK_GERRIT_PID=""
+}
+
+# Starts Gerrit again on the same site (after devstack_kill_gerrit) and waits until it is ready.
+devstack_restart_gerrit() {
+  devstack_launch_gerrit
+  devstack_wait_gerrit
 }
 
 # devstack_stop_pid NAME PID: SIGTERM, up to DEVSTACK_STOP_TIMEOUT (20) seconds, then SIGKILL.

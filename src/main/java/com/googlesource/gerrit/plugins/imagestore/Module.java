@@ -36,7 +36,7 @@ public class Module extends LifecycleModule {
     bind(SubmitRule.class)
         .annotatedWith(Exports.named("ImagesAvailable"))
         .to(ImagesAvailableRule.class);
-    // The worker starts before the scheduler queues its first reconcile.
+    // The worker starts first: it catches up at once (a full reconcile on a new site).
     listener().to(ImagestoreConnection.class);
     listener().to(IndexWorker.class);
     listener().to(ReconcileScheduler.class);

@@ -1,5 +1,7 @@
 package com.googlesource.gerrit.plugins.imagestore.index;
 
+import org.eclipse.jgit.lib.ObjectId;
+
 /**
  * One unit of indexing work, as stored in the outbox. Only the description is stored: the work
  * reads the repository when it runs, so replaying a job is harmless.
@@ -59,6 +61,25 @@ public class IndexJob {
     j.change = change;
     j.patchSet = patchSet;
     return j;
+  }
+
+  /** Whether the job has what its kind needs to run (a file read back may not). */
+  boolean isComplete() {
+    if (kind == null) {
+      return false;
+    }
+    return switch (kind) {
+      case RECONCILE_ALL, DELETE_ORPHANS -> true;
+      case RESCAN_PROJECT -> project != null;
+      case RESCAN_BRANCH -> project != null && branch != null;
+      case INDEX_COMMITS ->
+          project != null
+              && branch != null
+              && newRev != null
+              && ObjectId.isId(newRev)
+              && (oldRev == null || ObjectId.isId(oldRev));
+      case POST_PREVIEWS -> project != null && change > 0 && patchSet > 0;
+    };
   }
 
   private static IndexJob of(Kind kind, String project) {

@@ -1,26 +1,30 @@
 package com.googlesource.gerrit.plugins.imagestore.index;
 
+import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.extensions.annotations.PluginData;
 import com.google.gson.JsonParseException;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What has been indexed: the last commit of every tracked branch and when the site was last
- * reconciled. Kept in {@code state.json} in the plugin's data directory; for status and for knowing
- * whether the site was ever indexed, never for correctness.
+ * reconciled. Kept in {@code state.json} in the plugin's data directory, written durably; for
+ * status, for knowing whether the site was ever indexed, and for catching up at start with what
+ * moved while the plugin was not running. A lost or unreadable file only costs a full reconcile.
  */
 @Singleton
 public class IndexState {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
   /** The file's content. */
   static class Data {
     Instant lastReconcile;
@@ -39,6 +43,9 @@ public class IndexState {
   @Inject
   IndexState(@PluginData Path dir) throws IOException {
     this.file = dir.resolve("state.json");
+    // Left by a crash while saving; state.json itself is whole (the old or the new content).
+    Files.deleteIfExists(DurableFiles.tempOf(file));
+    Files.deleteIfExists(dir.resolve("state.json.tmp")); // the name before DurableFiles
     this.data = load();
   }
 
@@ -49,7 +56,8 @@ public class IndexState {
     try {
       Data d = Json.gson().fromJson(Files.readString(file, StandardCharsets.UTF_8), Data.class);
       return d == null ? new Data() : d;
-    } catch (JsonParseException e) {
+    } catch (JsonParseException | CharacterCodingException e) {
+      logger.atWarning().log("%s is unreadable (%s): the site counts as never indexed", file, e);
       return new Data();
     }
   }
@@ -89,8 +97,6 @@ public class IndexState {
   }
 
   private void save() throws IOException {
-    Path tmp = file.resolveSibling("state.json.tmp");
-    Files.writeString(tmp, Json.gson().toJson(data), StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.write(file, Json.gson().toJson(data));
   }
 }

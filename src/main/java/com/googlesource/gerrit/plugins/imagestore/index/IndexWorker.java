@@ -40,8 +40,22 @@ public class IndexWorker implements LifecycleListener {
   @Override
   public synchronized void start() {
     queue = workQueue.createQueue(1, "imagestore-indexer");
-    // Jobs left by a previous run (a restart, an outage) go first.
+    // First, on this one-thread queue: what moved while the plugin was not running, measured
+    // against the state as the last run left it, before any left-over job changes that state.
+    queue.execute(this::catchUp);
+    // Then the jobs left by a previous run (a restart, an outage), and the catch-up's.
     kick();
+  }
+
+  private void catchUp() {
+    try {
+      int queued = indexer.queueCatchUp();
+      logger.atInfo().log("start: %d catch-up jobs queued", queued);
+    } catch (IOException | RuntimeException e) {
+      // The next scheduled or on-demand reconcile catches up instead.
+      logger.atSevere().withCause(e).log("cannot catch up at start");
+      lastError = "cannot catch up at start: " + e;
+    }
   }
 
   @Override

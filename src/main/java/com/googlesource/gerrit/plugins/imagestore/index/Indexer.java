@@ -21,7 +21,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -236,6 +239,71 @@ public class Indexer {
     }
     state.reconciled(Instant.now());
     logger.atInfo().log("reconcile queued for %d projects", names.size());
+  }
+
+  /**
+   * Queues what the plugin must catch up with when it starts, before the jobs a previous run left:
+   * a full reconcile on a site that was never indexed; otherwise a job for every tracked branch of
+   * an enabled project whose tip is not the commit {@link IndexState} last indexed for it, because
+   * it moved while the plugin was not running (Gerrit down, or killed between a ref update and the
+   * outbox write). A branch that moved forward indexes the commits since that one (adding
+   * references is idempotent, so commits a left-over job indexes too do no harm); a rewound branch,
+   * one the state never saw and one that is gone are rescanned. Returns how many jobs.
+   */
+  public synchronized int queueCatchUp() throws IOException {
+    if (!state.wasEverReconciled()) {
+      logger.atInfo().log("this site was never indexed: queueing a full reconcile");
+      outbox.add(IndexJob.reconcileAll());
+      return 1;
+    }
+    int queued = 0;
+    for (String name : enabledProjects()) {
+      Map<String, IndexState.BranchState> indexed = state.branches(name);
+      List<IndexJob> jobs = new ArrayList<>();
+      try (Repository repo = repos.openRepository(Project.nameKey(name));
+          RevWalk rw = new RevWalk(repo)) {
+        for (Ref ref : repo.getRefDatabase().getRefsByPrefix("refs/heads/")) {
+          if (!config.isTracked(ref.getName()) || ref.getObjectId() == null) {
+            continue;
+          }
+          IndexState.BranchState last = indexed.remove(ref.getName());
+          String tip = ref.getObjectId().name();
+          if (last == null || !tip.equals(last.commit)) {
+            jobs.add(
+                last != null && isAncestor(rw, last.commit, ref.getObjectId())
+                    ? IndexJob.commits(name, ref.getName(), last.commit, tip)
+                    : IndexJob.rescanBranch(name, ref.getName()));
+          }
+        }
+      } catch (RepositoryNotFoundException e) {
+        continue; // deleted since the project list was read
+      }
+      // What is left was indexed once and is gone now.
+      for (String branch : indexed.keySet()) {
+        if (config.isTracked(branch)) {
+          jobs.add(IndexJob.rescanBranch(name, branch));
+        }
+      }
+      for (IndexJob job : jobs) {
+        logger.atInfo().log(
+            "catching up with what moved while the plugin was not running: %s", job);
+        outbox.add(job);
+      }
+      queued += jobs.size();
+    }
+    return queued;
+  }
+
+  /** Whether {@code commit} (a name from the state) is an ancestor of, or is, {@code tip}. */
+  private static boolean isAncestor(RevWalk rw, String commit, ObjectId tip) throws IOException {
+    if (commit == null || !ObjectId.isId(commit)) {
+      return false;
+    }
+    try {
+      return rw.isMergedInto(rw.parseCommit(ObjectId.fromString(commit)), rw.parseCommit(tip));
+    } catch (MissingObjectException | IncorrectObjectTypeException e) {
+      return false; // pruned after a forced update
+    }
   }
 
   /** Deletes orphans past the grace period; returns how many. */

@@ -1,12 +1,15 @@
 package com.googlesource.gerrit.plugins.imagestore.index;
 
+import com.google.common.base.Strings;
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.extensions.annotations.PluginData;
 import com.google.gson.JsonParseException;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,46 +19,87 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Durable queue of {@link IndexJob}s in the plugin's data directory: one small JSON file per job,
- * written to a temporary name and renamed, so a crash or a restart loses nothing and never leaves
- * half a job. File names sort in the order the jobs were queued.
+ * written atomically and durably ({@link DurableFiles}), so a crash, a power loss or a restart
+ * loses nothing and never leaves half a job.
+ *
+ * <p>File names sort in the order the jobs were queued, and name what the job is about: {@code
+ * <time>-<sequence>-<random>_<kind>_<project>_<branch>.json}, the last three percent-encoded. A
+ * file whose content cannot be read (which a crash should not leave, but a disk may) is set aside
+ * in {@code outbox/unreadable} and replaced by the job its name asks for: a rescan of its branch or
+ * project, or a full reconcile when the name says nothing (files of older versions).
  */
 @Singleton
 public class Outbox {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final String SUFFIX = ".json";
+  private static final char SEPARATOR = '_';
+
+  /** Longest name written, below every common file system's limit with the temporary prefix. */
+  private static final int MAX_NAME = 200;
 
   private final Path dir;
   private final Path failed;
+  private final Path unreadable;
   private final AtomicLong sequence = new AtomicLong();
+  private volatile String lastUnreadable;
 
   @Inject
   Outbox(@PluginData Path data) throws IOException {
     this.dir = data.resolve("outbox");
     this.failed = dir.resolve("failed");
+    this.unreadable = dir.resolve("unreadable");
     Files.createDirectories(failed);
+    Files.createDirectories(unreadable);
+    // The directories themselves must survive a power loss, or the jobs in them would not.
+    DurableFiles.syncDirectory(data);
+    DurableFiles.syncDirectory(dir);
+    DurableFiles.deleteStaleTemps(dir);
   }
 
   /** A queued job and the file that holds it. */
   public record Entry(Path file, IndexJob job) {}
 
-  public void add(IndexJob job) throws IOException {
-    // Time first so names sort by age across restarts; the sequence orders jobs of one millisecond.
+  /** Queues a job; returns its file. */
+  public Path add(IndexJob job) throws IOException {
+    Path file = dir.resolve(fileName(job) + SUFFIX);
+    DurableFiles.write(file, Json.gson().toJson(job));
+    return file;
+  }
+
+  /**
+   * The name of a new job's file, without the suffix. Time first so names sort by age across
+   * restarts; the sequence orders jobs of one millisecond. What the job is about follows, as far as
+   * it fits: the kind, the project, the branch.
+   */
+  String fileName(IndexJob job) {
     String name =
         String.format(
             "%013d-%06d-%s",
             System.currentTimeMillis(),
             sequence.incrementAndGet() % 1_000_000,
             Long.toHexString(Double.doubleToLongBits(Math.random())));
-    Path tmp = dir.resolve("." + name + ".tmp");
-    Files.writeString(tmp, Json.gson().toJson(job), StandardCharsets.UTF_8);
-    Files.move(tmp, dir.resolve(name + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+    for (String field : new String[] {job.kind.name(), job.project, job.branch}) {
+      if (field == null) {
+        break;
+      }
+      String more = name + SEPARATOR + encode(field);
+      if (more.length() + SUFFIX.length() > MAX_NAME) {
+        break;
+      }
+      name = more;
+    }
+    return name;
   }
 
-  /** The queued jobs, oldest first. Unreadable files are set aside in {@code outbox/failed}. */
+  /**
+   * The queued jobs, oldest first. Unreadable files are set aside, see the class comment; the jobs
+   * queued instead come last.
+   */
   public List<Entry> pending() throws IOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
@@ -63,22 +107,123 @@ public class Outbox {
     }
     Collections.sort(files);
     List<Entry> out = new ArrayList<>(files.size());
+    List<Entry> instead = new ArrayList<>();
     for (Path f : files) {
       try {
         IndexJob job =
             Json.gson().fromJson(Files.readString(f, StandardCharsets.UTF_8), IndexJob.class);
-        if (job == null || job.kind == null) {
-          throw new JsonParseException("no job kind");
+        if (job == null || !job.isComplete()) {
+          unreadable(f, job == null ? "empty" : "incomplete job", instead);
+        } else {
+          out.add(new Entry(f, job));
         }
-        out.add(new Entry(f, job));
       } catch (NoSuchFileException e) {
         // Done by another thread in the meantime.
-      } catch (JsonParseException e) {
-        logger.atWarning().log("unreadable outbox entry %s set aside: %s", f, e.getMessage());
-        setAside(f);
+      } catch (JsonParseException | CharacterCodingException e) {
+        unreadable(f, e.toString(), instead);
       }
     }
+    out.addAll(instead);
     return out;
+  }
+
+  /**
+   * Queues the job the file's name asks for (adding it to {@code queued}), then sets the file aside
+   * for inspection.
+   */
+  private void unreadable(Path file, String why, List<Entry> queued) throws IOException {
+    String name = file.getFileName().toString();
+    IndexJob instead = replacementFor(name);
+    // Queued first: a crash in between leaves the file here, to be handled again.
+    if (instead != null) {
+      queued.add(new Entry(add(instead), instead));
+    }
+    Files.move(file, unreadable.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    String what =
+        name
+            + " ("
+            + why
+            + ") set aside in "
+            + dir.relativize(unreadable)
+            + "; "
+            + (instead == null ? "nothing to rescan for it" : "queued " + instead + " instead");
+    logger.atSevere().log("unreadable outbox job %s", what);
+    lastUnreadable = what;
+  }
+
+  /**
+   * The job that makes up for a lost job whose file has this name: a rescan of what the name says
+   * it was about (a rescan replaces a whole set, so it also covers whatever an incremental job
+   * would have added), a full reconcile when the name says nothing, null for previews (a comment
+   * only).
+   */
+  static IndexJob replacementFor(String fileName) {
+    String[] fields =
+        fileName
+            .substring(0, fileName.length() - SUFFIX.length())
+            .split(String.valueOf(SEPARATOR), -1);
+    IndexJob.Kind kind = null;
+    String project = null;
+    String branch = null;
+    try {
+      if (fields.length > 1) {
+        kind = IndexJob.Kind.valueOf(decode(fields[1]));
+      }
+      project = fields.length > 2 ? Strings.emptyToNull(decode(fields[2])) : null;
+      branch = fields.length > 3 ? Strings.emptyToNull(decode(fields[3])) : null;
+    } catch (IllegalArgumentException e) {
+      kind = null; // not a name this version wrote
+    }
+    if (kind == null) {
+      return IndexJob.reconcileAll();
+    }
+    return switch (kind) {
+      case POST_PREVIEWS -> null;
+      case DELETE_ORPHANS -> IndexJob.deleteOrphans();
+      case RECONCILE_ALL -> IndexJob.reconcileAll();
+      case INDEX_COMMITS, RESCAN_BRANCH, RESCAN_PROJECT ->
+          project == null
+              ? IndexJob.reconcileAll()
+              : branch == null
+                  ? IndexJob.rescanProject(project)
+                  : IndexJob.rescanBranch(project, branch);
+    };
+  }
+
+  /** Letters, digits, '.' and '-' stay; every other byte of the UTF-8 form becomes %XX. */
+  static String encode(String s) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '-') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format(Locale.ROOT, "%02X", c));
+      }
+    }
+    return out.toString();
+  }
+
+  /** The inverse of {@link #encode}; IllegalArgumentException for a malformed escape. */
+  static String decode(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new IllegalArgumentException("truncated escape in " + s);
+        }
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   public void done(Entry entry) throws IOException {
@@ -91,6 +236,20 @@ public class Outbox {
   }
 
   public int depth() throws IOException {
+    return count(dir);
+  }
+
+  /** How many job files were unreadable and are kept in {@code outbox/unreadable}. */
+  public int unreadableCount() throws IOException {
+    return count(unreadable);
+  }
+
+  /** What happened to the last unreadable job file since the plugin started; null if none. */
+  public String lastUnreadable() {
+    return lastUnreadable;
+  }
+
+  private static int count(Path dir) throws IOException {
     int n = 0;
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path ignored : s) {

@@ -14,34 +14,27 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Queues a full reconcile when the plugin starts on a site that was never indexed, and then on the
- * configured schedule ({@code scanInterval}, {@code scanStartTime}).
+ * Queues a full reconcile on the configured schedule ({@code scanInterval}, {@code scanStartTime}).
+ * The first start on a site that was never indexed reconciles too ({@link Indexer#queueCatchUp}).
  */
 @Singleton
 public class ReconcileScheduler implements LifecycleListener {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final ImagestoreConfig config;
-  private final IndexState state;
   private final IndexWorker worker;
   private final WorkQueue workQueue;
   private ScheduledFuture<?> scheduled;
 
   @Inject
-  ReconcileScheduler(
-      ImagestoreConfig config, IndexState state, IndexWorker worker, WorkQueue workQueue) {
+  ReconcileScheduler(ImagestoreConfig config, IndexWorker worker, WorkQueue workQueue) {
     this.config = config;
-    this.state = state;
     this.worker = worker;
     this.workQueue = workQueue;
   }
 
   @Override
   public synchronized void start() {
-    if (!state.wasEverReconciled()) {
-      logger.atInfo().log("this site was never indexed: queueing a full reconcile");
-      reconcile();
-    }
     Optional<Schedule> schedule = config.scanSchedule();
     if (schedule.isPresent()) {
       scheduled =

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /projects/{project}/imagestore~status}: whether the project is indexed, the last
- * indexed commit of each tracked branch, and how many jobs wait in the outbox.
+ * indexed commit of each tracked branch, how many jobs wait in the outbox and how many job files
+ * were unreadable.
  */
 @Singleton
 public class GetStatus implements RestReadView<ProjectResource> {
@@ -25,6 +26,12 @@ public class GetStatus implements RestReadView<ProjectResource> {
     public boolean enabled;
     public Map<String, BranchInfo> branches;
     public int outboxDepth;
+
+    /** Job files that could not be read, kept in {@code outbox/unreadable} (all projects). */
+    public int unreadableJobs;
+
+    /** What happened to the last of them since the plugin started; absent if none. */
+    public String lastUnreadableJob;
 
     /** Why indexing is stuck (the service is down, say); absent when all is well. */
     public String lastError;
@@ -67,6 +74,8 @@ public class GetStatus implements RestReadView<ProjectResource> {
               info.branches.put(branch, i);
             });
     info.outboxDepth = outbox.depth();
+    info.unreadableJobs = outbox.unreadableCount();
+    info.lastUnreadableJob = outbox.lastUnreadable();
     info.lastError = worker.lastError();
     info.lastReconcile = iso(state.lastReconcile());
     return Response.ok(info);

@@ -21,12 +21,15 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 
 /**
  * Indexing against a real image service process: pushes, merges, branch deletion, malformed links,
- * an outage, and who may reindex.
+ * an outage, catching up at load with what moved while the plugin was not running, an unreadable
+ * job file, and who may reindex.
  */
 @UseSsh
 @TestPlugin(
@@ -90,6 +93,88 @@ public class IndexingIT extends ImagestoreTestBase {
   public void theFirstStartOnANeverIndexedSiteReconciles() throws Exception {
     // The test site is new: loading the plugin queued a full reconcile, which ran.
     waitFor("the first reconcile", () -> status().has("last_reconcile"));
+  }
+
+  /** Waits for the first start's reconcile and its jobs; returns when it was queued. */
+  private String waitForFirstReconcile() throws Exception {
+    waitFor("the first reconcile", () -> status().has("last_reconcile"));
+    waitForOutbox();
+    return status().get("last_reconcile").getAsString();
+  }
+
+  @Test
+  public void branchesMovedWhileThePluginWasNotRunningAreIndexedWhenItLoads() throws Exception {
+    String reconciled = waitForFirstReconcile();
+    ImageId before = id("before the unload");
+    ImageId onRel8 = upload(greyPng(2, 2, 0x38));
+    PushOneCommit.Result master =
+        push(
+            "refs/heads/master",
+            ImmutableMap.of(LNK_DIR + "before.ref.lnk", LnkFile.format(before)));
+    push("refs/heads/rel-8", ImmutableMap.of(LNK_DIR + "rel8.ref.lnk", LnkFile.format(onRel8)));
+    waitForReference("refs/heads/master", LNK_DIR + "before.ref.lnk", before);
+    waitForReference("refs/heads/rel-8", LNK_DIR + "rel8.ref.lnk", onRel8);
+    waitForOutbox();
+
+    // The plugin is unloaded (as when Gerrit is down or was killed): nobody hears these moves.
+    tearDownTestPlugin();
+    ImageId moved = id("moved while unloaded");
+    ImageId created = id("on a branch created while unloaded");
+    testRepo.reset(master.getCommit());
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "moved.ref.lnk", LnkFile.format(moved)));
+    push("refs/heads/rel-9", ImmutableMap.of(LNK_DIR + "created.ref.lnk", LnkFile.format(created)));
+    gApi.projects().name(project.get()).branch("refs/heads/rel-8").delete();
+
+    // Loaded again on the same data directory: it catches up at once, without a reconcile.
+    setUpTestPlugin();
+    waitForReference("refs/heads/master", LNK_DIR + "moved.ref.lnk", moved);
+    waitForReference("refs/heads/rel-9", LNK_DIR + "created.ref.lnk", created);
+    waitFor("rel-8 references dropped", () -> references("refs/heads/rel-8").isEmpty());
+    try (ImagestoreClient anonymous = service.client(null)) {
+      assertThat(anonymous.info(onRel8).orElseThrow().referenced).isFalse();
+    }
+    assertThat(references("refs/heads/master").stream().map(r -> r.uuid).toList())
+        .containsAtLeast(before.value(), moved.value());
+    waitForOutbox();
+    JsonObject json = status();
+    assertThat(json.get("last_reconcile").getAsString()).isEqualTo(reconciled);
+    assertThat(json.getAsJsonObject("branches").keySet())
+        .containsExactly("refs/heads/master", "refs/heads/rel-9");
+  }
+
+  @Test
+  public void anUnreadableJobFileIsReportedAndItsBranchRescanned() throws Exception {
+    String reconciled = waitForFirstReconcile();
+    ImageId lost = id("lost with its job");
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "lost.ref.lnk", LnkFile.format(lost)));
+    waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
+    waitForOutbox();
+    // As after a power loss before the outbox was flushed: the plugin is gone, the job that
+    // reported the reference lost (the service lacks it), and its file is left empty.
+    tearDownTestPlugin();
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      indexer.replaceReferences(project.get(), "refs/heads/master", List.of());
+    }
+    String name =
+        String.format(
+            "%013d-000000-0_INDEX%%5FCOMMITS_%s_%s.json",
+            System.currentTimeMillis(),
+            Outbox.encode(project.get()),
+            Outbox.encode("refs/heads/master"));
+    Path outbox = tempDataDir.getRoot().toPath().resolve("outbox");
+    Files.writeString(outbox.resolve(name), "");
+
+    // The branch did not move, so only the empty file can bring the reference back.
+    setUpTestPlugin();
+    waitForReference("refs/heads/master", LNK_DIR + "lost.ref.lnk", lost);
+    waitForOutbox();
+    JsonObject json = status();
+    assertThat(json.get("unreadable_jobs").getAsInt()).isEqualTo(1);
+    assertThat(json.get("last_unreadable_job").getAsString()).contains(name);
+    assertThat(json.get("last_unreadable_job").getAsString())
+        .contains("rescan_branch " + project.get() + " refs/heads/master");
+    assertThat(json.get("last_reconcile").getAsString()).isEqualTo(reconciled);
+    assertThat(Files.exists(outbox.resolve("unreadable").resolve(name))).isTrue();
   }
 
   @Test

@@ -4,14 +4,18 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.SpoolDirectory;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.cache.CachingBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.BlobStoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
+import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
@@ -49,11 +53,16 @@ public final class Imagestore implements AutoCloseable {
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final TrashService trash;
   private final AuditLog audit;
+  private final Contents contents;
+  private final SpoolDirectory spool;
+  private final ConsistencyCheck consistency;
   private ScheduledExecutorService purger;
 
   private Imagestore(
-      ServiceConfig config, Database db, BlobStore backend, Path tmpDir, Clock clock) {
+      ServiceConfig config, Database db, BlobStore backend, SpoolDirectory spool, Clock clock) {
     this.config = config;
+    this.spool = spool;
+    this.tmpDir = spool.path();
     this.db = db;
     // Every part uses the metered store, so failures of any backend are counted.
     BlobStore cached = backend;
@@ -64,16 +73,17 @@ public final class Imagestore implements AutoCloseable {
       cached = cache;
     }
     this.blobs = new MeteredBlobStore(cached, metrics);
-    this.tmpDir = tmpDir;
     ImageRepository imageRepo = new ImageRepository();
     ReferenceRepository refRepo = new ReferenceRepository();
     TrashRepository trashRepo = new TrashRepository();
     RecentLookups recentLookups = new RecentLookups();
+    this.contents = new Contents(db, blobs, new ContentRepository(), clock);
     this.audit = new AuditLog(db);
     this.trash =
         new TrashService(
             db,
             blobs,
+            contents,
             imageRepo,
             refRepo,
             trashRepo,
@@ -83,13 +93,15 @@ public final class Imagestore implements AutoCloseable {
             config.trashRetention(),
             clock);
     this.images =
-        new ImageService(db, blobs, imageRepo, refRepo, trashRepo, trash, recentLookups, clock);
+        new ImageService(
+            db, blobs, imageRepo, refRepo, trashRepo, trash, contents, recentLookups, clock);
     this.references = new ReferenceService(db, refRepo, imageRepo, trash, clock);
     this.runtimes = new RuntimeService(db, clock);
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, trash, clock);
     this.users = new UserService(db, clock);
     this.diffs = new DiffService(db, blobs, images, new DiffRepository(), tmpDir, clock);
     metrics.imageCounts(orphans::counts);
+    this.consistency = new ConsistencyCheck(db, contents, spool.path().getParent(), clock);
   }
 
   /** Opens the stores named by {@code config}, creating and migrating them when needed. */
@@ -98,29 +110,48 @@ public final class Imagestore implements AutoCloseable {
   }
 
   public static Imagestore open(ServiceConfig config, Clock clock) throws IOException {
+    return open(config, clock, true);
+  }
+
+  /**
+   * Opens the stores for {@code fsck}: like {@link #open}, but what dead processes left in the
+   * spool stays for the check to report (and remove, when it repairs).
+   */
+  public static Imagestore openForCheck(ServiceConfig config) throws IOException {
+    return open(config, Clock.systemUTC(), false);
+  }
+
+  private static Imagestore open(ServiceConfig config, Clock clock, boolean cleanSpool)
+      throws IOException {
     Path data = config.dataDir().toAbsolutePath();
     Files.createDirectories(data);
     BlobStoreConfig blobConfig = config.blobStore();
     BlobStore blobs;
-    Path tmpDir;
+    Path spoolBase;
     if (blobConfig.kind() == BlobStoreConfig.Kind.GCS) {
       blobs =
           GcsBlobStore.connect(
               blobConfig.gcsBucket(), blobConfig.gcsPrefix(), blobConfig.gcsCredentials());
-      tmpDir = Files.createDirectories(data.resolve("tmp"));
+      spoolBase = data.resolve("tmp");
     } else {
       LocalBlobStore local = new LocalBlobStore(data.resolve("blobs"));
       blobs = local;
-      // Uploads are spooled beside the blobs, on the same disk.
-      tmpDir = local.tmpDir();
+      // Uploads are spooled beside the blobs, on the same disk, so they can be linked into place.
+      spoolBase = local.tmpDir();
     }
-    Database db =
-        Database.open(
-            config.effectiveDatabaseUrl(),
-            config.databaseUser(),
-            config.databasePassword(),
-            config.databasePoolSize());
-    return new Imagestore(config, db, blobs, tmpDir, clock);
+    SpoolDirectory spool = SpoolDirectory.open(spoolBase, cleanSpool);
+    try {
+      Database db =
+          Database.open(
+              config.effectiveDatabaseUrl(),
+              config.databaseUser(),
+              config.databasePassword(),
+              config.databasePoolSize());
+      return new Imagestore(config, db, blobs, spool, clock);
+    } catch (RuntimeException e) {
+      spool.close();
+      throw e;
+    }
   }
 
   public ServiceConfig config() {
@@ -176,6 +207,15 @@ public final class Imagestore implements AutoCloseable {
     return audit;
   }
 
+  public Contents contents() {
+    return contents;
+  }
+
+  /** The consistency check ({@code fsck}), over this store's database, blobs and spool. */
+  public ConsistencyCheck consistency() {
+    return consistency;
+  }
+
   /**
    * Starts purging expired trash every {@code trashPurgeInterval} (first after a minute at most, so
    * a service that restarts often still purges); nothing when the interval is zero.
@@ -206,6 +246,9 @@ public final class Imagestore implements AutoCloseable {
       if (purged > 0) {
         logger.atInfo().log("purged %d expired trash entries", purged);
       }
+      // Deletions that failed (the blob store unreachable) or that a crash of any replica
+      // interrupted are finished here; uploads abandoned for an hour are freed.
+      contents.sweep(ConsistencyCheck.DEFAULT_GRACE, 10_000);
     } catch (RuntimeException e) {
       // Tried again at the next run; an exception would end the schedule.
       logger.atWarning().withCause(e).log("purging the trash failed");
@@ -225,5 +268,6 @@ public final class Imagestore implements AutoCloseable {
       }
     }
     db.close();
+    spool.close();
   }
 }

@@ -6,14 +6,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where image bytes live, keyed by the SHA-256 of their content, so the same bytes are stored once.
  *
  * <p>Keys are content hashes: two writers of one key write the same bytes, so concurrent writers
- * need no preconditions or locks. Every implementation must make a write atomic: a reader sees all
- * the bytes of a key or none.
+ * need no preconditions or locks. Every implementation must make a write atomic (a reader sees all
+ * the bytes of a key or none) and durable before {@link #put} returns (it survives a crash of the
+ * process and, where the medium allows, a power loss): the caller records the blob in the database
+ * only after that.
  */
 public interface BlobStore {
   /** Whether bytes are stored under {@code sha256}. */
@@ -57,6 +61,16 @@ public interface BlobStore {
 
   /** Removes the bytes under {@code sha256}; false when there were none. */
   boolean delete(String sha256) throws IOException;
+
+  /** A stored blob, as {@link #list} sees it. */
+  record StoredBlob(String sha256, long size, Instant lastModified) {}
+
+  /**
+   * Calls {@code visitor} for every stored blob whose key starts with {@code prefix} (lowercase
+   * hex, possibly empty), in no particular order; for the consistency check, which walks a large
+   * store one slice at a time. Files or objects that are not blobs (no SHA-256 name) are skipped.
+   */
+  void list(String prefix, Consumer<StoredBlob> visitor) throws IOException;
 
   /** A short description for logs and the health endpoint, never containing secrets. */
   String describe();

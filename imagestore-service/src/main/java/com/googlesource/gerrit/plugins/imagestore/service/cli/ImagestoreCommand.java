@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       UserCommand.class,
+      FsckCommand.class,
       UploadCommand.class,
       DownloadCommand.class,
       DiffCommand.class,

@@ -4,6 +4,7 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import com.googlesource.gerrit.plugins.imagestore.service.http.HttpServer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -114,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
             .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval)
             .withBlobCache(blobCacheBytes);
     Imagestore imagestore = Imagestore.open(config);
+    // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of
+    // stopped processes went when the store opened). The full check is `imagestore fsck`.
+    imagestore.consistency().fast(ConsistencyCheck.DEFAULT_GRACE);
     imagestore.startTrashPurge();
     HttpServer server = HttpServer.start(imagestore);
     CountDownLatch stopped = new CountDownLatch(1);

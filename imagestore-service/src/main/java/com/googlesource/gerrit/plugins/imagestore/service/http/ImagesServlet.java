@@ -86,9 +86,11 @@ final class ImagesServlet extends StoreServlet {
     }
     Optional<InputStream> bytes = withBody ? store.images().open(image) : Optional.empty();
     if (withBody && bytes.isEmpty()) {
-      // Deleted between the lookup and the read.
       resp.setHeader("Cache-Control", "no-store");
-      throw RequestException.notFound("no image " + id);
+      if (store.images().find(id).isPresent()) {
+        throw bytesMissing(id);
+      }
+      throw RequestException.notFound("no image " + id); // deleted between lookup and read
     }
     resp.setStatus(200);
     resp.setContentType("image/png");

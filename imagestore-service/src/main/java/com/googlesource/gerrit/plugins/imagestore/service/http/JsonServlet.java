@@ -129,6 +129,17 @@ abstract class JsonServlet extends HttpServlet {
     resp.setHeader("Connection", "close");
   }
 
+  /**
+   * An image (or trash entry) still recorded whose bytes are gone: a clear error, never an answer
+   * as if it were fine or absent. {@code imagestore fsck} reports it.
+   */
+  static RequestException bytesMissing(ImageId id) {
+    return new RequestException(
+        500,
+        "bytes_missing",
+        "the bytes of image " + id + " are missing from the blob store; see imagestore fsck");
+  }
+
   private static HttpException clientError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {

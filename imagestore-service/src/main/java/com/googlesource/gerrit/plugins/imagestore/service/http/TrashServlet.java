@@ -52,6 +52,9 @@ final class TrashServlet extends StoreServlet {
       TrashRecord entry = store.trash().find(id).orElseThrow(() -> notInTrash(id));
       Optional<InputStream> bytes = store.trash().open(entry);
       if (bytes.isEmpty()) {
+        if (store.trash().find(id).isPresent()) {
+          throw bytesMissing(id);
+        }
         throw notInTrash(id); // purged in between
       }
       noStore(resp);

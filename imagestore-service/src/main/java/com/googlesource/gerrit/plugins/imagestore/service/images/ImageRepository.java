@@ -276,38 +276,6 @@ public final class ImageRepository {
     }
   }
 
-  /** Inserts the {@code blobs} row of a content unless it exists; true when it was inserted. */
-  public boolean insertBlobIfAbsent(Connection c, String sha256, long size, long now)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      ps.setString(1, sha256);
-      ps.setLong(2, size);
-      ps.setLong(3, now);
-      return ps.executeUpdate() > 0;
-    }
-  }
-
-  /** Locks the {@code blobs} row of a content; false when there is none. */
-  public boolean lockBlob(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT sha256 FROM blobs WHERE sha256 = ? FOR UPDATE")) {
-      ps.setString(1, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  public void deleteBlob(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
-      ps.setString(1, sha256);
-      ps.executeUpdate();
-    }
-  }
-
   public long count(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM images");
         ResultSet rs = ps.executeQuery()) {

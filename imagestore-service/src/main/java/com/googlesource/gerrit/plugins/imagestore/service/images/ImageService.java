@@ -9,6 +9,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
@@ -27,12 +28,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Stores, reads and deletes images: bytes in the {@link BlobStore}, metadata in the database.
+ * Stores and reads images: bytes in the {@link BlobStore}, metadata in the database.
  *
- * <p>The {@code blobs} row of a content is locked while its bytes are stored or deleted, so an
- * upload and a delete of the same bytes (under two ids, or by two replicas) cannot interleave: the
- * bytes are never deleted while an image row still needs them. Deleting is the {@link
- * TrashService}'s: images go to the trash first, bytes only at the purge.
+ * <p>An upload stores the bytes first, durably, then records the image in a transaction that
+ * confirms the bytes under the content's row lock ({@link Contents}), so an acknowledged upload
+ * survives a crash and a row never names missing bytes. Deleting is the {@link TrashService}'s:
+ * images go to the trash first, bytes only after the purge that frees them has committed.
  */
 public final class ImageService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -49,6 +50,7 @@ public final class ImageService {
   private final ReferenceRepository refs;
   private final TrashRepository trashRepo;
   private final TrashService trash;
+  private final Contents contents;
   private final RecentLookups recent;
   private final Clock clock;
 
@@ -59,9 +61,11 @@ public final class ImageService {
       ReferenceRepository refs,
       TrashRepository trashRepo,
       TrashService trash,
+      Contents contents,
       RecentLookups recent,
       Clock clock) {
     this.db = db;
+    this.contents = contents;
     this.recent = recent;
     this.blobs = blobs;
     this.images = images;
@@ -89,15 +93,21 @@ public final class ImageService {
     MetadataRules.check(spec, runtime);
     String sha = image.sha256();
     for (int attempt = 0; ; attempt++) {
+      // The bytes first, durably and outside any transaction: a crash from here on leaves at most
+      // bytes that no row names, which the sweeper collects; never a row without its bytes.
+      try {
+        contents.storeBytes(sha, image.size(), image.file());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       long now = clock.millis();
-      db.read(c -> images.insertBlobIfAbsent(c, sha, image.size(), now));
       Optional<StoreOutcome> outcome;
       try {
         outcome =
             db.inTransaction(
                 c -> {
-                  if (!images.lockBlob(c, sha)) {
-                    return Optional.empty(); // deleted in between: insert the row again
+                  if (!contents.confirm(c, sha)) {
+                    return Optional.empty(); // reclaimed in between: store the bytes again
                   }
                   Optional<ImageRecord> existing = images.find(c, id.value());
                   if (existing.isPresent()) {
@@ -113,11 +123,9 @@ public final class ImageService {
                           "id_taken", "image " + id + " is in the trash with other content");
                     }
                     // Uploaded again: it is wanted, so it comes back as it was.
-                    putBytes(sha, image);
                     trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
                     return Optional.of(StoreOutcome.CREATED);
                   }
-                  putBytes(sha, image);
                   Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
                   try {
                     images.insert(
@@ -146,8 +154,8 @@ public final class ImageService {
       } catch (IdAppeared e) {
         outcome = Optional.empty();
       } catch (RequestException e) {
-        // The blob row (and, after a lost race, the bytes) of this content may serve no image.
-        dropIfUnused(sha);
+        // The bytes of this content may serve no image now.
+        contents.dropIfUnheld(sha);
         throw e;
       }
       if (outcome.isPresent()) {
@@ -178,39 +186,6 @@ public final class ImageService {
 
   private static RequestException idTaken(ImageId id) {
     return RequestException.conflict("id_taken", "image " + id + " exists with other content");
-  }
-
-  /**
-   * Deletes the bytes and blob row of a content no image uses, live or in the trash, under the blob
-   * row lock.
-   */
-  private void dropIfUnused(String sha) {
-    db.inTransaction(
-        c -> {
-          if (images.lockBlob(c, sha) && trashRepo.holders(c, sha) == 0) {
-            deleteBytes(sha);
-            images.deleteBlob(c, sha);
-          }
-          return null;
-        });
-  }
-
-  private void deleteBytes(String sha) {
-    try {
-      blobs.delete(sha);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void putBytes(String sha, IncomingImage image) {
-    try {
-      if (!blobs.exists(sha)) {
-        blobs.put(sha, image.file());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   public Optional<ImageRecord> find(ImageId id) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** A blob store that counts its failures and the bytes written, for any backend. */
 public final class MeteredBlobStore implements BlobStore {
@@ -61,6 +62,16 @@ public final class MeteredBlobStore implements BlobStore {
   @Override
   public boolean delete(String sha256) throws IOException {
     return metered("delete", () -> store.delete(sha256));
+  }
+
+  @Override
+  public void list(String prefix, Consumer<StoredBlob> visitor) throws IOException {
+    metered(
+        "list",
+        () -> {
+          store.list(prefix, visitor);
+          return null;
+        });
   }
 
   @Override

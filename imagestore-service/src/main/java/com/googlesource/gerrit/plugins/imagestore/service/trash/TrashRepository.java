@@ -10,9 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** SQL for the {@code trash} table. Callers own connections and transactions. */
@@ -81,52 +79,6 @@ public final class TrashRepository {
       ps.setInt(2, limit);
       return read(ps);
     }
-  }
-
-  /**
-   * How many images and trash entries hold this content. One statement, so an entry moving between
-   * the two tables in a concurrent transaction is counted once, never zero times.
-   */
-  public long holders(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT (SELECT COUNT(*) FROM images WHERE sha256 = ?)"
-                + " + (SELECT COUNT(*) FROM trash WHERE sha256 = ?)")) {
-      ps.setString(1, sha256);
-      ps.setString(2, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  /** {@link #holders} of many contents at once; contents nobody holds are missing. */
-  public Map<String, Long> holders(Connection c, Collection<String> sha256s) throws SQLException {
-    Map<String, Long> out = new HashMap<>();
-    List<String> all = List.copyOf(sha256s);
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT sha256, COUNT(*) FROM (SELECT sha256 FROM images WHERE sha256 IN ("
-                  + marks
-                  + ") UNION ALL SELECT sha256 FROM trash WHERE sha256 IN ("
-                  + marks
-                  + ")) h GROUP BY sha256")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-          ps.setString(chunk.size() + i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** Those of {@code uuids} that are in the trash. */

@@ -8,6 +8,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
@@ -16,7 +17,6 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -38,7 +38,9 @@ import java.util.Set;
  * <p>Locks: moving an image into the trash locks the {@code blobs} row of its content, then the
  * image row, like an upload, so the two serialise. A purge locks the {@code blobs} row, then the
  * trash row, and counts the holders of the content in one statement, so an entry that a concurrent
- * restore moves back into {@code images} is counted in one table or the other, never in neither.
+ * restore moves back into {@code images} is counted in one table or the other, never in neither. It
+ * deletes no bytes itself: it marks a content nothing holds any more, and the bytes go after it has
+ * committed ({@link Contents#reclaim}).
  */
 public final class TrashService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -55,6 +57,7 @@ public final class TrashService {
 
   private final Database db;
   private final BlobStore blobs;
+  private final Contents contents;
   private final ImageRepository images;
   private final ReferenceRepository refs;
   private final TrashRepository trash;
@@ -67,6 +70,7 @@ public final class TrashService {
   public TrashService(
       Database db,
       BlobStore blobs,
+      Contents contents,
       ImageRepository images,
       ReferenceRepository refs,
       TrashRepository trash,
@@ -78,6 +82,7 @@ public final class TrashService {
     this.db = db;
     this.recentLookups = recentLookups;
     this.blobs = blobs;
+    this.contents = contents;
     this.images = images;
     this.refs = refs;
     this.trash = trash;
@@ -110,7 +115,7 @@ public final class TrashService {
     boolean moved =
         db.inTransaction(
             c -> {
-              images.lockBlob(c, sha);
+              contents.lock(c, sha);
               // Under the row lock: a reference that arrived meanwhile is seen here, or the
               // reference's own transaction waits for ours and then brings the image back.
               Optional<ImageRecord> image = images.findForUpdate(c, id.value());
@@ -250,37 +255,37 @@ public final class TrashService {
    * @return the bytes freed, or empty when it was not in the trash
    */
   public Optional<Long> purge(ImageId id, Actor actor, String detail) {
-    Optional<Long> freed =
+    record Purged(long bytes, String sha, boolean freed) {}
+    Optional<Purged> purged =
         db.inTransaction(
             c -> {
               Optional<TrashRecord> seen = trash.find(c, id.value());
               if (seen.isEmpty()) {
-                return Optional.<Long>empty();
+                return Optional.<Purged>empty();
               }
               String sha = seen.get().image().sha256();
-              images.lockBlob(c, sha);
+              contents.lock(c, sha);
               Optional<TrashRecord> entry = trash.findForUpdate(c, id.value());
               if (entry.isEmpty()) {
-                return Optional.<Long>empty(); // restored or purged meanwhile
+                return Optional.<Purged>empty(); // restored or purged meanwhile
               }
               trash.delete(c, id.value());
-              long bytes = 0;
-              if (trash.holders(c, sha) == 0) {
-                try {
-                  blobs.delete(sha);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-                images.deleteBlob(c, sha);
-                bytes = entry.get().image().size();
-              }
+              // The bytes go only after this commits: a failed commit must leave them in place.
+              boolean freed = contents.releaseIfUnheld(c, sha);
+              long bytes = freed ? entry.get().image().size() : 0;
               audit.record(
                   c, clock.millis(), actor, AuditLog.PURGE, entry.get().image(), bytes, detail);
-              return Optional.of(bytes);
+              return Optional.of(new Purged(bytes, sha, freed));
             });
-    freed.ifPresent(
-        b -> logger.atInfo().log("purged image %s (%d bytes freed) for %s", id, b, actor.name()));
-    return freed;
+    if (purged.isEmpty()) {
+      return Optional.empty();
+    }
+    if (purged.get().freed()) {
+      contents.reclaim(purged.get().sha());
+    }
+    logger.atInfo().log(
+        "purged image %s (%d bytes freed) for %s", id, purged.get().bytes(), actor.name());
+    return Optional.of(purged.get().bytes());
   }
 
   /** Trash entries whose retention has ended (all of them with {@code all}), at most limit. */
@@ -377,7 +382,7 @@ public final class TrashService {
       selectedPerContent.merge(r.sha256(), 1L, Long::sum);
     }
     Map<String, Long> holders =
-        db.read(c -> trash.holders(c, new LinkedHashSet<>(selectedPerContent.keySet())));
+        db.read(c -> contents.rows().holders(c, new LinkedHashSet<>(selectedPerContent.keySet())));
     Map<String, Boolean> counted = new HashMap<>();
     for (ImageRecord r : selected) {
       CleanupResult.Item item = new CleanupResult.Item();

@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.db;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
@@ -13,7 +14,12 @@ import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.ForwardingBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
@@ -25,9 +31,13 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -64,6 +74,7 @@ public abstract class DatabaseContract {
 
   protected Database db;
   private final ImageRepository images = new ImageRepository();
+  private final ContentRepository contents = new ContentRepository();
   private final ReferenceRepository refs = new ReferenceRepository();
   private final Clock clock = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
 
@@ -136,9 +147,8 @@ public abstract class DatabaseContract {
     assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(3)))).isEmpty();
     assertThat(db.<Long>read(c -> images.count(c))).isEqualTo(2);
     // What decides whether bytes may go: the images (and trash entries, none here) holding them.
-    TrashRepository trash = new TrashRepository();
-    assertThat(db.<Long>read(c -> trash.holders(c, SHA_A))).isEqualTo(2);
-    assertThat(db.<Long>read(c -> trash.holders(c, SHA_B))).isEqualTo(0);
+    assertThat(db.<Long>read(c -> contents.holders(c, SHA_A))).isEqualTo(2);
+    assertThat(db.<Long>read(c -> contents.holders(c, SHA_B))).isEqualTo(0);
 
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isTrue();
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isFalse();
@@ -268,16 +278,27 @@ public abstract class DatabaseContract {
 
   @Test
   void blobRowsAreInsertedOnce() {
-    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isTrue();
-    assertThat(db.<Boolean>read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0))).isFalse();
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isTrue();
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_B))).isFalse();
+    assertThat(db.<Boolean>read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0))).isTrue();
+    assertThat(db.<Boolean>read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0))).isFalse();
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_A)))
+        .hasValue(State.PENDING);
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_B))).isEmpty();
     db.read(
         c -> {
-          images.deleteBlob(c, SHA_A);
+          contents.setState(c, SHA_A, State.DELETING, T0 + 1);
           return null;
         });
-    assertThat(db.<Boolean>inTransaction(c -> images.lockBlob(c, SHA_A))).isFalse();
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.DELETING, T0, 10))).isEmpty();
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.DELETING, T0 + 1, 10)))
+        .containsExactly(SHA_A);
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.PENDING, T0 + 1, 10)))
+        .isEmpty();
+    db.read(
+        c -> {
+          contents.delete(c, SHA_A);
+          return null;
+        });
+    assertThat(db.<Optional<State>>inTransaction(c -> contents.lock(c, SHA_A))).isEmpty();
   }
 
   /**
@@ -287,7 +308,7 @@ public abstract class DatabaseContract {
    */
   @Test
   void aBlobRowLockWaitsForItsHolder() throws Exception {
-    db.read(c -> images.insertBlobIfAbsent(c, SHA_A, 10, T0));
+    db.read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0));
     CountDownLatch locked = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -296,15 +317,16 @@ public abstract class DatabaseContract {
               () ->
                   db.inTransaction(
                       c -> {
-                        assertThat(images.lockBlob(c, SHA_A)).isTrue();
+                        assertThat(contents.lock(c, SHA_A)).isPresent();
                         locked.countDown();
                         sleep(2500);
-                        images.deleteBlob(c, SHA_A);
+                        contents.delete(c, SHA_A);
                         return System.nanoTime();
                       }));
       assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-      Future<Boolean> waiter = pool.submit(() -> db.inTransaction(c -> images.lockBlob(c, SHA_A)));
-      assertThat(waiter.get(30, TimeUnit.SECONDS)).isFalse();
+      Future<Optional<State>> waiter =
+          pool.submit(() -> db.inTransaction(c -> contents.lock(c, SHA_A)));
+      assertThat(waiter.get(30, TimeUnit.SECONDS)).isEmpty();
       assertThat(holder.get()).isGreaterThan(0L);
     } finally {
       pool.shutdownNow();
@@ -415,10 +437,12 @@ public abstract class DatabaseContract {
 
   @Test
   void replaceAndDigestAgreeWithTheClientLibrary() throws Exception {
+    LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
     TrashService trash =
         new TrashService(
             db,
-            new LocalBlobStore(Files.createTempDirectory("blobs")),
+            blobs,
+            new Contents(db, blobs, contents, clock),
             images,
             refs,
             new TrashRepository(),
@@ -591,5 +615,152 @@ public abstract class DatabaseContract {
             });
     assertThat(applied).isAtLeast(2);
     assertThat(db.isHealthy()).isTrue();
+  }
+
+  // --- the content protocol: bytes before rows, deletion after the freeing commit ---
+
+  /**
+   * The steps of {@link Contents}, interleaved by hand the ways concurrent uploads, purges and
+   * crashes interleave them: bytes go only after the change that frees them has committed, an
+   * upload that loses its bytes to a finishing purge stores them again, a failed delete is finished
+   * by the sweeper, and an abandoned upload's bytes are freed after the grace period.
+   */
+  @Test
+  void contentBytesGoOnlyAfterTheFreeingCommitAndRacingUploadsStoreThemAgain() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    FailingDeletes blobs = new FailingDeletes(local);
+    Contents steps = new Contents(db, blobs, contents, clock);
+    byte[] png = TestPngs.png(42);
+    String sha = ImageId.sha256Hex(png);
+    Path spooled = Files.write(Files.createTempFile(local.tmpDir(), "upload-", ".png"), png);
+
+    steps.storeBytes(sha, png.length, spooled);
+    assertThat(state(sha)).hasValue(State.PENDING);
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    assertThat(state(sha)).hasValue(State.LIVE);
+
+    // Freed: marked, bytes still there until the reclaim after the commit.
+    assertThat(db.<Boolean>inTransaction(c -> steps.releaseIfUnheld(c, sha))).isTrue();
+    assertThat(state(sha)).hasValue(State.DELETING);
+    assertThat(local.exists(sha)).isTrue();
+    // An upload of the same content confirms it first: the reclaim leaves it alone.
+    steps.storeBytes(sha, png.length, spooled);
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    assertThat(steps.reclaim(sha)).isFalse();
+    assertThat(local.exists(sha)).isTrue();
+
+    // Freed again, and this time the reclaim wins the race after the upload stored its bytes:
+    // the upload's confirm says so, and the upload stores them again.
+    assertThat(db.<Boolean>inTransaction(c -> steps.releaseIfUnheld(c, sha))).isTrue();
+    steps.storeBytes(sha, png.length, spooled);
+    assertThat(steps.reclaim(sha)).isTrue();
+    assertThat(local.exists(sha)).isFalse();
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isFalse();
+    steps.storeBytes(sha, png.length, spooled);
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    assertThat(local.exists(sha)).isTrue();
+
+    // A content that something holds is not freed.
+    insert(image(uuid(1), sha, null));
+    assertThat(db.<Boolean>inTransaction(c -> steps.releaseIfUnheld(c, sha))).isFalse();
+    db.read(c -> images.delete(c, uuid(1)));
+
+    // The blob store fails the delete: the content stays deleting, its bytes in place, until the
+    // sweeper finishes it.
+    assertThat(db.<Boolean>inTransaction(c -> steps.releaseIfUnheld(c, sha))).isTrue();
+    blobs.failing = true;
+    assertThat(steps.reclaim(sha)).isFalse();
+    assertThat(state(sha)).hasValue(State.DELETING);
+    assertThat(local.exists(sha)).isTrue();
+    blobs.failing = false;
+    assertThat(steps.sweep(Duration.ofHours(1), 10).reclaimed()).isEqualTo(1);
+    assertThat(state(sha)).isEmpty();
+    assertThat(local.exists(sha)).isFalse();
+
+    // An upload that stored its bytes and stopped: freed once the grace period has passed.
+    steps.storeBytes(sha, png.length, spooled);
+    assertThat(steps.sweep(Duration.ofHours(1), 10).total()).isEqualTo(0);
+    assertThat(local.exists(sha)).isTrue();
+    assertThat(steps.sweep(Duration.ZERO, 10).abandoned()).isEqualTo(1);
+    assertThat(local.exists(sha)).isFalse();
+    assertThat(state(sha)).isEmpty();
+  }
+
+  /** A purge whose transaction fails to commit leaves the trash entry and its bytes. */
+  @Test
+  void aPurgeThatFailsToCommitKeepsTheBytes() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    Contents steps = new Contents(db, local, contents, clock);
+    TrashService trash = trashService(local, steps);
+    byte[] png = TestPngs.png(43);
+    String sha = ImageId.sha256Hex(png);
+    steps.storeBytes(
+        sha, png.length, Files.write(Files.createTempFile(local.tmpDir(), "u-", ".png"), png));
+    db.inTransaction(
+        c -> {
+          assertThat(steps.confirm(c, sha)).isTrue();
+          images.insert(c, image(uuid(7), sha, T0));
+          return null;
+        });
+    assertThat(trash.moveToTrash(ImageId.of(uuid(7)), Guard.FORCE, Actor.SYSTEM, "test")).isTrue();
+
+    // Every purge's audit row is refused: its transaction cannot commit.
+    execute("ALTER TABLE audit_log ADD CONSTRAINT no_purge CHECK (action <> 'purge')");
+    assertThrows(
+        RuntimeException.class, () -> trash.purge(ImageId.of(uuid(7)), Actor.SYSTEM, "test"));
+    assertThat(trash.find(ImageId.of(uuid(7)))).isPresent();
+    assertThat(local.exists(sha)).isTrue();
+    assertThat(state(sha)).hasValue(State.LIVE);
+
+    execute("ALTER TABLE audit_log DROP CONSTRAINT no_purge");
+    assertThat(trash.purge(ImageId.of(uuid(7)), Actor.SYSTEM, "test"))
+        .hasValue(image(uuid(7), sha, T0).size());
+    assertThat(local.exists(sha)).isFalse();
+    assertThat(state(sha)).isEmpty();
+  }
+
+  private Optional<State> state(String sha) {
+    return db.inTransaction(c -> contents.lock(c, sha));
+  }
+
+  private void execute(String sql) {
+    db.read(
+        c -> {
+          try (var st = c.createStatement()) {
+            return st.executeUpdate(sql);
+          }
+        });
+  }
+
+  private TrashService trashService(BlobStore blobs, Contents steps) {
+    return new TrashService(
+        db,
+        blobs,
+        steps,
+        images,
+        refs,
+        new TrashRepository(),
+        new AuditLog(db),
+        new RecentLookups(),
+        Duration.ZERO,
+        Duration.ofDays(30),
+        clock);
+  }
+
+  /** The real local store, whose deletes fail while {@link #failing} (a blob store outage). */
+  private static final class FailingDeletes extends ForwardingBlobStore {
+    volatile boolean failing;
+
+    FailingDeletes(BlobStore store) {
+      super(store);
+    }
+
+    @Override
+    public boolean delete(String sha256) throws IOException {
+      if (failing) {
+        throw new IOException("injected: the blob store is unavailable");
+      }
+      return super.delete(sha256);
+    }
   }
 }

@@ -5,10 +5,9 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.UncheckedExecutionException;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.ForwardingBlobStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
@@ -22,8 +21,7 @@ import java.util.concurrent.ExecutionException;
  * Buffers are read-only and handed out as independent views, so concurrent readers never share a
  * position.
  */
-public final class CachingBlobStore implements BlobStore {
-  private final BlobStore store;
+public final class CachingBlobStore extends ForwardingBlobStore {
   private final long maxEntryBytes;
   private final Cache<String, ByteBuffer> buffers;
 
@@ -32,7 +30,7 @@ public final class CachingBlobStore implements BlobStore {
    * @param maxEntryBytes larger blobs are read through, never kept
    */
   public CachingBlobStore(BlobStore store, long maxBytes, long maxEntryBytes) {
-    this.store = store;
+    super(store);
     this.maxEntryBytes = Math.min(maxEntryBytes, maxBytes);
     this.buffers =
         CacheBuilder.newBuilder()
@@ -79,29 +77,9 @@ public final class CachingBlobStore implements BlobStore {
   }
 
   @Override
-  public boolean exists(String sha256) throws IOException {
-    return store.exists(sha256);
-  }
-
-  @Override
-  public void put(String sha256, Path file) throws IOException {
-    store.put(sha256, file);
-  }
-
-  @Override
-  public Optional<InputStream> open(String sha256) throws IOException {
-    return store.open(sha256);
-  }
-
-  @Override
   public boolean delete(String sha256) throws IOException {
     buffers.invalidate(sha256);
     return store.delete(sha256);
-  }
-
-  @Override
-  public String describe() {
-    return store.describe();
   }
 
   /** Reads answered from the cache. */

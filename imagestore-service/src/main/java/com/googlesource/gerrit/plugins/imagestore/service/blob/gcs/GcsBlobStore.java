@@ -4,6 +4,7 @@ import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.ReadChannel;
+import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.HttpStorageOptions;
@@ -19,8 +20,11 @@ import java.io.PushbackInputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -168,6 +172,32 @@ public final class GcsBlobStore implements BlobStore {
       return storage.delete(idOf(sha256));
     } catch (StorageException e) {
       throw new IOException("GCS: deleting " + sha256 + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void list(String shaPrefix, Consumer<StoredBlob> visitor) throws IOException {
+    try {
+      for (Blob blob :
+          storage
+              .list(
+                  bucket,
+                  Storage.BlobListOption.prefix(prefix + shaPrefix),
+                  Storage.BlobListOption.fields(
+                      Storage.BlobField.NAME, Storage.BlobField.SIZE, Storage.BlobField.UPDATED))
+              .iterateAll()) {
+        String key = blob.getName().substring(prefix.length());
+        if (SHA256.matcher(key).matches()) {
+          OffsetDateTime updated = blob.getUpdateTimeOffsetDateTime();
+          visitor.accept(
+              new StoredBlob(
+                  key,
+                  blob.getSize() == null ? 0 : blob.getSize(),
+                  updated == null ? Instant.EPOCH : updated.toInstant()));
+        }
+      }
+    } catch (StorageException e) {
+      throw new IOException("GCS: listing " + shaPrefix + "* failed: " + e.getMessage(), e);
     }
   }
 

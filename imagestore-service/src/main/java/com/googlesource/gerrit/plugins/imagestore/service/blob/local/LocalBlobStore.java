@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.blob.local;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,16 +14,28 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Blobs as files on local disk: {@code <root>/ab/cd/abcd…}. A write goes to a temporary file in
- * {@code <root>/.tmp}, is flushed to disk, and is renamed into place atomically, so a crash never
- * leaves a partial blob visible.
+ * Blobs as files on local disk: {@code <root>/ab/cd/abcd…}. A write goes to a temporary file below
+ * {@code <root>/.tmp}, is linked (or renamed) into place atomically, so a crash never leaves a
+ * partial blob visible, and the file and every directory that got a new entry are flushed to disk
+ * before {@link #put} returns, so a power loss does not lose it either.
  */
 public class LocalBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+  private static final Pattern HEX_PREFIX = Pattern.compile("^[0-9a-f]{0,64}$");
+
+  /** Set where directories cannot be opened to be flushed (not Linux); then they are not. */
+  private static final AtomicBoolean DIRECTORY_SYNC_UNSUPPORTED =
+      new AtomicBoolean(
+          !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux"));
 
   /** Blobs at least this large are mapped by {@link #read} rather than read. */
   static final long MAP_FROM_BYTES = 1024 * 1024;
@@ -56,14 +69,64 @@ public class LocalBlobStore implements BlobStore {
   @Override
   public void put(String sha256, Path file) throws IOException {
     Path target = pathOf(sha256);
-    if (Files.isRegularFile(target)) {
+    if (!Files.isRegularFile(target)) {
+      createDirectories(target.getParent());
+      if (!linkIntoPlace(file, target)) {
+        copyIntoPlace(file, target);
+      }
+    }
+    // Also when the blob was there already: it may be another upload's, renamed into place but not
+    // yet flushed by it. Flushing what is durable already costs next to nothing.
+    force(target);
+    forceDirectory(target.getParent());
+  }
+
+  /**
+   * Creates {@code ab/cd} below the root, flushing each directory that gets a new entry, so a blob
+   * renamed into a new directory is not lost with the directory at a power loss.
+   */
+  private void createDirectories(Path dir) throws IOException {
+    Path parent = dir.getParent();
+    if (Files.isDirectory(dir)) {
       return;
     }
-    Files.createDirectories(target.getParent());
-    if (linkIntoPlace(file, target)) {
-      return;
+    if (!parent.equals(root)) {
+      createDirectories(parent);
     }
-    Path staged = Files.createTempFile(tmp, sha256.substring(0, 8) + "-", ".blob");
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      // made by a concurrent writer, which flushes the parent too; so do we, below
+    }
+    forceDirectory(parent);
+  }
+
+  /**
+   * Stores a file spooled below {@link #tmpDir} without copying it: hard-linked into place, which
+   * is atomic and leaves the file where it was. The caller only ever deletes its own name for it,
+   * never rewrites it, so the blob's bytes cannot change. False when the file lives elsewhere or
+   * the file system has no hard links: then it is copied.
+   */
+  private boolean linkIntoPlace(Path file, Path target) throws IOException {
+    if (!file.toAbsolutePath().normalize().startsWith(tmp)) {
+      return false;
+    }
+    try {
+      Files.createLink(target, file);
+    } catch (FileAlreadyExistsException e) {
+      // A concurrent writer stored the same content first.
+    } catch (UnsupportedOperationException e) {
+      return false;
+    } catch (FileSystemException e) {
+      return Files.isRegularFile(target); // else e.g. EPERM or EXDEV: fall back to a copy
+    }
+    return true;
+  }
+
+  /** Copies {@code file} aside, flushes it and renames it into place. */
+  private void copyIntoPlace(Path file, Path target) throws IOException {
+    Path staged =
+        Files.createTempFile(tmp, target.getFileName().toString().substring(0, 8) + "-", ".blob");
     try {
       Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
       force(staged);
@@ -79,35 +142,23 @@ public class LocalBlobStore implements BlobStore {
     }
   }
 
-  /**
-   * Stores a file spooled in {@link #tmpDir} without copying it: flushed, then hard-linked into
-   * place, which is atomic and leaves the file where it was. The caller only ever deletes its own
-   * name for it, never rewrites it, so the blob's bytes cannot change. False when the file lives
-   * elsewhere or the file system has no hard links: then it is copied.
-   */
-  private boolean linkIntoPlace(Path file, Path target) throws IOException {
-    if (!file.toAbsolutePath().normalize().startsWith(tmp)) {
-      return false;
-    }
-    force(file);
-    try {
-      Files.createLink(target, file);
-    } catch (FileAlreadyExistsException e) {
-      // A concurrent writer stored the same content first.
-    } catch (UnsupportedOperationException e) {
-      return false;
-    } catch (FileSystemException e) {
-      if (Files.isRegularFile(target)) {
-        return true;
-      }
-      return false; // e.g. EPERM or EXDEV: fall back to a copy
-    }
-    return true;
-  }
-
   private static void force(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.force(true);
+    }
+  }
+
+  /**
+   * Flushes a directory's entries (a rename or link into it) to disk. Linux allows opening a
+   * directory for reading and fsyncing it; where that is refused there is no portable way.
+   */
+  static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!DIRECTORY_SYNC_UNSUPPORTED.get()) {
+        throw e;
+      }
     }
   }
 
@@ -145,6 +196,45 @@ public class LocalBlobStore implements BlobStore {
   @Override
   public boolean delete(String sha256) throws IOException {
     return Files.deleteIfExists(pathOf(sha256));
+  }
+
+  @Override
+  public void list(String prefix, Consumer<StoredBlob> visitor) throws IOException {
+    if (!HEX_PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("not a hex prefix: " + prefix);
+    }
+    // Blobs live two directory levels down (ab/cd/abcd…): walk only the part the prefix selects.
+    Path start = root;
+    if (prefix.length() >= 2) {
+      start = start.resolve(prefix.substring(0, 2));
+    }
+    if (prefix.length() >= 4) {
+      start = start.resolve(prefix.substring(2, 4));
+    }
+    if (!Files.isDirectory(start)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(start, start.equals(root) ? 3 : 2)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (!name.startsWith(prefix)
+            || !SHA256.matcher(name).matches()
+            || !f.equals(pathOf(name))) {
+          continue;
+        }
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(f, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          continue; // deleted meanwhile
+        }
+        if (attrs.isRegularFile()) {
+          visitor.accept(new StoredBlob(name, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

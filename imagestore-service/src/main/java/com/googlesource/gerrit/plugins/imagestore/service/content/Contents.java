@@ -1,0 +1,203 @@
+package com.googlesource.gerrit.plugins.imagestore.service.content;
+
+import com.google.common.flogger.FluentLogger;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps the bytes of each content (in the {@link BlobStore}) and its {@code blobs} row in step, so
+ * that a crash at any moment loses nothing that was acknowledged and never leaves a row naming
+ * bytes that are not there:
+ *
+ * <ul>
+ *   <li>bytes are stored, durably, before any transaction records them ({@link #storeBytes}), and a
+ *       transaction that records them first confirms them under the row lock ({@link #confirm});
+ *   <li>the transaction that frees a content only marks its row {@code deleting} ({@link
+ *       #releaseIfUnheld}); the bytes go after it has committed ({@link #reclaim}), under the row
+ *       lock and together with the row;
+ *   <li>what a crash leaves between those steps (bytes without a row, rows still {@code pending} or
+ *       {@code deleting}) is collected by {@link #sweep} and the consistency check.
+ * </ul>
+ *
+ * No transaction here writes or deletes bytes and then fails to commit in a way that matters: a
+ * transaction that deleted bytes and could not commit leaves its row {@code deleting}, which is
+ * what it was.
+ */
+public final class Contents {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private final Database db;
+  private final BlobStore blobs;
+  private final ContentRepository rows;
+  private final Clock clock;
+
+  public Contents(Database db, BlobStore blobs, ContentRepository rows, Clock clock) {
+    this.db = db;
+    this.blobs = blobs;
+    this.rows = rows;
+    this.clock = clock;
+  }
+
+  public ContentRepository rows() {
+    return rows;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  /**
+   * Stores the bytes of a content, durably, outside any transaction; then makes sure the content
+   * has a row (inserted {@code pending}). Call before the transaction that {@link #confirm}s it.
+   */
+  public void storeBytes(String sha256, long size, Path file) throws IOException {
+    blobs.put(sha256, file);
+    db.read(c -> rows.insertIfAbsent(c, sha256, size, clock.millis()));
+  }
+
+  /**
+   * Locks the content's row and makes sure its bytes are there, inside the caller's transaction.
+   * True when they are: the row is {@code live} and stays so until this transaction ends. False
+   * when the row or the bytes went since {@link #storeBytes} (a purge finished meanwhile): the
+   * caller changes nothing, stores the bytes again and retries.
+   */
+  public boolean confirm(Connection c, String sha256) throws SQLException {
+    Optional<State> state = rows.lock(c, sha256);
+    if (state.isEmpty()) {
+      return false;
+    }
+    if (state.get() == State.LIVE) {
+      return true; // nothing deletes the bytes of a live content
+    }
+    try {
+      if (!blobs.exists(sha256)) {
+        return false;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rows.setState(c, sha256, State.LIVE, clock.millis());
+    return true;
+  }
+
+  /** Locks the content's row inside the caller's transaction; false when it has none. */
+  public boolean lock(Connection c, String sha256) throws SQLException {
+    return rows.lock(c, sha256).isPresent();
+  }
+
+  /**
+   * Inside the caller's transaction, which has locked the row ({@link #lock}) and removed a holder:
+   * marks the content {@code deleting} when no image or trash entry holds it any more. True when it
+   * did: call {@link #reclaim} once the transaction has committed.
+   */
+  public boolean releaseIfUnheld(Connection c, String sha256) throws SQLException {
+    if (rows.lock(c, sha256).isEmpty() || rows.holders(c, sha256) > 0) {
+      return false;
+    }
+    rows.setState(c, sha256, State.DELETING, clock.millis());
+    return true;
+  }
+
+  /**
+   * Deletes the bytes and the row of a content marked {@code deleting}, after the transaction that
+   * marked it has committed. A failure (the blob store unreachable, say) is logged and left to the
+   * {@link #sweep}: the content stays {@code deleting}, its bytes unserved.
+   *
+   * @return whether the bytes and row are gone
+   */
+  public boolean reclaim(String sha256) {
+    try {
+      return db.inTransaction(
+          c -> {
+            Optional<State> state = rows.lock(c, sha256);
+            if (state.isEmpty()) {
+              return true;
+            }
+            if (state.get() != State.DELETING || rows.holders(c, sha256) > 0) {
+              return false; // wanted again: an upload confirmed it meanwhile
+            }
+            try {
+              blobs.delete(sha256);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            rows.delete(c, sha256);
+            return true;
+          });
+    } catch (RuntimeException e) {
+      logger.atWarning().withCause(e).log(
+          "deleting the bytes of content %s failed; the sweeper tries again", sha256);
+      return false;
+    }
+  }
+
+  /**
+   * Frees, in a transaction of its own, a content that nothing holds (the bytes of a refused
+   * upload, say), and reclaims it.
+   */
+  public void dropIfUnheld(String sha256) {
+    boolean released = db.inTransaction(c -> releaseIfUnheld(c, sha256));
+    if (released) {
+      reclaim(sha256);
+    }
+  }
+
+  /** What one {@link #sweep} did. */
+  public record SweepResult(int reclaimed, int abandoned, int failed) {
+    public int total() {
+      return reclaimed + abandoned;
+    }
+  }
+
+  /**
+   * Finishes what crashes and failures left: contents marked {@code deleting} are reclaimed, and
+   * contents still {@code pending} after {@code grace} (an upload that stored bytes and never
+   * finished) are freed and reclaimed when nothing holds them. Bounded to {@code limit} of each.
+   */
+  public SweepResult sweep(Duration grace, int limit) {
+    long now = clock.millis();
+    int reclaimed = 0;
+    int abandoned = 0;
+    int failed = 0;
+    for (String sha : db.read(c -> rows.inState(c, State.DELETING, now, limit))) {
+      if (reclaim(sha)) {
+        reclaimed++;
+      } else {
+        failed++;
+      }
+    }
+    List<String> pending =
+        db.read(c -> rows.inState(c, State.PENDING, now - grace.toMillis(), limit));
+    for (String sha : pending) {
+      boolean released =
+          db.inTransaction(
+              c -> {
+                Optional<State> state = rows.lock(c, sha);
+                return state.isPresent() && state.get() == State.PENDING && releaseIfUnheld(c, sha);
+              });
+      if (released) {
+        if (reclaim(sha)) {
+          abandoned++;
+        } else {
+          failed++;
+        }
+      }
+    }
+    if (reclaimed + abandoned + failed > 0) {
+      logger.atInfo().log(
+          "swept contents: %d deletions finished, %d abandoned uploads freed, %d failed",
+          reclaimed, abandoned, failed);
+    }
+    return new SweepResult(reclaimed, abandoned, failed);
+  }
+}

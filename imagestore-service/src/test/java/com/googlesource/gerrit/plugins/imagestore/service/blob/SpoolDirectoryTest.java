@@ -1,0 +1,80 @@
+package com.googlesource.gerrit.plugins.imagestore.service.blob;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spool directories of processes that are gone are found and removed; those of running processes,
+ * and young loose files, are left alone. The other process is real, and killed with SIGKILL.
+ */
+class SpoolDirectoryTest {
+  @TempDir Path base;
+
+  /** Run by the test in a process of its own: opens a spool directory, says where, waits. */
+  public static final class Holder {
+    public static void main(String[] args) throws Exception {
+      SpoolDirectory spool = SpoolDirectory.open(Paths.get(args[0]));
+      Files.writeString(spool.path().resolve("upload-1.png"), "half an upload");
+      System.out.println(spool.path());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
+  void aKilledProcessesSpoolIsRemovedAndALiveOneIsKept() throws Exception {
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Holder.class.getName(),
+                base.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      Path theirs;
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+        theirs = Path.of(out.readLine());
+      }
+      // Later than a starting process may take to lock its directory.
+      Instant later = Instant.now().plus(Duration.ofMinutes(1));
+      assertThat(SpoolDirectory.stale(base, later)).isEmpty();
+
+      try (SpoolDirectory ours = SpoolDirectory.open(base)) {
+        assertThat(Files.isDirectory(theirs)).isTrue(); // running: kept
+        holder.destroyForcibly(); // SIGKILL: no shutdown hook, its lock goes with it
+        assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(SpoolDirectory.stale(base, later)).containsExactly(theirs);
+
+        // A young loose file may be an upload of an older version still running; an old one not.
+        Path young = Files.writeString(base.resolve("upload-young.png"), "x");
+        Path old = Files.writeString(base.resolve("upload-old.png"), "x");
+        Files.setLastModifiedTime(old, FileTime.from(later.minus(Duration.ofHours(2))));
+        assertThat(SpoolDirectory.stale(base, later)).containsExactly(theirs, old);
+        for (Path p : SpoolDirectory.stale(base, later)) {
+          SpoolDirectory.remove(p);
+        }
+        assertThat(Files.exists(theirs)).isFalse();
+        assertThat(Files.exists(young)).isTrue();
+        assertThat(Files.isDirectory(ours.path())).isTrue();
+      }
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+}

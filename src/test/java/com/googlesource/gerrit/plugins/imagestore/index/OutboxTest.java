@@ -1,0 +1,161 @@
+package com.googlesource.gerrit.plugins.imagestore.index;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The outbox on the real file system: job files name what they are about, and a file that cannot be
+ * read (as a power loss may leave one) is set aside and made up for, never silently dropped.
+ */
+public class OutboxTest {
+  private static final String PROJECT = "ui/app [default]_x";
+  private static final String BRANCH = "refs/heads/rel-1_ä";
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private Path data;
+  private Outbox outbox;
+
+  @Before
+  public void setUp() throws Exception {
+    data = tmp.getRoot().toPath();
+    outbox = new Outbox(data);
+  }
+
+  private Path outboxDir() {
+    return data.resolve("outbox");
+  }
+
+  private static List<String> describe(List<Outbox.Entry> entries) {
+    return entries.stream().map(e -> e.job().toString()).toList();
+  }
+
+  /** Writes a job file by hand, as a crash or a bad disk leaves it. */
+  private Path writeByHand(String name, String content) throws Exception {
+    Path f = outboxDir().resolve(name);
+    Files.writeString(f, content);
+    return f;
+  }
+
+  @Test
+  public void jobsComeBackInOrderAndTheirNamesSayWhatTheyAreAbout() throws Exception {
+    outbox.add(IndexJob.commits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)));
+    outbox.add(IndexJob.rescanProject(PROJECT));
+    outbox.add(IndexJob.reconcileAll());
+    List<Outbox.Entry> pending = outbox.pending();
+    assertThat(describe(pending))
+        .containsExactly(
+            "index_commits " + PROJECT + " " + BRANCH + " 11111111..22222222",
+            "rescan_project " + PROJECT,
+            "reconcile_all")
+        .inOrder();
+    String name = pending.get(0).file().getFileName().toString();
+    assertThat(name)
+        .matches(
+            "[0-9]{13}-[0-9]{6}-[0-9a-f]+_INDEX%5FCOMMITS_[A-Za-z0-9.%-]+_[A-Za-z0-9.%-]+[.]json");
+    assertThat(Outbox.replacementFor(name).toString())
+        .isEqualTo("rescan_branch " + PROJECT + " " + BRANCH);
+    assertThat(outbox.depth()).isEqualTo(3);
+    assertThat(outbox.unreadableCount()).isEqualTo(0);
+  }
+
+  @Test
+  public void anEmptyJobFileIsSetAsideReportedAndItsBranchRescanned() throws Exception {
+    outbox.add(IndexJob.rescanProject("other"));
+    // The name the outbox gives a job, emptied as a power loss before the fsync would leave it.
+    String name =
+        outbox.fileName(IndexJob.commits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)))
+            + ".json";
+    writeByHand(name, "");
+
+    // The rescan queued instead comes with the jobs it returns, and stays queued like them.
+    assertThat(describe(outbox.pending()))
+        .containsExactly("rescan_project other", "rescan_branch " + PROJECT + " " + BRANCH)
+        .inOrder();
+    assertThat(describe(outbox.pending()))
+        .containsExactly("rescan_project other", "rescan_branch " + PROJECT + " " + BRANCH)
+        .inOrder();
+    assertThat(Files.exists(outboxDir().resolve("unreadable").resolve(name))).isTrue();
+    assertThat(outbox.unreadableCount()).isEqualTo(1);
+    assertThat(outbox.lastUnreadable()).contains(name);
+    assertThat(outbox.lastUnreadable()).contains("rescan_branch " + PROJECT + " " + BRANCH);
+  }
+
+  @Test
+  public void corruptJobFilesAreMadeUpForByWhatTheirNamesSay() throws Exception {
+    writeByHand(
+        outbox.fileName(IndexJob.rescanBranch(PROJECT, BRANCH)) + ".json", "{\"kind\":\"RESC");
+    writeByHand(outbox.fileName(IndexJob.rescanProject(PROJECT)) + ".json", "\0\0\0\0");
+    // Parses, but is not a whole job.
+    writeByHand(
+        outbox.fileName(IndexJob.commits(PROJECT, "refs/heads/master", null, "2".repeat(40)))
+            + ".json",
+        "{\"kind\":\"INDEX_COMMITS\"}");
+    writeByHand(outbox.fileName(IndexJob.postPreviews(PROJECT, 7, 2)) + ".json", "{}");
+    writeByHand(outbox.fileName(IndexJob.deleteOrphans()) + ".json", "{\"kind\":\"NO_SUCH_KIND\"}");
+    // Invalid UTF-8.
+    Files.write(
+        outboxDir().resolve(outbox.fileName(IndexJob.reconcileAll()) + ".json"),
+        new byte[] {(byte) 0xff, (byte) 0xfe, '{'});
+
+    assertThat(describe(outbox.pending()))
+        .containsExactly(
+            "rescan_branch " + PROJECT + " " + BRANCH,
+            "rescan_project " + PROJECT,
+            "rescan_branch " + PROJECT + " refs/heads/master",
+            // The previews' comment is lost (reported): nothing to rescan.
+            "delete_orphans",
+            "reconcile_all")
+        .inOrder();
+    assertThat(outbox.unreadableCount()).isEqualTo(6);
+  }
+
+  @Test
+  public void anUnreadableFileOfAnOlderVersionCatchesUpEverything() throws Exception {
+    // Names before they described the job: time, sequence, random.
+    writeByHand("1764980000000-000001-3ff1c0d9a5b7e4c2.json", "");
+    assertThat(describe(outbox.pending())).containsExactly("reconcile_all");
+    assertThat(Outbox.replacementFor("1764980000000-000001-3ff_%ZZ.json").toString())
+        .isEqualTo("reconcile_all");
+  }
+
+  @Test
+  public void longNamesKeepWhatFits() throws Exception {
+    String project = "p".repeat(120);
+    String branch = "refs/heads/rel-" + "b".repeat(120);
+    String name = outbox.fileName(IndexJob.rescanBranch(project, branch)) + ".json";
+    assertThat(name.length()).isAtMost(200);
+    assertThat(Outbox.replacementFor(name).toString()).isEqualTo("rescan_project " + project);
+    String longer = outbox.fileName(IndexJob.rescanBranch("q".repeat(250), branch)) + ".json";
+    assertThat(Outbox.replacementFor(longer).toString()).isEqualTo("reconcile_all");
+  }
+
+  @Test
+  public void temporaryFilesOfACrashAreDeletedAtStart() throws Exception {
+    writeByHand(".1764980000000-000001-3ff_RESCAN%5FPROJECT_p.json.tmp", "{\"kind\"");
+    writeByHand(".1764980000000-000002-3ff.tmp", ""); // as older versions named them
+    Outbox restarted = new Outbox(data);
+    try (Stream<Path> s = Files.list(outboxDir())) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("failed", "unreadable");
+    }
+    assertThat(restarted.pending()).isEmpty();
+  }
+
+  @Test
+  public void namesEncodeAndDecodeAnyProjectAndBranch() {
+    for (String s : new String[] {PROJECT, BRANCH, "a/b c%d_e.f-g", "", "日本"}) {
+      String encoded = Outbox.encode(s);
+      assertThat(encoded).matches("[A-Za-z0-9.%-]*");
+      assertThat(Outbox.decode(encoded)).isEqualTo(s);
+    }
+  }
+}
