@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -336,12 +335,7 @@ class TwoReplicasIT {
 
   private Set<String> blobRows() throws Exception {
     Set<String> out = new TreeSet<>();
-    java.util.Properties props = new java.util.Properties();
-    props.setProperty("user", pg.user());
-    if (pg.password() != null) {
-      props.setProperty("password", pg.password());
-    }
-    try (Connection c = DriverManager.getConnection(pg.url(), props);
+    try (Connection c = pg.connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT sha256 FROM blobs")) {
       while (rs.next()) {
