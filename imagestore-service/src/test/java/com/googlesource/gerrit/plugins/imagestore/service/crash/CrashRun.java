@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.crash;
 
+import com.googlesource.gerrit.plugins.imagestore.service.testing.ServiceJar;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,6 +50,11 @@ final class CrashRun {
     this.database = database;
   }
 
+  /** Adds the account the workers use with the command line, as an operator does. */
+  static void addAdmin(ServiceJar jar, Path log) throws IOException {
+    jar.cli(log, PASSWORD + "\n", "user", "add", ADMIN, "--role", ADMIN);
+  }
+
   /** Epoch {@code n} begins: the service answers at {@code url}. Epoch n ends with kill #n. */
   void begin(int n, URI url) {
     this.url = url;
@@ -83,7 +90,7 @@ final class CrashRun {
   /** Where an acknowledgement stands relative to the kill that ended its epoch. */
   String describe(Ack ack) {
     if (ack == null) {
-      return "never acknowledged";
+      return "no acknowledged write (its state is that of a write a kill cut)";
     }
     Long kill = killNanos.get(ack.epoch());
     String when =

@@ -144,14 +144,7 @@ class ServiceCrashIT {
     }
 
     private void crashAgainAndAgain() throws Exception {
-      jar.cli(
-          out.resolve("cli.log"),
-          CrashRun.PASSWORD + "\n",
-          "user",
-          "add",
-          CrashRun.ADMIN,
-          "--role",
-          CrashRun.ADMIN);
+      CrashRun.addAdmin(jar, out.resolve("cli.log"));
       boolean fsck = fsckAvailable();
       String cleanup = System.getProperty("imagestore.crash.expectSpoolCleanup", "auto");
       boolean expectCleanup = cleanup.equals("auto") ? fsck : Boolean.parseBoolean(cleanup);
