@@ -32,6 +32,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -54,7 +56,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * starting, 4; 0 never), {@code .seed}, {@code .databases} (e.g. {@code H2}; default both), {@code
  * .expectSpoolCleanup} (whether the killed processes' upload spool must be gone after a start;
  * {@code auto}: when the jar has {@code fsck}), {@code .out} (logs and findings, {@code
- * target/service-crash}).
+ * target/service-crash}). With {@code -Djunit.jupiter.execution.parallel.enabled=true} the two
+ * databases run at the same time.
  */
 class ServiceCrashIT {
   enum Db {
@@ -81,6 +84,7 @@ class ServiceCrashIT {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Db.class)
+  @Execution(ExecutionMode.CONCURRENT)
   void acknowledgedWritesSurviveSigkill(Db db) throws Exception {
     String only = System.getProperty("imagestore.crash.databases", "");
     assumeTrue(
