@@ -13,6 +13,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffCapacity;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
@@ -99,7 +100,9 @@ public final class Imagestore implements AutoCloseable {
     this.runtimes = new RuntimeService(db, clock);
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, trash, clock);
     this.users = new UserService(db, clock);
-    this.diffs = new DiffService(db, blobs, images, new DiffRepository(), tmpDir, clock);
+    this.diffs =
+        new DiffService(
+            db, blobs, images, new DiffRepository(), tmpDir, clock, DiffCapacity.of(config));
     metrics.imageCounts(orphans::counts);
     this.consistency = new ConsistencyCheck(db, contents, spool.path().getParent(), clock);
   }

@@ -3,6 +3,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.cli;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffTooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Compare two PNG images pixel by pixel (YIQ colour distance, anti-aliasing ignored) and",
       "print the figures. Exit code 0: passed, 1: failed (too many mismatched pixels, or",
-      "different sizes), 2: bad input."
+      "different sizes), 2: bad input (also images too large to compare: more pixels than",
+      "the service's default limit, or more memory than three quarters of the heap)."
     })
 final class DiffCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "A.png", description = "The reference image.")
@@ -66,9 +68,15 @@ final class DiffCommand implements Callable<Integer> {
     DiffResult result;
     try {
       result = out == null ? differ.compare(a, b) : differ.diff(a, b);
-    } catch (UndecodableImageException e) {
+    } catch (DiffTooLargeException e) {
       System.err.println(
-          "imagestore: " + ("B".equals(e.image()) ? imageB : imageA) + ": " + e.getMessage());
+          "imagestore: "
+              + (e.image() == null ? "cannot compare " + imageA + " and " + imageB : which(e))
+              + ": "
+              + e.getMessage());
+      return 2;
+    } catch (UndecodableImageException e) {
+      System.err.println("imagestore: " + which(e) + ": " + e.getMessage());
       return 2;
     }
     if (out != null) {
@@ -97,5 +105,9 @@ final class DiffCommand implements Callable<Integer> {
           result.identical() ? ", identical" : "");
     }
     return passed ? 0 : 1;
+  }
+
+  private Path which(UndecodableImageException e) {
+    return "B".equals(e.image()) ? imageB : imageA;
   }
 }

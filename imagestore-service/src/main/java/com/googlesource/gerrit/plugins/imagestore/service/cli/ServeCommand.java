@@ -4,6 +4,7 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffCapacity;
 import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import com.googlesource.gerrit.plugins.imagestore.service.http.HttpServer;
 import java.time.Duration;
@@ -90,6 +91,34 @@ final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   long blobCacheBytes;
 
+  @Option(
+      names = "--diff-concurrency",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Diffs computed at once; 0: half the cores, at most one per 512 MiB of heap"
+              + " (default: ${DEFAULT-VALUE}).")
+  int diffConcurrency;
+
+  @Option(
+      names = "--diff-memory-bytes",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Memory (decoded bytes) the diffs computed at once may hold together; a diff that needs"
+              + " more is refused (422); 0: half the heap (default: ${DEFAULT-VALUE}).")
+  long diffMemoryBytes;
+
+  @Option(
+      names = "--diff-queue-timeout",
+      paramLabel = "AGE",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long a diff waits for its turn before the answer is 503 (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration diffQueueTimeout;
+
   /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -109,12 +138,19 @@ final class ServeCommand implements Callable<Integer> {
     if (blobCacheBytes < 0) {
       throw new ParameterException(spec.commandLine(), "--blob-cache-bytes must not be negative");
     }
+    if (diffConcurrency < 0 || diffMemoryBytes < 0 || diffQueueTimeout.isNegative()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--diff-concurrency, --diff-memory-bytes and --diff-queue-timeout must not be negative");
+    }
     ServiceConfig config =
         store
             .toConfig(bind, port, maxImageBytes, maxPixels)
             .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval)
-            .withBlobCache(blobCacheBytes);
+            .withBlobCache(blobCacheBytes)
+            .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout);
     Imagestore imagestore = Imagestore.open(config);
+    logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of
     // stopped processes went when the store opened). The full check is `imagestore fsck`.
     imagestore.consistency().fast(ConsistencyCheck.DEFAULT_GRACE);

@@ -112,7 +112,10 @@ final class StoreOptions {
         ServiceConfig.DEFAULT_TRASH_RETENTION,
         ServiceConfig.DEFAULT_TRASH_PURGE_INTERVAL,
         blobs,
-        ServiceConfig.DEFAULT_BLOB_CACHE_BYTES);
+        ServiceConfig.DEFAULT_BLOB_CACHE_BYTES,
+        0,
+        0,
+        ServiceConfig.DEFAULT_DIFF_QUEUE_TIMEOUT);
   }
 
   ServiceConfig toConfig() {

@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  * @param blobStore where image bytes live; local disk under {@code dataDir} by default
  * @param blobCacheBytes how many bytes of recently downloaded images are kept ready to serve; zero:
  *     none
+ * @param diffConcurrency how many diffs are computed at once; zero: from the heap size and cores
+ * @param diffMemoryBytes the memory (decoded bytes) all diffs computed at once may hold together,
+ *     and so the most one diff may need; zero: half the heap
+ * @param diffQueueTimeout how long a diff waits for its turn before the answer is 503
  */
 public record ServiceConfig(
     String bind,
@@ -32,7 +36,10 @@ public record ServiceConfig(
     Duration trashRetention,
     Duration trashPurgeInterval,
     BlobStoreConfig blobStore,
-    long blobCacheBytes) {
+    long blobCacheBytes,
+    int diffConcurrency,
+    long diffMemoryBytes,
+    Duration diffQueueTimeout) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -56,6 +63,9 @@ public record ServiceConfig(
    */
   public static final long DEFAULT_BLOB_CACHE_BYTES = 256L * 1024 * 1024;
 
+  /** Long enough for a few diffs of large screenshots ahead; short enough to free the thread. */
+  public static final Duration DEFAULT_DIFF_QUEUE_TIMEOUT = Duration.ofSeconds(10);
+
   public static ServiceConfig defaults() {
     return new ServiceConfig(
         DEFAULT_BIND,
@@ -71,7 +81,10 @@ public record ServiceConfig(
         DEFAULT_TRASH_RETENTION,
         DEFAULT_TRASH_PURGE_INTERVAL,
         BlobStoreConfig.local(),
-        DEFAULT_BLOB_CACHE_BYTES);
+        DEFAULT_BLOB_CACHE_BYTES,
+        0,
+        0,
+        DEFAULT_DIFF_QUEUE_TIMEOUT);
   }
 
   public ServiceConfig withPort(int port) {
@@ -108,6 +121,16 @@ public record ServiceConfig(
     return copy(b -> b.blobCacheBytes = blobCacheBytes);
   }
 
+  /** Zero for {@code concurrency} or {@code memoryBytes}: derived from the heap. */
+  public ServiceConfig withDiffCapacity(int concurrency, long memoryBytes, Duration queueTimeout) {
+    return copy(
+        b -> {
+          b.diffConcurrency = concurrency;
+          b.diffMemoryBytes = memoryBytes;
+          b.diffQueueTimeout = queueTimeout;
+        });
+  }
+
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
     return copy(
@@ -135,6 +158,9 @@ public record ServiceConfig(
     b.trashPurgeInterval = trashPurgeInterval;
     b.blobStore = blobStore;
     b.blobCacheBytes = blobCacheBytes;
+    b.diffConcurrency = diffConcurrency;
+    b.diffMemoryBytes = diffMemoryBytes;
+    b.diffQueueTimeout = diffQueueTimeout;
     change.accept(b);
     return new ServiceConfig(
         b.bind,
@@ -150,7 +176,10 @@ public record ServiceConfig(
         b.trashRetention,
         b.trashPurgeInterval,
         b.blobStore,
-        b.blobCacheBytes);
+        b.blobCacheBytes,
+        b.diffConcurrency,
+        b.diffMemoryBytes,
+        b.diffQueueTimeout);
   }
 
   /** The mutable twin of the record, for {@link #copy}. */
@@ -169,6 +198,9 @@ public record ServiceConfig(
     Duration trashPurgeInterval;
     BlobStoreConfig blobStore;
     long blobCacheBytes;
+    int diffConcurrency;
+    long diffMemoryBytes;
+    Duration diffQueueTimeout;
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -203,6 +235,12 @@ public record ServiceConfig(
         + blobStore
         + ", blobCacheBytes="
         + blobCacheBytes
+        + ", diffConcurrency="
+        + diffConcurrency
+        + ", diffMemoryBytes="
+        + diffMemoryBytes
+        + ", diffQueueTimeout="
+        + diffQueueTimeout
         + "]";
   }
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
  *
  * <p>The diff picture is the first image, faded to a light grey, with mismatched pixels in red and
  * anti-aliased ones in yellow. Identical bytes are equal without being decoded.
+ *
+ * <p>Before anything is decoded, the PNG headers are checked against the {@link DiffLimits}: how
+ * many pixels each image and the picture may have, and how much memory the comparison may hold.
  */
 public final class ImageDiffer {
   /** The picture's palette: 27 greys (index = how far below white), then the two marks. */
@@ -30,10 +33,17 @@ public final class ImageDiffer {
   private static final double MAX_YIQ_DELTA = 35215;
 
   private final DiffOptions options;
+  private final DiffLimits limits;
   private final double maxDelta;
 
+  /** A differ for one comparison at a time: with {@link DiffLimits#standalone()}. */
   public ImageDiffer(DiffOptions options) {
+    this(options, DiffLimits.standalone());
+  }
+
+  public ImageDiffer(DiffOptions options, DiffLimits limits) {
     this.options = options;
+    this.limits = limits;
     this.maxDelta = MAX_YIQ_DELTA * options.threshold() * options.threshold();
   }
 
@@ -41,23 +51,29 @@ public final class ImageDiffer {
     return options;
   }
 
-  /** Compares two PNGs and draws the diff picture. */
+  /**
+   * Compares two PNGs and draws the diff picture.
+   *
+   * @throws DiffTooLargeException when the comparison is beyond the limits (nothing was decoded)
+   */
   public DiffResult diff(byte[] pngA, byte[] pngB) throws UndecodableImageException {
     return run(pngA, pngB, true);
   }
 
-  /** Compares two PNGs for the figures only, without a picture. */
+  /** Compares two PNGs for the figures only, without a picture; limits as {@link #diff}. */
   public DiffResult compare(byte[] pngA, byte[] pngB) throws UndecodableImageException {
     return run(pngA, pngB, false);
   }
 
   private DiffResult run(byte[] pngA, byte[] pngB, boolean picture)
       throws UndecodableImageException {
-    if (Arrays.equals(pngA, pngB)) {
-      if (!picture) {
-        PngCodec.Header h = header(pngA, "A");
-        return identical(h.width(), h.height());
-      }
+    boolean same = Arrays.equals(pngA, pngB);
+    PngCodec.Header a = header(pngA, "A");
+    if (same && !picture) {
+      return identical(a.width(), a.height());
+    }
+    limits.check(a, same ? null : header(pngB, "B"), picture, (long) pngA.length + pngB.length);
+    if (same) {
       return compare(decode(pngA, "A"), null, true);
     }
     Pixels[] decoded = decodeBoth(pngA, pngB);
@@ -99,9 +115,10 @@ public final class ImageDiffer {
 
   /**
    * Compares decoded images; {@code b} null means "identical to {@code a}" (only the picture is
-   * drawn). Bands of rows are compared, drawn and compressed in parallel.
+   * drawn). Bands of rows are compared, drawn and compressed in parallel. The limits were checked:
+   * the picture's rows fit an array.
    */
-  public DiffResult compare(Pixels a, Pixels b, boolean picture) {
+  private DiffResult compare(Pixels a, Pixels b, boolean picture) {
     if (b != null && (a.width() != b.width() || a.height() != b.height())) {
       return sizeMismatch(a, b, picture);
     }
@@ -109,7 +126,7 @@ public final class ImageDiffer {
     int height = a.height();
     int[] pa = a.argb();
     int[] pb = b == null ? pa : b.argb();
-    byte[] rows = picture ? new byte[height * (width + 1)] : null;
+    byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
@@ -192,7 +209,7 @@ public final class ImageDiffer {
     int height = Math.max(a.height(), b.height());
     byte[] png = null;
     if (picture) {
-      byte[] rows = new byte[height * (width + 1)];
+      byte[] rows = new byte[Math.toIntExact(height * (width + 1L))];
       for (int y = 0, out = 1; y < height; y++, out++) {
         for (int x = 0; x < width; x++, out++) {
           byte mark = MISMATCH;

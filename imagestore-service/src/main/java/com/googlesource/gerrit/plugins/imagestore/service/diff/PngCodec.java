@@ -32,7 +32,11 @@ public final class PngCodec {
   private static final VarHandle BIG_ENDIAN_INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  private static final int IHDR_END = 8 + 8 + 13 + 4;
+
+  /** The bytes {@link #header} reads: the signature and the IHDR chunk. */
+  public static final int HEADER_BYTES = 8 + 8 + 13 + 4;
+
+  private static final int IHDR_END = HEADER_BYTES;
   private static final int IDAT = chunkType("IDAT");
   private static final int IEND = chunkType("IEND");
   private static final int TRNS = chunkType("tRNS");

@@ -16,7 +16,7 @@ public class UndecodableImageException extends IOException {
     this(null, message, cause);
   }
 
-  private UndecodableImageException(String image, String message, Throwable cause) {
+  protected UndecodableImageException(String image, String message, Throwable cause) {
     super(message, cause);
     this.image = image;
   }

@@ -5,34 +5,66 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffLimits;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffTooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.service.diff.PngCodec;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Comparisons of stored images, computed once: the figures go to the {@code diffs} table, the diff
- * picture to the blob store. Images with identical bytes are equal without being read.
+ * Comparisons of stored images. Images with identical bytes are equal without being read.
  *
- * <p>Requests for a pair being computed in this process wait for that computation instead of
+ * <p>Comparisons with the stored options ({@link #isStored}) are computed once: the figures go to
+ * the {@code diffs} table, the diff picture to the blob store. Any other options are computed on
+ * every request and stored nowhere, so requests without login cannot make the store grow.
+ *
+ * <p>Requests for a comparison being computed in this process wait for that computation instead of
  * starting their own. Replicas may compute the same pair at once; both store the same bytes and
  * figures, and the second row insert does nothing.
+ *
+ * <p>What anyone may ask for is bounded: the PNG headers are checked against the pixel limit and
+ * the memory budget before anything is decoded (422 {@code diff_too_large}), computations take
+ * turns by count and memory ({@link DiffGate}), and a request that cannot get a turn, or whose
+ * shared computation does not end, within the wait is answered 503 {@code busy} (with {@link
+ * BusyException#RETRY_AFTER_SECONDS}); so are requests beyond {@link #MAX_WAITING} waiting ones.
  */
 public final class DiffService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  /** Requests that may wait for a diff besides those computing one; more get 503 at once. */
+  static final int MAX_WAITING = 32;
+
+  /** How much longer than for a turn a request waits for the same diff computed by another. */
+  private static final Duration COMPUTING_PATIENCE = Duration.ofMinutes(1);
+
+  /** Thresholds in millionths whose comparisons are stored: multiples of 0.05. */
+  private static final int STORED_THRESHOLD_STEP = 50_000;
+
+  /** No capacity for the diff now: 503 with {@code Retry-After}. */
+  public static final class BusyException extends RequestException {
+    private static final long serialVersionUID = 1L;
+
+    public static final int RETRY_AFTER_SECONDS = 5;
+
+    BusyException(String message) {
+      super(503, "busy", message + "; try again later");
+    }
+  }
 
   private final Database db;
   private final BlobStore blobs;
@@ -40,15 +72,14 @@ public final class DiffService {
   private final DiffRepository diffs;
   private final Path tmpDir;
   private final Clock clock;
-  private final ConcurrentHashMap<DiffKey, CompletableFuture<DiffRecord>> running =
-      new ConcurrentHashMap<>();
+  private final DiffLimits limits;
+  private final DiffGate gate;
+  private final SharedComputations<DiffKey, DiffRecord> storing;
+  private final SharedComputations<Unstored, DiffResult> unstored;
+  private final AtomicInteger inside = new AtomicInteger();
 
-  /**
-   * Computations at once: each already uses every core, and holds both images decoded (16 bytes a
-   * pixel); more at a time would only add memory.
-   */
-  private final Semaphore computing =
-      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
+  /** The key of a comparison that is not stored: with or without its picture. */
+  private record Unstored(DiffKey key, boolean picture) {}
 
   public DiffService(
       Database db,
@@ -56,38 +87,70 @@ public final class DiffService {
       ImageService images,
       DiffRepository diffs,
       Path tmpDir,
-      Clock clock) {
+      Clock clock,
+      DiffCapacity capacity) {
     this.db = db;
     this.blobs = blobs;
     this.images = images;
     this.diffs = diffs;
     this.tmpDir = tmpDir;
     this.clock = clock;
+    this.limits = new DiffLimits(capacity.maxPixels(), capacity.memoryBytes());
+    this.gate =
+        new DiffGate(capacity.concurrency(), capacity.memoryBytes(), capacity.queueTimeout());
+    Duration shared = capacity.queueTimeout().plus(COMPUTING_PATIENCE);
+    this.storing = new SharedComputations<>(shared);
+    this.unstored = new SharedComputations<>(shared);
+  }
+
+  /**
+   * Whether comparisons with these options are stored: thresholds that are multiples of 0.05 (the
+   * default 0.1 among them), with or without anti-aliasing detection, so at most 42 per pair.
+   */
+  public static boolean isStored(DiffOptions options) {
+    return options.thresholdMillionths() % STORED_THRESHOLD_STEP == 0;
   }
 
   /**
    * The figures of comparing image {@code a} with {@code b}.
    *
-   * @throws RequestException 404 naming a missing image, 422 when one cannot be decoded
+   * @throws RequestException 404 naming a missing image, 422 when one cannot be decoded or the
+   *     comparison is too large, 503 when there is no capacity for it now
    */
   public DiffResult figures(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
     if (pair.a().sha256().equals(pair.b().sha256())) {
       return ImageDiffer.identical(pair.a().width(), pair.a().height());
     }
+    if (!isStored(options)) {
+      return computeUnstored(pair, options, false);
+    }
     return stored(pair, options).figures();
   }
 
-  /** A stored diff picture, open for reading. */
+  /** A diff picture, open for reading. */
   public record Picture(DiffRecord diff, InputStream bytes) {}
 
   /**
-   * The diff picture of image {@code a} and {@code b}, computed and stored on the first request.
+   * The diff picture of image {@code a} and {@code b}, computed and stored on the first request
+   * (when its options are stored).
    *
-   * @throws RequestException 404 naming a missing image, 422 when one cannot be decoded
+   * @throws RequestException as {@link #figures}
    */
   public Picture picture(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
+    if (!isStored(options)) {
+      DiffResult result = computeUnstored(pair, options, true);
+      byte[] png = result.diffPng();
+      DiffRecord diff =
+          new DiffRecord(
+              key(pair, options),
+              result.withoutPicture(),
+              ImageId.sha256Hex(png),
+              png.length,
+              clock.millis());
+      return new Picture(diff, new ByteArrayInputStream(png));
+    }
     for (int attempt = 0; ; attempt++) {
       DiffRecord diff = stored(pair, options);
       Optional<InputStream> bytes = openBlob(diff.diffSha256());
@@ -100,6 +163,20 @@ public final class DiffService {
       // The row outlived its picture (the blob store was cleaned up): compute it again.
       logger.atWarning().log("diff picture %s is missing; recomputing it", diff.diffSha256());
       compute(pair, key(pair, options));
+    }
+  }
+
+  /**
+   * Holds a turn of the computations as a diff needing {@code bytes} would, until closed: lets
+   * tests see what requests get when there is no capacity.
+   *
+   * @throws BusyException when no turn came within the wait
+   */
+  public AutoCloseable holdTurn(long bytes) {
+    try {
+      return gate.enter(bytes);
+    } catch (DiffGate.NoTurn e) {
+      throw new BusyException(e.getMessage());
     }
   }
 
@@ -132,49 +209,87 @@ public final class DiffService {
 
   /** Computes and stores a diff, or waits for this process's computation of the same one. */
   private DiffRecord compute(Pair pair, DiffKey key) {
-    CompletableFuture<DiffRecord> mine = new CompletableFuture<>();
-    CompletableFuture<DiffRecord> theirs = running.putIfAbsent(key, mine);
-    if (theirs != null) {
-      try {
-        return theirs.join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
-    }
+    return admitted(
+        () -> storing.get(key, () -> store(pair, key, diff(pair, key.options(), true))));
+  }
+
+  /** Computes a diff that is not stored, or waits for this process's computation of it. */
+  private DiffResult computeUnstored(Pair pair, DiffOptions options, boolean picture) {
+    Unstored key = new Unstored(key(pair, options), picture);
+    return admitted(() -> unstored.get(key, () -> diff(pair, options, picture)));
+  }
+
+  /** Runs {@code work} unless too many requests wait for diffs already. */
+  private <T> T admitted(Supplier<T> work) {
     try {
-      computing.acquire();
-      try {
-        DiffRecord diff = computeAndStore(pair, key);
-        mine.complete(diff);
-        return diff;
-      } finally {
-        computing.release();
+      if (inside.incrementAndGet() > gate.concurrency() + MAX_WAITING) {
+        throw new BusyException("too many diff requests are waiting");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      IllegalStateException failure = new IllegalStateException("interrupted", e);
-      mine.completeExceptionally(failure);
-      throw failure;
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
-      throw e;
+      return work.get();
+    } catch (SharedComputations.WaitedTooLong e) {
+      throw new BusyException(e.getMessage());
     } finally {
-      running.remove(key, mine);
+      inside.decrementAndGet();
     }
   }
 
-  private DiffRecord computeAndStore(Pair pair, DiffKey key) {
-    long start = System.nanoTime();
-    DiffResult result;
+  /**
+   * Compares the images in a turn of the gate, once their headers showed the comparison is within
+   * the limits.
+   */
+  private DiffResult diff(Pair pair, DiffOptions options, boolean picture) {
+    boolean same = pair.a().sha256().equals(pair.b().sha256());
+    long bytes;
     try {
-      result =
-          new ImageDiffer(key.options())
-              .diff(readImage(pair.idA(), pair.a()), readImage(pair.idB(), pair.b()));
+      PngCodec.Header a = readHeader(pair.idA(), pair.a());
+      PngCodec.Header b = same ? null : readHeader(pair.idB(), pair.b());
+      bytes = limits.check(a, b, picture, pair.a().size() + pair.b().size());
     } catch (UndecodableImageException e) {
-      ImageId which = "B".equals(e.image()) ? pair.idB() : pair.idA();
-      throw new RequestException(
-          422, "undecodable_image", "image " + which + " cannot be decoded: " + e.getMessage());
+      throw refusal(pair, e);
     }
+    try (DiffGate.Turn turn = gate.enter(bytes)) {
+      long start = System.nanoTime();
+      byte[] a = readImage(pair.idA(), pair.a());
+      byte[] b = same ? a : readImage(pair.idB(), pair.b());
+      ImageDiffer differ = new ImageDiffer(options, limits);
+      DiffResult result = picture ? differ.diff(a, b) : differ.compare(a, b);
+      logger.atInfo().log(
+          "diffed %s and %s: %d mismatched pixels of %dx%d in %d ms",
+          pair.idA(),
+          pair.idB(),
+          result.mismatchedPixels(),
+          result.width(),
+          result.height(),
+          (System.nanoTime() - start) / 1_000_000);
+      return result;
+    } catch (DiffGate.NoTurn e) {
+      throw new BusyException("no turn to compute the diff: " + e.getMessage());
+    } catch (UndecodableImageException e) {
+      throw refusal(pair, e);
+    } catch (OutOfMemoryError e) {
+      // The estimate was within the budget, but the heap is short now; the arrays are garbage.
+      logger.atWarning().log(
+          "diffing %s and %s (estimated %d MiB) ran out of memory",
+          pair.idA(), pair.idB(), bytes >> 20);
+      throw new BusyException("not enough memory to compute the diff now");
+    }
+  }
+
+  /** 422: an image that cannot be decoded, or a comparison too large to compute. */
+  private static RequestException refusal(Pair pair, UndecodableImageException e) {
+    ImageId which = "B".equals(e.image()) ? pair.idB() : pair.idA();
+    if (e instanceof DiffTooLargeException) {
+      String what =
+          e.image() == null ? "images " + pair.idA() + " and " + pair.idB() : "image " + which;
+      return new RequestException(
+          422, "diff_too_large", "cannot compare " + what + ": " + e.getMessage());
+    }
+    return new RequestException(
+        422, "undecodable_image", "image " + which + " cannot be decoded: " + e.getMessage());
+  }
+
+  /** Stores a computed diff's picture and figures. */
+  private DiffRecord store(Pair pair, DiffKey key, DiffResult result) {
     byte[] png = result.diffPng();
     String sha = ImageId.sha256Hex(png);
     try {
@@ -192,29 +307,35 @@ public final class DiffService {
     }
     DiffRecord diff = new DiffRecord(key, result.withoutPicture(), sha, png.length, clock.millis());
     db.read(c -> diffs.insertIfAbsent(c, diff));
-    logger.atInfo().log(
-        "diffed %s and %s: %d mismatched pixels of %dx%d in %d ms",
-        pair.idA(),
-        pair.idB(),
-        result.mismatchedPixels(),
-        result.width(),
-        result.height(),
-        (System.nanoTime() - start) / 1_000_000);
     return diff;
   }
 
-  private byte[] readImage(ImageId id, ImageRecord image) {
-    try {
-      Optional<InputStream> in = images.open(image);
-      if (in.isEmpty()) {
-        throw RequestException.notFound("no image " + id); // deleted in between
-      }
-      try (InputStream bytes = in.get()) {
-        return bytes.readAllBytes();
-      }
+  /** The first bytes of a stored image: its size and kind, without reading the rest. */
+  private PngCodec.Header readHeader(ImageId id, ImageRecord image)
+      throws UndecodableImageException {
+    try (InputStream in = open(id, image)) {
+      return PngCodec.header(in.readNBytes(PngCodec.HEADER_BYTES));
+    } catch (UndecodableImageException e) {
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private byte[] readImage(ImageId id, ImageRecord image) {
+    try (InputStream in = open(id, image)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private InputStream open(ImageId id, ImageRecord image) throws IOException {
+    Optional<InputStream> in = images.open(image);
+    if (in.isEmpty()) {
+      throw RequestException.notFound("no image " + id); // deleted in between
+    }
+    return in.get();
   }
 
   private Optional<InputStream> openBlob(String sha256) {

@@ -6,6 +6,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.BusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.Picture;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,9 +21,13 @@ import java.io.OutputStream;
  * never change and may be cached for good.
  *
  * <p>Query parameters: {@code threshold} (0..1, default 0.1) and {@code includeAntialiasing}
- * (default false) choose how the images are compared (each choice is computed and stored once);
- * {@code maxMismatchPercentage} (default 0.1) and {@code maxMismatchedPixels} (default 200) set the
- * pass rule of the info.
+ * (default false) choose how the images are compared (multiples of 0.05 are computed and stored
+ * once, other thresholds computed on every request: {@link DiffService#isStored}); {@code
+ * maxMismatchPercentage} (default 0.1) and {@code maxMismatchedPixels} (default 200) set the pass
+ * rule of the info.
+ *
+ * <p>Too large a comparison is refused with 422 {@code diff_too_large}; no capacity to compute one
+ * now is 503 {@code busy} with {@code Retry-After}.
  */
 final class DiffServlet extends JsonServlet {
   private static final long serialVersionUID = 1L;
@@ -34,6 +40,15 @@ final class DiffServlet extends JsonServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    try {
+      answer(req, resp);
+    } catch (BusyException e) {
+      resp.setHeader("Retry-After", Integer.toString(BusyException.RETRY_AFTER_SECONDS));
+      throw e;
+    }
+  }
+
+  private void answer(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String[] path = segments(req);
     boolean info = path.length == 3 && path[2].equals("info");
     if (path.length != 2 && !info) {

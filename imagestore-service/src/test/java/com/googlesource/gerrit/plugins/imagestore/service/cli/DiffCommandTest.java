@@ -7,6 +7,7 @@ import static com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.run
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.Result;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.HandMadePng;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -124,6 +125,23 @@ class DiffCommandTest {
     Result undecodable = run("", "diff", a.toString(), broken.toString());
     assertThat(undecodable.exit()).isEqualTo(2);
     assertThat(undecodable.err()).contains(broken.toString());
+
+    // Sizes whose union is beyond the pixel limit (46340 squared once overflowed the picture's
+    // array): refused before anything is decoded, naming both files.
+    Path wide = Files.write(tmp.resolve("wide.png"), HandMadePng.blank(46340, 1, 2, 8, 1));
+    Path tall = Files.write(tmp.resolve("tall.png"), HandMadePng.blank(1, 46340, 2, 8, 1));
+    Result crossed =
+        run("", "diff", wide.toString(), tall.toString(), "--out", "" + tmp.resolve("d.png"));
+    assertThat(crossed.exit()).isEqualTo(2);
+    assertThat(crossed.err())
+        .contains(
+            "cannot compare "
+                + wide
+                + " and "
+                + tall
+                + ": the images (46340x1 and 1x46340)"
+                + " together cover 46340x46340 pixels, more than the limit of 67108864");
+    assertThat(Files.exists(tmp.resolve("d.png"))).isFalse();
 
     Result badThreshold = run("", "diff", a.toString(), a.toString(), "--threshold", "2");
     assertThat(badThreshold.exit()).isEqualTo(2);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
@@ -27,14 +28,7 @@ public final class HandMadePng {
       int bitDepth,
       int[] filterOfRow,
       int transparentRgb) {
-    int channels =
-        switch (colorType) {
-          case 0 -> 1;
-          case 2 -> 3;
-          case 4 -> 2;
-          case 6 -> 4;
-          default -> throw new IllegalArgumentException("colour type " + colorType);
-        };
+    int channels = channels(colorType);
     int bytesPerSample = bitDepth / 8;
     int bpp = channels * bytesPerSample;
     int stride = width * bpp;
@@ -67,11 +61,7 @@ public final class HandMadePng {
       raw.writeBytes(filter(filter, row, previous, bpp));
       previous = row;
     }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteBuffer ihdr = ByteBuffer.allocate(13);
-    ihdr.putInt(width).putInt(height).put((byte) bitDepth).put((byte) colorType);
-    chunk(png, "IHDR", ihdr.array());
+    ByteArrayOutputStream png = start(width, height, colorType, bitDepth);
     if (transparentRgb >= 0) {
       ByteBuffer trns = ByteBuffer.allocate(6);
       trns.putShort((short) (transparentRgb >> 16 & 0xff))
@@ -86,6 +76,55 @@ public final class HandMadePng {
     chunk(png, "IDAT", java.util.Arrays.copyOfRange(data, half, data.length));
     chunk(png, "IEND", new byte[0]);
     return png.toByteArray();
+  }
+
+  /**
+   * A large image in a few hundred bytes, written row by row (no pixel array): black (and
+   * transparent), but for the first pixel, whose samples are all {@code seed}.
+   *
+   * @param colorType 0 grey, 2 RGB, 4 grey+alpha, 6 RGBA
+   * @param bitDepth 8 or 16
+   */
+  public static byte[] blank(int width, int height, int colorType, int bitDepth, int seed) {
+    int channels = channels(colorType);
+    byte[] first = new byte[1 + width * channels * (bitDepth / 8)];
+    java.util.Arrays.fill(first, 1, 1 + channels * (bitDepth / 8), (byte) seed);
+    byte[] row = new byte[first.length];
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+    try (DeflaterOutputStream z = new DeflaterOutputStream(data, deflater, 64 * 1024)) {
+      for (int y = 0; y < height; y++) {
+        z.write(y == 0 ? first : row);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      deflater.end();
+    }
+    ByteArrayOutputStream png = start(width, height, colorType, bitDepth);
+    chunk(png, "IDAT", data.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static int channels(int colorType) {
+    return switch (colorType) {
+      case 0 -> 1;
+      case 2 -> 3;
+      case 4 -> 2;
+      case 6 -> 4;
+      default -> throw new IllegalArgumentException("colour type " + colorType);
+    };
+  }
+
+  /** The signature and the IHDR chunk. */
+  private static ByteArrayOutputStream start(int width, int height, int colorType, int bitDepth) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    ByteBuffer ihdr = ByteBuffer.allocate(13);
+    ihdr.putInt(width).putInt(height).put((byte) bitDepth).put((byte) colorType);
+    chunk(png, "IHDR", ihdr.array());
+    return png;
   }
 
   private static byte[] filter(int type, byte[] row, byte[] prev, int bpp) {

@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.testing;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
@@ -91,6 +92,17 @@ public final class TestService implements AutoCloseable {
     return new ImagestoreClient(url(), user, user == null ? null : PASSWORD);
   }
 
+  /** Uploads {@code png} as the uploader and returns its id. */
+  public ImageId upload(byte[] png) throws IOException {
+    Path file = Files.createTempFile(dataDir, "test-upload-", ".png");
+    try (ImagestoreClient c = client(UPLOADER)) {
+      Files.write(file, png);
+      return c.upload(file, null).id();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
   public static String basic(String user, String password) {
     return "Basic "
         + Base64.getEncoder()
@@ -155,7 +167,8 @@ public final class TestService implements AutoCloseable {
     return out;
   }
 
-  private int count(String table) {
+  /** How many rows {@code table} has. */
+  public int count(String table) {
     return store
         .database()
         .read(
