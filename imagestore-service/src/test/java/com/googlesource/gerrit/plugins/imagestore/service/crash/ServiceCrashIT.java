@@ -292,9 +292,9 @@ class ServiceCrashIT {
               + " exit "
               + r.exitCode()
               + ":\n"
-              + (lines.size() <= 12
+              + (lines.size() <= 8
                   ? output
-                  : String.join("\n", lines.subList(0, 12))
+                  : String.join("\n", lines.subList(0, 8))
                       + "\n    … (all in "
                       + out.resolve("fsck.log")
                       + ")"));
@@ -509,13 +509,13 @@ class ServiceCrashIT {
                   + " there%n",
               problems.size(), db));
       message.append("by kind and kill: ").append(tally(problems)).append('\n');
-      message.append(summary);
       problems.stream().limit(80).forEach(p -> message.append("  ").append(p).append('\n'));
       if (problems.size() > 80) {
         message.append(
             String.format(
                 "  … %d more in %s%n", problems.size() - 80, out.resolve("problems.txt")));
       }
+      message.append(summary);
       message.append(logTail());
       throw new AssertionError(message.toString());
     }
