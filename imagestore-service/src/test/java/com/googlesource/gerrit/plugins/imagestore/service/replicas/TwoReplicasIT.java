@@ -12,10 +12,9 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.PostgresTestDatabase;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.ServiceJar;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,8 +43,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoReplicasIT {
   private static final String PASSWORD = "replica-test-password";
-  private static final Pattern LISTENING = Pattern.compile("imagestore listening on (\\S+)");
 
   /** Ids 0..IDS-1 hold contents id % CONTENTS: several ids share each content. */
   private static final int IDS = 24;
@@ -72,6 +67,7 @@ class TwoReplicasIT {
 
   @TempDir Path dir;
   private PostgresTestDatabase pg;
+  private ServiceJar jar;
   private final List<Process> processes = new ArrayList<>();
   private final List<URI> replicas = new ArrayList<>();
   private final HttpClient http =
@@ -84,18 +80,14 @@ class TwoReplicasIT {
     for (int i = 0; i < CONTENTS; i++) {
       contents[i] = TestPngs.png(40 + i, 30, 1000 + i);
     }
-    Path data = Files.createDirectories(dir.resolve("shared-data"));
-    cli("user", "add", "uploader", "--role", "uploader");
-    cli("user", "add", "indexer", "--role", "indexer");
-    cli("user", "add", "admin", "--role", "admin");
+    jar = new ServiceJar(Files.createDirectories(dir.resolve("shared-data")), pg);
+    for (String role : List.of("uploader", "indexer", "admin")) {
+      jar.cli(dir.resolve("cli.log"), PASSWORD + "\n", "user", "add", role, "--role", role);
+    }
     for (int i = 0; i < 2; i++) {
-      Path log = dir.resolve("replica-" + i + ".log");
-      Process p =
-          builder(List.of("serve", "--port", "0", "--data", data.toString()))
-              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      processes.add(p);
-      replicas.add(awaitListening(p, log));
+      ServiceJar.Server replica = jar.serve(dir.resolve("replica-" + i + ".log"));
+      processes.add(replica.process());
+      replicas.add(replica.url());
     }
   }
 
@@ -110,61 +102,6 @@ class TwoReplicasIT {
     if (pg != null) {
       pg.close();
     }
-  }
-
-  private static String jar() {
-    String jar = System.getProperty("imagestore.service.jar");
-    assertWithMessage("system property imagestore.service.jar (set by the build)")
-        .that(jar)
-        .isNotNull();
-    assertWithMessage("%s exists", jar).that(Files.isRegularFile(Path.of(jar))).isTrue();
-    return jar;
-  }
-
-  /** The command with the shared database; its password only in the child's environment. */
-  private ProcessBuilder builder(List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-jar");
-    cmd.add(jar());
-    cmd.addAll(args);
-    cmd.addAll(List.of("--db-url", pg.url(), "--db-user", pg.user()));
-    ProcessBuilder b = new ProcessBuilder(cmd);
-    b.environment().keySet().removeIf(k -> k.startsWith("IMAGESTORE_"));
-    if (pg.password() != null) {
-      b.environment().put("IMAGESTORE_DB_PASSWORD", pg.password());
-    }
-    return b;
-  }
-
-  private void cli(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", dir.resolve("shared-data").toString()));
-    Path log = dir.resolve("cli.log");
-    Process p =
-        builder(all)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    p.getOutputStream().write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertWithMessage("imagestore %s: %s", all, Files.readString(log))
-        .that(p.exitValue())
-        .isEqualTo(0);
-  }
-
-  private static URI awaitListening(Process p, Path log) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    for (String line; System.nanoTime() < deadline && (line = out.readLine()) != null; ) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        return URI.create(m.group(1).endsWith("/") ? m.group(1) : m.group(1) + "/");
-      }
-    }
-    throw new IOException("a replica did not start: " + Files.readString(log));
   }
 
   private static String id(int n) {
@@ -398,12 +335,7 @@ class TwoReplicasIT {
 
   private Set<String> blobRows() throws Exception {
     Set<String> out = new TreeSet<>();
-    java.util.Properties props = new java.util.Properties();
-    props.setProperty("user", pg.user());
-    if (pg.password() != null) {
-      props.setProperty("password", pg.password());
-    }
-    try (Connection c = DriverManager.getConnection(pg.url(), props);
+    try (Connection c = pg.connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT sha256 FROM blobs")) {
       while (rs.next()) {

@@ -134,6 +134,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
     return DriverManager.getConnection(url, p);
   }
 
+  /** A connection to this test's database, for looking at (or locking) what the service wrote. */
+  public Connection connect() throws SQLException {
+    return connect(url, user, password);
+  }
+
   /** The JDBC URL of this test's database (no credentials in it). */
   public String url() {
     return url;

@@ -1,0 +1,152 @@
+package com.googlesource.gerrit.plugins.imagestore.service.crash;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.PostgresTestDatabase;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.ServiceJar;
+import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash suite's orphan-mark finding, made deterministic on PostgreSQL: a {@code PUT
+ * /references} that drops an image's last reference is held, by a row lock the test takes on the
+ * image, at the first statement that needs that row, and the service is SIGKILLed right there.
+ * Whether the replace happened or not, after the restart the image's orphan mark must agree with
+ * its references (referenced: no mark; unreferenced: orphaned), or it is never offered for cleanup.
+ */
+class ReferenceReplaceCrashIT {
+  @TempDir Path dir;
+
+  @Test
+  void aReplaceCutByAKillLeavesOrphanMarksInStep() throws Exception {
+    try (PostgresTestDatabase pg = PostgresTestDatabase.create()) {
+      ServiceJar jar = new ServiceJar(Files.createDirectories(dir.resolve("data")), pg);
+      Path log = dir.resolve("service.log");
+      CrashRun.addAdmin(jar, dir.resolve("cli.log"));
+      CrashRun run = new CrashRun("POSTGRESQL");
+      ServiceJar.Server server = jar.serve(log);
+      try {
+        run.begin(1, server.url());
+        byte[] png = TestPngs.screenshot(480, 300, 7);
+        String uuid = ImageId.forContent(png).value();
+        assertThat(run.send("PUT", "images/" + uuid, png, "Content-Type", "image/png").statusCode())
+            .isEqualTo(201);
+        ReferenceInfo ref =
+            new ReferenceInfo("ui/app", "master", "a".repeat(40), "images/app/view.ref.lnk", uuid);
+        assertThat(replace(run, List.of(ref)).statusCode()).isEqualTo(200);
+        assertThat(info(run, uuid).orphanedAt).isNull();
+
+        String cut;
+        try (Connection lock = pg.connect()) {
+          lock.setAutoCommit(false);
+          try (PreparedStatement ps =
+              lock.prepareStatement("SELECT uuid FROM images WHERE uuid = ? FOR UPDATE")) {
+            ps.setString(1, uuid);
+            ps.executeQuery().close();
+          }
+          CompletableFuture<HttpResponse<byte[]>> dropped =
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return replace(run, List.of());
+                    } catch (Exception e) {
+                      return null; // the kill
+                    }
+                  });
+          awaitBlockedOnALock(pg);
+          cut = referencesOf(pg, uuid) == 0 ? "after its commit" : "before its commit";
+          run.killing();
+          server.process().destroyForcibly().waitFor();
+          lock.rollback();
+          dropped.get(60, TimeUnit.SECONDS);
+        }
+
+        server = jar.serve(log);
+        run.begin(2, server.url());
+        ImageInfo after = info(run, uuid);
+        assertWithMessage(
+                "after a SIGKILL of the service while PUT /references (dropping the only reference"
+                    + " to %s) waited for the image's row lock, %s: the image has %s references"
+                    + " and orphanedAt %s; an image no reference names must be orphaned (or it"
+                    + " is never offered for cleanup: GET /orphans/{id} answers %s)",
+                uuid,
+                cut,
+                after.references.size(),
+                after.orphanedAt,
+                run.get("orphans/" + uuid).statusCode())
+            .that(after.orphanedAt == null)
+            .isEqualTo(!after.references.isEmpty());
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  private static HttpResponse<byte[]> replace(CrashRun run, List<ReferenceInfo> refs)
+      throws Exception {
+    ReferencesInput in = new ReferencesInput();
+    in.project = "ui/app";
+    in.references = refs;
+    return run.send(
+        "PUT",
+        "references",
+        Json.gson().toJson(in).getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/json");
+  }
+
+  private static ImageInfo info(CrashRun run, String uuid) throws Exception {
+    HttpResponse<byte[]> r = run.get("images/" + uuid + "/info");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return Json.gson().fromJson(new String(r.body(), StandardCharsets.UTF_8), ImageInfo.class);
+  }
+
+  /** Waits until a session of this database waits for a lock (the one the test holds). */
+  private static void awaitBlockedOnALock(PostgresTestDatabase pg) throws Exception {
+    try (Connection c = pg.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND wait_event_type = 'Lock'")) {
+      for (int i = 0; i < 1200; i++) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("PUT /references never waited for the image's row lock");
+  }
+
+  private static int referencesOf(PostgresTestDatabase pg, String uuid) throws Exception {
+    try (Connection c = pg.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM image_references WHERE uuid = ?")) {
+      ps.setString(1, uuid);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+}
