@@ -104,7 +104,8 @@ public final class Imagestore implements AutoCloseable {
         new DiffService(
             db, blobs, images, new DiffRepository(), tmpDir, clock, DiffCapacity.of(config));
     metrics.imageCounts(orphans::counts);
-    this.consistency = new ConsistencyCheck(db, contents, spool.path().getParent(), clock);
+    this.consistency =
+        new ConsistencyCheck(db, contents, imageRepo, spool.path().getParent(), clock);
   }
 
   /** Opens the stores named by {@code config}, creating and migrating them when needed. */
@@ -254,7 +255,7 @@ public final class Imagestore implements AutoCloseable {
       }
       // Deletions that failed (the blob store unreachable) or that a crash of any replica
       // interrupted are finished here; uploads abandoned for an hour are freed.
-      contents.sweep(ConsistencyCheck.DEFAULT_GRACE, 10_000);
+      consistency.sweep();
     } catch (RuntimeException e) {
       // Tried again at the next run; an exception would end the schedule.
       logger.atWarning().withCause(e).log("purging the trash failed");

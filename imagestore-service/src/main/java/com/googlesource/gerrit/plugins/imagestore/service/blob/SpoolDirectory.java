@@ -44,7 +44,7 @@ public final class SpoolDirectory implements AutoCloseable {
    * A directory whose lock is free is taken only when it is at least this old: a process that is
    * starting has made its directory but may not hold the lock yet.
    */
-  static final Duration STARTING_AGE = Duration.ofSeconds(10);
+  static final Duration STARTING_AGE = Duration.ofSeconds(2);
 
   private final Path dir;
   private final FileChannel lockChannel;

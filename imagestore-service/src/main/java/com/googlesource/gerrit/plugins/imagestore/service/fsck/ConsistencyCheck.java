@@ -11,6 +11,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.content.ContentReposit
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,6 +49,7 @@ public final class ConsistencyCheck {
 
   private final Database db;
   private final Contents contents;
+  private final ImageRepository images;
   private final ContentRepository rows;
   private final BlobStore blobs;
   private final Path spoolBase;
@@ -55,9 +58,11 @@ public final class ConsistencyCheck {
   /**
    * @param spoolBase where upload spool directories live (stale ones are reported), or null
    */
-  public ConsistencyCheck(Database db, Contents contents, Path spoolBase, Clock clock) {
+  public ConsistencyCheck(
+      Database db, Contents contents, ImageRepository images, Path spoolBase, Clock clock) {
     this.db = db;
     this.contents = contents;
+    this.images = images;
     this.rows = contents.rows();
     this.blobs = contents.blobs();
     this.spoolBase = spoolBase;
@@ -68,18 +73,29 @@ public final class ConsistencyCheck {
   public record Options(boolean repair, boolean verifyContent, Duration grace) {}
 
   /**
-   * The fast check that {@code serve} runs at start: finishes deletions that a crash interrupted
-   * and frees uploads abandoned for longer than {@code grace}. Stale spool files are removed when
-   * the spool directory is opened. It reads no listing, so it takes no longer on a large store.
+   * The fast check that {@code serve} runs at start: rechecks the orphan marks that changes cut by
+   * a crash still owe, finishes deletions that a crash interrupted and frees uploads abandoned for
+   * longer than {@code grace}. Stale spool files are removed when the spool directory is opened. It
+   * reads no listing, so it takes no longer on a large store.
    */
-  public Contents.SweepResult fast(Duration grace) {
+  public void fast(Duration grace) {
     try {
-      return contents.sweep(grace, 100_000);
+      images.recheckOwed(db, clock.millis(), 100_000, clock.millis());
+      contents.sweep(grace, 100_000);
     } catch (RuntimeException e) {
       // Never a reason not to start: the periodic sweep tries again.
       logger.atWarning().withCause(e).log("the start-up check could not finish");
-      return new Contents.SweepResult(0, 0, 0);
     }
+  }
+
+  /** How long a change may take to settle its owed recheck before the sweep does it. */
+  static final Duration OWED_RECHECK_AGE = Duration.ofMinutes(1);
+
+  /** The periodic sweep, with the trash purge: the same as the start-up check, bounded. */
+  public void sweep() {
+    long now = clock.millis();
+    images.recheckOwed(db, now - OWED_RECHECK_AGE.toMillis(), 10_000, now);
+    contents.sweep(DEFAULT_GRACE, 10_000);
   }
 
   /** The full check; {@code progress} hears after each slice. */
@@ -87,6 +103,7 @@ public final class ConsistencyCheck {
     Report report = new Report(options.repair());
     Instant now = clock.instant();
     checkSpool(report, options, now);
+    checkOrphanMarks(report, options, now);
     for (int slice = 0; slice < SLICES; slice++) {
       String prefix = String.format("%02x", slice);
       checkSlice(prefix, report, options, now);
@@ -107,6 +124,35 @@ public final class ConsistencyCheck {
       if (options.repair()) {
         SpoolDirectory.remove(stale);
         report.repairedOne(Finding.STALE_SPOOL);
+      }
+    }
+  }
+
+  /**
+   * Orphan marks: rechecks owed by changes a crash cut (older than a running change takes to
+   * settle), and marks that disagree with the references although nothing owes them a recheck.
+   */
+  private void checkOrphanMarks(Report report, Options options, Instant now) {
+    long before = now.toEpochMilli() - OWED_RECHECK_AGE.toMillis();
+    int owed = db.read(c -> images.countOwed(c, before));
+    for (int i = 0; i < owed; i++) {
+      report.found(Finding.OWED_RECHECK, "owed since before " + Instant.ofEpochMilli(before));
+    }
+    if (options.repair() && owed > 0) {
+      int done = images.recheckOwed(db, before, Integer.MAX_VALUE, clock.millis());
+      for (int i = 0; i < Math.min(done, owed); i++) {
+        report.repairedOne(Finding.OWED_RECHECK);
+      }
+    }
+    for (String uuid : db.read(c -> images.marksOutOfStep(c, 100_000))) {
+      // A change committed after the query may have settled it meanwhile: look once more.
+      if (!db.read(c -> images.marksOutOfStep(c, uuid))) {
+        continue;
+      }
+      report.found(Finding.MARK_OUT_OF_STEP, "image " + uuid);
+      if (options.repair()) {
+        images.recheckOrphanMarks(db, OwedRecheck.of(Set.of(uuid)), clock.millis());
+        report.repairedOne(Finding.MARK_OUT_OF_STEP);
       }
     }
   }
@@ -290,6 +336,8 @@ public final class ConsistencyCheck {
     STRAY_BYTES("bytes no row names, older than the grace period", true, true),
     MISSING_DIFF_PICTURE("stored diffs whose picture is missing (computed again)", true, true),
     STALE_SPOOL("spool files of stopped processes", true, true),
+    OWED_RECHECK("orphan mark rechecks a crash left owing", true, true),
+    MARK_OUT_OF_STEP("orphan marks that disagree with the references", true, true),
     IN_FLIGHT("uploads in flight (younger than the grace period)", false, false);
 
     public final String description;

@@ -13,8 +13,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
@@ -215,8 +219,43 @@ public final class ImageRepository {
   }
 
   /**
-   * Sets the orphan marks of {@code uuids} from the references committed now: cleared where a
-   * reference names the image, set to {@code now} where none does (an existing mark is kept).
+   * A recheck of orphan marks that a change owes: the images it touched, recorded in the changing
+   * transaction under a token of its own ({@link #owe}), settled by {@link #recheckOrphanMarks}
+   * after it commits.
+   */
+  public record OwedRecheck(String token, Set<String> uuids) {
+    public static OwedRecheck of(Collection<String> uuids) {
+      return new OwedRecheck(UUID.randomUUID().toString().replace("-", ""), new TreeSet<>(uuids));
+    }
+  }
+
+  /**
+   * Inside the changing transaction: records that the marks of {@code owed.uuids()} are to be
+   * rechecked once it commits, so that a crash before the recheck leaves the debt for the next
+   * start or sweep ({@link #recheckOwed}) instead of a mark out of step for good.
+   */
+  public void owe(Connection c, OwedRecheck owed, long now) throws SQLException {
+    if (owed.uuids().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO orphan_rechecks (token, uuid, since) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      for (String uuid : owed.uuids()) {
+        ps.setString(1, owed.token());
+        ps.setString(2, uuid);
+        ps.setLong(3, now);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * Sets the orphan marks of the images a committed change touched from the references committed
+   * now: cleared where a reference names the image, set to {@code now} where none does (an existing
+   * mark is kept); and settles the change's debt ({@link #owe}) in the same transaction.
    *
    * <p>It runs in a transaction of its own, to be started after a change of images or references
    * commits. It locks the image rows first (in uuid order, as every writer does), so its checks are
@@ -225,15 +264,101 @@ public final class ImageRepository {
    * Checking inside the changing transaction cannot: two removals of an image's last two references
    * each still see the other's, and an upload cannot see a reference being added.
    */
-  public void recheckOrphanMarks(Database db, Collection<String> uuids, long now) {
-    if (uuids.isEmpty()) {
+  public void recheckOrphanMarks(Database db, OwedRecheck owed, long now) {
+    if (owed.uuids().isEmpty()) {
       return;
     }
     db.inTransaction(
         c -> {
-          recheckOrphanMarks(c, uuids, now);
+          recheckOrphanMarks(c, owed.uuids(), now);
+          settle(c, owed.token(), owed.uuids());
           return null;
         });
+  }
+
+  /**
+   * Rechecks what changes owe since {@code before} or earlier: left by a crash between a change and
+   * its recheck (or still being settled by a running one; a second recheck is harmless). At most
+   * {@code limit} images; returns how many were rechecked.
+   */
+  public int recheckOwed(Database db, long before, int limit, long now) {
+    Map<String, Set<String>> byToken =
+        db.read(
+            c -> {
+              Map<String, Set<String>> out = new TreeMap<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT token, uuid FROM orphan_rechecks WHERE since <= ?"
+                          + " ORDER BY since LIMIT ?")) {
+                ps.setLong(1, before);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
+                  }
+                }
+              }
+              return out;
+            });
+    int n = 0;
+    for (Map.Entry<String, Set<String>> e : byToken.entrySet()) {
+      recheckOrphanMarks(db, new OwedRecheck(e.getKey(), e.getValue()), now);
+      n += e.getValue().size();
+    }
+    return n;
+  }
+
+  private static void settle(Connection c, String token, Collection<String> uuids)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?")) {
+      for (String uuid : uuids) {
+        ps.setString(1, token);
+        ps.setString(2, uuid);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** How many image rechecks changes have owed since {@code before} or earlier. */
+  public int countOwed(Connection c, long before) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*) FROM orphan_rechecks WHERE since <= ?")) {
+      ps.setLong(1, before);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** Whether image {@code uuid}'s mark disagrees with its references and no recheck is owed. */
+  public boolean marksOutOfStep(Connection c, String uuid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(OUT_OF_STEP + " AND uuid = ?")) {
+      ps.setString(1, uuid);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static final String OUT_OF_STEP =
+      "SELECT uuid FROM images i WHERE ((orphaned_at IS NULL AND NOT EXISTS"
+          + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid))"
+          + " OR (orphaned_at IS NOT NULL AND EXISTS"
+          + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)))"
+          + " AND NOT EXISTS (SELECT 1 FROM orphan_rechecks o WHERE o.uuid = i.uuid)";
+
+  /**
+   * Images whose mark disagrees with their references now and that no change still owes a recheck:
+   * referenced but marked orphaned, or unreferenced but not marked. At most {@code limit}.
+   */
+  public List<String> marksOutOfStep(Connection c, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(OUT_OF_STEP + " ORDER BY uuid LIMIT ?")) {
+      ps.setInt(1, limit);
+      return strings(ps);
+    }
   }
 
   private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)

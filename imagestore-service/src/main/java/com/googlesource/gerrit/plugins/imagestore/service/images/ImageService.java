@@ -11,6 +11,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
@@ -101,6 +102,7 @@ public final class ImageService {
         throw new UncheckedIOException(e);
       }
       long now = clock.millis();
+      OwedRecheck owed = OwedRecheck.of(Set.of(id.value()));
       Optional<StoreOutcome> outcome;
       try {
         outcome =
@@ -124,6 +126,7 @@ public final class ImageService {
                     }
                     // Uploaded again: it is wanted, so it comes back as it was.
                     trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
+                    images.owe(c, owed, now);
                     return Optional.of(StoreOutcome.CREATED);
                   }
                   Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
@@ -149,6 +152,7 @@ public final class ImageService {
                     }
                     throw e;
                   }
+                  images.owe(c, owed, now);
                   return Optional.of(StoreOutcome.CREATED);
                 });
       } catch (IdAppeared e) {
@@ -162,7 +166,7 @@ public final class ImageService {
         if (outcome.get() == StoreOutcome.CREATED) {
           // A reference added or removed while this upload decided its orphan mark could not see
           // the new row yet: look again now that the row is committed.
-          images.recheckOrphanMarks(db, Set.of(id.value()), clock.millis());
+          images.recheckOrphanMarks(db, owed, clock.millis());
           logger.atInfo().log(
               "stored image %s (%d bytes, %dx%d) for %s",
               id, image.size(), image.header().width(), image.header().height(), uploader);

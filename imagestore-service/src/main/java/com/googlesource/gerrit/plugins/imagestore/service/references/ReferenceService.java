@@ -9,6 +9,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.time.Clock;
 import java.util.Comparator;
@@ -59,6 +60,7 @@ public final class ReferenceService {
     List<ReferenceInfo> valid = sorted(validate(input, null, null, MAX_BATCH));
     long now = clock.millis();
     ReferencesResult result = new ReferencesResult();
+    OwedRecheck owed = OwedRecheck.of(uuidsOf(valid));
     db.inTransaction(
         c -> {
           result.added = refs.insertIfAbsent(c, valid, now);
@@ -67,11 +69,12 @@ public final class ReferenceService {
           // below then sees it in the trash and brings it back.
           images.clearOrphanMarks(c, uuids);
           result.restored = trash.restoreReferenced(c, uuids, actor);
+          images.owe(c, owed, now);
           return null;
         });
     // A concurrent upload, or removal of another reference to the same image, decided its mark
     // without seeing this change.
-    images.recheckOrphanMarks(db, uuidsOf(valid), clock.millis());
+    images.recheckOrphanMarks(db, owed, clock.millis());
     return result;
   }
 
@@ -87,7 +90,9 @@ public final class ReferenceService {
     }
     List<ReferenceInfo> wanted = validate(input, project, branch, MAX_REPLACE);
     long now = clock.millis();
-    Set<String> touchedUuids = new HashSet<>();
+    // The images this replace touched, known only inside its transaction (a retried attempt
+    // computes them again).
+    OwedRecheck[] owed = new OwedRecheck[1];
     ReferencesResult done =
         db.inTransaction(
             c -> {
@@ -120,12 +125,13 @@ public final class ReferenceService {
               // pass over image rows here would lock them out of uuid order (a deadlock).
               images.clearOrphanMarks(c, addedUuids);
               result.restored = trash.restoreReferenced(c, addedUuids, actor);
-              touchedUuids.clear();
-              touchedUuids.addAll(addedUuids);
-              touchedUuids.addAll(uuidsOf(removed));
+              Set<String> touched = new HashSet<>(addedUuids);
+              touched.addAll(uuidsOf(removed));
+              owed[0] = OwedRecheck.of(touched);
+              images.owe(c, owed[0], now);
               return result;
             });
-    images.recheckOrphanMarks(db, touchedUuids, clock.millis());
+    images.recheckOrphanMarks(db, owed[0], clock.millis());
     return done;
   }
 

@@ -12,6 +12,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
@@ -190,6 +191,7 @@ public final class TrashService {
    * @throws RequestException 404 when it is not in the trash, 409 when a live image has its id
    */
   public void restore(ImageId id, Actor actor, String detail) {
+    OwedRecheck owed = OwedRecheck.of(Set.of(id.value()));
     db.inTransaction(
         c -> {
           if (images.find(c, id.value()).isPresent()) {
@@ -198,10 +200,11 @@ public final class TrashService {
           if (!restoreInTransaction(c, id.value(), actor, detail)) {
             throw RequestException.notFound("image " + id + " is not in the trash");
           }
+          images.owe(c, owed, clock.millis());
           return null;
         });
     // A reference removed meanwhile was invisible to the mark decided above.
-    images.recheckOrphanMarks(db, Set.of(id.value()), clock.millis());
+    images.recheckOrphanMarks(db, owed, clock.millis());
     logger.atInfo().log("restored image %s for %s", id, actor.name());
   }
 

@@ -27,6 +27,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
@@ -48,6 +49,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -249,13 +251,13 @@ public abstract class DatabaseContract {
     assertThat(referenced).isFalse();
     assertThat(orphanedAt(uuid(7))).isEmpty(); // the skew
 
-    images.recheckOrphanMarks(db, List.of(uuid(7), uuid(8), uuid(9)), T0 + 1);
+    images.recheckOrphanMarks(db, OwedRecheck.of(List.of(uuid(7), uuid(8), uuid(9))), T0 + 1);
     assertThat(orphanedAt(uuid(7))).hasValue(T0 + 1);
     assertThat(orphanedAt(uuid(8))).isEmpty(); // still referenced
 
     // And back: a reference the image's own transaction could not see is found by the recheck.
     db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inQ), T0 + 2));
-    images.recheckOrphanMarks(db, List.of(uuid(7)), T0 + 3);
+    images.recheckOrphanMarks(db, OwedRecheck.of(List.of(uuid(7))), T0 + 3);
     assertThat(orphanedAt(uuid(7))).isEmpty();
   }
 
@@ -615,6 +617,35 @@ public abstract class DatabaseContract {
             });
     assertThat(applied).isAtLeast(2);
     assertThat(db.isHealthy()).isTrue();
+  }
+
+  /** A change that committed and died before its recheck: the debt is found and settled. */
+  @Test
+  void aRecheckACrashLeftOwingIsSettledByTheSweep() {
+    insert(image(uuid(1), SHA_A, null)); // not marked, yet no reference names it
+    OwedRecheck owed = OwedRecheck.of(Set.of(uuid(1)));
+    db.inTransaction(
+        c -> {
+          images.owe(c, owed, T0);
+          return null;
+        });
+    // Owed: a recheck is coming, so it is not reported as out of step.
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).isEmpty();
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0))).isEqualTo(1);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0 - 1))).isEqualTo(0);
+
+    assertThat(images.recheckOwed(db, T0, 10, T0 + 5)).isEqualTo(1);
+    assertThat(orphanedAt(uuid(1))).hasValue(T0 + 5);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+
+    // Out of step with nothing owed (damage from outside): the consistency check finds it.
+    db.read(
+        c -> {
+          images.setOrphanedAt(c, uuid(1), null);
+          return null;
+        });
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).containsExactly(uuid(1));
+    assertThat(db.<Boolean>read(c -> images.marksOutOfStep(c, uuid(1)))).isTrue();
   }
 
   // --- the content protocol: bytes before rows, deletion after the freeing commit ---
