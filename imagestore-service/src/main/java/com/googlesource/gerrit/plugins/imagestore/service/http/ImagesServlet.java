@@ -107,6 +107,23 @@ final class ImagesServlet extends StoreServlet {
     return '"' + image.sha256() + '"';
   }
 
+  /**
+   * Uploads take their real types only: {@code POST /images} multipart/form-data (as UIVeri5 sends
+   * it), {@code PUT /images/{uuid}} image/png or the same multipart form.
+   */
+  @Override
+  protected void checkContentType(HttpServletRequest req) {
+    boolean put = req.getMethod().equals("PUT");
+    if (!put && segments(req).length != 0) {
+      return; // 405 follows
+    }
+    String type = mediaType(req);
+    if (!isMultipart(req) && !(put && "image/png".equals(type))) {
+      throw unsupportedMediaType(
+          req, put ? "image/png or multipart/form-data" : "multipart/form-data");
+    }
+  }
+
   /** {@code POST /images}: the multipart upload UIVeri5 sends; the id derives from the content. */
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -114,10 +131,6 @@ final class ImagesServlet extends StoreServlet {
       throw notAllowed(req);
     }
     Actor user = auth.actor(req, Role.UPLOADER);
-    if (!isMultipart(req)) {
-      throw new RequestException(
-          415, "unsupported_media_type", "POST /images expects multipart/form-data");
-    }
     try (Upload upload = readMultipart(req)) {
       store(resp, upload.image().contentId(), upload, user);
     }
@@ -132,13 +145,6 @@ final class ImagesServlet extends StoreServlet {
     if (isMultipart(req)) {
       upload = readMultipart(req);
     } else {
-      String type = mediaType(req);
-      if (type != null && !type.equals("image/png") && !type.equals("application/octet-stream")) {
-        throw new RequestException(
-            415,
-            "unsupported_media_type",
-            "PUT /images/{uuid} expects image/png, application/octet-stream or multipart/form-data");
-      }
       UploadMeta meta = parseMeta(req.getHeader(ImagestoreClient.META_HEADER));
       checkLength(req.getContentLengthLong());
       upload = new Upload(receive(req.getInputStream()), meta);
@@ -264,15 +270,6 @@ final class ImagesServlet extends StoreServlet {
   private static boolean isMultipart(HttpServletRequest req) {
     String type = mediaType(req);
     return type != null && type.equals("multipart/form-data");
-  }
-
-  private static String mediaType(HttpServletRequest req) {
-    String type = req.getContentType();
-    if (type == null) {
-      return null;
-    }
-    int semi = type.indexOf(';');
-    return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
   private static void deleteQuietly(Part part) {

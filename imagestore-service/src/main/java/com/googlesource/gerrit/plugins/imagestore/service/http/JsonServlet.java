@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpException;
@@ -43,16 +44,21 @@ abstract class JsonServlet extends HttpServlet {
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     try {
       switch (req.getMethod()) {
-        case "GET", "HEAD", "POST", "PUT", "DELETE" -> super.service(req, resp);
+        case "GET", "HEAD" -> super.service(req, resp);
+        case "POST", "PUT", "DELETE" -> {
+          // Cheap refusals first: no bcrypt for a forged or mistyped write.
+          BrowserRequests.refuseCrossSite(req);
+          if (!req.getMethod().equals("DELETE")) {
+            checkContentType(req);
+          }
+          super.service(req, resp);
+        }
         default ->
             throw new RequestException(
                 405, "method_not_allowed", req.getMethod() + " is not supported here");
       }
     } catch (RequestException e) {
-      // A script's request (the admin page's) gets no Basic challenge: the browser would pop up
-      // its own login dialog over the page's.
-      boolean challenge = req.getHeader("X-Requested-With") == null;
-      refuse(req, resp, e.status(), e.code(), e.getMessage(), challenge);
+      refuse(req, resp, e.status(), e.code(), e.getMessage(), BrowserRequests.mayChallenge(req));
     } catch (JsonParseException e) {
       refuse(
           req,
@@ -224,8 +230,50 @@ abstract class JsonServlet extends HttpServlet {
     resp.getOutputStream().write(bytes);
   }
 
-  /** Reads the request body as JSON of type {@code type}; 400 when absent or malformed. */
+  /**
+   * Refuses a POST or PUT whose body is not of the type the route reads, with 415, before anything
+   * else (authentication included) happens; servlets that write override it ({@link StoreServlet}).
+   */
+  protected void checkContentType(HttpServletRequest req) {}
+
+  protected static final String JSON = "application/json";
+
+  protected static RequestException unsupportedMediaType(HttpServletRequest req, String expected) {
+    String type = req.getContentType();
+    return new RequestException(
+        415,
+        "unsupported_media_type",
+        req.getMethod()
+            + " "
+            + req.getRequestURI()
+            + " expects "
+            + expected
+            + (type == null ? ", not a body without Content-Type" : ", not " + abbreviate(type)));
+  }
+
+  /** A header value as an error message quotes it: the first 100 characters. */
+  static String abbreviate(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "…";
+  }
+
+  /** The media type of the request body, lowercase, without parameters; null when none. */
+  protected static String mediaType(HttpServletRequest req) {
+    String type = req.getContentType();
+    if (type == null) {
+      return null;
+    }
+    int semi = type.indexOf(';');
+    return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Reads the request body as JSON of type {@code type}; 400 when absent or malformed, 415 without
+   * {@code Content-Type: application/json}.
+   */
   protected <T> T readJson(HttpServletRequest req, Class<T> type) throws IOException {
+    if (!JSON.equals(mediaType(req))) {
+      throw unsupportedMediaType(req, JSON);
+    }
     long length = req.getContentLengthLong();
     long max = maxJsonBytes();
     if (length > max) {
