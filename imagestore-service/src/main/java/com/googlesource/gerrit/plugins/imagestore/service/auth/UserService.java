@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -130,17 +133,14 @@ public final class UserService {
 
   /** The account these credentials belong to, or empty when they are wrong. */
   public Optional<User> authenticate(String name, String password) {
-    if (name == null || password == null || !NAME.matcher(name).matches()) {
-      return Optional.empty();
-    }
     // bcrypt throws on longer passwords; put() never stores one, so it cannot be right.
-    if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+    if (!plausible(name, password)) {
       return Optional.empty();
     }
     Optional<Account> account = load(name);
     if (account.isEmpty()) {
       // Spend the same time as for a real account, so names cannot be probed by timing.
-      BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
+      bcrypt(password, DUMMY_HASH);
       return Optional.empty();
     }
     Account a = account.get();
@@ -166,11 +166,18 @@ public final class UserService {
     CompletableFuture<Boolean> mine = new CompletableFuture<>();
     CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
     if (running != null) {
-      return running.join();
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause; // LoginBusyException, mostly
+        }
+        throw e;
+      }
     }
     try {
       bcryptRuns.incrementAndGet();
-      boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
+      boolean ok = bcrypt(password, hash);
       if (ok) {
         verified.put(cacheId, tag);
       }
@@ -182,6 +189,46 @@ public final class UserService {
     } finally {
       inFlight.remove(key, mine);
     }
+  }
+
+  /**
+   * One bcrypt verification, when one of the {@link #BCRYPT_CONCURRENCY} slots frees within {@link
+   * #BCRYPT_WAIT}: a flood of logins (wrong ones, from many addresses) occupies at most half the
+   * cores, and the rest of the service goes on.
+   *
+   * @throws LoginBusyException when no slot freed in time
+   */
+  private boolean bcrypt(String password, String hash) {
+    try {
+      if (!bcryptSlots.tryAcquire(BCRYPT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new LoginBusyException();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LoginBusyException();
+    }
+    try {
+      return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
+    } finally {
+      bcryptSlots.release();
+    }
+  }
+
+  /** Password checks that run at once: half the cores, at least one. */
+  public static final int BCRYPT_CONCURRENCY =
+      Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
+  /** How long a login waits for a free bcrypt slot before it is answered 503. */
+  public static final Duration BCRYPT_WAIT = Duration.ofSeconds(10);
+
+  private final Semaphore bcryptSlots = new Semaphore(BCRYPT_CONCURRENCY, true);
+
+  /** Whether these credentials could belong to an account at all (else no check runs). */
+  public static boolean plausible(String name, String password) {
+    return name != null
+        && password != null
+        && NAME.matcher(name).matches()
+        && password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES;
   }
 
   /** How many bcrypt verifications of real accounts ran (for tests). */

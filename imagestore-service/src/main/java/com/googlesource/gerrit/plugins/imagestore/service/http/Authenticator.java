@@ -2,6 +2,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginBusyException;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginThrottle;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
@@ -13,9 +15,11 @@ import java.util.Optional;
 /** HTTP Basic authentication against the service's accounts, and the role check after it. */
 final class Authenticator {
   private final UserService users;
+  private final LoginThrottle throttle;
 
-  Authenticator(UserService users) {
+  Authenticator(UserService users, LoginThrottle throttle) {
     this.users = users;
+    this.throttle = throttle;
   }
 
   /**
@@ -24,13 +28,7 @@ final class Authenticator {
    * @throws RequestException 401 without valid credentials, 403 without the role
    */
   User require(HttpServletRequest req, Role role) {
-    User user =
-        credentials(req)
-            .flatMap(c -> users.authenticate(c[0], c[1]))
-            .orElseThrow(
-                () ->
-                    new RequestException(
-                        401, "unauthorized", "valid credentials are required (HTTP Basic)"));
+    User user = authenticate(req).orElseThrow(Authenticator::unauthorized);
     if (!user.may(role)) {
       throw new RequestException(
           403,
@@ -38,6 +36,50 @@ final class Authenticator {
           "user " + user.name() + " lacks the role " + role.wireName() + " needed here");
     }
     return user;
+  }
+
+  /**
+   * The account of the request's credentials, empty without them or when they are wrong. Failures
+   * count against the client's address and the account ({@link LoginThrottle}); past the limit the
+   * answer is 429 with {@code Retry-After}, whatever the password, before it is checked.
+   */
+  private Optional<User> authenticate(HttpServletRequest req) {
+    Optional<String[]> credentials = credentials(req);
+    if (credentials.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = credentials.get()[0];
+    String password = credentials.get()[1];
+    if (!UserService.plausible(name, password)) {
+      return Optional.empty(); // cannot be right, and costs nothing to refuse
+    }
+    String address = req.getRemoteAddr();
+    long wait = throttle.retryAfterSeconds(address, name);
+    if (wait > 0) {
+      throw new RetryLater(
+          429,
+          "too_many_login_failures",
+          "too many failed logins from this address or for this account; try again in "
+              + wait
+              + " s",
+          wait);
+    }
+    Optional<User> user;
+    try {
+      user = users.authenticate(name, password);
+    } catch (LoginBusyException e) {
+      throw new RetryLater(503, "login_busy", e.getMessage(), BUSY_RETRY_AFTER_SECONDS);
+    }
+    if (user.isEmpty()) {
+      throttle.failed(address, name);
+    }
+    return user;
+  }
+
+  private static final long BUSY_RETRY_AFTER_SECONDS = 5;
+
+  private static RequestException unauthorized() {
+    return new RequestException(401, "unauthorized", "valid credentials are required (HTTP Basic)");
   }
 
   /** Like {@link #require}, as the audit log names the caller: account and address. */

@@ -2,6 +2,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginThrottle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
@@ -48,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
     connector.setPort(store.config().port());
     server.addConnector(connector);
 
-    Authenticator auth = new Authenticator(store.users());
+    Authenticator auth = new Authenticator(store.users(), new LoginThrottle());
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder images = new ServletHolder("images", new ImagesServlet(store, auth));
     Path spool = store.tmpDir().resolve("multipart");

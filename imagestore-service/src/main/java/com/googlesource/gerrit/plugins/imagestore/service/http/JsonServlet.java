@@ -58,6 +58,9 @@ abstract class JsonServlet extends HttpServlet {
                 405, "method_not_allowed", req.getMethod() + " is not supported here");
       }
     } catch (RequestException e) {
+      if (e instanceof RetryLater later) {
+        resp.setHeader("Retry-After", Long.toString(later.retryAfterSeconds()));
+      }
       refuse(req, resp, e.status(), e.code(), e.getMessage(), BrowserRequests.mayChallenge(req));
     } catch (JsonParseException e) {
       refuse(
