@@ -119,6 +119,18 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Duration diffQueueTimeout;
 
+  @Option(
+      names = "--public-metadata",
+      paramLabel = "true|false",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Let anyone read listings and reference metadata (/images/, /images/{uuid}/info,"
+              + " /orphans, /references); by default they need an account of any role. Image"
+              + " bytes and diffs are public either way (default: ${DEFAULT-VALUE}).")
+  boolean publicMetadata;
+
   /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -148,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
             .toConfig(bind, port, maxImageBytes, maxPixels)
             .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval)
             .withBlobCache(blobCacheBytes)
-            .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout);
+            .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout)
+            .withPublicMetadata(publicMetadata);
     Imagestore imagestore = Imagestore.open(config);
     logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of

@@ -124,7 +124,8 @@ final class StoreOptions {
         ServiceConfig.DEFAULT_BLOB_CACHE_BYTES,
         0,
         0,
-        ServiceConfig.DEFAULT_DIFF_QUEUE_TIMEOUT);
+        ServiceConfig.DEFAULT_DIFF_QUEUE_TIMEOUT,
+        false);
   }
 
   ServiceConfig toConfig() {

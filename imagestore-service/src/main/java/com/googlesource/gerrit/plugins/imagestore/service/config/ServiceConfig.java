@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * @param diffMemoryBytes the memory (decoded bytes) all diffs computed at once may hold together,
  *     and so the most one diff may need; zero: half the heap
  * @param diffQueueTimeout how long a diff waits for its turn before the answer is 503
+ * @param publicMetadata whether listings and reference metadata (projects, branches, commits,
+ *     paths) may be read without an account; image bytes and diffs are public either way
  */
 public record ServiceConfig(
     String bind,
@@ -39,7 +41,8 @@ public record ServiceConfig(
     long blobCacheBytes,
     int diffConcurrency,
     long diffMemoryBytes,
-    Duration diffQueueTimeout) {
+    Duration diffQueueTimeout,
+    boolean publicMetadata) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -84,7 +87,8 @@ public record ServiceConfig(
         DEFAULT_BLOB_CACHE_BYTES,
         0,
         0,
-        DEFAULT_DIFF_QUEUE_TIMEOUT);
+        DEFAULT_DIFF_QUEUE_TIMEOUT,
+        false);
   }
 
   public ServiceConfig withPort(int port) {
@@ -131,6 +135,11 @@ public record ServiceConfig(
         });
   }
 
+  /** Whether listings and reference metadata may be read without an account. */
+  public ServiceConfig withPublicMetadata(boolean publicMetadata) {
+    return copy(b -> b.publicMetadata = publicMetadata);
+  }
+
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
     return copy(
@@ -161,6 +170,7 @@ public record ServiceConfig(
     b.diffConcurrency = diffConcurrency;
     b.diffMemoryBytes = diffMemoryBytes;
     b.diffQueueTimeout = diffQueueTimeout;
+    b.publicMetadata = publicMetadata;
     change.accept(b);
     return new ServiceConfig(
         b.bind,
@@ -179,7 +189,8 @@ public record ServiceConfig(
         b.blobCacheBytes,
         b.diffConcurrency,
         b.diffMemoryBytes,
-        b.diffQueueTimeout);
+        b.diffQueueTimeout,
+        b.publicMetadata);
   }
 
   /** The mutable twin of the record, for {@link #copy}. */
@@ -201,6 +212,7 @@ public record ServiceConfig(
     int diffConcurrency;
     long diffMemoryBytes;
     Duration diffQueueTimeout;
+    boolean publicMetadata;
   }
 
   /** The JDBC URL to use: the configured one, or the embedded database's. */
@@ -241,6 +253,8 @@ public record ServiceConfig(
         + diffMemoryBytes
         + ", diffQueueTimeout="
         + diffQueueTimeout
+        + ", publicMetadata="
+        + publicMetadata
         + "]";
   }
 }

@@ -16,10 +16,25 @@ import java.util.Optional;
 final class Authenticator {
   private final UserService users;
   private final LoginThrottle throttle;
+  private final boolean publicMetadata;
 
-  Authenticator(UserService users, LoginThrottle throttle) {
+  Authenticator(UserService users, LoginThrottle throttle, boolean publicMetadata) {
     this.users = users;
     this.throttle = throttle;
+    this.publicMetadata = publicMetadata;
+  }
+
+  /**
+   * For listings and reference metadata (which name projects, branches, commits and paths, of
+   * private projects too): an account of any role, unless the service runs with {@code
+   * --public-metadata}. Image bytes and diffs never ask.
+   *
+   * @throws RequestException 401 without valid credentials
+   */
+  void requireMetadataReader(HttpServletRequest req) {
+    if (!publicMetadata) {
+      authenticate(req).orElseThrow(Authenticator::unauthorized);
+    }
   }
 
   /**

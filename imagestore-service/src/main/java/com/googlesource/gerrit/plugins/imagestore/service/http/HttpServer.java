@@ -49,7 +49,8 @@ public final class HttpServer implements AutoCloseable {
     connector.setPort(store.config().port());
     server.addConnector(connector);
 
-    Authenticator auth = new Authenticator(store.users(), new LoginThrottle());
+    Authenticator auth =
+        new Authenticator(store.users(), new LoginThrottle(), store.config().publicMetadata());
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder images = new ServletHolder("images", new ImagesServlet(store, auth));
     Path spool = store.tmpDir().resolve("multipart");

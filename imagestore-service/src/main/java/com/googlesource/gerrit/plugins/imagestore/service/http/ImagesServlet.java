@@ -41,6 +41,7 @@ final class ImagesServlet extends StoreServlet {
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String[] path = segments(req);
     if (path.length == 0) {
+      auth.requireMetadataReader(req);
       Paging paging = Paging.of(req);
       List<String> ids = store.images().list(paging.after(), paging.limit());
       paging.linkNext(req, resp, ids);
@@ -49,6 +50,7 @@ final class ImagesServlet extends StoreServlet {
       download(req, resp, imageId(path[0]), true);
     } else if (path.length == 2 && path[1].equals("info")) {
       ImageId id = imageId(path[0]);
+      auth.requireMetadataReader(req);
       sendJson(
           resp,
           200,

@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * {@code /orphans}: images no tracked commit references. List ({@code ?minAge=7d&runtime=&spec=},
- * paged) and read for everybody; recompute ({@code POST}), mark ({@code PUT}), move to the trash
- * ({@code DELETE}, {@code POST /orphans/trash}) for admins.
+ * paged) and read with an account (or for everybody with {@code --public-metadata}); recompute
+ * ({@code POST}), mark ({@code PUT}), move to the trash ({@code DELETE}, {@code POST
+ * /orphans/trash}) for admins.
  */
 final class OrphansServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;
@@ -34,6 +35,7 @@ final class OrphansServlet extends StoreServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    auth.requireMetadataReader(req);
     String[] path = segments(req);
     if (path.length == 0) {
       Paging paging = Paging.of(req);

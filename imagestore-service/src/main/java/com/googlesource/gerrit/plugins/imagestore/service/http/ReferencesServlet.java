@@ -29,6 +29,7 @@ final class ReferencesServlet extends StoreServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    auth.requireMetadataReader(req);
     String[] path = segments(req);
     boolean digest = path.length == 1 && path[0].equals("digest");
     if (path.length != 0 && !digest) {

@@ -2,23 +2,27 @@ package com.googlesource.gerrit.plugins.imagestore.service.workflow;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Reference images on local disk, keyed by id: {@code <dir>/<first two hex digits>/<id>.png}. An
  * image is immutable under its id, so an entry never goes stale; it is checked against its content
  * hash on every read, and a damaged entry is fetched again. Ids are content-derived (the first 128
  * bits of the SHA-256), so the bytes alone prove them; an id that is not (an image stored under a
- * chosen id) keeps the SHA-256 the service reports beside it, in {@code <id>.sha256}. Safe for
- * concurrent use, also by several processes: files appear by atomic rename.
+ * chosen id) keeps the SHA-256 the service reports (its download's ETag) beside it, in {@code
+ * <id>.sha256}. Safe for concurrent use, also by several processes: files appear by atomic rename.
  */
 public final class ReferenceCache {
   private final Path dir;
@@ -79,8 +83,7 @@ public final class ReferenceCache {
     if (!ImageId.forContent(bytes).equals(id)) {
       // Not a content-derived id: the service's own hash of the image must vouch for the bytes.
       String sha256 = ImageId.sha256Hex(bytes);
-      Optional<ImageInfo> info = client.info(id);
-      if (info.isEmpty() || !sha256.equals(info.get().sha256)) {
+      if (!sha256.equals(serviceSha256(id))) {
         Files.deleteIfExists(file);
         throw new IOException(
             "the service sent bytes for " + id + " that do not match its SHA-256");
@@ -89,6 +92,39 @@ public final class ReferenceCache {
     }
     return Optional.of(bytes);
   }
+
+  /**
+   * The SHA-256 the service holds for an image: the {@code ETag} of its public download, which
+   * needs no account (its {@code /info} does, unless the service runs with {@code
+   * --public-metadata}); the info when the ETag says nothing.
+   */
+  private String serviceSha256(ImageId id) throws IOException {
+    HttpRequest head =
+        HttpRequest.newBuilder(client.imageUrl(id))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    try {
+      HttpResponse<Void> r = HEADS.send(head, HttpResponse.BodyHandlers.discarding());
+      String etag = r.headers().firstValue("ETag").orElse("");
+      if (r.statusCode() == 200 && SHA256_ETAG.matcher(etag).matches()) {
+        return etag.substring(1, etag.length() - 1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking for " + id, e);
+    }
+    return client.info(id).map(i -> i.sha256).orElse(null);
+  }
+
+  private static final Pattern SHA256_ETAG = Pattern.compile("^\"[0-9a-f]{64}\"$");
+
+  /** For the HEADs of {@link #serviceSha256}: no credentials, no redirects followed. */
+  private static final HttpClient HEADS =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(30))
+          .build();
 
   private boolean verified(ImageId id, byte[] bytes) throws IOException {
     if (ImageId.forContent(bytes).equals(id)) {

@@ -439,6 +439,23 @@ class CliTest {
   }
 
   @Test
+  void publicMetadataIsOffUnlessAFlagTheEnvironmentOrTheFileTurnsItOn() {
+    ConfigDefaults none = new ConfigDefaults(Map.of(), new Properties());
+    assertThat(serve(none).publicMetadata).isFalse();
+    assertThat(serve(none, "--public-metadata").publicMetadata).isTrue();
+    assertThat(serve(none, "--public-metadata=false").publicMetadata).isFalse();
+    assertThat(
+            serve(
+                    new ConfigDefaults(
+                        Map.of("IMAGESTORE_PUBLIC_METADATA", "true"), new Properties()))
+                .publicMetadata)
+        .isTrue();
+    Properties file = new Properties();
+    file.setProperty("public-metadata", "true");
+    assertThat(serve(new ConfigDefaults(Map.of(), file)).publicMetadata).isTrue();
+  }
+
+  @Test
   void secretsComeFromTheEnvironmentThenTheFile() {
     Properties file = new Properties();
     file.setProperty("password", "from file");

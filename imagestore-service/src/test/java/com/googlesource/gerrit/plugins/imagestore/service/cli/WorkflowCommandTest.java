@@ -368,7 +368,7 @@ class WorkflowCommandTest {
             ImageId.forContent(diff).value(),
             ImageId.forContent(s.newAct()).value());
     assertThat(r.out()).contains("uploaded 3 image(s), 1 already stored");
-    try (ImagestoreClient c = service.client(null)) {
+    try (ImagestoreClient c = service.client(UPLOADER)) {
       var info = c.info(ImageId.forContent(s.newAct())).orElseThrow();
       assertThat(info.spec.name).isEqualTo("login");
       assertThat(info.runtime.direction).isEqualTo("rtl");

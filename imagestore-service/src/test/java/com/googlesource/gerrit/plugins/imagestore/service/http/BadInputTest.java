@@ -88,7 +88,10 @@ class BadInputTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = TestService.start(dir, c -> c.withLimits(MAX_BYTES, MAX_PIXELS));
+    // Bad input, not access: the reads of metadata are open here, as with --public-metadata, so
+    // that their cases meet the checks of the input (MetadataAccessTest covers the default).
+    service =
+        TestService.start(dir, c -> c.withLimits(MAX_BYTES, MAX_PIXELS).withPublicMetadata(true));
     byte[] a = TestPngs.png(1);
     referencedBytes = TestPngs.png(2);
     plain = ImageId.forContent(a).value();

@@ -81,7 +81,8 @@ class ImagesApiTest {
         Json.gson()
             .fromJson(
                 service
-                    .sendForString(service.request("/images/" + expected + "/info", null).build())
+                    .sendForString(
+                        service.request("/images/" + expected + "/info", UPLOADER).build())
                     .body(),
                 ImageInfo.class);
     assertThat(info.uuid).isEqualTo(expected);
@@ -241,12 +242,12 @@ class ImagesApiTest {
     }
     JsonArray all =
         JsonParser.parseString(
-                service.sendForString(service.request("/images/", null).build()).body())
+                service.sendForString(service.request("/images/", UPLOADER).build()).body())
             .getAsJsonArray();
     assertThat(all.size()).isAtLeast(5);
 
     HttpResponse<String> page1 =
-        service.sendForString(service.request("/images?limit=2", null).build());
+        service.sendForString(service.request("/images?limit=2", UPLOADER).build());
     JsonArray first = JsonParser.parseString(page1.body()).getAsJsonArray();
     assertThat(first.size()).isEqualTo(2);
     String next = page1.headers().firstValue("Link").orElseThrow();
@@ -257,7 +258,8 @@ class ImagesApiTest {
                 service
                     .sendForString(
                         service
-                            .request("/images?limit=2&after=" + first.get(1).getAsString(), null)
+                            .request(
+                                "/images?limit=2&after=" + first.get(1).getAsString(), UPLOADER)
                             .build())
                     .body())
             .getAsJsonArray();

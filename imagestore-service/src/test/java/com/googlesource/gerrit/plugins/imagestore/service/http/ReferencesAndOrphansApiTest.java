@@ -45,6 +45,9 @@ class ReferencesAndOrphansApiTest {
   ImagestoreClient indexer;
   ImagestoreClient anonymous;
 
+  /** Any account may read listings and reference metadata. */
+  ImagestoreClient reader;
+
   @BeforeEach
   void start() throws Exception {
     // A grace period of an hour: an orphan marked two hours ago may be deleted.
@@ -54,6 +57,7 @@ class ReferencesAndOrphansApiTest {
     uploader = service.client(UPLOADER);
     indexer = service.client(INDEXER);
     anonymous = service.client(null);
+    reader = service.client(UPLOADER);
   }
 
   @AfterEach
@@ -61,6 +65,7 @@ class ReferencesAndOrphansApiTest {
     uploader.close();
     indexer.close();
     anonymous.close();
+    reader.close();
     service.close();
   }
 
@@ -78,7 +83,7 @@ class ReferencesAndOrphansApiTest {
     HttpResponse<String> r =
         service.sendForString(
             service
-                .request("/orphans" + (minAge == null ? "" : "?minAge=" + minAge), null)
+                .request("/orphans" + (minAge == null ? "" : "?minAge=" + minAge), UPLOADER)
                 .build());
     assertThat(r.statusCode()).isEqualTo(200);
     List<ImageInfo> list =
@@ -109,7 +114,7 @@ class ReferencesAndOrphansApiTest {
         .isEqualTo(0);
     assertThat(orphanIds(null)).containsExactly(c.value());
 
-    ImageInfo infoA = anonymous.info(a).orElseThrow();
+    ImageInfo infoA = reader.info(a).orElseThrow();
     assertThat(infoA.referenced).isTrue();
     assertThat(infoA.orphanedAt).isNull();
     assertThat(infoA.references).hasSize(1);
@@ -122,8 +127,8 @@ class ReferencesAndOrphansApiTest {
     ReferencesResult dropped = indexer.replaceReferences("ui/app", "refs/heads/rel-1", List.of());
     assertThat(dropped.removed).isEqualTo(1);
     assertThat(orphanIds(null)).containsExactly(b.value(), c.value());
-    assertThat(anonymous.info(b).orElseThrow().orphanedAt).isNotNull();
-    assertThat(anonymous.info(a).orElseThrow().referenced).isTrue();
+    assertThat(reader.info(b).orElseThrow().orphanedAt).isNotNull();
+    assertThat(reader.info(a).orElseThrow().referenced).isTrue();
 
     // A full re-scan of the project: a and c are referenced now.
     ReferencesResult rescan =
@@ -136,10 +141,10 @@ class ReferencesAndOrphansApiTest {
     assertThat(rescan.added).isEqualTo(1);
     assertThat(rescan.removed).isEqualTo(0);
     assertThat(orphanIds(null)).containsExactly(b.value());
-    assertThat(anonymous.info(c).orElseThrow().orphanedAt).isNull();
+    assertThat(reader.info(c).orElseThrow().orphanedAt).isNull();
 
     HttpResponse<String> listed =
-        service.sendForString(service.request("/references?project=ui/app", null).build());
+        service.sendForString(service.request("/references?project=ui/app", UPLOADER).build());
     assertThat(listed.statusCode()).isEqualTo(200);
     List<ReferenceInfo> refs =
         Json.gson().fromJson(listed.body(), new TypeToken<List<ReferenceInfo>>() {}.getType());
@@ -167,7 +172,7 @@ class ReferencesAndOrphansApiTest {
     // Order, duplicates and commits (a reference keeps the first commit seen) do not matter.
     ReferenceInfo onMasterLater = ref("refs/heads/master", COMMIT_2, "images/a.ref.lnk", a);
     List<ReferenceInfo> sameSet = List.of(onRel, onMasterLater, onRel);
-    ReferenceSetInfo stored = anonymous.referenceSet("ui/app", null);
+    ReferenceSetInfo stored = reader.referenceSet("ui/app", null);
     assertThat(stored.count).isEqualTo(2);
     assertThat(stored.digest).isEqualTo(ReferenceSetDigest.of(sameSet));
     ReferencesResult again = indexer.replaceReferences("ui/app", null, sameSet);
@@ -176,7 +181,7 @@ class ReferencesAndOrphansApiTest {
     assertThat(again.removed).isEqualTo(0);
 
     // One branch alone has a digest of its own.
-    ReferenceSetInfo rel = anonymous.referenceSet("ui/app", "refs/heads/rel-1");
+    ReferenceSetInfo rel = reader.referenceSet("ui/app", "refs/heads/rel-1");
     assertThat(rel.count).isEqualTo(1);
     assertThat(rel.digest).isEqualTo(ReferenceSetDigest.of(List.of(onRel)));
     assertThat(indexer.replaceReferences("ui/app", "refs/heads/rel-1", List.of(onRel)).unchanged)
@@ -185,17 +190,17 @@ class ReferencesAndOrphansApiTest {
     // Something else changed the stored set: the digests differ and the replace repairs it.
     ImageId stray = upload(32);
     indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_2, "stray.ref.lnk", stray)));
-    assertThat(anonymous.referenceSet("ui/app", null).digest)
+    assertThat(reader.referenceSet("ui/app", null).digest)
         .isNotEqualTo(ReferenceSetDigest.of(sameSet));
     ReferencesResult repaired = indexer.replaceReferences("ui/app", null, sameSet);
     assertThat(repaired.unchanged).isFalse();
     assertThat(repaired.removed).isEqualTo(1);
-    assertThat(anonymous.info(stray).orElseThrow().orphanedAt).isNotNull();
-    assertThat(anonymous.referenceSet("ui/app", null).digest)
+    assertThat(reader.info(stray).orElseThrow().orphanedAt).isNotNull();
+    assertThat(reader.referenceSet("ui/app", null).digest)
         .isEqualTo(ReferenceSetDigest.of(sameSet));
 
     // An unknown project has the digest of the empty set, so replacing it by nothing is a no-op.
-    ReferenceSetInfo none = anonymous.referenceSet("ui/none", null);
+    ReferenceSetInfo none = reader.referenceSet("ui/none", null);
     assertThat(none.count).isEqualTo(0);
     assertThat(none.digest).isEqualTo(ReferenceSetDigest.of(List.of()));
     assertThat(indexer.replaceReferences("ui/none", null, List.of()).unchanged).isTrue();
@@ -206,12 +211,12 @@ class ReferencesAndOrphansApiTest {
     byte[] png = TestPngs.png(10);
     ImageId id = ImageId.forContent(png);
     indexer.addReferences(List.of(ref("refs/heads/master", COMMIT_1, "x.ref.lnk", id)));
-    assertThat(anonymous.info(id)).isEmpty();
+    assertThat(reader.info(id)).isEmpty();
 
     Path file = dir.resolve("late.png");
     Files.write(file, png);
     assertThat(uploader.upload(file, null).created()).isTrue();
-    ImageInfo info = anonymous.info(id).orElseThrow();
+    ImageInfo info = reader.info(id).orElseThrow();
     assertThat(info.referenced).isTrue();
     assertThat(info.orphanedAt).isNull();
   }
@@ -245,13 +250,17 @@ class ReferencesAndOrphansApiTest {
     assertThat(orphanIds("1h")).containsExactly(orphan.value());
     assertThat(orphanIds("PT3H")).isEmpty();
     assertThat(
-            service.sendForString(service.request("/orphans/" + orphan, null).build()).statusCode())
+            service
+                .sendForString(service.request("/orphans/" + orphan, UPLOADER).build())
+                .statusCode())
         .isEqualTo(200);
     assertThat(
-            service.sendForString(service.request("/orphans/" + kept, null).build()).statusCode())
+            service
+                .sendForString(service.request("/orphans/" + kept, UPLOADER).build())
+                .statusCode())
         .isEqualTo(404);
 
-    assertThat(anonymous.listOrphans(null, 10, 3600).stream().map(i -> i.uuid).toList())
+    assertThat(reader.listOrphans(null, 10, 3600).stream().map(i -> i.uuid).toList())
         .containsExactly(orphan.value());
     assertThat(service.client(ADMIN).deleteOrphan(orphan)).isTrue();
     assertThat(anonymous.exists(orphan)).isFalse();

@@ -75,8 +75,8 @@ class TrashApiTest {
 
     // Gone for everybody: no download, no info, not an orphan; admins see it in the trash.
     assertThat(status("GET", "/images/" + id, null)).isEqualTo(404);
-    assertThat(status("GET", "/images/" + id + "/info", null)).isEqualTo(404);
-    assertThat(status("GET", "/orphans/" + id, null)).isEqualTo(404);
+    assertThat(status("GET", "/images/" + id + "/info", UPLOADER)).isEqualTo(404);
+    assertThat(status("GET", "/orphans/" + id, UPLOADER)).isEqualTo(404);
     List<TrashInfo> trash = json(send("GET", "/trash", ADMIN, null), new TypeToken<>() {});
     assertThat(trash).hasSize(1);
     TrashInfo entry = trash.get(0);
@@ -456,7 +456,8 @@ class TrashApiTest {
   }
 
   private List<String> orphans(String query) throws Exception {
-    List<ImageInfo> list = json(send("GET", "/orphans" + query, null, null), new TypeToken<>() {});
+    List<ImageInfo> list =
+        json(send("GET", "/orphans" + query, UPLOADER, null), new TypeToken<>() {});
     return list.stream().map(i -> i.uuid).toList();
   }
 
@@ -465,7 +466,7 @@ class TrashApiTest {
   }
 
   private ImageInfo info(String id) throws Exception {
-    HttpResponse<String> r = send("GET", "/images/" + id + "/info", null, null);
+    HttpResponse<String> r = send("GET", "/images/" + id + "/info", UPLOADER, null);
     assertThat(r.statusCode()).isEqualTo(200);
     return Json.gson().fromJson(r.body(), ImageInfo.class);
   }

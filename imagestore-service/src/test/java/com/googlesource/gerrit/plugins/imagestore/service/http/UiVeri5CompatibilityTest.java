@@ -63,7 +63,7 @@ class UiVeri5CompatibilityTest {
       String diff = result.get("diffUuid").getAsString();
       for (String id : List.of(ref, act, diff)) {
         assertThat(ImageId.isValid(id)).isTrue();
-        ImageInfo info = service.client(null).info(ImageId.of(id)).orElseThrow();
+        ImageInfo info = service.client(TestService.UPLOADER).info(ImageId.of(id)).orElseThrow();
         // Content-derived: the id is the start of the stored bytes' SHA-256.
         assertThat(info.sha256).startsWith(id);
         assertThat(info.uploadedBy).isEqualTo(TestService.UPLOADER);

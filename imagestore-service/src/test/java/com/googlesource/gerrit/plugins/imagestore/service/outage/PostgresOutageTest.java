@@ -106,11 +106,14 @@ class PostgresOutageTest {
             ledger.record("GET unknown", unknown.statusCode(), unknown.headers(), unknown.body()))
         .isEqualTo(503);
     assertThat(UploadLedger.errorCode(unknown.body())).isEqualTo("database_unavailable");
+    // With an account: checking it needs the database too.
     HttpResponse<String> list =
-        service.sendForString(service.request("/images?limit=5", null).build());
+        service.sendForString(service.request("/images?limit=5", TestService.UPLOADER).build());
     assertThat(ledger.record("GET /images", list.statusCode(), list.headers(), list.body()))
         .isEqualTo(503);
-    HttpResponse<String> refs = get(service, "/references?project=some-project");
+    HttpResponse<String> refs =
+        service.sendForString(
+            service.request("/references?project=some-project", TestService.UPLOADER).build());
     assertThat(ledger.record("GET /references", refs.statusCode(), refs.headers(), refs.body()))
         .isEqualTo(503);
 

@@ -184,7 +184,7 @@ class TwoReplicasIT {
             Json.gson()
                 .fromJson(
                     new String(
-                        send(replica, "GET", "images/" + uuid + "/info", null, null).body(),
+                        send(replica, "GET", "images/" + uuid + "/info", "uploader", null).body(),
                         StandardCharsets.UTF_8),
                     ImageInfo.class);
         assertThat(info.sha256).isEqualTo(expectedSha);
