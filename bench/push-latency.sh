@@ -168,7 +168,7 @@ if [ -n "$CONTROL" ]; then
   "${GITA[@]}" --git-dir="$BENCH_REPO" push -q -o skip-validation "$G/a/$CONTROL" \
     "$MASTER:refs/heads/master" 2>"$WORK/push.err" || bench_fail "push: $(cat "$WORK/push.err")"
 fi
-INITIAL_REFS="$(curl -fsS "$S/references?project=$PROJECT&branch=refs/heads/master" | grep -o '"uuid"' | wc -l)"
+INITIAL_REFS="$(devstack_service_curl -fsS "$S/references?project=$PROJECT&branch=refs/heads/master" | grep -o '"uuid"' | wc -l)"
 
 # --- push latency ------------------------------------------------------------------------------
 mapfile -t PUSHES < <("${GIT[@]}" rev-list --reverse "refs/heads/master..refs/heads/bench-push")
@@ -190,7 +190,7 @@ for c in "${PUSHES[@]}"; do
   t1=$(now_us)
   deadline=$((SECONDS + TIMEOUT))
   while :; do
-    body="$(curl -sS --max-time 5 "$S/references?project=$PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
+    body="$(devstack_service_curl -sS --max-time 5 "$S/references?project=$PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
     n_polls=$((n_polls + 1))
     if [[ $body == *"\"commit\":\"$c\""* ]]; then
       t2=$(now_us)

@@ -343,6 +343,12 @@ devstack_gerrit_curl() {
   printf 'user = "admin:%s"\n' "$DEVSTACK_ADMIN_PASSWORD" | curl -K - "$@"
 }
 
+# curl as the image service's indexer account: listings and reference metadata (/references,
+# /images/UUID/info, /orphans) need an account; the password goes through a config on stdin.
+devstack_service_curl() {
+  printf 'user = "%s:%s"\n' "$DEVSTACK_INDEXER_USER" "$DEVSTACK_INDEXER_PASSWORD" | curl -K - "$@"
+}
+
 # devstack_gerrit_json BODY-FILE METHOD PATH [JSON]: a REST call as admin; prints the HTTP
 # status and leaves the response body in BODY-FILE.
 devstack_gerrit_json() {

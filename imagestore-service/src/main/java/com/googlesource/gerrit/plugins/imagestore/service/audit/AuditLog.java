@@ -12,13 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code audit_log} table: a line per image trashed, restored or purged. Lines are written in
- * the transaction of the change they record, so the log never claims what did not happen.
+ * The {@code audit_log} table: a line per image trashed, restored, purged or imported. Lines are
+ * written in the transaction of the change they record, so the log never claims what did not
+ * happen.
  */
 public final class AuditLog {
   public static final String TRASH = "trash";
   public static final String RESTORE = "restore";
   public static final String PURGE = "purge";
+
+  /** An admin stored an image under a chosen id ({@code PUT /images/{uuid}?import=true}). */
+  public static final String IMPORT = "import";
 
   private static final int MAX_DETAIL = 255;
 

@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * {@code GET /audit}: who trashed, restored and purged which image, newest first; admins only.
- * Paged by {@code ?limit=} and {@code ?before=<id>} (a full page links the next); {@code ?uuid=}
- * keeps one image's entries.
+ * {@code GET /audit}: who trashed, restored, purged and imported which image, newest first; admins
+ * only. Paged by {@code ?limit=} and {@code ?before=<id>} (a full page links the next); {@code
+ * ?uuid=} keeps one image's entries.
  */
 final class AuditServlet extends StoreServlet {
   private static final long serialVersionUID = 1L;

@@ -134,15 +134,21 @@ final class ImagesServlet extends StoreServlet {
     }
     Actor user = auth.actor(req, Role.UPLOADER);
     try (Upload upload = readMultipart(req)) {
-      store(resp, upload.image().contentId(), upload, user);
+      store(resp, upload.image().contentId(), upload, user, null);
     }
   }
 
-  /** {@code PUT /images/{uuid}}: a raw PNG body (or the same multipart form) under a chosen id. */
+  /**
+   * {@code PUT /images/{uuid}}: a raw PNG body (or the same multipart form) under its
+   * content-derived id; other bytes are refused with 400 {@code not_content_id}, so nobody can
+   * squat the id of an image still to come. {@code ?import=true} (admins) stores under any id, for
+   * legacy {@code .lnk} files whose uuid is not content-derived, and the audit log records it.
+   */
   @Override
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     ImageId id = imageId(onlySegment(req));
-    Actor user = auth.actor(req, Role.UPLOADER);
+    boolean importing = importing(req);
+    Actor user = auth.actor(req, importing ? Role.ADMIN : Role.UPLOADER);
     Upload upload;
     if (isMultipart(req)) {
       upload = readMultipart(req);
@@ -152,13 +158,36 @@ final class ImagesServlet extends StoreServlet {
       upload = new Upload(receive(req.getInputStream()), meta);
     }
     try (upload) {
-      store(resp, id, upload, user);
+      ImageId content = upload.image().contentId();
+      if (!importing && !content.equals(id)) {
+        throw RequestException.badRequest(
+            "not_content_id",
+            "these bytes belong under "
+                + content
+                + " (the first 128 bits of their SHA-256), not "
+                + id
+                + "; admins import under other ids with ?import=true");
+      }
+      store(resp, id, upload, user, importing ? "PUT /images/{uuid}?import=true" : null);
     }
   }
 
-  private void store(HttpServletResponse resp, ImageId id, Upload upload, Actor user)
+  private static boolean importing(HttpServletRequest req) {
+    String value = req.getParameter("import");
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw RequestException.badRequest("bad_import", "import must be true or false");
+  }
+
+  private void store(
+      HttpServletResponse resp, ImageId id, Upload upload, Actor user, String importDetail)
       throws IOException {
-    StoreOutcome outcome = store.images().store(upload.image(), id, upload.meta(), user);
+    StoreOutcome outcome =
+        store.images().store(upload.image(), id, upload.meta(), user, importDetail);
     UploadResult result = new UploadResult();
     result.uuid = id.value();
     if (outcome == StoreOutcome.CREATED) {

@@ -8,6 +8,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
@@ -53,6 +54,7 @@ public final class ImageService {
   private final TrashService trash;
   private final Contents contents;
   private final RecentLookups recent;
+  private final AuditLog audit;
   private final Clock clock;
 
   public ImageService(
@@ -64,8 +66,10 @@ public final class ImageService {
       TrashService trash,
       Contents contents,
       RecentLookups recent,
+      AuditLog audit,
       Clock clock) {
     this.db = db;
+    this.audit = audit;
     this.contents = contents;
     this.recent = recent;
     this.blobs = blobs;
@@ -88,6 +92,16 @@ public final class ImageService {
    * @throws RequestException 409 when {@code id} holds other bytes
    */
   public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor) {
+    return store(image, id, meta, uploaderActor, null);
+  }
+
+  /**
+   * Like {@link #store}; with {@code importDetail} (an admin's import under an id that need not be
+   * content-derived) a new image is recorded in the audit log, action {@link AuditLog#IMPORT}, in
+   * the transaction that stores it.
+   */
+  public StoreOutcome store(
+      IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor, String importDetail) {
     String uploader = uploaderActor.name();
     SpecInfo spec = meta == null ? null : meta.spec();
     RuntimeInfo runtime = meta == null ? null : meta.toRuntime();
@@ -130,20 +144,20 @@ public final class ImageService {
                     return Optional.of(StoreOutcome.CREATED);
                   }
                   Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
+                  ImageRecord created =
+                      new ImageRecord(
+                          id.value(),
+                          sha,
+                          image.size(),
+                          image.header().width(),
+                          image.header().height(),
+                          now,
+                          uploader,
+                          spec,
+                          runtime,
+                          orphanedAt);
                   try {
-                    images.insert(
-                        c,
-                        new ImageRecord(
-                            id.value(),
-                            sha,
-                            image.size(),
-                            image.header().width(),
-                            image.header().height(),
-                            now,
-                            uploader,
-                            spec,
-                            runtime,
-                            orphanedAt));
+                    images.insert(c, created);
                   } catch (SQLException e) {
                     if (Database.isUniqueViolation(e)) {
                       // The id appeared meanwhile: another upload of other bytes, or a reference
@@ -151,6 +165,9 @@ public final class ImageService {
                       throw new IdAppeared();
                     }
                     throw e;
+                  }
+                  if (importDetail != null) {
+                    audit.record(c, now, uploaderActor, AuditLog.IMPORT, created, 0, importDetail);
                   }
                   images.owe(c, owed, now);
                   return Optional.of(StoreOutcome.CREATED);

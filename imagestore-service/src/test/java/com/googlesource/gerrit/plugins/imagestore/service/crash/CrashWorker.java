@@ -268,10 +268,13 @@ final class CrashWorker {
         State.LIVE,
         201,
         "PUT",
-        "images/" + image.uuid,
+        "images/" + image.uuid + IMPORT,
         image.bytes,
         headers.toArray(String[]::new));
   }
+
+  /** This worker's ids are chosen, not content-derived: an admin's import stores under them. */
+  private static final String IMPORT = "?import=true";
 
   /** The bytes of one of this worker's images (in any state) under a new id. */
   private void uploadSharedContent() throws IOException, InterruptedException {
@@ -291,7 +294,7 @@ final class CrashWorker {
         State.LIVE,
         201,
         "PUT",
-        "images/" + uuid,
+        "images/" + uuid + IMPORT,
         image.bytes,
         "Content-Type",
         "image/png");
@@ -309,7 +312,7 @@ final class CrashWorker {
         State.LIVE,
         expected,
         "PUT",
-        "images/" + image.uuid,
+        "images/" + image.uuid + IMPORT,
         image.bytes,
         "Content-Type",
         "image/png");

@@ -269,6 +269,38 @@ class BadInputTest {
               }));
     }
 
+    // Bytes under an id that is not theirs (issue 11: id squatting); imports are for admins.
+    cases.add(
+        new Case(
+            "PUT under an id not derived from the bytes",
+            400,
+            "not_content_id",
+            call("PUT", "/images/" + FRESH_ID, UPLOADER, "image/png", fresh())));
+    cases.add(
+        new Case(
+            "PUT other bytes under a stored image's id",
+            400,
+            "not_content_id",
+            call("PUT", "/images/" + referenced, UPLOADER, "image/png", fresh())));
+    cases.add(
+        new Case(
+            "PUT ?import=true as uploader",
+            403,
+            "forbidden",
+            call("PUT", "/images/" + FRESH_ID + "?import=true", UPLOADER, "image/png", fresh())));
+    cases.add(
+        new Case(
+            "PUT ?import=yes",
+            400,
+            "bad_import",
+            call("PUT", "/images/" + FRESH_ID + "?import=yes", ADMIN, "image/png", fresh())));
+    cases.add(
+        new Case(
+            "PUT ?import=true of other bytes under a stored image's id",
+            409,
+            "id_taken",
+            call("PUT", "/images/" + referenced + "?import=true", ADMIN, "image/png", fresh())));
+
     // Wrong content types.
     cases.add(
         new Case(
@@ -433,15 +465,17 @@ class BadInputTest {
                 "PUT meta header " + shortName,
                 400,
                 "bad_metadata",
-                () ->
-                    Reply.of(
-                        service.sendForString(
-                            service
-                                .request("/images/" + FRESH_ID, UPLOADER)
-                                .header("Content-Type", "image/png")
-                                .header("X-Imagestore-Meta", meta)
-                                .PUT(BodyPublishers.ofByteArray(fresh()))
-                                .build()))));
+                () -> {
+                  byte[] body = fresh();
+                  return Reply.of(
+                      service.sendForString(
+                          service
+                              .request("/images/" + ImageId.forContent(body), UPLOADER)
+                              .header("Content-Type", "image/png")
+                              .header("X-Imagestore-Meta", meta)
+                              .PUT(BodyPublishers.ofByteArray(body))
+                              .build()));
+                }));
       }
     }
     return cases.stream();

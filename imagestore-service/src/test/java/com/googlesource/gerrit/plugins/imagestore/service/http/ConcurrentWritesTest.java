@@ -2,7 +2,6 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.ADMIN;
-import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
@@ -48,7 +47,7 @@ class ConcurrentWritesTest {
                           service
                               .send(
                                   service
-                                      .request("/images/" + id, UPLOADER)
+                                      .request("/images/" + id + "?import=true", ADMIN)
                                       .header("Content-Type", "image/png")
                                       .PUT(BodyPublishers.ofByteArray(png))
                                       .build())

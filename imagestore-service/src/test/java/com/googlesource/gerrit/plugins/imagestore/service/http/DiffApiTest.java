@@ -205,7 +205,7 @@ class DiffApiTest {
     HttpResponse<String> put =
         service.sendForString(
             service
-                .request("/images/" + other, UPLOADER)
+                .request("/images/" + other + "?import=true", TestService.ADMIN)
                 .header("Content-Type", "image/png")
                 .PUT(BodyPublishers.ofByteArray(undecodable))
                 .build());

@@ -7,13 +7,17 @@ import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestSer
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.reflect.TypeToken;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.Multipart;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import com.googlesource.gerrit.plugins.imagestore.service.workflow.ReferenceCache;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -173,20 +177,81 @@ class ImagesApiTest {
     }
   }
 
+  private HttpResponse<String> put(String id, String query, String user, byte[] png)
+      throws Exception {
+    return service.sendForString(
+        service
+            .request("/images/" + id + query, user)
+            .header("Content-Type", "image/png")
+            .PUT(BodyPublishers.ofByteArray(png))
+            .build());
+  }
+
+  /** An admin's import under a chosen id (a legacy .lnk file's uuid). */
+  private HttpResponse<String> importAs(String id, byte[] png) throws Exception {
+    return put(id, "?import=true", ADMIN, png);
+  }
+
+  /**
+   * Issue 11: an uploader stored picture A under the id of picture B; the real upload of B then got
+   * 409 and every download of B showed A.
+   */
   @Test
-  void putStoresUnderTheChosenIdAndRefusesOtherBytesUnderIt() throws Exception {
-    byte[] png = TestPngs.png(103);
-    byte[] other = TestPngs.png(104);
+  void anUploaderCannotSquatTheIdOfAnotherImage() throws Exception {
+    byte[] a = TestPngs.png(103);
+    byte[] b = TestPngs.png(104);
+    String idB = ImageId.forContent(b).value();
+
+    for (String user : List.of(UPLOADER, ADMIN)) {
+      HttpResponse<String> squat = put(idB, "", user, a);
+      assertThat(squat.statusCode()).isEqualTo(400);
+      assertThat(squat.body()).contains("not_content_id");
+      assertThat(squat.body()).contains(ImageId.forContent(a).value());
+    }
+    assertThat(service.send(service.request("/images/" + idB, null).build()).statusCode())
+        .isEqualTo(404);
+    // Importing is for admins only.
+    assertThat(put(idB, "?import=true", UPLOADER, a).statusCode()).isEqualTo(403);
+    assertThat(put(idB, "?import=maybe", ADMIN, a).body()).contains("bad_import");
+    assertThat(service.snapshot().images()).doesNotContain(idB);
+
+    // The real upload of B, and B's id shows B.
+    assertThat(postMultipart(b, null).statusCode()).isEqualTo(201);
+    assertThat(put(idB, b).statusCode()).isEqualTo(200);
+    assertThat(service.send(service.request("/images/" + idB, null).build()).body()).isEqualTo(b);
+  }
+
+  @Test
+  void adminsImportUnderChosenIdsAndTheAuditLogSaysSo() throws Exception {
+    byte[] png = TestPngs.png(107);
+    byte[] other = TestPngs.png(108);
     String chosen = "abcdef0123456789abcdef0123456789";
 
-    assertThat(put(chosen, png).statusCode()).isEqualTo(201);
-    assertThat(put(chosen, png).statusCode()).isEqualTo(200);
-    HttpResponse<String> conflict = put(chosen, other);
+    assertThat(importAs(chosen, png).statusCode()).isEqualTo(201);
+    assertThat(importAs(chosen, png).statusCode()).isEqualTo(200);
+    HttpResponse<String> conflict = importAs(chosen, other);
     assertThat(conflict.statusCode()).isEqualTo(409);
     assertThat(conflict.body()).contains("id_taken");
-
     HttpResponse<byte[]> get = service.send(service.request("/images/" + chosen, null).build());
     assertThat(get.body()).isEqualTo(png);
+
+    HttpResponse<String> audit =
+        service.sendForString(service.request("/audit?uuid=" + chosen, ADMIN).build());
+    List<AuditEntryInfo> entries =
+        Json.gson().fromJson(audit.body(), new TypeToken<List<AuditEntryInfo>>() {}.getType());
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).action).isEqualTo("import");
+    assertThat(entries.get(0).actor).isEqualTo(ADMIN);
+    assertThat(entries.get(0).sha256).isEqualTo(ImageId.sha256Hex(png));
+    assertThat(entries.get(0).detail).contains("import=true");
+
+    // The workflow's cache takes it without an account: the download's ETag vouches for it.
+    try (ImagestoreClient anonymous = service.client(null)) {
+      ReferenceCache cache = new ReferenceCache(service.dataDir().resolve("cache"), anonymous);
+      assertThat(cache.get(ImageId.of(chosen)).orElseThrow()).isEqualTo(png);
+      assertThat(cache.get(ImageId.of(chosen)).orElseThrow()).isEqualTo(png);
+      assertThat(cache.hits()).isEqualTo(1);
+    }
   }
 
   @Test
@@ -195,7 +260,7 @@ class ImagesApiTest {
     String contentId = ImageId.forContent(png).value();
     String alias = "00000000000000000000000000000105";
     assertThat(postMultipart(png, null).statusCode()).isEqualTo(201);
-    assertThat(put(alias, png).statusCode()).isEqualTo(201);
+    assertThat(importAs(alias, png).statusCode()).isEqualTo(201);
     String sha = ImageId.sha256Hex(png);
     assertThat(service.store().blobs().exists(sha)).isTrue();
 

@@ -123,7 +123,7 @@ class TrashApiTest {
     String ownOrphan = upload(own);
     // The same bytes under another id, referenced: their content must survive.
     String alias = "00000000000000000000000000000510";
-    assertThat(put(alias, shared)).isEqualTo(201);
+    assertThat(importAs(alias, shared)).isEqualTo(201);
     addReference(alias);
     String young = upload(TestPngs.png(512));
     backdate(sharedOrphan, LONG_AGO);
@@ -177,7 +177,7 @@ class TrashApiTest {
     byte[] png = TestPngs.png(520);
     String a = upload(png);
     String b = "00000000000000000000000000000520";
-    assertThat(put(b, png)).isEqualTo(201);
+    assertThat(importAs(b, png)).isEqualTo(201);
     assertThat(status("DELETE", "/images/" + a, ADMIN)).isEqualTo(204);
     assertThat(status("DELETE", "/images/" + b, ADMIN)).isEqualTo(204);
     assertThat(purge("{\"dryRun\":true,\"uuids\":[\"" + a + "\"]}").bytesFreed).isEqualTo(0);
@@ -211,7 +211,7 @@ class TrashApiTest {
     byte[] other = TestPngs.png(531);
     String second = upload(other);
     assertThat(status("DELETE", "/images/" + second, ADMIN)).isEqualTo(204);
-    assertThat(put(second, TestPngs.png(532))).isEqualTo(409);
+    assertThat(importAs(second, TestPngs.png(532))).isEqualTo(409);
     assertThat(status("GET", "/images/" + second, null)).isEqualTo(404);
     assertThat(put(second, other)).isEqualTo(201);
     assertThat(download(second)).isEqualTo(other);
@@ -409,10 +409,19 @@ class TrashApiTest {
   }
 
   private int put(String id, byte[] png) throws Exception {
+    return put("/images/" + id, UPLOADER, png);
+  }
+
+  /** An admin's import under a chosen id (a legacy .lnk file's uuid). */
+  private int importAs(String id, byte[] png) throws Exception {
+    return put("/images/" + id + "?import=true", ADMIN, png);
+  }
+
+  private int put(String path, String user, byte[] png) throws Exception {
     return service
         .sendForString(
             service
-                .request("/images/" + id, UPLOADER)
+                .request(path, user)
                 .header("Content-Type", "image/png")
                 .PUT(BodyPublishers.ofByteArray(png))
                 .build())

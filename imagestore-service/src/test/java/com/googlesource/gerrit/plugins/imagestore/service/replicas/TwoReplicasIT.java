@@ -265,7 +265,8 @@ class TwoReplicasIT {
         int roll = random.nextInt(10);
         HttpResponse<byte[]> r;
         if (roll < 4) {
-          r = send(replica, "PUT", "images/" + uuid, "uploader", contentOf(n));
+          // Ids chosen to share content: an admin's import stores under them.
+          r = send(replica, "PUT", "images/" + uuid + "?import=true", "admin", contentOf(n));
           expect(r, failures, "PUT " + uuid, 200, 201);
         } else if (roll < 6) {
           r = send(replica, "DELETE", "images/" + uuid + "?force=true", "admin", null);
