@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -208,8 +209,10 @@ public final class UserService {
       throw new LoginBusyException();
     }
     try {
+      bcryptPeak.accumulateAndGet(bcryptRunning.incrementAndGet(), Math::max);
       return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
     } finally {
+      bcryptRunning.decrementAndGet();
       bcryptSlots.release();
     }
   }
@@ -222,6 +225,13 @@ public final class UserService {
   public static final Duration BCRYPT_WAIT = Duration.ofSeconds(10);
 
   private final Semaphore bcryptSlots = new Semaphore(BCRYPT_CONCURRENCY, true);
+  private final AtomicInteger bcryptRunning = new AtomicInteger();
+  private final AtomicInteger bcryptPeak = new AtomicInteger();
+
+  /** The most bcrypt verifications that ever ran at once (for tests). */
+  int bcryptPeak() {
+    return bcryptPeak.get();
+  }
 
   /** Whether these credentials could belong to an account at all (else no check runs). */
   public static boolean plausible(String name, String password) {

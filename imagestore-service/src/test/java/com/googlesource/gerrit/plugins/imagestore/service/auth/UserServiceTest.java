@@ -46,4 +46,33 @@ class UserServiceTest {
       assertThat(users.authenticate(TestService.UPLOADER, TestService.PASSWORD)).isPresent();
     }
   }
+
+  /** Issue 11: 30 wrong passwords at once saturated both cores with bcrypt. */
+  @Test
+  void bcryptRunsOnAtMostItsSlotsAtOnce() throws Exception {
+    try (TestService service = TestService.start(dir)) {
+      UserService users = service.store().users();
+      int attempts = 2 * UserService.BCRYPT_CONCURRENCY + 2;
+      ExecutorService pool = Executors.newFixedThreadPool(attempts);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Optional<User>>> logins = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        String guess = "wrong guess " + i; // distinct: none joins another's verification
+        String name = i % 2 == 0 ? TestService.UPLOADER : "nobody" + i; // unknown names too
+        logins.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return users.authenticate(name, guess);
+                }));
+      }
+      start.countDown();
+      for (Future<Optional<User>> login : logins) {
+        assertThat(login.get()).isEmpty();
+      }
+      pool.shutdown();
+      assertThat(users.bcryptPeak()).isAtMost(UserService.BCRYPT_CONCURRENCY);
+      assertThat(users.authenticate(TestService.UPLOADER, TestService.PASSWORD)).isPresent();
+    }
+  }
 }
