@@ -206,7 +206,12 @@ class TwoReplicasIT {
             Json.gson()
                 .fromJson(
                     new String(
-                        send(replica, "GET", "references/digest?project=" + project, null, null)
+                        send(
+                                replica,
+                                "GET",
+                                "references/digest?project=" + project,
+                                "uploader",
+                                null)
                             .body(),
                         StandardCharsets.UTF_8),
                     ReferenceSetInfo.class);
@@ -326,7 +331,7 @@ class TwoReplicasIT {
   }
 
   private List<String> list(URI replica) throws Exception {
-    HttpResponse<byte[]> r = send(replica, "GET", "images/?limit=10000", null, null);
+    HttpResponse<byte[]> r = send(replica, "GET", "images/?limit=10000", "uploader", null);
     assertThat(r.statusCode()).isEqualTo(200);
     return Json.gson()
         .fromJson(
