@@ -64,9 +64,13 @@ public class ImagesAvailableRule implements SubmitRule {
       try (ImagestoreClient client = connection.client()) {
         for (LinkChange c : changes) {
           if (c.problem() != null) {
-            problems.add(c.path() + " (does not parse: " + c.problem() + ")");
+            problems.add(
+                Markdown.visible(c.path())
+                    + " (does not parse: "
+                    + Markdown.visible(c.problem())
+                    + ")");
           } else if (c.newId() != null && !isStored(client, c.newId())) {
-            problems.add(c.path() + " (image " + c.newId() + " not uploaded)");
+            problems.add(Markdown.visible(c.path()) + " (image " + c.newId() + " not uploaded)");
           }
         }
       }

@@ -67,6 +67,11 @@ public class PreviewsInfo {
     public String theme;
     public String direction;
     public String mode;
+
+    /** A short label, e.g. {@code linux · 1920x1080 · chrome · light · ltr · cozy}. */
+    public String label() {
+      return String.join(" · ", platform, resolution, browser, theme, direction, mode);
+    }
   }
 
   public static class ImageLink {
