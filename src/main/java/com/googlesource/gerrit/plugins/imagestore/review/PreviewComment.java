@@ -66,6 +66,9 @@ public final class PreviewComment {
     if (p.problem != null) {
       return "**the link does not parse** (" + Markdown.code(p.problem) + ")";
     }
+    if (p.newImage != null && p.newImage.problem != null) {
+      return "**not verified** (" + Markdown.code(p.newImage.problem) + ")";
+    }
     if (p.newImage != null && p.newImage.missing) {
       return "**the image service does not have image "
           + p.newImage.uuid

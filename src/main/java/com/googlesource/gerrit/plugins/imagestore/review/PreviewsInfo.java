@@ -17,6 +17,9 @@ public class PreviewsInfo {
 
   public Counts counts;
 
+  /** Why some images are not verified, when some are not. */
+  public String serviceProblem;
+
   /** Most attention first: problems, then the most changed, then added, then deleted. */
   public List<ImagePreview> images;
 
@@ -33,6 +36,9 @@ public class PreviewsInfo {
 
     /** Modified images that fail the diff rule. */
     public int failed;
+
+    /** New images the service could not be asked about (down, slow, or past the cap). */
+    public int unverified;
   }
 
   public static class ImagePreview {
@@ -78,6 +84,9 @@ public class PreviewsInfo {
     public String uuid;
     public String url;
     public boolean missing;
+
+    /** Why the service could not tell whether it has the image; absent when it could. */
+    public String problem;
   }
 
   public static class DiffLink {

@@ -263,18 +263,6 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
     assertWithMessage(r.getMessages()).that(u.getStatus()).isEqualTo(RemoteRefUpdate.Status.OK);
   }
 
-  private SubmitRequirementResultInfo gate(String changeId) throws Exception {
-    return gApi
-        .changes()
-        .id(changeId)
-        .get(ListChangesOption.SUBMIT_REQUIREMENTS)
-        .submitRequirements
-        .stream()
-        .filter(r -> r.name.equals(ImagesAvailableRule.NAME))
-        .findFirst()
-        .orElseThrow();
-  }
-
   private List<ChangeMessageInfo> comments(String changeId) throws Exception {
     return gApi.changes().id(changeId).messages().stream()
         .filter(m -> PreviewComment.TAG.equals(m.tag))
