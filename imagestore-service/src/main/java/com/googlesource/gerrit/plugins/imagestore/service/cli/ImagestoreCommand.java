@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
+import com.googlesource.gerrit.plugins.imagestore.service.db.EmbeddedDatabase;
 import com.googlesource.gerrit.plugins.imagestore.service.logging.JsonLogFormatter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,27 @@ public final class ImagestoreCommand implements Runnable {
       System.err.println("imagestore: " + e.getMessage());
       return 2;
     }
-    return cl.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return cl.setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(ImagestoreCommand::handleFailure)
+        .execute(args);
+  }
+
+  /** Exit code: the embedded database is open in another process (a running service). */
+  static final int EXIT_DATABASE_IN_USE = 3;
+
+  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (EmbeddedDatabase.inUseByAnotherProcess(e)) {
+      System.err.println(
+          "imagestore: the embedded database of this data directory is in use by another process"
+              + " (a running service?). It opens no network port, so one process at a time has"
+              + " it: stop the service, run '"
+              + cl.getCommandSpec().qualifiedName()
+              + "' again, then start the service; or run the service on PostgreSQL (--db-url),"
+              + " which any number of processes may use at once.");
+      return EXIT_DATABASE_IN_USE;
+    }
+    throw e;
   }
 
   /**
