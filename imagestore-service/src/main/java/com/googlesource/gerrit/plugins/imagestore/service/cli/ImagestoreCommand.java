@@ -65,16 +65,36 @@ public final class ImagestoreCommand implements Runnable {
       System.err.println("imagestore: " + e.getMessage());
       return 2;
     }
-    return cl.setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(ImagestoreCommand::handleFailure)
-        .execute(args);
+    return run(cl.setCaseInsensitiveEnumValuesAllowed(true), args);
   }
 
   /** Exit code: the embedded database is open in another process (a running service). */
   static final int EXIT_DATABASE_IN_USE = 3;
 
-  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed)
-      throws Exception {
+  /**
+   * Exit code: the command crashed (a bug, or out of memory), as sysexits' EX_SOFTWARE; never 1,
+   * which {@code diff} and {@code workflow} use for images that differ.
+   */
+  static final int EXIT_CRASH = 70;
+
+  /** Executes {@code cl}: a failure the command does not handle exits with a code of its own. */
+  static int run(CommandLine cl, String... args) {
+    cl.setExecutionExceptionHandler(ImagestoreCommand::handleFailure);
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli lets Errors (OutOfMemoryError, StackOverflowError) through.
+      return crashed(e, cl.getCommandSpec().qualifiedName());
+    }
+  }
+
+  private static int crashed(Throwable e, String command) {
+    System.err.println("imagestore: '" + command + "' crashed (a bug, please report it):");
+    e.printStackTrace();
+    return EXIT_CRASH;
+  }
+
+  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     if (EmbeddedDatabase.inUseByAnotherProcess(e)) {
       System.err.println(
           "imagestore: the embedded database of this data directory is in use by another process"
@@ -85,7 +105,7 @@ public final class ImagestoreCommand implements Runnable {
               + " which any number of processes may use at once.");
       return EXIT_DATABASE_IN_USE;
     }
-    throw e;
+    return crashed(e, cl.getCommandSpec().qualifiedName());
   }
 
   /**
