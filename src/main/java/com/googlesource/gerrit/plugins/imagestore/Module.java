@@ -16,6 +16,7 @@ import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
 import com.googlesource.gerrit.plugins.imagestore.rest.ImagestoreRestModule;
 import com.googlesource.gerrit.plugins.imagestore.review.ImagesAvailableRule;
 import com.googlesource.gerrit.plugins.imagestore.review.PatchSetListener;
+import com.googlesource.gerrit.plugins.imagestore.review.ServiceCalls;
 
 /** The plugin's Gerrit-Module: everything the plugin binds in Gerrit's server injector. */
 public class Module extends LifecycleModule {
@@ -38,6 +39,7 @@ public class Module extends LifecycleModule {
         .to(ImagesAvailableRule.class);
     // The worker starts first: it catches up at once (a full reconcile on a new site).
     listener().to(ImagestoreConnection.class);
+    listener().to(ServiceCalls.class);
     listener().to(IndexWorker.class);
     listener().to(ReconcileScheduler.class);
 

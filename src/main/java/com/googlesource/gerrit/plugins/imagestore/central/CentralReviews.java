@@ -45,12 +45,14 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.CentralReviewInfo
 import com.googlesource.gerrit.plugins.imagestore.client.model.CentralReviewInput;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
+import com.googlesource.gerrit.plugins.imagestore.review.Markdown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -60,9 +62,11 @@ import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -96,6 +100,7 @@ public class CentralReviews {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final int MAX_IMAGES = 10_000;
+  private static final int MAX_PATH = 4096;
 
   private final ImagestoreConfig config;
   private final GitRepositoryManager repos;
@@ -147,16 +152,16 @@ public class CentralReviews {
   public CentralReviewInfo createOrUpdate(ProjectState projectState, CentralReviewInput in)
       throws RestApiException, IOException, UpdateException, PermissionBackendException {
     Project.NameKey project = projectState.getNameKey();
-    Map<String, ImageId> images = validate(in);
+    Map<String, ImageId> images = validate(in, config.lnkSuffix());
     String branch = RefNames.fullName(in.branch.trim());
     if (!config.isTracked(branch)) {
       throw new BadRequestException(branch + " is not a branch imagestore tracks");
     }
     IdentifiedUser me = user.get().asIdentifiedUser();
-    permissions
-        .user(me)
-        .ref(BranchNameKey.create(project, branch))
-        .check(RefPermission.CREATE_CHANGE);
+    PermissionBackend.ForRef onBranch =
+        permissions.user(me).ref(BranchNameKey.create(project, branch));
+    onBranch.check(RefPermission.READ);
+    onBranch.check(RefPermission.CREATE_CHANGE);
     requireStored(images);
 
     String topic = topic(project, branch, in.test, in.runtime, me);
@@ -226,14 +231,15 @@ public class CentralReviews {
     info.url = urls.get().getChangeViewUrl(change.getProject(), change.getId()).orElse(null);
   }
 
-  private static Map<String, ImageId> validate(CentralReviewInput in) throws BadRequestException {
+  static Map<String, ImageId> validate(CentralReviewInput in, String suffix)
+      throws BadRequestException {
     if (in == null) {
       throw new BadRequestException("a JSON body is required");
     }
     if (in.branch == null || in.branch.isBlank()) {
       throw new BadRequestException("'branch' is required");
     }
-    if (in.test == null || !NAME.matcher(in.test).matches()) {
+    if (!isName(in.test)) {
       throw new BadRequestException("'test' is required: letters, digits, '.', '_' or '-'");
     }
     if (in.runtime == null || in.runtime.split("/", -1).length != 6) {
@@ -241,8 +247,8 @@ public class CentralReviews {
           "'runtime' is required: platform/resolution/browser/theme/direction/mode");
     }
     for (String part : in.runtime.split("/", -1)) {
-      if (!NAME.matcher(part).matches()) {
-        throw new BadRequestException("'runtime' has a bad part: '" + part + "'");
+      if (!isName(part)) {
+        throw new BadRequestException("'runtime' has a bad part: '" + Markdown.visible(part) + "'");
       }
     }
     if (in.images == null || in.images.isEmpty()) {
@@ -254,30 +260,80 @@ public class CentralReviews {
     Map<String, ImageId> out = new TreeMap<>();
     for (Map.Entry<String, String> e : in.images.entrySet()) {
       String path = e.getKey();
-      if (!isSafePath(path)) {
-        throw new BadRequestException("not a repository path: '" + path + "'");
+      String problem = linkPathProblem(path, suffix, in.test, in.runtime);
+      if (problem != null) {
+        throw new BadRequestException("'" + Markdown.visible(path) + "' " + problem);
       }
       if (!ImageId.isValid(e.getValue())) {
-        throw new BadRequestException(path + ": '" + e.getValue() + "' is not an image id");
+        throw new BadRequestException(
+            path + ": '" + Markdown.visible(e.getValue()) + "' is not an image id");
       }
       out.put(path, ImageId.of(e.getValue()));
     }
     return out;
   }
 
-  private static boolean isSafePath(String path) {
-    if (path == null || path.isEmpty() || path.startsWith("/") || path.endsWith("/")) {
-      return false;
+  private static boolean isName(String s) {
+    return s != null && NAME.matcher(s).matches() && !s.equals(".") && !s.equals("..");
+  }
+
+  /**
+   * Why a central review may not write {@code path}, or null when it may: only link files of the
+   * call's test and runtime, below an {@code images} directory in UIVeri5's layout ({@code
+   * [dir/]images/<test>/<platform>/<resolution>/<browser>/<theme>/<direction>/<mode>/<name><suffix>}),
+   * with clean segments: not absolute, no empty, {@code .}, {@code ..} or {@code .git*} segment
+   * (nor one git on Windows or macOS would read as {@code .git}), no backslash, no control, format
+   * or separator character.
+   */
+  static String linkPathProblem(String path, String suffix, String test, String runtime) {
+    if (path == null || path.isEmpty()) {
+      return "is empty";
+    }
+    if (path.length() > MAX_PATH) {
+      return "is longer than " + MAX_PATH + " characters";
+    }
+    if (path.startsWith("/")) {
+      return "is absolute: paths are relative to the repository root";
+    }
+    if (path.indexOf('\\') >= 0) {
+      return "has a backslash";
+    }
+    if (path.codePoints().anyMatch(CentralReviews::isControl)) {
+      return "has a control, format or separator character";
     }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        return false;
+        return "has an empty, '.' or '..' segment";
       }
-      if (segment.equals(Constants.DOT_GIT) || segment.chars().anyMatch(c -> c < 0x20)) {
-        return false;
+      if (segment.toLowerCase(Locale.ROOT).startsWith(Constants.DOT_GIT)) {
+        return "names a .git file or directory";
       }
     }
-    return true;
+    try {
+      new ObjectChecker().setSafeForWindows(true).setSafeForMacOS(true).checkPath(path);
+    } catch (CorruptObjectException e) {
+      return "is not a safe repository path (" + e.getMessage() + ")";
+    }
+    int slash = path.lastIndexOf('/') + 1;
+    String dir = path.substring(0, slash);
+    String name = path.substring(slash);
+    if (!name.endsWith(suffix) || name.length() == suffix.length()) {
+      return "is not a link file: its name must end with " + suffix;
+    }
+    String expected = "images/" + test + "/" + runtime + "/";
+    if (!dir.equals(expected) && !dir.endsWith("/" + expected)) {
+      return "is not a link of this test and runtime: it must be in a directory " + expected;
+    }
+    return null;
+  }
+
+  private static boolean isControl(int c) {
+    int type = Character.getType(c);
+    return type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SURROGATE;
   }
 
   private void requireStored(Map<String, ImageId> images)

@@ -17,6 +17,8 @@ import com.google.gerrit.server.securestore.SecureStore;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -44,6 +46,12 @@ public class ImagestoreConfig {
   public static final String KEY_ORPHAN_GRACE_PERIOD = "orphanGracePeriod";
   public static final String KEY_SCAN_THREADS = "scanThreads";
   public static final String KEY_ORPHAN_AUTO_DELETE = "orphanAutoDelete";
+  public static final String KEY_CONNECT_TIMEOUT = "connectTimeout";
+  public static final String KEY_READ_TIMEOUT = "readTimeout";
+  public static final String KEY_INDEX_TIMEOUT = "indexTimeout";
+  public static final String KEY_REVIEW_DEADLINE = "reviewDeadline";
+  public static final String KEY_MAX_PREVIEW_IMAGES = "maxPreviewImages";
+  public static final String KEY_REVIEW_THREADS = "reviewThreads";
 
   /** In project.config: whether the project's tracked branches are indexed (inherited). */
   public static final String KEY_ENABLED = "enabled";
@@ -58,6 +66,12 @@ public class ImagestoreConfig {
       ImmutableList.of("refs/heads/master", "refs/heads/rel-*");
   public static final String DEFAULT_LNK_SUFFIX = ".lnk";
   public static final Duration DEFAULT_ORPHAN_GRACE_PERIOD = Duration.ofDays(14);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_INDEX_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_REVIEW_DEADLINE = Duration.ofSeconds(8);
+  public static final int DEFAULT_MAX_PREVIEW_IMAGES = 100;
+  public static final int DEFAULT_REVIEW_THREADS = 4;
 
   private final String pluginName;
   private final PluginConfigFactory configFactory;
@@ -75,6 +89,12 @@ public class ImagestoreConfig {
     this.secureStore = secureStore;
     this.gerritConfig = gerritConfig;
 
+    String urlProblem = serviceUrl().map(ImagestoreConfig::serviceUrlProblem).orElse(null);
+    if (urlProblem != null) {
+      // Refuse to load: the address would be echoed into review comments and previews.
+      throw new IllegalStateException(
+          String.format("%s.%s.%s %s", SECTION, pluginName, KEY_SERVICE_URL, urlProblem));
+    }
     if (serviceUrl().isEmpty()) {
       logger.atWarning().log(
           "%s.%s.%s is not set in gerrit.config: the image service is not configured",
@@ -98,6 +118,72 @@ public class ImagestoreConfig {
   /** The base URL of the image service, if configured. */
   public Optional<String> serviceUrl() {
     return Optional.ofNullable(Strings.emptyToNull(trimmed(cfg().getString(KEY_SERVICE_URL))));
+  }
+
+  /**
+   * Why {@code url} cannot be the service's address, or null when it can: it must be an absolute
+   * {@code http} or {@code https} URL with a host and without user info (credentials belong in
+   * secure.config: the address appears in public links), query or fragment.
+   */
+  public static String serviceUrlProblem(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return "is not a URL: " + e.getMessage();
+    }
+    if (uri.getRawUserInfo() != null
+        || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+      return "must not contain a user name or password (it appears in public links):"
+          + " put the credentials in secure.config, [plugin \"imagestore\"] username and password";
+    }
+    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+      return "must be an http or https URL";
+    }
+    if (uri.getHost() == null) {
+      return "has no host";
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return "must not have a query or fragment";
+    }
+    return null;
+  }
+
+  /** How long connecting to the service may take. */
+  public Duration connectTimeout() {
+    return duration(KEY_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /** How long one answer of the service may take in reviews (previews, merge gate, central). */
+  public Duration readTimeout() {
+    return duration(KEY_READ_TIMEOUT, DEFAULT_READ_TIMEOUT);
+  }
+
+  /** How long one answer of the service may take in background indexing. */
+  public Duration indexTimeout() {
+    return duration(KEY_INDEX_TIMEOUT, DEFAULT_INDEX_TIMEOUT);
+  }
+
+  /** How long one previews request or one merge-gate evaluation may spend asking the service. */
+  public Duration reviewDeadline() {
+    return duration(KEY_REVIEW_DEADLINE, DEFAULT_REVIEW_DEADLINE);
+  }
+
+  /** How many images of a patch set the previews and the merge gate ask the service about. */
+  public int maxPreviewImages() {
+    return Math.max(1, cfg().getInt(KEY_MAX_PREVIEW_IMAGES, DEFAULT_MAX_PREVIEW_IMAGES));
+  }
+
+  /** Threads shared by all reviews for their calls to the service. */
+  public int reviewThreads() {
+    return Math.max(1, cfg().getInt(KEY_REVIEW_THREADS, DEFAULT_REVIEW_THREADS));
+  }
+
+  private Duration duration(String key, Duration byDefault) {
+    long millis =
+        ConfigUtil.getTimeUnit(
+            gerritConfig, SECTION, pluginName, key, byDefault.toMillis(), TimeUnit.MILLISECONDS);
+    return Duration.ofMillis(Math.max(1, millis));
   }
 
   /** The ref patterns of the branches the plugin handles; {@link #DEFAULT_BRANCHES} if unset. */

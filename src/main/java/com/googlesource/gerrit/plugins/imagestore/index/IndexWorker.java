@@ -30,6 +30,9 @@ public class IndexWorker implements LifecycleListener {
   private volatile long retryAt;
   private volatile String lastError;
 
+  /** The project of the job {@link #lastError} is about; null for site-wide work. */
+  private volatile String lastErrorProject;
+
   @Inject
   IndexWorker(WorkQueue workQueue, Outbox outbox, Indexer indexer) {
     this.workQueue = workQueue;
@@ -54,6 +57,7 @@ public class IndexWorker implements LifecycleListener {
     } catch (IOException | RuntimeException e) {
       // The next scheduled or on-demand reconcile catches up instead.
       logger.atSevere().withCause(e).log("cannot catch up at start");
+      lastErrorProject = null;
       lastError = "cannot catch up at start: " + e;
     }
   }
@@ -98,6 +102,7 @@ public class IndexWorker implements LifecycleListener {
             lastError = null;
           } catch (Indexer.PermanentFailure e) {
             logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e.getMessage());
+            lastErrorProject = entry.job().project;
             lastError = "gave up on " + entry.job() + ": " + e.getMessage();
             outbox.setAside(entry.file());
           } catch (IOException | RuntimeException e) {
@@ -115,6 +120,7 @@ public class IndexWorker implements LifecycleListener {
     failures++;
     long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
     retryAt = System.currentTimeMillis() + delay;
+    lastErrorProject = entry.job().project;
     lastError = entry.job() + " failed (attempt " + failures + "): " + e;
     logger.atWarning().withCause(failures == 1 ? e : null).log(
         "%s failed (attempt %d), retrying in %d s: %s",
@@ -134,5 +140,10 @@ public class IndexWorker implements LifecycleListener {
   /** Why the last job failed, while the worker retries it (or gave up); null when all is well. */
   public String lastError() {
     return lastError;
+  }
+
+  /** Whether {@link #lastError} is about a job of {@code project}. */
+  public boolean lastErrorConcerns(String project) {
+    return lastError != null && project.equals(lastErrorProject);
   }
 }

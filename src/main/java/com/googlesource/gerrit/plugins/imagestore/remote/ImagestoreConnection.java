@@ -7,6 +7,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
@@ -17,35 +18,59 @@ import org.apache.http.impl.client.HttpClients;
  */
 @Singleton
 public class ImagestoreConnection implements LifecycleListener {
-  private static final int TIMEOUT_MILLIS = 60_000;
-
   private final ImagestoreConfig config;
   private final CloseableHttpClient http;
+  private final RequestConfig background;
+  private final RequestConfig interactive;
 
   @Inject
   ImagestoreConnection(ImagestoreConfig config) {
     this.config = config;
-    RequestConfig timeouts =
+    int connect = millis(config.connectTimeout());
+    this.background =
         RequestConfig.custom()
-            .setConnectTimeout(10_000)
-            .setConnectionRequestTimeout(TIMEOUT_MILLIS)
-            .setSocketTimeout(TIMEOUT_MILLIS)
+            .setConnectTimeout(connect)
+            .setConnectionRequestTimeout(millis(config.indexTimeout()))
+            .setSocketTimeout(millis(config.indexTimeout()))
+            .build();
+    this.interactive =
+        RequestConfig.custom()
+            .setConnectTimeout(connect)
+            .setConnectionRequestTimeout(connect)
+            .setSocketTimeout(millis(config.readTimeout()))
             .build();
     this.http =
         HttpClients.custom()
             .useSystemProperties()
             .disableCookieManagement()
-            .setDefaultRequestConfig(timeouts)
-            .setMaxConnPerRoute(8)
+            .disableRedirectHandling()
+            .setMaxConnPerRoute(8 + config.reviewThreads())
+            .setMaxConnTotal(2 * (8 + config.reviewThreads()))
             .build();
   }
 
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
   /**
-   * A client for the configured service.
+   * A client for background work (indexing, comments): {@code indexTimeout} per answer.
    *
    * @throws IOException when no {@code serviceUrl} is configured (retried once it is)
    */
   public ImagestoreClient client() throws IOException {
+    return client(background);
+  }
+
+  /**
+   * A client for work someone waits for (previews, the merge gate, central reviews): {@code
+   * connectTimeout} and {@code readTimeout} per call.
+   */
+  public ImagestoreClient interactiveClient() throws IOException {
+    return client(interactive);
+  }
+
+  private ImagestoreClient client(RequestConfig timeouts) throws IOException {
     String url =
         config
             .serviceUrl()
@@ -54,7 +79,11 @@ public class ImagestoreConnection implements LifecycleListener {
                     new IOException(
                         "plugin." + config.pluginName() + ".serviceUrl is not configured"));
     return new ImagestoreClient(
-        URI.create(url), config.username().orElse(null), config.password().orElse(null), http);
+        URI.create(url),
+        config.username().orElse(null),
+        config.password().orElse(null),
+        http,
+        timeouts);
   }
 
   @Override

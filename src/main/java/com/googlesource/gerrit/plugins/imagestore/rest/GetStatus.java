@@ -2,6 +2,10 @@ package com.googlesource.gerrit.plugins.imagestore.rest;
 
 import com.google.gerrit.extensions.restapi.Response;
 import com.google.gerrit.extensions.restapi.RestReadView;
+import com.google.gerrit.server.permissions.GlobalPermission;
+import com.google.gerrit.server.permissions.PermissionBackend;
+import com.google.gerrit.server.permissions.PermissionBackendException;
+import com.google.gerrit.server.permissions.RefPermission;
 import com.google.gerrit.server.project.ProjectResource;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
@@ -15,9 +19,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code GET /projects/{project}/imagestore~status}: whether the project is indexed, the last
- * indexed commit of each tracked branch, how many jobs wait in the outbox and how many job files
- * were unreadable.
+ * {@code GET /projects/{project}/imagestore~status}: whether the project is indexed and the last
+ * indexed commit of each tracked branch the caller can read. Site-wide figures (the outbox, job
+ * files that were unreadable, the last error with its job) only for administrators; others learn
+ * only that indexing of this project is failing.
  */
 @Singleton
 public class GetStatus implements RestReadView<ProjectResource> {
@@ -25,10 +30,15 @@ public class GetStatus implements RestReadView<ProjectResource> {
   public static class StatusInfo {
     public boolean enabled;
     public Map<String, BranchInfo> branches;
-    public int outboxDepth;
 
-    /** Job files that could not be read, kept in {@code outbox/unreadable} (all projects). */
-    public int unreadableJobs;
+    /** Jobs waiting (all projects); administrators only. */
+    public Integer outboxDepth;
+
+    /**
+     * Job files that could not be read, kept in {@code outbox/unreadable} (all projects);
+     * administrators only.
+     */
+    public Integer unreadableJobs;
 
     /** What happened to the last of them since the plugin started; absent if none. */
     public String lastUnreadableJob;
@@ -50,34 +60,48 @@ public class GetStatus implements RestReadView<ProjectResource> {
   private final IndexState state;
   private final Outbox outbox;
   private final IndexWorker worker;
+  private final PermissionBackend permissions;
 
   @Inject
-  GetStatus(ImagestoreConfig config, IndexState state, Outbox outbox, IndexWorker worker) {
+  GetStatus(
+      ImagestoreConfig config,
+      IndexState state,
+      Outbox outbox,
+      IndexWorker worker,
+      PermissionBackend permissions) {
     this.worker = worker;
+    this.permissions = permissions;
     this.config = config;
     this.state = state;
     this.outbox = outbox;
   }
 
   @Override
-  public Response<StatusInfo> apply(ProjectResource resource) throws IOException {
+  public Response<StatusInfo> apply(ProjectResource resource)
+      throws IOException, PermissionBackendException {
     StatusInfo info = new StatusInfo();
     info.enabled = config.isEnabled(resource.getNameKey());
     info.branches = new TreeMap<>();
-    state
-        .branches(resource.getName())
-        .forEach(
-            (branch, b) -> {
-              BranchInfo i = new BranchInfo();
-              i.commit = b.commit;
-              i.indexedAt = iso(b.indexedAt);
-              info.branches.put(branch, i);
-            });
-    info.outboxDepth = outbox.depth();
-    info.unreadableJobs = outbox.unreadableCount();
-    info.lastUnreadableJob = outbox.lastUnreadable();
-    info.lastError = worker.lastError();
+    PermissionBackend.ForProject project = permissions.currentUser().project(resource.getNameKey());
+    for (Map.Entry<String, IndexState.BranchState> e :
+        state.branches(resource.getName()).entrySet()) {
+      if (!project.ref(e.getKey()).test(RefPermission.READ)) {
+        continue;
+      }
+      BranchInfo i = new BranchInfo();
+      i.commit = e.getValue().commit;
+      i.indexedAt = iso(e.getValue().indexedAt);
+      info.branches.put(e.getKey(), i);
+    }
     info.lastReconcile = iso(state.lastReconcile());
+    if (permissions.currentUser().test(GlobalPermission.ADMINISTRATE_SERVER)) {
+      info.outboxDepth = outbox.depth();
+      info.unreadableJobs = outbox.unreadableCount();
+      info.lastUnreadableJob = outbox.lastUnreadable();
+      info.lastError = worker.lastError();
+    } else if (worker.lastErrorConcerns(resource.getName())) {
+      info.lastError = "indexing this project failed and is retried; administrators see why";
+    }
     return Response.ok(info);
   }
 

@@ -15,8 +15,13 @@ import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * The merge gate: a change to a tracked branch cannot be submitted while one of its links names an
@@ -35,6 +40,7 @@ public class ImagesAvailableRule implements SubmitRule {
   private final ImagestoreConfig config;
   private final PreviewBuilder previews;
   private final ImagestoreConnection connection;
+  private final ServiceCalls serviceCalls;
 
   /**
    * Images known to be stored. Rules are evaluated whenever a change is indexed or shown, so the
@@ -45,7 +51,11 @@ public class ImagesAvailableRule implements SubmitRule {
 
   @Inject
   ImagesAvailableRule(
-      ImagestoreConfig config, PreviewBuilder previews, ImagestoreConnection connection) {
+      ImagestoreConfig config,
+      PreviewBuilder previews,
+      ImagestoreConnection connection,
+      ServiceCalls serviceCalls) {
+    this.serviceCalls = serviceCalls;
     this.config = config;
     this.previews = previews;
     this.connection = connection;
@@ -61,36 +71,83 @@ public class ImagesAvailableRule implements SubmitRule {
     try {
       List<String> problems = new ArrayList<>();
       List<LinkChange> changes = previews.changes(cd.project(), cd.currentPatchSet().commitId());
-      try (ImagestoreClient client = connection.client()) {
-        for (LinkChange c : changes) {
-          if (c.problem() != null) {
-            problems.add(c.path() + " (does not parse: " + c.problem() + ")");
-          } else if (c.newId() != null && !isStored(client, c.newId())) {
-            problems.add(c.path() + " (image " + c.newId() + " not uploaded)");
+      // Ask only about images not known to be stored, at most maxPreviewImages per evaluation,
+      // in parallel and within reviewDeadline: the answers found are remembered, so a huge
+      // change is verified over a few evaluations and a dead service costs little.
+      Set<ImageId> unknown = new LinkedHashSet<>();
+      for (LinkChange c : changes) {
+        if (c.problem() == null && c.newId() != null && present.getIfPresent(c.newId()) == null) {
+          unknown.add(c.newId());
+        }
+      }
+      List<ImageId> asked =
+          new ArrayList<>(unknown).subList(0, Math.min(unknown.size(), config.maxPreviewImages()));
+      Map<ImageId, ServiceCalls.Outcome<Boolean>> answers = new HashMap<>();
+      if (!asked.isEmpty()) {
+        try (ImagestoreClient client = connection.interactiveClient()) {
+          List<Callable<Boolean>> calls = new ArrayList<>();
+          for (ImageId id : asked) {
+            calls.add(() -> client.exists(id));
+          }
+          List<ServiceCalls.Outcome<Boolean>> outcomes = serviceCalls.runAll(calls);
+          for (int i = 0; i < asked.size(); i++) {
+            answers.put(asked.get(i), outcomes.get(i));
           }
         }
       }
-      record.status = problems.isEmpty() ? SubmitRecord.Status.OK : SubmitRecord.Status.NOT_READY;
+      String cannotVerify = null;
+      int unverified = 0;
+      for (LinkChange c : changes) {
+        if (c.problem() != null) {
+          problems.add(
+              Markdown.visible(c.path())
+                  + " (does not parse: "
+                  + Markdown.visible(c.problem())
+                  + ")");
+          continue;
+        }
+        if (c.newId() == null || present.getIfPresent(c.newId()) != null) {
+          continue;
+        }
+        ServiceCalls.Outcome<Boolean> answer = answers.get(c.newId());
+        if (answer == null || !answer.ok()) {
+          unverified++;
+          if (cannotVerify == null) {
+            cannotVerify =
+                answer == null ? "more images than one evaluation checks" : answer.problem();
+          }
+        } else if (answer.value()) {
+          present.put(c.newId(), true);
+        } else {
+          problems.add(Markdown.visible(c.path()) + " (image " + c.newId() + " not uploaded)");
+        }
+      }
       if (!problems.isEmpty()) {
+        record.status = SubmitRecord.Status.NOT_READY;
         record.errorMessage = message(problems);
+      } else if (unverified > 0) {
+        // Not OK, and said plainly: the gate could not check, which is not the change's fault.
+        record.status = SubmitRecord.Status.RULE_ERROR;
+        record.errorMessage =
+            "cannot verify "
+                + unverified
+                + (unverified == 1 ? " image" : " images")
+                + " now: "
+                + cannotVerify
+                + ". Try again later.";
+      } else {
+        record.status = SubmitRecord.Status.OK;
       }
     } catch (IOException e) {
       logger.atWarning().withCause(e).log("merge gate of change %s", cd.getId());
       record.status = SubmitRecord.Status.RULE_ERROR;
-      record.errorMessage = "cannot ask the image service: " + e.getMessage();
+      record.errorMessage = "cannot verify the images: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      record.status = SubmitRecord.Status.RULE_ERROR;
+      record.errorMessage = "cannot verify the images: interrupted";
     }
     return Optional.of(record);
-  }
-
-  private boolean isStored(ImagestoreClient client, ImageId id) throws IOException {
-    if (present.getIfPresent(id) != null) {
-      return true;
-    }
-    boolean exists = client.exists(id);
-    if (exists) {
-      present.put(id, true);
-    }
-    return exists;
   }
 
   private static String message(List<String> problems) {

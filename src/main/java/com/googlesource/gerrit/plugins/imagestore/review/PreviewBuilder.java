@@ -6,7 +6,6 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
-import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
@@ -19,10 +18,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -32,10 +35,15 @@ public class PreviewBuilder {
   private final ImagestoreConfig config;
   private final GitRepositoryManager repos;
   private final ImagestoreConnection connection;
+  private final ServiceCalls serviceCalls;
 
   @Inject
   PreviewBuilder(
-      ImagestoreConfig config, GitRepositoryManager repos, ImagestoreConnection connection) {
+      ImagestoreConfig config,
+      GitRepositoryManager repos,
+      ImagestoreConnection connection,
+      ServiceCalls serviceCalls) {
+    this.serviceCalls = serviceCalls;
     this.config = config;
     this.repos = repos;
     this.connection = connection;
@@ -48,7 +56,11 @@ public class PreviewBuilder {
     }
   }
 
-  /** Previews of {@code changes}; asks the image service about every image they name. */
+  /**
+   * Previews of {@code changes}. Asks the image service about the images of the first {@code
+   * maxPreviewImages} link changes, in parallel and within {@code reviewDeadline} ({@link
+   * ServiceCalls}); images it could not ask about are marked unverified, never missing.
+   */
   public PreviewsInfo build(int change, int patchSet, List<LinkChange> changes) throws IOException {
     PreviewsInfo info = new PreviewsInfo();
     info.change = change;
@@ -59,20 +71,76 @@ public class PreviewBuilder {
       info.summary = "no images changed";
       return info;
     }
-    try (ImagestoreClient client = connection.client()) {
-      Map<ImageId, Boolean> exists = new HashMap<>();
-      for (LinkChange c : changes) {
-        info.images.add(preview(client, exists, c, info.counts));
+    try (ImagestoreClient client = connection.interactiveClient()) {
+      List<LinkChange> checked =
+          changes.subList(0, Math.min(changes.size(), config.maxPreviewImages()));
+      Map<ImageId, ServiceCalls.Outcome<Boolean>> exists = existence(client, checked);
+      List<ImagePreview> previews = new ArrayList<>();
+      for (int i = 0; i < changes.size(); i++) {
+        previews.add(
+            preview(client, i < checked.size() ? exists : Map.of(), changes.get(i), info.counts));
       }
+      diffs(client, changes, previews, info.counts);
+      info.images.addAll(previews);
+      if (changes.size() > checked.size()) {
+        info.serviceProblem =
+            "only the first " + checked.size() + " images were checked (maxPreviewImages)";
+      }
+      if (info.serviceProblem == null && info.counts.unverified > 0) {
+        info.serviceProblem =
+            info.images.stream()
+                .map(
+                    p ->
+                        p.newImage != null && p.newImage.problem != null
+                            ? p.newImage.problem
+                            : null)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse("the image service could not be asked");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking the image service", e);
     }
     info.images.sort(ATTENTION_FIRST);
     info.summary = summary(info.counts, changes.size());
     return info;
   }
 
+  private Map<ImageId, ServiceCalls.Outcome<Boolean>> existence(
+      ImagestoreClient client, List<LinkChange> changes) throws InterruptedException {
+    Set<ImageId> ids = new LinkedHashSet<>();
+    for (LinkChange c : changes) {
+      if (c.oldId() != null) {
+        ids.add(c.oldId());
+      }
+      if (c.newId() != null) {
+        ids.add(c.newId());
+      }
+    }
+    List<ImageId> order = new ArrayList<>(ids);
+    List<Callable<Boolean>> calls = new ArrayList<>();
+    for (ImageId id : order) {
+      calls.add(() -> client.exists(id));
+    }
+    List<ServiceCalls.Outcome<Boolean>> outcomes = calls(calls);
+    Map<ImageId, ServiceCalls.Outcome<Boolean>> out = new HashMap<>();
+    for (int i = 0; i < order.size(); i++) {
+      out.put(order.get(i), outcomes.get(i));
+    }
+    return out;
+  }
+
+  private <T> List<ServiceCalls.Outcome<T>> calls(List<Callable<T>> calls)
+      throws InterruptedException {
+    return serviceCalls.runAll(calls);
+  }
+
   private ImagePreview preview(
-      ImagestoreClient client, Map<ImageId, Boolean> exists, LinkChange c, Counts counts)
-      throws IOException {
+      ImagestoreClient client,
+      Map<ImageId, ServiceCalls.Outcome<Boolean>> exists,
+      LinkChange c,
+      Counts counts) {
     ImagePreview p = new ImagePreview();
     p.path = c.path();
     p.status = c.status().name().toLowerCase(Locale.ROOT);
@@ -96,55 +164,75 @@ public class PreviewBuilder {
       if (p.newImage.missing) {
         counts.missing++;
       }
-    }
-    if (c.status() == LinkChange.Status.MODIFIED
-        && p.reference != null
-        && !p.reference.missing
-        && p.newImage != null
-        && !p.newImage.missing) {
-      p.diff = diff(client, c.oldId(), c.newId());
-      if (Boolean.FALSE.equals(p.diff.passed)) {
-        counts.failed++;
+      if (p.newImage.problem != null) {
+        counts.unverified++;
       }
     }
     return p;
   }
 
-  private static ImageLink link(ImagestoreClient client, Map<ImageId, Boolean> exists, ImageId id)
-      throws IOException {
+  /** The figures of every modified pair whose two images are there, within the deadline. */
+  private void diffs(
+      ImagestoreClient client, List<LinkChange> changes, List<ImagePreview> previews, Counts counts)
+      throws InterruptedException {
+    List<Callable<Optional<DiffInfo>>> calls = new ArrayList<>();
+    List<Integer> which = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      LinkChange c = changes.get(i);
+      ImagePreview p = previews.get(i);
+      if (c.status() == LinkChange.Status.MODIFIED
+          && p.reference != null
+          && isThere(p.reference)
+          && p.newImage != null
+          && isThere(p.newImage)) {
+        p.diff = new DiffLink();
+        p.diff.url = client.diffUrl(c.oldId(), c.newId()).toString();
+        p.diff.infoUrl = client.diffInfoUrl(c.oldId(), c.newId()).toString();
+        calls.add(() -> client.diffInfo(c.oldId(), c.newId()));
+        which.add(i);
+      }
+    }
+    List<ServiceCalls.Outcome<Optional<DiffInfo>>> outcomes = calls(calls);
+    for (int k = 0; k < which.size(); k++) {
+      DiffLink d = previews.get(which.get(k)).diff;
+      ServiceCalls.Outcome<Optional<DiffInfo>> o = outcomes.get(k);
+      if (!o.ok()) {
+        // The images exist, so this is the service's trouble: show the rest of the previews.
+        d.error = o.problem();
+      } else if (o.value().isEmpty()) {
+        // Deleted between the existence check and now.
+        d.error = "the image service no longer has both images";
+      } else {
+        DiffInfo figures = o.value().get();
+        d.mismatchedPixels = figures.mismatchedPixels;
+        d.mismatchPercent = figures.mismatchPercentage;
+        d.passed = figures.passed;
+        d.sizeMismatch = figures.sizeMismatch;
+        if (Boolean.FALSE.equals(d.passed)) {
+          counts.failed++;
+        }
+      }
+    }
+  }
+
+  private static boolean isThere(ImageLink l) {
+    return !l.missing && l.problem == null;
+  }
+
+  private static ImageLink link(
+      ImagestoreClient client, Map<ImageId, ServiceCalls.Outcome<Boolean>> exists, ImageId id) {
     ImageLink l = new ImageLink();
     l.uuid = id.value();
     l.url = client.imageUrl(id).toString();
-    Boolean there = exists.get(id);
+    ServiceCalls.Outcome<Boolean> there = exists.get(id);
     if (there == null) {
-      there = client.exists(id);
-      exists.put(id, there);
+      l.problem = "not checked: more than maxPreviewImages images";
+    } else if (!there.ok()) {
+      l.problem = there.problem();
+    } else {
+      l.missing = !there.value();
     }
-    l.missing = !there;
     return l;
-  }
-
-  private static DiffLink diff(ImagestoreClient client, ImageId reference, ImageId actual)
-      throws IOException {
-    DiffLink d = new DiffLink();
-    d.url = client.diffUrl(reference, actual).toString();
-    d.infoUrl = client.diffInfoUrl(reference, actual).toString();
-    try {
-      Optional<DiffInfo> figures = client.diffInfo(reference, actual);
-      if (figures.isEmpty()) {
-        // Deleted between the existence check and now.
-        d.error = "the image service no longer has both images";
-        return d;
-      }
-      d.mismatchedPixels = figures.get().mismatchedPixels;
-      d.mismatchPercent = figures.get().mismatchPercentage;
-      d.passed = figures.get().passed;
-      d.sizeMismatch = figures.get().sizeMismatch;
-    } catch (ImagestoreException e) {
-      // The images exist, so this is the service's trouble: show the rest of the previews.
-      d.error = e.getMessage();
-    }
-    return d;
   }
 
   private static RuntimeInfo runtimeInfo(RuntimePath r) {
@@ -171,7 +259,8 @@ public class PreviewBuilder {
           .thenComparing(p -> p.path);
 
   private static int rank(ImagePreview p) {
-    if (p.problem != null || (p.newImage != null && p.newImage.missing)) {
+    if (p.problem != null
+        || (p.newImage != null && (p.newImage.missing || p.newImage.problem != null))) {
       return 0;
     }
     if (p.diff != null && Boolean.FALSE.equals(p.diff.passed)) {
@@ -201,6 +290,9 @@ public class PreviewBuilder {
     List<String> problems = new ArrayList<>();
     if (c.missing > 0) {
       problems.add(c.missing + " missing in the image service");
+    }
+    if (c.unverified > 0) {
+      problems.add(c.unverified + " not verified (the image service could not be asked)");
     }
     if (c.invalid > 0) {
       problems.add(c.invalid + (c.invalid == 1 ? " link does not parse" : " links do not parse"));

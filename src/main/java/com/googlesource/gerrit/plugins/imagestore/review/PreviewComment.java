@@ -34,21 +34,15 @@ public final class PreviewComment {
     return md.toString();
   }
 
+  /**
+   * One list item. Everything from the repository or the service (name, runtime, path, problems,
+   * errors) is a {@link Markdown#code} span; the markup around it is fixed text.
+   */
   private static String line(ImagePreview p) {
     StringBuilder s = new StringBuilder("- ");
-    s.append("**").append(p.runtime == null ? p.name : p.runtime.spec + "/" + p.name).append("**");
+    s.append(Markdown.code(p.runtime == null ? p.name : p.runtime.spec + "/" + p.name));
     if (p.runtime != null) {
-      s.append(" (")
-          .append(
-              String.join(
-                  " · ",
-                  p.runtime.platform,
-                  p.runtime.resolution,
-                  p.runtime.browser,
-                  p.runtime.theme,
-                  p.runtime.direction,
-                  p.runtime.mode))
-          .append(')');
+      s.append(" (").append(Markdown.code(p.runtime.label())).append(')');
     }
     s.append(": ").append(status(p));
     List<String> links = new ArrayList<>();
@@ -64,13 +58,16 @@ public final class PreviewComment {
     if (!links.isEmpty()) {
       s.append(" — ").append(String.join(" · ", links));
     }
-    s.append("  \n  `").append(p.path).append('`');
+    s.append("  \n  ").append(Markdown.code(p.path));
     return s.toString();
   }
 
   private static String status(ImagePreview p) {
     if (p.problem != null) {
-      return "**the link does not parse** (" + p.problem + ")";
+      return "**the link does not parse** (" + Markdown.code(p.problem) + ")";
+    }
+    if (p.newImage != null && p.newImage.problem != null) {
+      return "**not verified** (" + Markdown.code(p.newImage.problem) + ")";
     }
     if (p.newImage != null && p.newImage.missing) {
       return "**the image service does not have image "
@@ -91,7 +88,7 @@ public final class PreviewComment {
       return "changed (no diff: the reference image is missing)";
     }
     if (p.diff.error != null) {
-      return "changed (no figures: " + p.diff.error + ")";
+      return "changed (no figures: " + Markdown.code(p.diff.error) + ")";
     }
     if (Boolean.TRUE.equals(p.diff.sizeMismatch)) {
       return "changed, **different size** (fails)";

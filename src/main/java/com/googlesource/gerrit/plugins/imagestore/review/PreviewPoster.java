@@ -85,7 +85,13 @@ public class PreviewPoster {
       logger.atFine().log("%s: same link changes as %s, no comment", psId, previous.getKey());
       return;
     }
-    String message = PreviewComment.format(previews.build(change, patchSet, changes));
+    PreviewsInfo info = previews.build(change, patchSet, changes);
+    if (info.counts.unverified > 0 && changes.size() <= config.maxPreviewImages()) {
+      // The service could not be asked: the durable job is retried rather than a comment posted
+      // that cannot say what the images are.
+      throw new IOException("previews of " + psId + ": " + info.serviceProblem);
+    }
+    String message = PreviewComment.format(info);
     // Retried on lock failures: a reviewer or vote may land on the change at the same moment.
     try {
       retries

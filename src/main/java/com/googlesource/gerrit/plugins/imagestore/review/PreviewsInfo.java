@@ -17,6 +17,9 @@ public class PreviewsInfo {
 
   public Counts counts;
 
+  /** Why some images are not verified, when some are not. */
+  public String serviceProblem;
+
   /** Most attention first: problems, then the most changed, then added, then deleted. */
   public List<ImagePreview> images;
 
@@ -33,6 +36,9 @@ public class PreviewsInfo {
 
     /** Modified images that fail the diff rule. */
     public int failed;
+
+    /** New images the service could not be asked about (down, slow, or past the cap). */
+    public int unverified;
   }
 
   public static class ImagePreview {
@@ -67,12 +73,20 @@ public class PreviewsInfo {
     public String theme;
     public String direction;
     public String mode;
+
+    /** A short label, e.g. {@code linux · 1920x1080 · chrome · light · ltr · cozy}. */
+    public String label() {
+      return String.join(" · ", platform, resolution, browser, theme, direction, mode);
+    }
   }
 
   public static class ImageLink {
     public String uuid;
     public String url;
     public boolean missing;
+
+    /** Why the service could not tell whether it has the image; absent when it could. */
+    public String problem;
   }
 
   public static class DiffLink {

@@ -3,11 +3,13 @@ package com.googlesource.gerrit.plugins.imagestore.central;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allowCapability;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.block;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.RestSession;
 import com.google.gerrit.acceptance.TestPlugin;
+import com.google.gerrit.entities.Permission;
 import com.google.gerrit.extensions.client.ListChangesOption;
 import com.google.gerrit.extensions.common.AccountInfo;
 import com.google.gerrit.extensions.common.ChangeInfo;
@@ -20,6 +22,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.CentralReviewInfo
 import com.googlesource.gerrit.plugins.imagestore.client.model.CentralReviewInput;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.Before;
 import org.junit.Test;
@@ -49,7 +52,7 @@ public class CentralReviewIT extends ImagestoreTestBase {
     in.branch = "master";
     in.test = "login";
     in.runtime = runtime;
-    in.images = Map.of(FORM, image.value());
+    in.images = Map.of("images/login/" + runtime + "/form.ref.lnk", image.value());
     return in;
   }
 
@@ -139,6 +142,25 @@ public class CentralReviewIT extends ImagestoreTestBase {
   }
 
   @Test
+  public void callersWhoCannotReadTheBranchAreRefused() throws Exception {
+    projectOperations
+        .allProjectsForUpdate()
+        .add(allowCapability("imagestore-centralUpload").group(SystemGroupBackend.REGISTERED_USERS))
+        .update();
+    projectOperations
+        .project(project)
+        .forUpdate()
+        .add(
+            block(Permission.READ)
+                .ref("refs/heads/master")
+                .group(SystemGroupBackend.REGISTERED_USERS))
+        .update();
+    RestResponse r = call(userRestSession, input(RUNTIME, first));
+    assertWithMessage(r.getEntityContent()).that(r.getStatusCode()).isAnyOf(403, 404);
+    assertThat(gApi.changes().query("project:" + project.get()).get()).isEmpty();
+  }
+
+  @Test
   public void badCallsAreRefused() throws Exception {
     ImageId missing = ImageId.forContent("never uploaded".getBytes(StandardCharsets.UTF_8));
     RestResponse r = call(adminRestSession, input(RUNTIME, missing));
@@ -148,9 +170,23 @@ public class CentralReviewIT extends ImagestoreTestBase {
     // Without the capability.
     call(userRestSession, input(RUNTIME, first)).assertForbidden();
 
-    CentralReviewInput badPath = input(RUNTIME, first);
-    badPath.images = ImmutableMap.of("../escape.ref.lnk", first.value());
-    call(adminRestSession, badPath).assertBadRequest();
+    // Only link files of the test and runtime, below the images tree: never code, never .git.
+    for (String path :
+        List.of(
+            "src/app.js",
+            "../escape.ref.lnk",
+            LNK_DIR + "../../../../../../../../src/app.lnk",
+            ".git/hooks/" + LNK_DIR + "form.ref.lnk",
+            "/" + FORM,
+            "a\\b/" + FORM,
+            LNK_DIR + "form\n.ref.lnk",
+            LNK_DIR + "form.ref.js",
+            "images/other/linux/1600x1200/chrome/sap_fiori_3/ltr/default/form.ref.lnk")) {
+      CentralReviewInput badPath = input(RUNTIME, first);
+      badPath.images = ImmutableMap.of(path, first.value());
+      call(adminRestSession, badPath).assertBadRequest();
+    }
+    assertThat(gApi.changes().query("project:" + project.get()).get()).isEmpty();
     CentralReviewInput badRuntime = input("chrome", first);
     call(adminRestSession, badRuntime).assertBadRequest();
     CentralReviewInput badId = input(RUNTIME, first);

@@ -31,6 +31,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.commonmark.node.BulletList;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.Link;
+import org.commonmark.node.Node;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -93,7 +100,7 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
     assertThat(comment.message).contains("1 link does not parse");
     assertThat(comment.message).contains("the image service does not have image " + late);
     assertThat(comment.message).contains("25 pixels differ");
-    assertThat(comment.message).contains("**login/form** (linux · 1600x1200 · chrome");
+    assertThat(comment.message).contains("` login/form ` (` linux · 1600x1200 · chrome");
     // Problems first, then the failing change, then added, then deleted.
     assertThat(comment.message.indexOf("broken.ref.lnk"))
         .isLessThan(comment.message.indexOf("form.ref.lnk"));
@@ -174,6 +181,52 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
   }
 
   @Test
+  public void hostileFileNamesCannotShapeTheComment() throws Exception {
+    ImageId image = upload(greyPng(8, 8, 0x40));
+    List<String> names =
+        List.of(
+            "x`\n\n**Code-Review+2** verified, safe to submit [details](http:/evil.example/x)\n\n`y",
+            "<img src=x onerror=alert(1)> @admin@example.com www.evil.com/x",
+            "![image](https:evil.example/x.png) ``` - item",
+            "bidi\u202Egnp\r\n# heading");
+    var commit = testRepo.branch("HEAD").commit().insertChangeId().message("Hostile names");
+    for (String name : names) {
+      commit.add(LNK_DIR + name + ".ref.lnk", LnkFile.format(image));
+    }
+    RevCommit created = commit.create();
+    pushForReview();
+    String changeId = GitUtil.getChangeId(testRepo, created).orElseThrow();
+
+    String markdown = waitForComment(changeId, 1).message;
+    Node doc = CommentMarkdown.parse(markdown);
+    List<Node> forbidden =
+        CommentMarkdown.descendants(doc).stream()
+            .filter(
+                n ->
+                    n instanceof Image
+                        || n instanceof HtmlInline
+                        || n instanceof HtmlBlock
+                        || n instanceof Heading)
+            .toList();
+    List<BulletList> lists = CommentMarkdown.all(doc, BulletList.class);
+    List<String> links =
+        CommentMarkdown.all(doc, Link.class).stream().map(Link::getDestination).toList();
+    assertWithMessage(markdown).that(forbidden).isEmpty();
+    assertWithMessage(markdown).that(lists).hasSize(1);
+    int items = 0;
+    for (Node item = lists.get(0).getFirstChild(); item != null; item = item.getNext()) {
+      items++;
+      assertWithMessage(markdown).that(item.getFirstChild().getNext()).isNull();
+    }
+    assertWithMessage(markdown).that(items).isEqualTo(names.size());
+    assertWithMessage(markdown)
+        .that(links)
+        .containsExactlyElementsIn(
+            names.stream().map(n -> service.url().resolve("images/" + image).toString()).toList());
+    assertWithMessage(markdown).that(markdown).doesNotContain("\n\n**Code-Review+2**");
+  }
+
+  @Test
   public void patchSetsWithoutLinkChangesGetNoComment() throws Exception {
     String changeId = createChange("README only", "README.md", "no screenshots here").getChangeId();
     waitForOutbox();
@@ -208,18 +261,6 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
     PushResult r = GitUtil.pushHead(testRepo, "refs/for/master", false);
     RemoteRefUpdate u = r.getRemoteUpdate("refs/for/master");
     assertWithMessage(r.getMessages()).that(u.getStatus()).isEqualTo(RemoteRefUpdate.Status.OK);
-  }
-
-  private SubmitRequirementResultInfo gate(String changeId) throws Exception {
-    return gApi
-        .changes()
-        .id(changeId)
-        .get(ListChangesOption.SUBMIT_REQUIREMENTS)
-        .submitRequirements
-        .stream()
-        .filter(r -> r.name.equals(ImagesAvailableRule.NAME))
-        .findFirst()
-        .orElseThrow();
   }
 
   private List<ChangeMessageInfo> comments(String changeId) throws Exception {

@@ -8,6 +8,8 @@ import com.google.gerrit.acceptance.PushOneCommit;
 import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.testsuite.project.ProjectOperations;
 import com.google.gerrit.entities.Permission;
+import com.google.gerrit.extensions.client.ListChangesOption;
+import com.google.gerrit.extensions.common.SubmitRequirementResultInfo;
 import com.google.gerrit.extensions.restapi.IdString;
 import com.google.gerrit.server.config.SitePaths;
 import com.google.gerrit.server.securestore.SecureStore;
@@ -17,6 +19,7 @@ import com.google.gson.JsonParser;
 import com.google.inject.Inject;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.review.ImagesAvailableRule;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -113,6 +116,19 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
       Thread.sleep(100);
     }
     assertWithMessage("timed out waiting for %s; plugin status: %s", what, status()).fail();
+  }
+
+  /** The merge gate's requirement on a change. */
+  protected SubmitRequirementResultInfo gate(String changeId) throws Exception {
+    return gApi
+        .changes()
+        .id(changeId)
+        .get(ListChangesOption.SUBMIT_REQUIREMENTS)
+        .submitRequirements
+        .stream()
+        .filter(r -> r.name.equals(ImagesAvailableRule.NAME))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Uploads a PNG as the service's uploader; returns its id. */

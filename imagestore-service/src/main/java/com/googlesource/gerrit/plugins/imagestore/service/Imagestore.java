@@ -13,6 +13,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.db.EmbeddedDatabase;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffCapacity;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
@@ -129,6 +130,8 @@ public final class Imagestore implements AutoCloseable {
       throws IOException {
     Path data = config.dataDir().toAbsolutePath();
     Files.createDirectories(data);
+    // Private: the embedded database, the blobs and the spool are nobody else's to read.
+    EmbeddedDatabase.makePrivateDirectory(data);
     BlobStoreConfig blobConfig = config.blobStore();
     BlobStore blobs;
     Path spoolBase;
@@ -148,12 +151,24 @@ public final class Imagestore implements AutoCloseable {
     }
     SpoolDirectory spool = SpoolDirectory.open(spoolBase, cleanSpool);
     try {
-      Database db =
-          Database.open(
-              config.effectiveDatabaseUrl(),
-              config.databaseUser(),
-              config.databasePassword(),
-              config.databasePoolSize());
+      Database db;
+      if (config.embeddedDatabase()) {
+        EmbeddedDatabase.Credentials credentials = EmbeddedDatabase.prepare(data);
+        db =
+            Database.open(
+                config.effectiveDatabaseUrl(),
+                credentials.user(),
+                credentials.password(),
+                config.databasePoolSize());
+        EmbeddedDatabase.restrictFiles(data);
+      } else {
+        db =
+            Database.open(
+                config.effectiveDatabaseUrl(),
+                config.databaseUser(),
+                config.databasePassword(),
+                config.databasePoolSize());
+      }
       return new Imagestore(config, db, blobs, spool, clock);
     } catch (RuntimeException e) {
       spool.close();

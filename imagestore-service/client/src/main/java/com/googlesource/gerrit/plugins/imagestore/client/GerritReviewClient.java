@@ -10,12 +10,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpHeaders;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
-import org.apache.http.impl.client.HttpClients;
 import org.apache.http.util.EntityUtils;
 
 /**
@@ -32,6 +32,7 @@ public class GerritReviewClient implements Closeable {
   private final URI gerritUrl;
   private final String authorization;
   private final CloseableHttpClient http;
+  private final RequestConfig requestConfig;
   private final boolean ownsHttp;
 
   /**
@@ -44,14 +45,22 @@ public class GerritReviewClient implements Closeable {
         gerritUrl,
         username,
         httpPassword,
-        HttpClients.custom().useSystemProperties().disableCookieManagement().build(),
+        ImagestoreClient.newHttpClient(),
+        RequestConfig.DEFAULT,
         true);
   }
 
-  /** A client on an HTTP client the caller owns; {@link #close()} leaves it open. */
+  /**
+   * A client on an HTTP client the caller owns; {@link #close()} leaves it open. Requests carry
+   * {@code requestConfig}'s timeouts and never follow redirects, as {@link ImagestoreClient}'s.
+   */
   public GerritReviewClient(
-      URI gerritUrl, String username, String httpPassword, CloseableHttpClient http) {
-    this(gerritUrl, username, httpPassword, http, false);
+      URI gerritUrl,
+      String username,
+      String httpPassword,
+      CloseableHttpClient http,
+      RequestConfig requestConfig) {
+    this(gerritUrl, username, httpPassword, http, requestConfig, false);
   }
 
   private GerritReviewClient(
@@ -59,6 +68,7 @@ public class GerritReviewClient implements Closeable {
       String username,
       String httpPassword,
       CloseableHttpClient http,
+      RequestConfig requestConfig,
       boolean ownsHttp) {
     if (username == null || username.isEmpty()) {
       throw new IllegalArgumentException("the central review call needs a Gerrit account");
@@ -67,6 +77,7 @@ public class GerritReviewClient implements Closeable {
     this.gerritUrl = URI.create(base.endsWith("/") ? base : base + "/");
     this.authorization = ImagestoreClient.basicAuthorization(username, httpPassword);
     this.http = http;
+    this.requestConfig = requestConfig;
     this.ownsHttp = ownsHttp;
   }
 
@@ -89,6 +100,7 @@ public class GerritReviewClient implements Closeable {
   public CentralReviewInfo createReview(String project, CentralReviewInput input)
       throws IOException {
     HttpPost post = new HttpPost(reviewsUrl(project));
+    post.setConfig(ImagestoreClient.requestConfig(requestConfig, true));
     post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
     post.setHeader(HttpHeaders.ACCEPT, "application/json");
     post.setEntity(
@@ -96,6 +108,9 @@ public class GerritReviewClient implements Closeable {
             Json.gson().toJson(input), ContentType.APPLICATION_JSON.withCharset("UTF-8")));
     try (CloseableHttpResponse response = http.execute(post)) {
       int status = response.getStatusLine().getStatusCode();
+      if (status >= 300 && status < 400) {
+        throw ImagestoreClient.toException(post, response, status);
+      }
       HttpEntity entity = response.getEntity();
       String body = entity == null ? "" : EntityUtils.toString(entity, StandardCharsets.UTF_8);
       if (status >= 400) {

@@ -25,9 +25,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.apache.http.Header;
 import org.apache.http.HttpEntity;
+import org.apache.http.HttpEntityEnclosingRequest;
 import org.apache.http.HttpHeaders;
 import org.apache.http.HttpResponse;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpDelete;
 import org.apache.http.client.methods.HttpGet;
@@ -51,34 +54,71 @@ public class ImagestoreClient implements Closeable {
   private final URI baseUrl;
   private final String authorization;
   private final CloseableHttpClient http;
+  private final RequestConfig requestConfig;
   private final boolean ownsHttp;
 
   /**
    * @param baseUrl the service root, e.g. {@code http://localhost:8080/}
    * @param username null for anonymous (read-only) use
    * @param http a client the caller owns (Gerrit's, say); {@link #close()} leaves it open
+   * @param requestConfig timeouts for every request (the client's defaults do not apply: each
+   *     request carries its own configuration, see {@link #requestConfig(RequestConfig, boolean)})
    */
-  public ImagestoreClient(URI baseUrl, String username, String password, CloseableHttpClient http) {
-    this(baseUrl, username, password, http, false);
+  public ImagestoreClient(
+      URI baseUrl,
+      String username,
+      String password,
+      CloseableHttpClient http,
+      RequestConfig requestConfig) {
+    this(baseUrl, username, password, http, requestConfig, false);
   }
 
   /** A client with its own connection pool, closed by {@link #close()}. */
   public ImagestoreClient(URI baseUrl, String username, String password) {
-    this(
-        baseUrl,
-        username,
-        password,
-        HttpClients.custom().useSystemProperties().disableCookieManagement().build(),
-        true);
+    this(baseUrl, username, password, newHttpClient(), RequestConfig.DEFAULT, true);
   }
 
   private ImagestoreClient(
-      URI baseUrl, String username, String password, CloseableHttpClient http, boolean ownsHttp) {
+      URI baseUrl,
+      String username,
+      String password,
+      CloseableHttpClient http,
+      RequestConfig requestConfig,
+      boolean ownsHttp) {
     String base = baseUrl.toString();
     this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
     this.authorization = username == null ? null : basicAuthorization(username, password);
     this.http = http;
+    this.requestConfig = requestConfig;
     this.ownsHttp = ownsHttp;
+  }
+
+  /**
+   * An HTTP client as this library needs it: system proxy settings, no cookies, and no redirect
+   * handling (credentials are set by hand and must never follow a redirect to another origin).
+   */
+  public static CloseableHttpClient newHttpClient() {
+    return HttpClients.custom()
+        .useSystemProperties()
+        .disableCookieManagement()
+        .disableRedirectHandling()
+        .build();
+  }
+
+  /**
+   * The configuration each request of this library carries, whatever client runs it: {@code base}'s
+   * timeouts, redirects never followed (an {@code Authorization} header set by hand would go along
+   * to wherever the redirect points; a 3xx is reported as an error instead), and {@code Expect:
+   * 100-continue} for requests with a body, so that a body the service refuses by its length (413)
+   * is not sent and the refusal is read instead of a connection reset.
+   */
+  static RequestConfig requestConfig(RequestConfig base, boolean withBody) {
+    return RequestConfig.copy(base)
+        .setRedirectsEnabled(false)
+        .setRelativeRedirectsAllowed(false)
+        .setCircularRedirectsAllowed(false)
+        .setExpectContinueEnabled(withBody)
+        .build();
   }
 
   /** The {@code Authorization} header of HTTP Basic for these credentials (UTF-8). */
@@ -360,13 +400,14 @@ public class ImagestoreClient implements Closeable {
     if (authorization != null) {
       request.setHeader(HttpHeaders.AUTHORIZATION, authorization);
     }
+    request.setConfig(requestConfig(requestConfig, request instanceof HttpEntityEnclosingRequest));
     try (CloseableHttpResponse response = http.execute(request)) {
       int status = response.getStatusLine().getStatusCode();
       if (status == absentStatus) {
         EntityUtils.consumeQuietly(response.getEntity());
         return Optional.empty();
       }
-      if (status >= 400) {
+      if (status >= 300) {
         throw toException(request, response, status);
       }
       T result = reader.read(response);
@@ -375,9 +416,21 @@ public class ImagestoreClient implements Closeable {
     }
   }
 
-  private static ImagestoreException toException(
+  static ImagestoreException toException(
       HttpRequestBase request, HttpResponse response, int status) {
     String message = request.getMethod() + " " + request.getURI().getPath() + " failed";
+    if (status < 400) {
+      EntityUtils.consumeQuietly(response.getEntity());
+      Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+      return new ImagestoreException(
+          status,
+          "redirect",
+          message
+              + ": the server answered "
+              + status
+              + (location == null ? "" : " (to " + Abbreviate.forMessage(location.getValue()) + ")")
+              + "; redirects are not followed: configure the final address");
+    }
     String error = null;
     try {
       ErrorInfo info = readJson(response, ErrorInfo.class);

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     description = {
       "Check the store: every image and trash entry has its bytes (of the recorded size), nothing"
           + " is stored that no row names, no deletion or upload a crash interrupted is left"
-          + " over. Safe while the service runs.",
+          + " over. Safe while the service runs on PostgreSQL (the embedded database needs it"
+          + " stopped).",
       "Exit status: 0 clean, 1 problems found (remaining after --repair), 2 the check failed."
     })
 final class FsckCommand implements Callable<Integer> {

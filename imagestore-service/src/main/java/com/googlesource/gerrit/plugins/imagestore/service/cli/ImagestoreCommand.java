@@ -1,5 +1,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
+import com.googlesource.gerrit.plugins.imagestore.service.db.EmbeddedDatabase;
 import com.googlesource.gerrit.plugins.imagestore.service.logging.JsonLogFormatter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,47 @@ public final class ImagestoreCommand implements Runnable {
       System.err.println("imagestore: " + e.getMessage());
       return 2;
     }
-    return cl.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return run(cl.setCaseInsensitiveEnumValuesAllowed(true), args);
+  }
+
+  /** Exit code: the embedded database is open in another process (a running service). */
+  static final int EXIT_DATABASE_IN_USE = 3;
+
+  /**
+   * Exit code: the command crashed (a bug, or out of memory), as sysexits' EX_SOFTWARE; never 1,
+   * which {@code diff} and {@code workflow} use for images that differ.
+   */
+  static final int EXIT_CRASH = 70;
+
+  /** Executes {@code cl}: a failure the command does not handle exits with a code of its own. */
+  static int run(CommandLine cl, String... args) {
+    cl.setExecutionExceptionHandler(ImagestoreCommand::handleFailure);
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli lets Errors (OutOfMemoryError, StackOverflowError) through.
+      return crashed(e, cl.getCommandSpec().qualifiedName());
+    }
+  }
+
+  private static int crashed(Throwable e, String command) {
+    System.err.println("imagestore: '" + command + "' crashed (a bug, please report it):");
+    e.printStackTrace();
+    return EXIT_CRASH;
+  }
+
+  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    if (EmbeddedDatabase.inUseByAnotherProcess(e)) {
+      System.err.println(
+          "imagestore: the embedded database of this data directory is in use by another process"
+              + " (a running service?). It opens no network port, so one process at a time has"
+              + " it: stop the service, run '"
+              + cl.getCommandSpec().qualifiedName()
+              + "' again, then start the service; or run the service on PostgreSQL (--db-url),"
+              + " which any number of processes may use at once.");
+      return EXIT_DATABASE_IN_USE;
+    }
+    return crashed(e, cl.getCommandSpec().qualifiedName());
   }
 
   /**

@@ -17,7 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code user add|list|remove}: the service's accounts. Works while the service runs. */
+/**
+ * {@code user add|list|remove}: the service's accounts. On PostgreSQL it works while the service
+ * runs; the embedded database is one process's at a time (exit code 3 while a service has it).
+ */
 @Command(
     name = "user",
     mixinStandardHelpOptions = true,

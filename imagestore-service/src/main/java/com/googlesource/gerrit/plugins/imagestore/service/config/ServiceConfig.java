@@ -215,6 +215,11 @@ public record ServiceConfig(
     boolean publicMetadata;
   }
 
+  /** Whether the metadata database is the embedded one (no database URL configured). */
+  public boolean embeddedDatabase() {
+    return databaseUrl == null || databaseUrl.isBlank();
+  }
+
   /** The JDBC URL to use: the configured one, or the embedded database's. */
   public String effectiveDatabaseUrl() {
     return databaseUrl != null && !databaseUrl.isBlank()

@@ -19,10 +19,11 @@ import org.flywaydb.core.Flyway;
  * The metadata database: a connection pool whose schema Flyway brings up to date on open.
  *
  * <p>The default is an embedded H2 file database in PostgreSQL mode, so the same SQL runs on both.
- * {@code AUTO_SERVER} lets a second process (the {@code user add} command, say) use the file while
- * the service runs. {@code LOCK_TIMEOUT}: a blob row stays locked while its bytes are stored, which
- * on GCS can take seconds; H2's default of one second would fail the uploads waiting for it
- * (PostgreSQL waits without a limit).
+ * It opens no network port: one process at a time has it (a second one, the {@code user add}
+ * command while the service runs, say, is refused: {@link EmbeddedDatabase}), in a private
+ * directory, with a password of its own. {@code LOCK_TIMEOUT}: a blob row stays locked while its
+ * bytes are stored, which on GCS can take seconds; H2's default of one second would fail the
+ * uploads waiting for it (PostgreSQL waits without a limit).
  *
  * <p>PostgreSQL: a JDBC URL {@code jdbc:postgresql://host:5432/db}; the same Flyway migrations run
  * on it, and every query is written to mean the same on both.
@@ -48,7 +49,7 @@ public final class Database implements AutoCloseable {
   public static String embeddedUrl(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE"
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
         + ";LOCK_TIMEOUT=60000"
         // H2 otherwise keeps commits in memory for up to 500 ms: a killed process lost answered
         // uploads. With 0 each commit is in the file before commit() returns (not fsynced: power

@@ -67,13 +67,18 @@ public final class PngCodec {
       throw new UndecodableImageException(
           "the PNG has too many pixels (" + h.width() + "x" + h.height() + ")");
     }
-    if (h.bitDepth() == 8 && (h.colorType() == 2 || h.colorType() == 6) && h.interlace() == 0) {
+    if (hasFastPath(h)) {
       Pixels fast = decodeRgb8(png, h);
       if (fast != null) {
         return fast;
       }
     }
     return decodeWithImageIo(png);
+  }
+
+  /** Whether {@link #decode} tries its fast path: 8-bit RGB or RGBA, not interlaced. */
+  static boolean hasFastPath(Header h) {
+    return h.bitDepth() == 8 && (h.colorType() == 2 || h.colorType() == 6) && h.interlace() == 0;
   }
 
   /**
@@ -230,7 +235,7 @@ public final class PngCodec {
   }
 
   /** Every other PNG: palette, grey, 16-bit, interlaced, transparent colour. */
-  private static Pixels decodeWithImageIo(byte[] png) throws UndecodableImageException {
+  static Pixels decodeWithImageIo(byte[] png) throws UndecodableImageException {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
     if (!readers.hasNext()) {
       throw new IllegalStateException("the JDK has no PNG reader");

@@ -124,7 +124,8 @@ final class ZlibInflater {
   private void run(byte[] out, boolean checkAdler) throws UndecodableImageException {
     int cmf = readByte();
     int flags = readByte();
-    if ((cmf & 0x0f) != 8 || (cmf << 8 | flags) % 31 != 0 || (flags & 0x20) != 0) {
+    // Deflate with a window of at most 32 KiB (CINFO ≤ 7), a valid check, no preset dictionary.
+    if ((cmf & 0x0f) != 8 || cmf >>> 4 > 7 || (cmf << 8 | flags) % 31 != 0 || (flags & 0x20) != 0) {
       throw new UndecodableImageException("the PNG's image data is not a zlib stream");
     }
     int op = 0;

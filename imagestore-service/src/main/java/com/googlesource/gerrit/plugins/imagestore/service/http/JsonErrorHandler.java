@@ -1,9 +1,11 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
+import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -11,8 +13,14 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
-/** Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. */
+/**
+ * Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. A server error
+ * (5xx) never carries its message, which may be an exception's text: it names an incident that the
+ * log has, as {@link JsonServlet}'s do.
+ */
 final class JsonErrorHandler extends ErrorHandler {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
   /** Jetty writes a body only for GET, POST and HEAD by default; a PUT deserves one too. */
   @Override
   public boolean errorPageForMethod(String method) {
@@ -30,7 +38,15 @@ final class JsonErrorHandler extends ErrorHandler {
     ErrorInfo e = new ErrorInfo();
     e.status = code;
     e.error = code >= 500 ? "internal_error" : "bad_request";
-    e.message = message == null ? HttpStatus.getMessage(code) : message;
+    if (code >= 500) {
+      String incident = UUID.randomUUID().toString();
+      logger.atSevere().withCause(cause).log(
+          "incident %s: %s %s answered %d: %s",
+          incident, request.getMethod(), request.getHttpURI().getPath(), code, message);
+      e.message = JsonServlet.internalErrorMessage(incident);
+    } else {
+      e.message = message == null ? HttpStatus.getMessage(code) : message;
+    }
     response.getHeaders().put(SecurityHeaders.NOSNIFF);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
     response.write(

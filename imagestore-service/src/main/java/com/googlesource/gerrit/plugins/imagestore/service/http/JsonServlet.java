@@ -96,10 +96,25 @@ abstract class JsonServlet extends HttpServlet {
         refuse(req, resp, 503, outage.code(), outage.message(incident), true);
         return;
       }
-      logger.atSevere().withCause(e).log(
-          "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
-      refuse(req, resp, 500, "internal_error", "internal error, incident " + incident, true);
+      internalError(req, resp, incident, e);
+    } catch (Error e) {
+      // An OutOfMemoryError of one large allocation, say: the answer names an incident, as for any
+      // other failure, never the error's text; the log has it.
+      internalError(req, resp, UUID.randomUUID().toString(), e);
     }
+  }
+
+  private static void internalError(
+      HttpServletRequest req, HttpServletResponse resp, String incident, Throwable e)
+      throws IOException {
+    logger.atSevere().withCause(e).log(
+        "incident %s: %s %s failed", incident, req.getMethod(), req.getRequestURI());
+    refuse(req, resp, 500, "internal_error", internalErrorMessage(incident), true);
+  }
+
+  /** The message of every 500: an incident id to find the log lines by, no exception text. */
+  static String internalErrorMessage(String incident) {
+    return "internal error, incident " + incident;
   }
 
   /** Answers an error after {@link #skipUnreadBody} made the connection safe to keep or close. */

@@ -49,7 +49,7 @@ class ZlibInflaterTest {
     return data;
   }
 
-  private static byte[] deflate(byte[] data, int level, int strategy) {
+  static byte[] deflate(byte[] data, int level, int strategy) {
     Deflater deflater = new Deflater(level);
     deflater.setStrategy(strategy);
     deflater.setInput(data);

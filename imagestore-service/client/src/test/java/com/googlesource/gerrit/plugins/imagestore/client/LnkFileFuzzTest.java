@@ -1,0 +1,62 @@
+package com.googlesource.gerrit.plugins.imagestore.client;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code .lnk} parsing on any content: it reads what UIVeri5 reads (the first {@code
+ * /(uuid=)(\w+)/}) or refuses with {@link MalformedLnkException}, and parse ∘ format is the
+ * identity. Every test run replays the corpus in {@code LnkFileFuzzTestInputs/}; {@code
+ * tools/fuzz/run.sh} fuzzes.
+ */
+class LnkFileFuzzTest {
+  /** UIVeri5's own regular expression (JavaScript's {@code \w} is ASCII, as Java's). */
+  private static final Pattern UIVERI5 = Pattern.compile("(uuid=)(\\w+)");
+
+  @FuzzTest
+  void readsWhatUiveri5Reads(byte[] content) {
+    ImageId id;
+    try {
+      id = LnkFile.parse(content);
+    } catch (MalformedLnkException e) {
+      assertThat(e.getMessage()).isNotEmpty();
+      if (content.length <= LnkFile.MAX_SIZE) {
+        Matcher m = UIVERI5.matcher(new String(content, StandardCharsets.UTF_8));
+        // Refused: UIVeri5 finds no id either, or not one of ours.
+        assertThat(m.find() && ImageId.isValid(m.group(2))).isFalse();
+      }
+      return;
+    }
+    assertThat(content.length).isAtMost(LnkFile.MAX_SIZE);
+    Matcher m = UIVERI5.matcher(new String(content, StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(2)).isEqualTo(id.value());
+    assertThat(roundTrip(id)).isEqualTo(id);
+  }
+
+  @FuzzTest
+  void formatThenParseIsTheIdentity(FuzzedDataProvider in) throws MalformedLnkException {
+    ImageId id =
+        ImageId.of(
+            HexFormat.of().formatHex(in.consumeBytes(16)).concat("0".repeat(32)).substring(0, 32));
+    assertThat(roundTrip(id)).isEqualTo(id);
+    assertThat(LnkFile.parse(LnkFile.format(id))).isEqualTo(id);
+    assertThat(new String(LnkFile.formatBytes(id), StandardCharsets.UTF_8))
+        .isEqualTo("uuid=" + id.value());
+  }
+
+  private static ImageId roundTrip(ImageId id) {
+    try {
+      return LnkFile.parse(LnkFile.formatBytes(id));
+    } catch (MalformedLnkException e) {
+      throw new AssertionError("cannot read what it wrote: " + LnkFile.format(id), e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package com.googlesource.gerrit.plugins.imagestore.service.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * A command that crashes exits with a code of its own (70), not 1, which {@code diff} and {@code
+ * workflow} use for images that differ, so a script cannot take a crash for a failed comparison.
+ */
+class CrashExitCodeTest {
+  @Command(name = "crashing")
+  static final class Crashing implements Callable<Integer> {
+    @Parameters(index = "0")
+    String how;
+
+    @Override
+    public Integer call() {
+      switch (how) {
+        case "error" -> throw new OutOfMemoryError("Java heap space");
+        case "exception" -> throw new IllegalStateException("a bug");
+        default -> {
+          return 1;
+        }
+      }
+    }
+  }
+
+  @Test
+  void anErrorExitsWithTheCrashCode() {
+    assertThat(ImagestoreCommand.run(new CommandLine(new Crashing()), "error")).isEqualTo(70);
+  }
+
+  @Test
+  void anExceptionExitsWithTheCrashCode() {
+    assertThat(ImagestoreCommand.run(new CommandLine(new Crashing()), "exception")).isEqualTo(70);
+  }
+
+  @Test
+  void theCommandsOwnCodesStay() {
+    assertThat(ImagestoreCommand.run(new CommandLine(new Crashing()), "differ")).isEqualTo(1);
+    assertThat(ImagestoreCommand.EXIT_CRASH).isNotEqualTo(1);
+  }
+}

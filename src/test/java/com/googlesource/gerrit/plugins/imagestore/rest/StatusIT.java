@@ -1,0 +1,55 @@
+package com.googlesource.gerrit.plugins.imagestore.rest;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.block;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.gerrit.acceptance.RestResponse;
+import com.google.gerrit.acceptance.TestPlugin;
+import com.google.gerrit.entities.Permission;
+import com.google.gerrit.server.group.SystemGroupBackend;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
+import org.junit.Test;
+
+/** The status tells callers only about the project they asked for and branches they can read. */
+@TestPlugin(name = "imagestore", sysModule = "com.googlesource.gerrit.plugins.imagestore.Module")
+public class StatusIT extends ImagestoreTestBase {
+  @Test
+  public void othersSeeOnlyReadableBranchesAndNoSiteWideFigures() throws Exception {
+    String lnk = LnkFile.format(upload(greyPng(4, 4, 0x50)));
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "a.ref.lnk", lnk));
+    push("refs/heads/rel-secret", ImmutableMap.of(LNK_DIR + "b.ref.lnk", lnk));
+    waitFor(
+        "both branches indexed", () -> status().getAsJsonObject("branches").keySet().size() == 2);
+    projectOperations
+        .project(project)
+        .forUpdate()
+        .add(
+            block(Permission.READ)
+                .ref("refs/heads/rel-secret")
+                .group(SystemGroupBackend.ANONYMOUS_USERS))
+        .update();
+
+    JsonObject admin = status();
+    assertThat(admin.getAsJsonObject("branches").keySet())
+        .containsExactly("refs/heads/master", "refs/heads/rel-secret");
+    assertThat(admin.has("outbox_depth")).isTrue();
+    assertThat(admin.has("unreadable_jobs")).isTrue();
+
+    // Gerrit itself hides the branch from the user.
+    RestResponse branches =
+        userRestSession.get(statusUrl().replace("/imagestore~status", "/branches/"));
+    branches.assertOK();
+    assertThat(branches.getEntityContent()).doesNotContain("rel-secret");
+    RestResponse r = userRestSession.get(statusUrl());
+    r.assertOK();
+    JsonObject other = JsonParser.parseReader(r.getReader()).getAsJsonObject();
+    assertThat(other.getAsJsonObject("branches").keySet()).containsExactly("refs/heads/master");
+    assertThat(other.has("outbox_depth")).isFalse();
+    assertThat(other.has("unreadable_jobs")).isFalse();
+    assertThat(other.has("last_unreadable_job")).isFalse();
+  }
+}

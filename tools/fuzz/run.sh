@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Fuzzes every @FuzzTest target with Jazzer (coverage-guided, in process) for a bounded time each:
+# FUZZ_SECONDS per target (default 20; about 40 s each with Maven and Jazzer starting), one JVM per target (Jazzer fuzzes one target per run).
+# A finding fails the run; Jazzer saves the input that caused it as crash-<sha1> in the target's
+# inputs directory below src/test/resources, where the normal test run (bin/test, surefire) then
+# replays it as a regression test: fix the bug and commit the input with the fix.
+# Without JAZZER_FUZZ, the same tests only replay their checked-in corpus (every test run does).
+# Needs the test classes built (bin/test, or: ./mvnw -Dimagestore.npm.skip=true test-compile).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+. bin/lib/java.sh
+seconds="${FUZZ_SECONDS:-20}"
+# module test-class#method
+targets=(
+  "imagestore-service/client LnkFileFuzzTest#readsWhatUiveri5Reads"
+  "imagestore-service/client LnkFileFuzzTest#formatThenParseIsTheIdentity"
+  "imagestore-service/client,imagestore-service PngValidationFuzzTest#acceptsOnlyWellFormedPngs"
+  "imagestore-service/client,imagestore-service PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
+  "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#agreesWithZlib"
+  "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
+)
+logs="${FUZZ_LOG_DIR:-$ROOT/target/fuzz}"
+mkdir -p "$logs"
+failed=()
+summary=()
+for t in "${targets[@]}"; do
+  module="${t%% *}"
+  test="${t#* }"
+  log="$logs/${test/\#/.}.log"
+  echo "== fuzz $test (${seconds}s)"
+  # surefire:test alone: the classes are built; the fuzzer's corpus goes to <module>/.cifuzz-corpus.
+  if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" ./mvnw -B -ntp -o -q -pl "$module" \
+    surefire:test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+    -DargLine="-Xmx1g" >"$log" 2>&1; then
+    runs="$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)"
+    summary+=("$test: ${runs:-no libFuzzer summary}")
+  else
+    failed+=("$test")
+    summary+=("$test: FINDING or failure (log: $log)")
+    grep -E 'crash-|FuzzTestFinding|Exception|Error' "$log" | head -20 || true
+  fi
+done
+printf '%s\n' "${summary[@]}"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzzing found problems in: ${failed[*]}" >&2
+  echo "the inputs are saved as crash-* in the targets' *Inputs/ directories below src/test/resources" >&2
+  # CI's clone goes away: print each new input too (base64), to recreate it with base64 -d.
+  git ls-files --others --exclude-standard -- '*Inputs/*' | while read -r crash; do
+    echo "== $crash ($(wc -c <"$crash") bytes, base64):" >&2
+    head -c 65536 "$crash" | base64 >&2
+  done
+  exit 1
+fi
+echo "fuzzing: ${#targets[@]} targets, no findings"
