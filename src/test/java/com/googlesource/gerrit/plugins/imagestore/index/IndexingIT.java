@@ -42,7 +42,7 @@ public class IndexingIT extends ImagestoreTestBase {
   }
 
   private List<ReferenceInfo> references(String branch) throws Exception {
-    try (ImagestoreClient c = service.client(null)) {
+    try (ImagestoreClient c = service.client(ImageServiceProcess.INDEXER)) {
       return c.listReferences(project.get(), branch);
     }
   }
@@ -130,8 +130,8 @@ public class IndexingIT extends ImagestoreTestBase {
     waitForReference("refs/heads/master", LNK_DIR + "moved.ref.lnk", moved);
     waitForReference("refs/heads/rel-9", LNK_DIR + "created.ref.lnk", created);
     waitFor("rel-8 references dropped", () -> references("refs/heads/rel-8").isEmpty());
-    try (ImagestoreClient anonymous = service.client(null)) {
-      assertThat(anonymous.info(onRel8).orElseThrow().referenced).isFalse();
+    try (ImagestoreClient reader = service.client(ImageServiceProcess.INDEXER)) {
+      assertThat(reader.info(onRel8).orElseThrow().referenced).isFalse();
     }
     assertThat(references("refs/heads/master").stream().map(r -> r.uuid).toList())
         .containsAtLeast(before.value(), moved.value());
@@ -206,12 +206,12 @@ public class IndexingIT extends ImagestoreTestBase {
     createBranch(BranchNameKey.create(project, "rel-1"));
     push("refs/heads/rel-1", ImmutableMap.of(LNK_DIR + "rel.ref.lnk", LnkFile.format(image)));
     waitForReference("refs/heads/rel-1", LNK_DIR + "rel.ref.lnk", image);
-    try (ImagestoreClient anonymous = service.client(null)) {
-      assertThat(anonymous.info(image).map(i -> i.referenced)).hasValue(true);
+    try (ImagestoreClient reader = service.client(ImageServiceProcess.INDEXER)) {
+      assertThat(reader.info(image).map(i -> i.referenced)).hasValue(true);
 
       gApi.projects().name(project.get()).branch("refs/heads/rel-1").delete();
       waitFor("rel-1 references dropped", () -> references("refs/heads/rel-1").isEmpty());
-      ImageInfo info = anonymous.info(image).orElseThrow();
+      ImageInfo info = reader.info(image).orElseThrow();
       assertThat(info.referenced).isFalse();
       assertThat(info.orphanedAt).isNotNull();
     }
@@ -283,10 +283,10 @@ public class IndexingIT extends ImagestoreTestBase {
     ImageId orphanId = upload(greyPng(2, 2, 0x20));
 
     adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
-    try (ImagestoreClient anonymous = service.client(null)) {
-      waitFor("the orphan deleted", () -> !anonymous.exists(orphanId));
-      assertThat(anonymous.exists(keptId)).isTrue();
-      assertThat(anonymous.info(keptId).orElseThrow().referenced).isTrue();
+    try (ImagestoreClient reader = service.client(ImageServiceProcess.INDEXER)) {
+      waitFor("the orphan deleted", () -> !reader.exists(orphanId));
+      assertThat(reader.exists(keptId)).isTrue();
+      assertThat(reader.info(keptId).orElseThrow().referenced).isTrue();
     }
   }
 
