@@ -61,7 +61,9 @@ public class UploadBench {
                 while (System.nanoTime() < deadline) {
                   long i = next.getAndIncrement();
                   byte[] body = distinct(pngs.get((int) (i % pngs.size())), tag, i);
-                  String uuid = String.format("%08x%024x", tag, i);
+                  // The service stores an upload only under its content's id: the first 128 bits
+                  // of its SHA-256.
+                  String uuid = contentId(body);
                   HttpRequest put =
                       HttpRequest.newBuilder(base.resolve("images/" + uuid))
                           .header("Authorization", auth)
@@ -92,6 +94,16 @@ public class UploadBench {
     System.out.printf("result uploads_created %d%n", created.get());
     System.out.printf("result uploads_errors %d%n", errors.get());
     System.out.printf("result uploads_mb_per_s %.1f%n", bytes.get() / seconds / 1e6);
+  }
+
+  /** The id the service gives these bytes: the first 32 hex digits of their SHA-256. */
+  static String contentId(byte[] body) {
+    try {
+      byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+      return java.util.HexFormat.of().formatHex(sha, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code png} with a tEXt chunk "bench" = "TAG-I" after its IHDR. */
