@@ -143,13 +143,11 @@ public final class Contents {
 
   /**
    * Frees, in a transaction of its own, a content that nothing holds (the bytes of a refused
-   * upload, say), and reclaims it.
+   * upload, say), and reclaims it; true when its bytes and row are gone.
    */
-  public void dropIfUnheld(String sha256) {
+  public boolean dropIfUnheld(String sha256) {
     boolean released = db.inTransaction(c -> releaseIfUnheld(c, sha256));
-    if (released) {
-      reclaim(sha256);
-    }
+    return released && reclaim(sha256);
   }
 
   /** What one {@link #sweep} did. */

@@ -205,7 +205,7 @@ public final class ConsistencyCheck {
         report.found(Finding.IN_FLIGHT, row.sha256());
       } else {
         report.found(Finding.UNHELD_CONTENT, row.sha256() + " (" + row.state() + ")");
-        if (options.repair() && free(row.sha256())) {
+        if (options.repair() && contents.dropIfUnheld(row.sha256())) {
           report.repairedOne(Finding.UNHELD_CONTENT);
         }
       }
@@ -302,12 +302,6 @@ public final class ConsistencyCheck {
           }
           return null;
         });
-  }
-
-  /** Frees an unheld content the way a purge does, and reclaims it. */
-  private boolean free(String sha) {
-    boolean released = db.inTransaction(c -> contents.releaseIfUnheld(c, sha));
-    return released && contents.reclaim(sha);
   }
 
   /**

@@ -440,19 +440,7 @@ public abstract class DatabaseContract {
   @Test
   void replaceAndDigestAgreeWithTheClientLibrary() throws Exception {
     LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    TrashService trash =
-        new TrashService(
-            db,
-            blobs,
-            new Contents(db, blobs, contents, clock),
-            images,
-            refs,
-            new TrashRepository(),
-            new AuditLog(db),
-            new RecentLookups(),
-            Duration.ZERO,
-            Duration.ofDays(30),
-            clock);
+    TrashService trash = trashService(blobs, new Contents(db, blobs, contents, clock));
     ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
     insert(image(uuid(1), SHA_A, null));
     insert(image(uuid(2), SHA_A, null));
