@@ -1,4 +1,18 @@
 #!/usr/bin/env bash
+# Copyright (C) 2026 The imagestore Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+# http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # Benchmark (not a test: it prints times, it never fails on one): push-to-indexed latency through a
 # real Gerrit. Starts a throwaway stack (tools/devstack/stack.sh: headless Gerrit 3.13.5 with the
 # plugin, wired to the image service) in bench/.work/, on free ports, then as Gerrit's admin:
