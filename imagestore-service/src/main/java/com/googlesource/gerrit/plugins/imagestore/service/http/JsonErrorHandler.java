@@ -57,7 +57,7 @@ final class JsonErrorHandler extends ErrorHandler {
       logger.atSevere().withCause(cause).log(
           "incident %s: %s %s answered %d: %s",
           incident, request.getMethod(), request.getHttpURI().getPath(), code, message);
-      e.message = JsonServlet.internalErrorMessage(incident);
+      e.message = ApiServlet.internalErrorMessage(incident);
     } else {
       e.message = message == null ? HttpStatus.getMessage(code) : message;
     }

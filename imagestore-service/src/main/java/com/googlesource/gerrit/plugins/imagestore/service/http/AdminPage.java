@@ -14,7 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -29,9 +28,7 @@ import java.util.stream.Collectors;
  * public. A strict Content-Security-Policy allows scripts, styles and calls from this origin only,
  * no inline code, no framing, no form submissions.
  */
-final class AdminPageServlet extends JsonServlet {
-  private static final long serialVersionUID = 1L;
-
+final class AdminPage {
   static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
           + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -43,15 +40,14 @@ final class AdminPageServlet extends JsonServlet {
           "admin.js", "text/javascript;charset=utf-8",
           "admin.css", "text/css;charset=utf-8");
 
-  private final transient Map<String, byte[]> contents;
+  private final Map<String, byte[]> contents;
 
-  AdminPageServlet() {
-    this.contents =
-        FILES.keySet().stream().collect(Collectors.toMap(n -> n, AdminPageServlet::load));
+  AdminPage() {
+    this.contents = FILES.keySet().stream().collect(Collectors.toMap(n -> n, AdminPage::load));
   }
 
   private static byte[] load(String name) {
-    try (InputStream in = AdminPageServlet.class.getResourceAsStream("/admin/" + name)) {
+    try (InputStream in = AdminPage.class.getResourceAsStream("/admin/" + name)) {
       if (in == null) {
         throw new IllegalStateException("admin/" + name + " is missing from the class path");
       }
@@ -61,20 +57,27 @@ final class AdminPageServlet extends JsonServlet {
     }
   }
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String path = req.getPathInfo();
-    if (path == null) {
-      // "/admin": relative links need the slash.
-      resp.setHeader("Location", "/admin/");
-      resp.setStatus(302);
-      return;
-    }
-    String name = path.equals("/") ? "index.html" : path.substring(1);
+  /** {@code /admin}: relative links need the slash. */
+  static void redirect(Call call) {
+    call.resp().setHeader("Location", "/admin/");
+    call.resp().setStatus(302);
+  }
+
+  void index(Call call) throws IOException {
+    send(call.resp(), "index.html", contents.get("index.html"));
+  }
+
+  void file(Call call) throws IOException {
+    HttpServletRequest req = call.req();
+    String name = req.getRequestURI().substring("/admin/".length());
     byte[] body = contents.get(name);
     if (body == null) {
       throw RequestException.notFound("no resource at " + req.getRequestURI());
     }
+    send(call.resp(), name, body);
+  }
+
+  private static void send(HttpServletResponse resp, String name, byte[] body) throws IOException {
     resp.setHeader("Content-Security-Policy", CSP);
     resp.setHeader("X-Frame-Options", "DENY");
     resp.setHeader("Referrer-Policy", "no-referrer");

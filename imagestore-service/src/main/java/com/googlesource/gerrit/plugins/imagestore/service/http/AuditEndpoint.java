@@ -16,9 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
-import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -29,20 +27,20 @@ import java.util.List;
  * only. Paged by {@code ?limit=} and {@code ?before=<id>} (a full page links the next); {@code
  * ?uuid=} keeps one image's entries.
  */
-final class AuditServlet extends StoreServlet {
-  private static final long serialVersionUID = 1L;
+final class AuditEndpoint implements Route.Endpoint {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
-  AuditServlet(Imagestore store, Authenticator auth) {
-    super(store, auth);
+  private final AuditLog audit;
+
+  AuditEndpoint(AuditLog audit) {
+    this.audit = audit;
   }
 
   @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    if (segments(req).length != 0) {
-      throw noSuchResource(req);
-    }
+  public void handle(Call call) throws IOException {
+    HttpServletRequest req = call.req();
+    HttpServletResponse resp = call.resp();
     int limit = number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "bad_limit").intValue();
     Long before =
         req.getParameter("before") == null
@@ -50,10 +48,9 @@ final class AuditServlet extends StoreServlet {
             : number(req, "before", 0, 1, Long.MAX_VALUE, "bad_before");
     String uuid = req.getParameter("uuid");
     if (uuid != null) {
-      uuid = imageId(uuid).value();
+      uuid = ApiServlet.imageId(uuid).value();
     }
-    auth.require(req, Role.ADMIN);
-    List<AuditEntryInfo> page = store.audit().list(before, uuid, limit);
+    List<AuditEntryInfo> page = audit.list(before, uuid, limit);
     if (page.size() == limit) {
       String next =
           "/audit?limit="
@@ -64,7 +61,7 @@ final class AuditServlet extends StoreServlet {
       resp.setHeader("Link", "<" + next + ">; rel=\"next\"");
     }
     resp.setHeader("Cache-Control", "no-store");
-    sendJson(resp, 200, page);
+    call.sendJson(200, page);
   }
 
   private static Long number(

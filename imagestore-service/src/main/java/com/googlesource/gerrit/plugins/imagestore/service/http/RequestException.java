@@ -12,45 +12,48 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package com.googlesource.gerrit.plugins.imagestore.service;
+package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 /**
- * A request the service refuses, with the HTTP status and a stable error code the client gets in
- * the JSON error body. Thrown by every layer; the HTTP layer turns it into the answer.
+ * A request the web layer refuses, with the HTTP status and a stable error code the client gets in
+ * the JSON error body: a malformed parameter, a wrong method or media type, missing credentials.
+ * The domain's refusals are {@link
+ * com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException}s; {@link
+ * ApiServlet#toHttp} gives them their status.
  */
-public class RequestException extends RuntimeException {
+class RequestException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
   private final String code;
 
-  public RequestException(int status, String code, String message) {
+  RequestException(int status, String code, String message) {
     super(message);
     this.status = status;
     this.code = code;
   }
 
-  public int status() {
+  int status() {
     return status;
   }
 
-  public String code() {
+  String code() {
     return code;
   }
 
-  public static RequestException badRequest(String code, String message) {
+  static RequestException badRequest(String code, String message) {
     return new RequestException(400, code, message);
   }
 
-  public static RequestException notFound(String message) {
+  static RequestException notFound(String message) {
     return new RequestException(404, "not_found", message);
   }
 
-  public static RequestException conflict(String code, String message) {
+  static RequestException conflict(String code, String message) {
     return new RequestException(409, code, message);
   }
 
-  public static RequestException tooLarge(String message) {
+  static RequestException tooLarge(String message) {
     return new RequestException(413, "too_large", message);
   }
 }

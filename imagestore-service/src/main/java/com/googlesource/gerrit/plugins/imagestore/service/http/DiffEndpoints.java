@@ -15,13 +15,10 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
-import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.BusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.Picture;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -42,54 +39,39 @@ import java.io.InputStream;
  * <p>Too large a comparison is refused with 422 {@code diff_too_large}; no capacity to compute one
  * now is 503 {@code busy} with {@code Retry-After}.
  */
-final class DiffServlet extends JsonServlet {
-  private static final long serialVersionUID = 1L;
+final class DiffEndpoints {
+  private final DiffService diffs;
 
-  private final transient Imagestore store;
-
-  DiffServlet(Imagestore store) {
-    this.store = store;
+  DiffEndpoints(DiffService diffs) {
+    this.diffs = diffs;
   }
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    try {
-      answer(req, resp);
-    } catch (BusyException e) {
-      resp.setHeader("Retry-After", Integer.toString(BusyException.RETRY_AFTER_SECONDS));
-      throw e;
-    }
+  void info(Call call) throws IOException {
+    ImageId a = call.imageId("uuidA");
+    ImageId b = call.imageId("uuidB");
+    DiffOptions options = options(call.req());
+    PassRule rule = passRule(call.req());
+    DiffResult figures = diffs.figures(a, b, options);
+    call.resp().setHeader("Cache-Control", ApiServlet.IMMUTABLE);
+    call.sendJson(200, figures.toInfo(options, rule, a.value(), b.value()));
   }
 
-  private void answer(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    boolean info = path.length == 3 && path[2].equals("info");
-    if (path.length != 2 && !info) {
-      throw noSuchResource(req);
-    }
-    ImageId a = imageId(path[0]);
-    ImageId b = imageId(path[1]);
-    DiffOptions options = options(req);
-    if (info) {
-      PassRule rule = passRule(req);
-      DiffResult figures = store.diffs().figures(a, b, options);
-      resp.setHeader("Cache-Control", IMMUTABLE);
-      sendJson(resp, 200, figures.toInfo(options, rule, a.value(), b.value()));
-      return;
-    }
-    Picture picture = store.diffs().picture(a, b, options);
+  void picture(Call call) throws IOException {
+    HttpServletResponse resp = call.resp();
+    Picture picture =
+        diffs.picture(call.imageId("uuidA"), call.imageId("uuidB"), options(call.req()));
     try (InputStream in = picture.bytes()) {
       String etag = '"' + picture.diff().diffSha256() + '"';
       resp.setHeader("ETag", etag);
-      resp.setHeader("Cache-Control", IMMUTABLE);
-      if (matches(req.getHeader("If-None-Match"), etag)) {
+      resp.setHeader("Cache-Control", ApiServlet.IMMUTABLE);
+      if (ApiServlet.matches(call.req().getHeader("If-None-Match"), etag)) {
         resp.setStatus(304);
         return;
       }
       resp.setStatus(200);
       resp.setContentType("image/png");
       resp.setContentLengthLong(picture.diff().diffSize());
-      sendBytes(in, resp);
+      ApiServlet.sendBytes(in, resp);
     }
   }
 

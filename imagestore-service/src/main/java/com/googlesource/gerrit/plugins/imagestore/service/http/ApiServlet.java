@@ -19,12 +19,17 @@ import com.google.gson.JsonParseException;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.BusyException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.UnprocessableException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,48 +39,40 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpException;
 
 /**
- * Base of the REST servlets: JSON in and out, and every failure answered as a JSON error. A {@link
- * RequestException} is the client's fault (4xx); an outage of the database or the blob store
- * ({@link Unavailable}) is answered 503 with {@code Retry-After}; anything else is a bug, answered
- * 500 without details. Both are logged with an incident id the answer names.
+ * The one servlet of the REST API: it finds the request's {@link Route} in the {@link Routes}
+ * table, checks the body's type and the caller's access, and runs the route's endpoint. Every
+ * failure is answered as a JSON error: a {@link DomainException} with the status {@link #toHttp}
+ * gives it, a {@link RequestException} (a refusal of the web layer itself) with its own; an outage
+ * of the database or the blob store ({@link Unavailable}) is answered 503 with {@code Retry-After};
+ * anything else is a bug, answered 500 without details. Both are logged with an incident id the
+ * answer names.
  */
-abstract class JsonServlet extends HttpServlet {
+final class ApiServlet extends HttpServlet {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final long serialVersionUID = 1L;
 
   /** For answers that never change: content-derived ids name them. */
-  protected static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
   /** How much of a refused request's unread body is read to keep its connection open. */
   private static final long SKIPPABLE_BODY_BYTES = 1024 * 1024;
 
-  /** JSON request bodies larger than this are refused; the references API may raise it. */
-  protected long maxJsonBytes() {
-    return 1024 * 1024;
+  private final transient Routes routes;
+  private final transient Authenticator auth;
+
+  ApiServlet(Routes routes, Authenticator auth) {
+    this.routes = routes;
+    this.auth = auth;
   }
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     try {
-      switch (req.getMethod()) {
-        case "GET", "HEAD" -> super.service(req, resp);
-        case "POST", "PUT", "DELETE" -> {
-          // Cheap refusals first: no bcrypt for a forged or mistyped write.
-          BrowserRequests.refuseCrossSite(req);
-          if (!req.getMethod().equals("DELETE")) {
-            checkContentType(req);
-          }
-          super.service(req, resp);
-        }
-        default ->
-            throw new RequestException(
-                405, "method_not_allowed", req.getMethod() + " is not supported here");
-      }
+      dispatch(req, resp);
+    } catch (DomainException e) {
+      answer(req, resp, toHttp(e));
     } catch (RequestException e) {
-      if (e instanceof RetryLater later) {
-        resp.setHeader("Retry-After", Long.toString(later.retryAfterSeconds()));
-      }
-      refuse(req, resp, e.status(), e.code(), e.getMessage(), BrowserRequests.mayChallenge(req));
+      answer(req, resp, e);
     } catch (JsonParseException e) {
       refuse(
           req,
@@ -116,6 +113,51 @@ abstract class JsonServlet extends HttpServlet {
       // other failure, never the error's text; the log has it.
       internalError(req, resp, UUID.randomUUID().toString(), e);
     }
+  }
+
+  private void dispatch(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String method = req.getMethod();
+    switch (method) {
+      case "GET", "HEAD" -> {}
+      case "POST", "PUT", "DELETE" ->
+          // Cheap refusals first: no bcrypt for a forged or mistyped write.
+          BrowserRequests.refuseCrossSite(req);
+      default ->
+          throw new RequestException(405, "method_not_allowed", method + " is not supported here");
+    }
+    String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+    Routes.Match match = routes.match(method, path, req.getRequestURI());
+    Route route = match.route();
+    if (!method.equals("DELETE")) {
+      route.body().check(req);
+    }
+    Call.checkPathParameters(match.pathParameters());
+    Call call = new Call(req, resp, match.pathParameters(), route.body().maxJsonBytes());
+    route.access().authorize(call, auth);
+    route.endpoint().handle(call);
+  }
+
+  /**
+   * The one place a domain refusal becomes an HTTP answer: its status (and for {@link
+   * BusyException}, its {@code Retry-After}); the error code and message are the domain's.
+   */
+  static RequestException toHttp(DomainException e) {
+    return switch (e) {
+      case InvalidInputException x -> new RequestException(400, x.code(), x.getMessage());
+      case NotFoundException x -> new RequestException(404, x.code(), x.getMessage());
+      case ConflictException x -> new RequestException(409, x.code(), x.getMessage());
+      case TooLargeException x -> new RequestException(413, x.code(), x.getMessage());
+      case UnprocessableException x -> new RequestException(422, x.code(), x.getMessage());
+      case BusyException x -> new RetryLater(503, x.code(), x.getMessage(), x.retryAfterSeconds());
+    };
+  }
+
+  private static void answer(HttpServletRequest req, HttpServletResponse resp, RequestException e)
+      throws IOException {
+    if (e instanceof RetryLater later) {
+      resp.setHeader("Retry-After", Long.toString(later.retryAfterSeconds()));
+    }
+    refuse(req, resp, e.status(), e.code(), e.getMessage(), BrowserRequests.mayChallenge(req));
   }
 
   private static void internalError(
@@ -201,28 +243,7 @@ abstract class JsonServlet extends HttpServlet {
     return null;
   }
 
-  // HttpServlet answers unsupported methods with sendError(405) and an HTML page; answer JSON.
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    throw notAllowed(req);
-  }
-
-  @Override
-  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    throw notAllowed(req);
-  }
-
-  @Override
-  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    throw notAllowed(req);
-  }
-
-  @Override
-  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    throw notAllowed(req);
-  }
-
-  protected static RequestException notAllowed(HttpServletRequest req) {
+  static RequestException notAllowed(HttpServletRequest req) {
     return new RequestException(
         405, "method_not_allowed", req.getMethod() + " is not supported on " + req.getRequestURI());
   }
@@ -262,15 +283,9 @@ abstract class JsonServlet extends HttpServlet {
     resp.getOutputStream().write(bytes);
   }
 
-  /**
-   * Refuses a POST or PUT whose body is not of the type the route reads, with 415, before anything
-   * else (authentication included) happens; servlets that write override it ({@link StoreServlet}).
-   */
-  protected void checkContentType(HttpServletRequest req) {}
+  static final String JSON = "application/json";
 
-  protected static final String JSON = "application/json";
-
-  protected static RequestException unsupportedMediaType(HttpServletRequest req, String expected) {
+  static RequestException unsupportedMediaType(HttpServletRequest req, String expected) {
     String type = req.getContentType();
     return new RequestException(
         415,
@@ -289,7 +304,7 @@ abstract class JsonServlet extends HttpServlet {
   }
 
   /** The media type of the request body, lowercase, without parameters; null when none. */
-  protected static String mediaType(HttpServletRequest req) {
+  static String mediaType(HttpServletRequest req) {
     String type = req.getContentType();
     if (type == null) {
       return null;
@@ -298,76 +313,16 @@ abstract class JsonServlet extends HttpServlet {
     return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
-  /**
-   * Reads the request body as JSON of type {@code type}; 400 when absent or malformed, 415 without
-   * {@code Content-Type: application/json}.
-   */
-  protected <T> T readJson(HttpServletRequest req, Class<T> type) throws IOException {
-    if (!JSON.equals(mediaType(req))) {
-      throw unsupportedMediaType(req, JSON);
-    }
-    long length = req.getContentLengthLong();
-    long max = maxJsonBytes();
-    if (length > max) {
-      throw RequestException.tooLarge("the request body is larger than " + max + " bytes");
-    }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (InputStream in = req.getInputStream()) {
-      byte[] chunk = new byte[16 * 1024];
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        if (buf.size() + n > max) {
-          throw RequestException.tooLarge("the request body is larger than " + max + " bytes");
-        }
-        buf.write(chunk, 0, n);
-      }
-    }
-    String text = buf.toString(StandardCharsets.UTF_8);
-    if (text.isBlank()) {
-      throw RequestException.badRequest("bad_json", "the request body is empty");
-    }
-    T value = Json.gson().fromJson(text, type);
-    if (value == null) {
-      throw RequestException.badRequest("bad_json", "the request body must be a JSON object");
-    }
-    return value;
-  }
-
-  /** The path below the servlet's mapping, split: "/abc/info" gives ["abc", "info"]. */
-  protected static String[] segments(HttpServletRequest req) {
-    String path = req.getPathInfo();
-    if (path == null || path.equals("/")) {
-      return new String[0];
-    }
-    if (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    return path.substring(1).split("/", -1);
-  }
-
-  /** The one path segment below the mapping ("/abc" gives "abc"); 405 for any other path. */
-  protected static String onlySegment(HttpServletRequest req) {
-    String[] path = segments(req);
-    if (path.length != 1) {
-      throw notAllowed(req);
-    }
-    return path[0];
-  }
-
-  protected static ImageId imageId(String segment) {
+  static ImageId imageId(String segment) {
     try {
       return ImageId.of(segment);
     } catch (IllegalArgumentException e) {
-      throw RequestException.badRequest("bad_uuid", e.getMessage());
+      throw new RequestException(400, "bad_uuid", e.getMessage());
     }
   }
 
-  protected static RequestException noSuchResource(HttpServletRequest req) {
-    return RequestException.notFound("no resource at " + req.getRequestURI());
-  }
-
   /** Whether an {@code If-None-Match} header names {@code etag} (or anything). */
-  protected static boolean matches(String ifNoneMatch, String etag) {
+  static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {
       return false;
     }

@@ -15,40 +15,32 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.SettingsInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
-import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
  * {@code GET /settings}: the admin's name and the orphan and trash settings. The admin page's login
  * check: it answers only an admin.
  */
-final class SettingsServlet extends StoreServlet {
-  private static final long serialVersionUID = 1L;
+final class SettingsEndpoint implements Route.Endpoint {
+  private final ServiceConfig config;
 
-  SettingsServlet(Imagestore store, Authenticator auth) {
-    super(store, auth);
+  SettingsEndpoint(ServiceConfig config) {
+    this.config = config;
   }
 
   @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    if (segments(req).length != 0) {
-      throw noSuchResource(req);
-    }
+  public void handle(Call call) throws IOException {
     SettingsInfo info = new SettingsInfo();
-    info.user = auth.require(req, Role.ADMIN).name();
-    ServiceConfig config = store.config();
+    info.user = call.caller().name();
     info.orphanGracePeriod = Durations.format(config.orphanGracePeriod());
     info.orphanGracePeriodSeconds = config.orphanGracePeriod().toSeconds();
     info.trashRetention = Durations.format(config.trashRetention());
     info.trashRetentionSeconds = config.trashRetention().toSeconds();
     info.trashPurgeInterval = Durations.format(config.trashPurgeInterval());
     info.trashPurgeIntervalSeconds = config.trashPurgeInterval().toSeconds();
-    resp.setHeader("Cache-Control", "no-store");
-    sendJson(resp, 200, info);
+    call.noStore();
+    call.sendJson(200, info);
   }
 }

@@ -14,9 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * Health checks. {@code /health/live}: 200 while the process serves (liveness). {@code
@@ -40,8 +36,12 @@ import java.util.function.BooleanSupplier;
  * running then counts as unavailable, and probes arriving meanwhile share it instead of piling up
  * more.
  */
-final class HealthServlet extends JsonServlet {
-  private static final long serialVersionUID = 1L;
+final class HealthChecks {
+  /** One dependency's health: whether it answers now. It may block; it is run with a deadline. */
+  @FunctionalInterface
+  interface Probe {
+    boolean healthy();
+  }
 
   /**
    * Far above what a healthy check takes (milliseconds), so a busy machine does not flap, and below
@@ -49,12 +49,10 @@ final class HealthServlet extends JsonServlet {
    */
   static final Duration READY_DEADLINE = Duration.ofSeconds(2);
 
-  private final transient Imagestore store;
-  private final transient Check database;
-  private final transient Check blobs;
+  private final Check database;
+  private final Check blobs;
 
-  HealthServlet(Imagestore store) {
-    this.store = store;
+  HealthChecks(Probe database, Probe blobs) {
     Executor checks =
         Executors.newCachedThreadPool(
             r -> {
@@ -62,32 +60,20 @@ final class HealthServlet extends JsonServlet {
               t.setDaemon(true);
               return t;
             });
-    this.database = new Check(checks, () -> store.database().isHealthy());
-    this.blobs =
-        new Check(
-            checks,
-            () -> {
-              try {
-                store.blobs().exists("0".repeat(64));
-                return true;
-              } catch (IOException | RuntimeException e) {
-                return false;
-              }
-            });
+    this.database = new Check(checks, database);
+    this.blobs = new Check(checks, blobs);
   }
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String check = req.getPathInfo() == null ? "/ready" : req.getPathInfo();
-    resp.setHeader("Cache-Control", "no-store");
-    if (check.equals("/live")) {
-      // Alive as long as it answers: a database outage must not get the process restarted.
-      sendJson(resp, 200, Map.of("status", "ok"));
-      return;
-    }
-    if (!check.equals("/ready")) {
-      throw noSuchResource(req);
-    }
+  /** {@code /health/live}. */
+  static void live(Call call) throws IOException {
+    // Alive as long as it answers: a database outage must not get the process restarted.
+    call.noStore();
+    call.sendJson(200, Map.of("status", "ok"));
+  }
+
+  /** {@code /health/ready} and {@code /health}. */
+  void ready(Call call) throws IOException {
+    call.noStore();
     CompletableFuture<Boolean> db = database.start();
     CompletableFuture<Boolean> blob = blobs.start();
     long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
@@ -97,16 +83,16 @@ final class HealthServlet extends JsonServlet {
     body.put("status", databaseOk && blobsOk ? "ok" : "unavailable");
     body.put("database", databaseOk ? "ok" : "unavailable");
     body.put("blobStore", blobsOk ? "ok" : "unavailable");
-    sendJson(resp, databaseOk && blobsOk ? 200 : 503, body);
+    call.sendJson(databaseOk && blobsOk ? 200 : 503, body);
   }
 
   /** One dependency's check, run at most once at a time. */
   private static final class Check {
     private final Executor executor;
-    private final BooleanSupplier check;
+    private final Probe check;
     private final AtomicReference<CompletableFuture<Boolean>> running = new AtomicReference<>();
 
-    Check(Executor executor, BooleanSupplier check) {
+    Check(Executor executor, Probe check) {
       this.executor = executor;
       this.check = check;
     }
@@ -120,7 +106,7 @@ final class HealthServlet extends JsonServlet {
         }
         CompletableFuture<Boolean> next = new CompletableFuture<>();
         if (running.compareAndSet(current, next)) {
-          executor.execute(() -> next.complete(check.getAsBoolean()));
+          executor.execute(() -> next.complete(check.healthy()));
           return next;
         }
       }

@@ -19,15 +19,11 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanMarkInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
-import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
-import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService.Selection;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,101 +35,79 @@ import java.util.List;
  * ({@code POST}), mark ({@code PUT}), move to the trash ({@code DELETE}, {@code POST
  * /orphans/trash}) for admins.
  */
-final class OrphansServlet extends StoreServlet {
-  private static final long serialVersionUID = 1L;
+final class OrphanEndpoints {
   private static final int MAX_SPEC = 255;
 
-  OrphansServlet(Imagestore store, Authenticator auth) {
-    super(store, auth);
+  private final OrphanService orphans;
+  private final RuntimeService runtimes;
+
+  OrphanEndpoints(OrphanService orphans, RuntimeService runtimes) {
+    this.orphans = orphans;
+    this.runtimes = runtimes;
   }
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    auth.requireMetadataReader(req);
-    String[] path = segments(req);
-    if (path.length == 0) {
-      Paging paging = Paging.of(req);
-      Selection selection =
-          selection(
-              req.getParameter("minAge"), req.getParameter("runtime"), req.getParameter("spec"));
-      List<ImageInfo> page = store.orphans().list(selection, paging.after(), paging.limit());
-      paging.linkNext(req, resp, page.stream().map(i -> i.uuid).toList());
-      sendJson(resp, 200, page);
-    } else if (path.length == 1) {
-      ImageId id = imageId(path[0]);
-      sendJson(
-          resp,
-          200,
-          store.orphans().get(id).orElseThrow(() -> RequestException.notFound("no orphan " + id)));
-    } else {
-      throw noSuchResource(req);
-    }
+  void list(Call call) throws IOException {
+    Paging paging = Paging.of(call.req());
+    Selection selection =
+        selection(call.query("minAge"), call.query("runtime"), call.query("spec"));
+    List<ImageInfo> page = orphans.list(selection, paging.after(), paging.limit());
+    paging.linkNext(call.req(), call.resp(), page.stream().map(i -> i.uuid).toList());
+    call.sendJson(200, page);
+  }
+
+  void get(Call call) throws IOException {
+    ImageId id = call.imageId("uuid");
+    call.sendJson(200, orphans.get(id).orElseThrow(() -> new NotFoundException("no orphan " + id)));
+  }
+
+  /** {@code POST /orphans} recomputes every orphan mark from the references. */
+  void sweep(Call call) throws IOException {
+    call.sendJson(200, orphans.sweep(call.actor()));
   }
 
   /**
-   * {@code POST /orphans} recomputes every orphan mark from the references; {@code POST
-   * /orphans/trash} moves orphans past the grace period to the trash (or with {@code dryRun} says
-   * which it would, and how many bytes their purge frees).
+   * {@code POST /orphans/trash} moves orphans past the grace period to the trash (or with {@code
+   * dryRun} says which it would, and how many bytes their purge frees).
    */
-  @Override
-  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String[] path = segments(req);
-    if (path.length == 0) {
-      Actor admin = auth.actor(req, Role.ADMIN);
-      sendJson(resp, 200, store.orphans().sweep(admin));
-    } else if (path.length == 1 && path[0].equals("trash")) {
-      Actor admin = auth.actor(req, Role.ADMIN);
-      CleanupInput in = readJson(req, CleanupInput.class);
-      if (in.all) {
-        throw RequestException.badRequest(
-            "bad_cleanup", "'all' belongs to POST /trash/purge; orphans go by the grace period");
-      }
-      List<ImageId> uuids = uuids(in);
-      if (uuids != null && (in.minAge != null || in.runtime != null || in.spec != null)) {
-        throw RequestException.badRequest(
-            "bad_cleanup", "give either 'uuids' or the filters minAge, runtime and spec");
-      }
-      Selection selection = uuids == null ? selection(in.minAge, in.runtime, in.spec) : null;
-      sendJson(
-          resp,
-          200,
-          store.orphans().cleanup(uuids, selection, in.dryRun, admin, "POST /orphans/trash"));
-    } else {
-      throw noSuchResource(req);
+  void cleanup(Call call) throws IOException {
+    CleanupInput in = call.readJson(CleanupInput.class);
+    if (in.all) {
+      throw RequestException.badRequest(
+          "bad_cleanup", "'all' belongs to POST /trash/purge; orphans go by the grace period");
     }
+    List<ImageId> uuids = uuids(in);
+    if (uuids != null && (in.minAge != null || in.runtime != null || in.spec != null)) {
+      throw RequestException.badRequest(
+          "bad_cleanup", "give either 'uuids' or the filters minAge, runtime and spec");
+    }
+    Selection selection = uuids == null ? selection(in.minAge, in.runtime, in.spec) : null;
+    call.sendJson(
+        200, orphans.cleanup(uuids, selection, in.dryRun, call.actor(), "POST /orphans/trash"));
   }
 
   /** Marks an unreferenced image orphaned, since now or since {@code orphanedAt}. */
-  @Override
-  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    ImageId id = imageId(onlySegment(req));
-    auth.require(req, Role.ADMIN);
-    OrphanMarkInput in =
-        req.getContentLengthLong() == 0
-            ? new OrphanMarkInput()
-            : readJson(req, OrphanMarkInput.class);
-    sendJson(resp, 200, store.orphans().mark(id, in.orphanedAt));
+  void mark(Call call) throws IOException {
+    ImageId id = call.imageId("uuid");
+    OrphanMarkInput in = call.readJsonOr(OrphanMarkInput.class, new OrphanMarkInput());
+    call.sendJson(200, orphans.mark(id, in.orphanedAt));
   }
 
   /** Moves an orphan past the grace period to the trash. */
-  @Override
-  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    ImageId id = imageId(onlySegment(req));
-    Actor admin = auth.actor(req, Role.ADMIN);
-    if (!store.orphans().delete(id, admin, "DELETE /orphans/{uuid}")) {
-      throw RequestException.notFound("no image " + id);
+  void delete(Call call) throws IOException {
+    ImageId id = call.imageId("uuid");
+    if (!orphans.delete(id, call.actor(), "DELETE /orphans/{uuid}")) {
+      throw new NotFoundException("no image " + id);
     }
-    resp.setStatus(204);
+    call.resp().setStatus(204);
   }
 
   private Selection selection(String minAge, String runtimeId, String spec) {
     Duration age = parseAge("minAge", minAge);
     RuntimeInfo runtime = null;
     if (runtimeId != null) {
-      String id = RuntimesServlet.runtimeId(runtimeId);
+      String id = Call.runtimeId(runtimeId);
       runtime =
-          store
-              .runtimes()
+          runtimes
               .get(id)
               .orElseThrow(
                   () -> RequestException.badRequest("unknown_runtime", "no runtime " + id));

@@ -14,25 +14,23 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /** {@code /openapi.yaml}: the OpenAPI 3 document of this REST API. */
-final class OpenApiServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
+final class OpenApiDocument {
+  private OpenApiDocument() {}
 
   /** Where the document lives on the class path (tests read it from there too). */
   static final String RESOURCE = "/api/openapi.yaml";
 
-  @Override
-  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  static void send(Call call) throws IOException {
+    HttpServletResponse resp = call.resp();
     resp.setContentType("application/yaml; charset=utf-8");
     resp.setHeader("Cache-Control", "no-cache");
-    try (InputStream in = OpenApiServlet.class.getResourceAsStream(RESOURCE);
+    try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE);
         OutputStream out = resp.getOutputStream()) {
       in.transferTo(out);
     }
