@@ -49,13 +49,14 @@ final class Call {
 
   /**
    * Refuses malformed path parameters (400) before the caller's access is checked: {@code uuid},
-   * {@code uuidA} and {@code uuidB} are image ids, {@code id} a runtime id.
+   * {@code uuidA} and {@code uuidB} are image ids, {@code id} a runtime id, {@code file} any name.
    */
   static void checkPathParameters(Map<String, String> parameters) {
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       switch (p.getKey()) {
         case "uuid", "uuidA", "uuidB" -> ApiServlet.imageId(p.getValue());
         case "id" -> runtimeId(p.getValue());
+        case "file" -> {} // the admin page's file: its endpoint knows its few names
         default -> throw new IllegalStateException("unknown path parameter " + p.getKey());
       }
     }
