@@ -30,7 +30,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. A server error
  * (5xx) never carries its message, which may be an exception's text: it names an incident that the
- * log has, as {@link JsonServlet}'s do.
+ * log has, as {@link ApiServlet}'s do.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();

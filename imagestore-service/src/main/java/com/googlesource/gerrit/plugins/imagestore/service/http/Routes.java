@@ -118,6 +118,7 @@ final class Routes {
   private final List<Route> routes = new ArrayList<>();
   private final Map<String, PathMappings<Route>> byMethod = new HashMap<>();
   private final Map<String, Set<String>> notFoundMethods = new HashMap<>();
+  private final Set<String> resourcesWithHead = new HashSet<>();
   private String resource;
 
   Routes() {}
@@ -138,6 +139,9 @@ final class Routes {
     }
     Route route = new Route(method, path, access, body, endpoint);
     routes.add(route);
+    if (method.equals(HEAD)) {
+      resourcesWithHead.add(resource);
+    }
     byMethod.computeIfAbsent(method, m -> new PathMappings<>()).put(spec(path), route);
     return this;
   }
@@ -157,7 +161,7 @@ final class Routes {
    */
   Optional<Match> find(String method, String path) {
     Optional<Match> found = find(byMethod.get(method), path);
-    if (found.isEmpty() && method.equals(HEAD) && !hasRoutes(HEAD, resourceOf(path))) {
+    if (found.isEmpty() && method.equals(HEAD) && headAsGet(path)) {
       found = find(byMethod.get(GET), path);
     }
     return found;
@@ -176,7 +180,7 @@ final class Routes {
               if (notFound == null) {
                 notFound = notFoundMethods.get("/");
               }
-              boolean asGet = method.equals(HEAD) && !hasRoutes(HEAD, resourceOf(path));
+              boolean asGet = method.equals(HEAD) && headAsGet(path);
               return notFound.contains(asGet ? GET : method)
                   ? RequestException.notFound("no resource at " + uri)
                   : new RequestException(
@@ -200,14 +204,9 @@ final class Routes {
     return Optional.of(new Match(matched.getResource(), spec.getPathParams(path)));
   }
 
-  private boolean hasRoutes(String method, String resource) {
-    Set<String> seen = new HashSet<>();
-    for (Route r : routes) {
-      if (r.method().equals(method)) {
-        seen.add(resourceOf(r.path()));
-      }
-    }
-    return seen.contains(resource);
+  /** Whether a {@code HEAD} of {@code path} is answered by the {@code GET} routes. */
+  private boolean headAsGet(String path) {
+    return !resourcesWithHead.contains(resourceOf(path));
   }
 
   /** The resource of a path: its first segment, or {@code /} for the root and unknown paths. */

@@ -26,6 +26,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
@@ -188,7 +189,7 @@ public final class ImageService {
                 });
       } catch (IdAppeared e) {
         outcome = Optional.empty();
-      } catch (ConflictException e) {
+      } catch (DomainException e) {
         // The bytes of this content may serve no image now.
         contents.dropIfUnheld(sha);
         throw e;
