@@ -33,6 +33,7 @@ targets=(
   "imagestore-service/client,imagestore-service PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
   "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#agreesWithZlib"
   "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
+  "imagestore-service/client,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"
 )
 logs="${FUZZ_LOG_DIR:-$ROOT/target/fuzz}"
 mkdir -p "$logs"
