@@ -140,13 +140,18 @@ public class ImagestoreConfig {
    * or is refused. Names the setting, never its value.
    */
   public Optional<String> serviceUrlError() {
-    Optional<String> url = configuredServiceUrl();
-    if (url.isEmpty()) {
+    if (configuredServiceUrl().isEmpty()) {
       return Optional.of(
           String.format(
               "%s.%s.%s is not set in gerrit.config", SECTION, pluginName, KEY_SERVICE_URL));
     }
-    return Optional.ofNullable(serviceUrlProblem(url.get()))
+    return serviceUrlRefusal();
+  }
+
+  /** Why the {@code serviceUrl} that is set is refused; empty when it is usable or not set. */
+  public Optional<String> serviceUrlRefusal() {
+    return configuredServiceUrl()
+        .map(ImagestoreConfig::serviceUrlProblem)
         .map(p -> String.format("%s.%s.%s %s", SECTION, pluginName, KEY_SERVICE_URL, p));
   }
 

@@ -23,10 +23,10 @@ import java.util.List;
  * <p>It tells whether credentials are set, never their values.
  */
 public class ConfigInfo {
-  /** Absent when not set or refused; {@link #serviceUrlError} then says why. */
+  /** Absent when not set, or refused ({@link #serviceUrlError} then says why). */
   public String serviceUrl;
 
-  /** Why the plugin cannot talk to the image service; absent when it can. */
+  /** Why the {@code serviceUrl} that is set is refused; absent when it is not. */
   public String serviceUrlError;
 
   public List<String> branches;

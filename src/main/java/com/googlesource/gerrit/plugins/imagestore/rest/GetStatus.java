@@ -58,8 +58,8 @@ public class GetStatus implements RestReadView<ProjectResource> {
     public String lastUnreadableJob;
 
     /**
-     * Why the plugin cannot talk to the image service at all ({@code serviceUrl} not set or
-     * refused); the reason only for administrators. Absent when it can.
+     * Why the {@code serviceUrl} that is set is refused, so that the plugin does not talk to the
+     * image service; the reason only for administrators. Absent when it is not refused.
      */
     public String serviceUrlError;
 
@@ -117,8 +117,8 @@ public class GetStatus implements RestReadView<ProjectResource> {
     boolean admin = permissions.currentUser().test(GlobalPermission.ADMINISTRATE_SERVER);
     info.serviceUrlError =
         config
-            .serviceUrlError()
-            .map(e -> admin ? e : "the plugin's serviceUrl is not usable; administrators see why")
+            .serviceUrlRefusal()
+            .map(e -> admin ? e : "the plugin's serviceUrl is refused; administrators see why")
             .orElse(null);
     if (admin) {
       info.outboxDepth = outbox.depth();

@@ -29,7 +29,7 @@ import com.googlesource.gerrit.plugins.imagestore.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.lib.Config;
-import org.junit.AfterClass;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -42,13 +42,12 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
   private static final String PASSWORD = "pa55-in-the-url";
   private static final String REFUSED = "must not contain a user name or password";
 
-  private static LogCapture logs;
+  /** Outermost: attached before the test's Gerrit starts and the plugin loads (and logs). */
+  @Rule(order = Integer.MIN_VALUE)
+  public final LogCapture logs = new LogCapture();
 
   @ConfigSuite.Default
   public static Config defaultConfig() {
-    if (logs == null) {
-      logs = LogCapture.start(); // before the plugin loads: it logs its configuration then
-    }
     Config cfg = new Config();
     cfg.setString(
         "plugin",
@@ -56,14 +55,6 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
         "serviceUrl",
         "http://gerrit-indexer:" + PASSWORD + "@127.0.0.1:1/");
     return cfg;
-  }
-
-  @AfterClass
-  public static void stopCapture() {
-    if (logs != null) {
-      logs.close();
-      logs = null;
-    }
   }
 
   @Test

@@ -49,6 +49,7 @@ import javax.imageio.ImageIO;
 import org.eclipse.jgit.lib.Config;
 import org.junit.AfterClass;
 import org.junit.Before;
+import org.junit.BeforeClass;
 
 /**
  * Acceptance tests of the plugin against a real image service process: one service per test class,
@@ -61,6 +62,13 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
 
   protected static ImageServiceProcess service;
 
+  /**
+   * The service's port for the whole run. The JUnit platform builds every class's runner, and so
+   * reads every class's configuration, before it runs the first: all of them name this port, and
+   * each class gets a fresh service on it.
+   */
+  private static int servicePort;
+
   @Inject private SecureStore secureStore;
   @Inject private SitePaths sitePaths;
   @Inject protected ProjectOperations projectOperations;
@@ -68,12 +76,18 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
   /** Read before the test server starts: the service must be running to name its URL. */
   @ConfigSuite.Default
   public static Config defaultConfig() throws Exception {
-    if (service == null) {
-      service = ImageServiceProcess.start();
-    }
+    startService();
     Config cfg = new Config();
     cfg.setString("plugin", "imagestore", "serviceUrl", service.url().toString());
     return cfg;
+  }
+
+  @BeforeClass
+  public static void startService() throws Exception {
+    if (service == null) {
+      service = ImageServiceProcess.start(servicePort);
+      servicePort = service.url().getPort();
+    }
   }
 
   @AfterClass

@@ -19,41 +19,46 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.log4j.AppenderSkeleton;
 import org.apache.log4j.Logger;
 import org.apache.log4j.spi.LoggingEvent;
+import org.junit.rules.ExternalResource;
 
 /**
- * Everything logged through log4j (Flogger's backend in Gerrit) while it is attached: messages and
- * the text of their exceptions.
+ * A rule that keeps everything logged through log4j (Flogger's backend in Gerrit) while the test
+ * runs: messages and the text of their exceptions.
  */
-public final class LogCapture extends AppenderSkeleton {
+public final class LogCapture extends ExternalResource {
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  /** Attached to the root logger until {@link #close()}. */
-  public static LogCapture start() {
-    LogCapture capture = new LogCapture();
-    Logger.getRootLogger().addAppender(capture);
-    return capture;
+  private final AppenderSkeleton appender =
+      new AppenderSkeleton() {
+        @Override
+        protected void append(LoggingEvent event) {
+          lines.add(event.getLoggerName() + ": " + event.getRenderedMessage());
+          String[] thrown = event.getThrowableStrRep();
+          if (thrown != null) {
+            lines.addAll(List.of(thrown));
+          }
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public boolean requiresLayout() {
+          return false;
+        }
+      };
+
+  @Override
+  protected void before() {
+    Logger.getRootLogger().addAppender(appender);
   }
 
   @Override
-  protected void append(LoggingEvent event) {
-    lines.add(event.getLoggerName() + ": " + event.getRenderedMessage());
-    String[] thrown = event.getThrowableStrRep();
-    if (thrown != null) {
-      lines.addAll(List.of(thrown));
-    }
+  protected void after() {
+    Logger.getRootLogger().removeAppender(appender);
   }
 
   public List<String> lines() {
     return List.copyOf(lines);
-  }
-
-  @Override
-  public void close() {
-    Logger.getRootLogger().removeAppender(this);
-  }
-
-  @Override
-  public boolean requiresLayout() {
-    return false;
   }
 }
