@@ -59,10 +59,12 @@ final class ApiServlet extends HttpServlet {
 
   private final transient Routes routes;
   private final transient Authenticator auth;
+  private final long maxImageBytes;
 
-  ApiServlet(Routes routes, Authenticator auth) {
+  ApiServlet(Routes routes, Authenticator auth, long maxImageBytes) {
     this.routes = routes;
     this.auth = auth;
+    this.maxImageBytes = maxImageBytes;
   }
 
   @Override
@@ -132,6 +134,11 @@ final class ApiServlet extends HttpServlet {
       route.body().check(req);
     }
     Call.checkPathParameters(match.pathParameters());
+    if (route.body().isUpload()) {
+      // A client waiting to send a large body learns of the refusal before a login check
+      // (bcrypt) could outlast its patience.
+      Body.checkUploadLength(req, maxImageBytes);
+    }
     Call call = new Call(req, resp, match.pathParameters(), route.body().maxJsonBytes());
     route.access().authorize(call, auth);
     route.endpoint().handle(call);
@@ -173,6 +180,16 @@ final class ApiServlet extends HttpServlet {
     return "internal error, incident " + incident;
   }
 
+  private static final String BODY_BROKEN = ApiServlet.class.getName() + ".bodyBroken";
+
+  /**
+   * Records that a parser gave up inside the request's body (a malformed multipart form): Jetty
+   * closes such a connection after the answer, so the answer must say so.
+   */
+  static void markBodyBroken(HttpServletRequest req) {
+    req.setAttribute(BODY_BROKEN, Boolean.TRUE);
+  }
+
   /** Answers an error after {@link #skipUnreadBody} made the connection safe to keep or close. */
   private static void refuse(
       HttpServletRequest req,
@@ -198,6 +215,17 @@ final class ApiServlet extends HttpServlet {
   private static void skipUnreadBody(HttpServletRequest req, HttpServletResponse resp, int status) {
     if ("close".equalsIgnoreCase(req.getHeader("Connection"))) {
       return; // the client closes it itself
+    }
+    if (req.getAttribute(BODY_BROKEN) != null) {
+      resp.setHeader("Connection", "close");
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+      // The client waits for a go-ahead before it sends the body; touching the input would give
+      // it (Jetty answers 100 Continue on the first read), and a large body would then meet a
+      // closed connection instead of this answer. Closing costs it one reconnect.
+      resp.setHeader("Connection", "close");
+      return;
     }
     try {
       ServletInputStream in = req.getInputStream();

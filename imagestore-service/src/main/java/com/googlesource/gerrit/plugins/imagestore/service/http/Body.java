@@ -43,6 +43,21 @@ enum Body {
     return maxJsonBytes;
   }
 
+  /** Whether the body is an image upload, whose length is checked before the caller's access. */
+  boolean isUpload() {
+    return this == MULTIPART || this == PNG_OR_MULTIPART;
+  }
+
+  /** Refuses an upload body larger than an image of {@code maxImageBytes} and its metadata: 413. */
+  static void checkUploadLength(HttpServletRequest req, long maxImageBytes) {
+    // Multipart framing adds a little; the metadata part is bounded separately.
+    long max = maxImageBytes + ImageEndpoints.MAX_META_BYTES + 64 * 1024;
+    if (req.getContentLengthLong() > max) {
+      throw RequestException.tooLarge(
+          "the upload is larger than the limit of " + maxImageBytes + " bytes");
+    }
+  }
+
   /** Refuses a POST or PUT with a body of another type: 415. */
   void check(HttpServletRequest req) {
     String type = ApiServlet.mediaType(req);

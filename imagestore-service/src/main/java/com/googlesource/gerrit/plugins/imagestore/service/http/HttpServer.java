@@ -59,10 +59,14 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
 
     Authenticator auth =
-        new Authenticator(store.users(), new LoginThrottle(), store.config().publicMetadata());
+        new Authenticator(
+            store.users(),
+            new LoginThrottle(store.config().loginLimits()),
+            store.config().publicMetadata());
     Routes routes = Routes.of(Endpoints.of(store));
     ServletContextHandler context = new ServletContextHandler("/");
-    ServletHolder api = new ServletHolder("api", new ApiServlet(routes, auth));
+    ServletHolder api =
+        new ServletHolder("api", new ApiServlet(routes, auth, store.config().maxImageBytes()));
     Path spool = store.tmpDir().resolve("multipart");
     Files.createDirectories(spool);
     long maxImage = store.config().maxImageBytes();

@@ -95,7 +95,7 @@ final class ImageEndpoints {
       upload = readMultipart(req);
     } else {
       UploadMeta meta = parseMeta(req.getHeader(ImagestoreClient.META_HEADER));
-      checkLength(req.getContentLengthLong());
+      Body.checkUploadLength(req, limits.maxImageBytes());
       upload = new Upload(receive(req.getInputStream()), meta);
     }
     try (upload) {
@@ -146,10 +146,11 @@ final class ImageEndpoints {
     Part imagePart;
     Part jsonPart;
     try {
-      checkLength(req.getContentLengthLong());
+      Body.checkUploadLength(req, limits.maxImageBytes());
       imagePart = req.getPart("image");
       jsonPart = req.getPart("json");
     } catch (ServletException | IllegalStateException | IOException e) {
+      ApiServlet.markBodyBroken(req);
       throw multipartError(e);
     }
     try {
@@ -178,15 +179,6 @@ final class ImageEndpoints {
 
   private IncomingImage receive(InputStream in) throws IOException {
     return IncomingImage.receive(in, limits.tmpDir(), limits.maxImageBytes(), limits.maxPixels());
-  }
-
-  private void checkLength(long contentLength) {
-    // Multipart framing adds a little; the metadata part is bounded separately.
-    long max = limits.maxImageBytes() + MAX_META_BYTES + 64 * 1024;
-    if (contentLength > max) {
-      throw RequestException.tooLarge(
-          "the upload is larger than the limit of " + limits.maxImageBytes() + " bytes");
-    }
   }
 
   private RequestException multipartError(Exception e) {

@@ -60,7 +60,7 @@ class InternalErrorBodyTest {
             .resource("/ours", "GET")
             .add("GET", "/ours/error", Access.ANYONE, Body.NONE, error)
             .add("GET", "/ours/exception", Access.ANYONE, Body.NONE, exception);
-    return new ApiServlet(routes, null);
+    return new ApiServlet(routes, null, 0);
   }
 
   /** A servlet of no JSON kind (the OpenAPI document's): what it throws reaches Jetty. */
