@@ -38,8 +38,8 @@ public class StatusIT extends ImagestoreTestBase {
     push("refs/heads/rel-secret", ImmutableMap.of(LNK_DIR + "b.ref.lnk", lnk));
     waitFor(
         "both branches indexed", () -> status().getAsJsonObject("branches").keySet().size() == 2);
-    // Readable by administrators only. Not a block for everyone: before Gerrit 3.13 a block hides
-    // the branch from administrators too.
+    // Readable by administrators only. Not a block for everyone: on Gerrit 3.11 that hides the
+    // branch from administrators too.
     projectOperations
         .project(project)
         .forUpdate()
