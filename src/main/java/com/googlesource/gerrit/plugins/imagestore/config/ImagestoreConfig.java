@@ -30,7 +30,6 @@ import com.google.gerrit.server.project.NoSuchProjectException;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -86,6 +85,7 @@ public class ImagestoreConfig {
   public static final Duration DEFAULT_REVIEW_DEADLINE = Duration.ofSeconds(8);
   public static final int DEFAULT_MAX_PREVIEW_IMAGES = 100;
   public static final int DEFAULT_REVIEW_THREADS = 4;
+  public static final int DEFAULT_SCAN_THREADS = 2;
 
   private final String pluginName;
   private final PluginConfigFactory configFactory;
@@ -281,7 +281,7 @@ public class ImagestoreConfig {
 
   /** How many threads one scan of a long history uses (at least 1). */
   public int scanThreads() {
-    return Math.max(1, cfg().getInt(KEY_SCAN_THREADS, LnkScanner.DEFAULT_THREADS));
+    return Math.max(1, cfg().getInt(KEY_SCAN_THREADS, DEFAULT_SCAN_THREADS));
   }
 
   /** Whether orphans past the grace period are deleted after each reconcile. */

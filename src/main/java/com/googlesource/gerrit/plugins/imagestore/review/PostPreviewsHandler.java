@@ -1,0 +1,34 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.review;
+
+import com.google.inject.Inject;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobHandler;
+
+/** Runs the previews jobs {@link PatchSetListener} queues. */
+class PostPreviewsHandler implements JobHandler<Job.PostPreviews> {
+  private final PreviewPoster poster;
+
+  @Inject
+  PostPreviewsHandler(PreviewPoster poster) {
+    this.poster = poster;
+  }
+
+  @Override
+  public void run(Job.PostPreviews job) throws Exception {
+    poster.post(job.project(), job.change(), job.patchSet());
+  }
+}
