@@ -18,6 +18,7 @@ import com.google.gerrit.extensions.annotations.Exports;
 import com.google.gerrit.extensions.config.CapabilityDefinition;
 import com.google.gerrit.lifecycle.LifecycleModule;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.config.ProjectSettingsModule;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexModule;
 import com.googlesource.gerrit.plugins.imagestore.index.ReconcileScheduler;
 import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
@@ -40,6 +41,7 @@ public class Module extends LifecycleModule {
         .annotatedWith(Exports.named(CentralUploadCapability.NAME))
         .to(CentralUploadCapability.class);
 
+    install(new ProjectSettingsModule());
     install(new QueueModule());
     install(new IndexModule());
     install(new ReviewModule());

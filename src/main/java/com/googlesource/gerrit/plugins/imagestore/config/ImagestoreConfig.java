@@ -86,6 +86,8 @@ public class ImagestoreConfig {
   public static final int DEFAULT_MAX_PREVIEW_IMAGES = 100;
   public static final int DEFAULT_REVIEW_THREADS = 4;
   public static final int DEFAULT_SCAN_THREADS = 2;
+  public static final boolean DEFAULT_ENABLED = false;
+  public static final boolean DEFAULT_MERGE_GATE = true;
 
   private final String pluginName;
   private final PluginConfigFactory configFactory;
@@ -237,7 +239,7 @@ public class ImagestoreConfig {
     try {
       return configFactory
           .getFromProjectConfigWithInheritance(project, pluginName)
-          .getBoolean(KEY_ENABLED, false);
+          .getBoolean(KEY_ENABLED, DEFAULT_ENABLED);
     } catch (NoSuchProjectException e) {
       return false;
     }
@@ -251,7 +253,8 @@ public class ImagestoreConfig {
   public boolean isMergeGateOn(Project.NameKey project) {
     try {
       PluginConfig cfg = configFactory.getFromProjectConfigWithInheritance(project, pluginName);
-      return cfg.getBoolean(KEY_ENABLED, false) && cfg.getBoolean(KEY_MERGE_GATE, true);
+      return cfg.getBoolean(KEY_ENABLED, DEFAULT_ENABLED)
+          && cfg.getBoolean(KEY_MERGE_GATE, DEFAULT_MERGE_GATE);
     } catch (NoSuchProjectException e) {
       return false;
     }

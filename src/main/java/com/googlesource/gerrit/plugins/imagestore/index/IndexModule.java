@@ -24,19 +24,36 @@ import com.google.inject.AbstractModule;
 import com.googlesource.gerrit.plugins.imagestore.queue.Job;
 
 /**
- * Indexing: branch moves become jobs, and the handlers of the index jobs. The plugin's module
- * registers the reconcile schedule in its start order.
+ * Indexing: branch moves become jobs, each kind of index job is handled by {@link Indexer}, and the
+ * catch-up at start. The plugin's module registers the reconcile schedule in its start order.
  */
 public class IndexModule extends AbstractModule {
   @Override
   protected void configure() {
     DynamicSet.bind(binder(), GitReferenceUpdatedListener.class).to(BranchListener.class);
     DynamicSet.bind(binder(), ChangeMergedListener.class).to(BranchListener.class);
-    handle(binder(), Job.IndexCommits.class, IndexHandlers.IndexCommits.class);
-    handle(binder(), Job.RescanBranch.class, IndexHandlers.RescanBranch.class);
-    handle(binder(), Job.RescanProject.class, IndexHandlers.RescanProject.class);
-    handle(binder(), Job.ReconcileAll.class, IndexHandlers.ReconcileAll.class);
-    handle(binder(), Job.DeleteOrphans.class, IndexHandlers.DeleteOrphans.class);
-    atStart(binder(), IndexHandlers.CatchUp.class);
+    handle(binder(), Job.IndexCommits.class, Indexer.class, Indexer::indexCommits);
+    handle(
+        binder(),
+        Job.RescanBranch.class,
+        Indexer.class,
+        (indexer, job) -> indexer.rescanBranch(job.project(), job.branch()));
+    handle(
+        binder(),
+        Job.RescanProject.class,
+        Indexer.class,
+        (indexer, job) -> indexer.rescanProject(job.project(), line -> {}));
+    // Queues a rescan of every enabled project (and the orphan deletion), to run after it.
+    handle(
+        binder(),
+        Job.ReconcileAll.class,
+        Indexer.class,
+        (indexer, job) -> indexer.queueReconcile());
+    handle(
+        binder(),
+        Job.DeleteOrphans.class,
+        Indexer.class,
+        (indexer, job) -> indexer.deleteOrphans());
+    atStart(binder(), Indexer.class, Indexer::queueCatchUp);
   }
 }

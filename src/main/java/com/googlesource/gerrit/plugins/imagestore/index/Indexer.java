@@ -46,10 +46,10 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * The indexing work behind the index jobs ({@link IndexHandlers}): scans the repository and tells
- * the image service which images the tracked branches reference. Every job can be replayed: adding
- * references is idempotent, and a rescan replaces a whole set. One job at a time (also against the
- * ssh command's rescans), so jobs apply in the order they were queued.
+ * The indexing work behind the index jobs (bound in {@link IndexModule}): scans the repository and
+ * tells the image service which images the tracked branches reference. Every job can be replayed:
+ * adding references is idempotent, and a rescan replaces a whole set. One job at a time (also
+ * against the ssh command's rescans), so jobs apply in the order they were queued.
  */
 @Singleton
 public class Indexer {

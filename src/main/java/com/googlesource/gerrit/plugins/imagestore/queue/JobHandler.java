@@ -20,6 +20,7 @@ package com.googlesource.gerrit.plugins.imagestore.queue;
  * {@link FailurePolicy}. Jobs may be replayed (after a crash or a retry), so handlers must be
  * idempotent.
  */
+@FunctionalInterface
 public interface JobHandler<J extends Job> {
   void run(J job) throws Exception;
 }

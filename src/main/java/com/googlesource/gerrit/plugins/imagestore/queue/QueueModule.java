@@ -16,9 +16,11 @@ package com.googlesource.gerrit.plugins.imagestore.queue;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
+import com.google.inject.Provider;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import java.io.IOException;
 
 /**
  * The job queue's bindings: the map from each {@link Job.Kind} to its handler, which the packages
@@ -32,15 +34,37 @@ public class QueueModule extends AbstractModule {
     Multibinder.newSetBinder(binder(), StartupJobs.class);
   }
 
-  /** Binds the one handler of jobs of {@code type}. */
-  public static <J extends Job> void handle(
-      Binder binder, Class<J> type, Class<? extends JobHandler<J>> handler) {
-    handlers(binder).addBinding(Job.Kind.of(type)).to(handler);
+  /** What a handler does with the service it is bound to; see {@link #handle}. */
+  @FunctionalInterface
+  public interface Work<S, J extends Job> {
+    void run(S service, J job) throws Exception;
   }
 
-  /** Adds work that queues jobs when the worker starts, before the jobs a previous run left. */
-  public static void atStart(Binder binder, Class<? extends StartupJobs> jobs) {
-    Multibinder.newSetBinder(binder, StartupJobs.class).addBinding().to(jobs);
+  /**
+   * Binds the one handler of jobs of {@code type}: {@code work} on the (injected) {@code service},
+   * e.g. {@code handle(binder(), Job.RescanProject.class, Indexer.class, (i, job) -> ...)}.
+   */
+  public static <S, J extends Job> void handle(
+      Binder binder, Class<J> type, Class<S> service, Work<S, J> work) {
+    Provider<S> provider = binder.getProvider(service);
+    JobHandler<J> handler = job -> work.run(provider.get(), job);
+    handlers(binder).addBinding(Job.Kind.of(type)).toInstance(handler);
+  }
+
+  /**
+   * Adds work that queues jobs when the worker starts, before the jobs a previous run left: {@code
+   * jobs} on the (injected) {@code service}, returning how many it queued.
+   */
+  public static <S> void atStart(Binder binder, Class<S> service, StartupWork<S> jobs) {
+    Provider<S> provider = binder.getProvider(service);
+    StartupJobs startup = () -> jobs.queue(provider.get());
+    Multibinder.newSetBinder(binder, StartupJobs.class).addBinding().toInstance(startup);
+  }
+
+  /** What a {@link StartupJobs} does with the service it is bound to; see {@link #atStart}. */
+  @FunctionalInterface
+  public interface StartupWork<S> {
+    int queue(S service) throws IOException;
   }
 
   private static MapBinder<Job.Kind, JobHandler<?>> handlers(Binder binder) {

@@ -21,7 +21,7 @@ import java.io.IOException;
  * run left runs: catching up with what changed while the plugin was not running, measured against
  * the state as that run left it. Bound with {@link QueueModule#atStart}.
  */
-public interface StartupJobs {
+interface StartupJobs {
   /** Queues the jobs; returns how many. */
   int queue() throws IOException;
 }

@@ -30,7 +30,11 @@ public class ReviewModule extends AbstractModule {
   @Override
   protected void configure() {
     DynamicSet.bind(binder(), RevisionCreatedListener.class).to(PatchSetListener.class);
-    QueueModule.handle(binder(), Job.PostPreviews.class, PostPreviewsHandler.class);
+    QueueModule.handle(
+        binder(),
+        Job.PostPreviews.class,
+        PreviewPoster.class,
+        (poster, job) -> poster.post(job.project(), job.change(), job.patchSet()));
     bind(SubmitRule.class)
         .annotatedWith(Exports.named("ImagesAvailable"))
         .to(ImagesAvailableRule.class);
