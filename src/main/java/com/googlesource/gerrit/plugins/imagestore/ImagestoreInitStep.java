@@ -53,6 +53,8 @@ public class ImagestoreInitStep implements InitStep {
                 .trim());
     if (!Objects.equals(current, user)) {
       section.setSecure(ImagestoreConfig.KEY_USERNAME, user);
+      // The stored password was another account's: ask for this one's.
+      section.setSecure(ImagestoreConfig.KEY_PASSWORD, null);
     }
     // Asks for the password of that account (keeps a stored one unless told to change it); without
     // an account, removes it.

@@ -209,6 +209,14 @@ public class ImagestoreInitStepTest {
     init(new ScriptedConsole(false, "", "", "true", "n3w-Pa55word"));
     assertThat(file("secure.config").getString("plugin", "imagestore", "password"))
         .isEqualTo("n3w-Pa55word");
+
+    // Another account: its password is asked at once, the old one's is not kept.
+    ScriptedConsole console = new ScriptedConsole(false, "", "other-bot", "0ther-Pa55word");
+    init(console);
+    Config secure = file("secure.config");
+    assertThat(secure.getString("plugin", "imagestore", "username")).isEqualTo("other-bot");
+    assertThat(secure.getString("plugin", "imagestore", "password")).isEqualTo("0ther-Pa55word");
+    assertThat(console.asked).doesNotContain("Change other-bot's password");
   }
 
   @Test
