@@ -28,8 +28,8 @@ import java.util.Objects;
  * The plugin's step in {@code gerrit init} (manifest entry {@code Gerrit-InitStep}): asks for the
  * image service's URL ({@code gerrit.config}) and for the service account and its password, which
  * go to {@code secure.config} only, where the plugin reads them. Existing values are offered as
- * defaults; {@code --batch} keeps them. A URL the plugin would refuse to load with is asked again,
- * or fails a batch init.
+ * defaults; {@code --batch} keeps them. A URL the plugin would refuse ({@link
+ * ImagestoreConfig#serviceUrlProblem}) is asked again, or fails a batch init.
  */
 public class ImagestoreInitStep implements InitStep {
   private final ConsoleUI ui;
