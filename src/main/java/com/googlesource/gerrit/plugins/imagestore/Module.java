@@ -16,20 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore;
 
 import com.google.gerrit.extensions.annotations.Exports;
 import com.google.gerrit.extensions.config.CapabilityDefinition;
-import com.google.gerrit.extensions.events.ChangeMergedListener;
-import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
-import com.google.gerrit.extensions.events.RevisionCreatedListener;
-import com.google.gerrit.extensions.registration.DynamicSet;
 import com.google.gerrit.lifecycle.LifecycleModule;
-import com.google.gerrit.server.rules.SubmitRule;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
-import com.googlesource.gerrit.plugins.imagestore.index.BranchListener;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import com.googlesource.gerrit.plugins.imagestore.config.ProjectSettingsModule;
+import com.googlesource.gerrit.plugins.imagestore.index.IndexModule;
 import com.googlesource.gerrit.plugins.imagestore.index.ReconcileScheduler;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
+import com.googlesource.gerrit.plugins.imagestore.queue.QueueModule;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
 import com.googlesource.gerrit.plugins.imagestore.rest.ImagestoreRestModule;
-import com.googlesource.gerrit.plugins.imagestore.review.ImagesAvailableRule;
-import com.googlesource.gerrit.plugins.imagestore.review.PatchSetListener;
+import com.googlesource.gerrit.plugins.imagestore.review.ReviewModule;
 import com.googlesource.gerrit.plugins.imagestore.review.ServiceCalls;
 
 /** The plugin's Gerrit-Module: everything the plugin binds in Gerrit's server injector. */
@@ -45,16 +41,15 @@ public class Module extends LifecycleModule {
         .annotatedWith(Exports.named(CentralUploadCapability.NAME))
         .to(CentralUploadCapability.class);
 
-    DynamicSet.bind(binder(), GitReferenceUpdatedListener.class).to(BranchListener.class);
-    DynamicSet.bind(binder(), ChangeMergedListener.class).to(BranchListener.class);
-    DynamicSet.bind(binder(), RevisionCreatedListener.class).to(PatchSetListener.class);
-    bind(SubmitRule.class)
-        .annotatedWith(Exports.named("ImagesAvailable"))
-        .to(ImagesAvailableRule.class);
-    // The worker starts first: it catches up at once (a full reconcile on a new site).
+    install(new ProjectSettingsModule());
+    install(new QueueModule());
+    install(new IndexModule());
+    install(new ReviewModule());
+    // The worker starts before the schedule: it catches up at once (a full reconcile on a new
+    // site).
     listener().to(ImagestoreConnection.class);
     listener().to(ServiceCalls.class);
-    listener().to(IndexWorker.class);
+    listener().to(JobWorker.class);
     listener().to(ReconcileScheduler.class);
 
     install(new ImagestoreRestModule());

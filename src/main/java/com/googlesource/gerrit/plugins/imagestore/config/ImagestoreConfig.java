@@ -30,7 +30,6 @@ import com.google.gerrit.server.project.NoSuchProjectException;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -87,6 +86,9 @@ public class ImagestoreConfig {
   public static final Duration DEFAULT_REVIEW_DEADLINE = Duration.ofSeconds(8);
   public static final int DEFAULT_MAX_PREVIEW_IMAGES = 100;
   public static final int DEFAULT_REVIEW_THREADS = 4;
+  public static final int DEFAULT_SCAN_THREADS = 2;
+  public static final boolean DEFAULT_ENABLED = false;
+  public static final boolean DEFAULT_MERGE_GATE = true;
 
   private final String pluginName;
   private final PluginConfigFactory configFactory;
@@ -263,7 +265,7 @@ public class ImagestoreConfig {
     try {
       return configFactory
           .getFromProjectConfigWithInheritance(project, pluginName)
-          .getBoolean(KEY_ENABLED, false);
+          .getBoolean(KEY_ENABLED, DEFAULT_ENABLED);
     } catch (NoSuchProjectException e) {
       return false;
     }
@@ -277,7 +279,8 @@ public class ImagestoreConfig {
   public boolean isMergeGateOn(Project.NameKey project) {
     try {
       PluginConfig cfg = configFactory.getFromProjectConfigWithInheritance(project, pluginName);
-      return cfg.getBoolean(KEY_ENABLED, false) && cfg.getBoolean(KEY_MERGE_GATE, true);
+      return cfg.getBoolean(KEY_ENABLED, DEFAULT_ENABLED)
+          && cfg.getBoolean(KEY_MERGE_GATE, DEFAULT_MERGE_GATE);
     } catch (NoSuchProjectException e) {
       return false;
     }
@@ -307,7 +310,7 @@ public class ImagestoreConfig {
 
   /** How many threads one scan of a long history uses (at least 1). */
   public int scanThreads() {
-    return Math.max(1, cfg().getInt(KEY_SCAN_THREADS, LnkScanner.DEFAULT_THREADS));
+    return Math.max(1, cfg().getInt(KEY_SCAN_THREADS, DEFAULT_SCAN_THREADS));
   }
 
   /** Whether orphans past the grace period are deleted after each reconcile. */

@@ -23,6 +23,8 @@ import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
 import java.io.IOException;
 
 /**
@@ -35,10 +37,10 @@ public class BranchListener implements GitReferenceUpdatedListener, ChangeMerged
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final ImagestoreConfig config;
-  private final IndexWorker worker;
+  private final JobWorker worker;
 
   @Inject
-  BranchListener(ImagestoreConfig config, IndexWorker worker) {
+  BranchListener(ImagestoreConfig config, JobWorker worker) {
     this.config = config;
     this.worker = worker;
   }
@@ -49,10 +51,10 @@ public class BranchListener implements GitReferenceUpdatedListener, ChangeMerged
     if (!config.isTracked(ref) || !config.isEnabled(Project.nameKey(event.getProjectName()))) {
       return;
     }
-    IndexJob job =
+    Job job =
         event.isDelete() || event.isCreate() || event.isNonFastForward()
-            ? IndexJob.rescanBranch(event.getProjectName(), ref)
-            : IndexJob.commits(
+            ? new Job.RescanBranch(event.getProjectName(), ref)
+            : new Job.IndexCommits(
                 event.getProjectName(), ref, event.getOldObjectId(), event.getNewObjectId());
     queue(job);
   }
@@ -66,10 +68,10 @@ public class BranchListener implements GitReferenceUpdatedListener, ChangeMerged
         || !config.isEnabled(Project.nameKey(change.project))) {
       return;
     }
-    queue(IndexJob.commits(change.project, ref, null, event.getNewRevisionId()));
+    queue(new Job.IndexCommits(change.project, ref, null, event.getNewRevisionId()));
   }
 
-  private void queue(IndexJob job) {
+  private void queue(Job job) {
     try {
       worker.submit(job);
     } catch (IOException e) {

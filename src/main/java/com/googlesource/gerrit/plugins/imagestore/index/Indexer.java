@@ -17,10 +17,8 @@ package com.googlesource.gerrit.plugins.imagestore.index;
 import com.google.common.collect.Lists;
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.entities.Project;
-import com.google.gerrit.extensions.restapi.RestApiException;
 import com.google.gerrit.server.git.GitRepositoryManager;
 import com.google.gerrit.server.project.ProjectCache;
-import com.google.gerrit.server.update.UpdateException;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
@@ -29,8 +27,9 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.Outbox;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
-import com.googlesource.gerrit.plugins.imagestore.review.PreviewPoster;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,9 +46,10 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * Runs {@link IndexJob}s: scans the repository and tells the image service which images the tracked
- * branches reference; posts the previews of new patch sets. Every job can be replayed: adding
- * references is idempotent, and a rescan replaces a whole set.
+ * The indexing work behind the index jobs (bound in {@link IndexModule}): scans the repository and
+ * tells the image service which images the tracked branches reference. Every job can be replayed:
+ * adding references is idempotent, and a rescan replaces a whole set. One job at a time (also
+ * against the ssh command's rescans), so jobs apply in the order they were queued.
  */
 @Singleton
 public class Indexer {
@@ -64,7 +64,6 @@ public class Indexer {
   private final ImagestoreConnection connection;
   private final IndexState state;
   private final Outbox outbox;
-  private final PreviewPoster previews;
 
   @Inject
   Indexer(
@@ -73,9 +72,7 @@ public class Indexer {
       ProjectCache projects,
       ImagestoreConnection connection,
       IndexState state,
-      Outbox outbox,
-      PreviewPoster previews) {
-    this.previews = previews;
+      Outbox outbox) {
     this.config = config;
     this.repos = repos;
     this.projects = projects;
@@ -84,64 +81,19 @@ public class Indexer {
     this.outbox = outbox;
   }
 
-  /** A job that can never succeed (its project is gone, the service refuses its data). */
-  public static class PermanentFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    PermanentFailure(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  /** Runs one job; one at a time, so jobs apply in the order they were queued. */
-  public synchronized void run(IndexJob job) throws IOException, PermanentFailure {
-    try {
-      switch (job.kind) {
-        case INDEX_COMMITS -> indexCommits(job);
-        case RESCAN_BRANCH -> rescanBranch(job.project, job.branch);
-        case RESCAN_PROJECT -> rescanProject(job.project, line -> {});
-        case RECONCILE_ALL -> queueReconcile();
-        case DELETE_ORPHANS -> deleteOrphans();
-        case POST_PREVIEWS -> postPreviews(job);
-      }
-    } catch (RepositoryNotFoundException e) {
-      throw new PermanentFailure("project " + job.project + " no longer exists", e);
-    } catch (UpdateException | RestApiException e) {
-      // Gerrit refused the comment: retrying would hold up the indexing queued behind it.
-      throw new PermanentFailure(job + " could not be posted: " + e.getMessage(), e);
-    } catch (ImagestoreException e) {
-      // 4xx means the request itself is wrong and will never pass; 408/429 and 5xx may.
-      if (e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429) {
-        throw new PermanentFailure(job + " refused by the image service: " + e.getMessage(), e);
-      }
-      throw e;
-    }
-  }
-
-  private void postPreviews(IndexJob job)
-      throws IOException, UpdateException, RestApiException, PermanentFailure {
-    try {
-      previews.post(job.project, job.change, job.patchSet);
-    } catch (RuntimeException e) {
-      // Only an unreachable service (IOException) is worth waiting for: a comment that Gerrit
-      // refuses must not hold up the indexing queued behind it.
-      throw new PermanentFailure(job + " failed: " + e, e);
-    }
-  }
-
-  private void indexCommits(IndexJob job) throws IOException {
-    Project.NameKey project = Project.nameKey(job.project);
+  synchronized void indexCommits(Job.IndexCommits job) throws IOException {
+    Project.NameKey project = Project.nameKey(job.project());
     if (!config.isEnabled(project)) {
       return;
     }
     List<ReferenceInfo> refs;
     try (Repository repo = repos.openRepository(project);
         LnkScanner scanner =
-            new LnkScanner(repo, job.project, config.lnkSuffix(), config.scanThreads())) {
-      ObjectId tip = ObjectId.fromString(job.newRev);
+            new LnkScanner(repo, job.project(), config.lnkSuffix(), config.scanThreads())) {
+      ObjectId tip = ObjectId.fromString(job.newRev());
       List<ObjectId> exclude = new ArrayList<>();
-      if (job.oldRev != null && !ObjectId.zeroId().name().equals(job.oldRev)) {
-        exclude.add(ObjectId.fromString(job.oldRev));
+      if (job.oldRev() != null && !ObjectId.zeroId().name().equals(job.oldRev())) {
+        exclude.add(ObjectId.fromString(job.oldRev()));
       } else {
         // Only this commit (change-merged): its parents were indexed by earlier updates.
         try (RevWalk rw = new RevWalk(repo)) {
@@ -150,18 +102,18 @@ public class Indexer {
           }
         }
       }
-      refs = scanner.scan(job.branch, tip, exclude);
+      refs = scanner.scan(job.branch(), tip, exclude);
     }
     try (ImagestoreClient client = connection.client()) {
       for (List<ReferenceInfo> batch : Lists.partition(refs, BATCH)) {
         client.addReferences(batch);
       }
     }
-    state.indexed(job.project, job.branch, job.newRev);
+    state.indexed(job.project(), job.branch(), job.newRev());
     logger.atFine().log("%s: %d references", job, refs.size());
   }
 
-  private void rescanBranch(String projectName, String branch) throws IOException {
+  synchronized void rescanBranch(String projectName, String branch) throws IOException {
     Project.NameKey project = Project.nameKey(projectName);
     if (!config.isEnabled(project)) {
       return;
@@ -243,13 +195,13 @@ public class Indexer {
     return out;
   }
 
-  private void queueReconcile() throws IOException {
+  synchronized void queueReconcile() throws IOException {
     List<String> names = enabledProjects();
     for (String name : names) {
-      outbox.add(IndexJob.rescanProject(name));
+      outbox.add(new Job.RescanProject(name));
     }
     if (config.orphanAutoDelete()) {
-      outbox.add(IndexJob.deleteOrphans());
+      outbox.add(new Job.DeleteOrphans());
     }
     state.reconciled(Instant.now());
     logger.atInfo().log("reconcile queued for %d projects", names.size());
@@ -267,13 +219,13 @@ public class Indexer {
   public synchronized int queueCatchUp() throws IOException {
     if (!state.wasEverReconciled()) {
       logger.atInfo().log("this site was never indexed: queueing a full reconcile");
-      outbox.add(IndexJob.reconcileAll());
+      outbox.add(new Job.ReconcileAll());
       return 1;
     }
     int queued = 0;
     for (String name : enabledProjects()) {
       Map<String, IndexState.BranchState> indexed = state.branches(name);
-      List<IndexJob> jobs = new ArrayList<>();
+      List<Job> jobs = new ArrayList<>();
       try (Repository repo = repos.openRepository(Project.nameKey(name));
           RevWalk rw = new RevWalk(repo)) {
         for (Ref ref : repo.getRefDatabase().getRefsByPrefix("refs/heads/")) {
@@ -285,8 +237,8 @@ public class Indexer {
           if (last == null || !tip.equals(last.commit)) {
             jobs.add(
                 last != null && isAncestor(rw, last.commit, ref.getObjectId())
-                    ? IndexJob.commits(name, ref.getName(), last.commit, tip)
-                    : IndexJob.rescanBranch(name, ref.getName()));
+                    ? new Job.IndexCommits(name, ref.getName(), last.commit, tip)
+                    : new Job.RescanBranch(name, ref.getName()));
           }
         }
       } catch (RepositoryNotFoundException e) {
@@ -295,10 +247,10 @@ public class Indexer {
       // What is left was indexed once and is gone now.
       for (String branch : indexed.keySet()) {
         if (config.isTracked(branch)) {
-          jobs.add(IndexJob.rescanBranch(name, branch));
+          jobs.add(new Job.RescanBranch(name, branch));
         }
       }
-      for (IndexJob job : jobs) {
+      for (Job job : jobs) {
         logger.atInfo().log(
             "catching up with what moved while the plugin was not running: %s", job);
         outbox.add(job);
@@ -321,7 +273,7 @@ public class Indexer {
   }
 
   /** Deletes orphans past the grace period; returns how many. */
-  public int deleteOrphans() throws IOException {
+  synchronized int deleteOrphans() throws IOException {
     long minAge = config.orphanGracePeriod().toSeconds();
     int deleted = 0;
     try (ImagestoreClient client = connection.client()) {

@@ -19,6 +19,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -61,8 +62,6 @@ public final class LnkScanner implements AutoCloseable {
   /** Below this many commits a second thread costs more than it saves. */
   private static final int PARALLEL_THRESHOLD = 256;
 
-  public static final int DEFAULT_THREADS = 2;
-
   private final Repository repo;
   private final String project;
   private final int threads;
@@ -80,7 +79,7 @@ public final class LnkScanner implements AutoCloseable {
   private final AtomicInteger malformed = new AtomicInteger();
 
   public LnkScanner(Repository repo, String project, String suffix) {
-    this(repo, project, suffix, DEFAULT_THREADS);
+    this(repo, project, suffix, ImagestoreConfig.DEFAULT_SCAN_THREADS);
   }
 
   public LnkScanner(Repository repo, String project, String suffix, int threads) {

@@ -21,6 +21,8 @@ import com.google.gerrit.server.git.WorkQueue;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,12 +38,12 @@ public class ReconcileScheduler implements LifecycleListener {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final ImagestoreConfig config;
-  private final IndexWorker worker;
+  private final JobWorker worker;
   private final WorkQueue workQueue;
   private ScheduledFuture<?> scheduled;
 
   @Inject
-  ReconcileScheduler(ImagestoreConfig config, IndexWorker worker, WorkQueue workQueue) {
+  ReconcileScheduler(ImagestoreConfig config, JobWorker worker, WorkQueue workQueue) {
     this.config = config;
     this.worker = worker;
     this.workQueue = workQueue;
@@ -69,7 +71,7 @@ public class ReconcileScheduler implements LifecycleListener {
   /** Queues a reconcile of every enabled project. */
   public void reconcile() {
     try {
-      worker.submit(IndexJob.reconcileAll());
+      worker.submit(new Job.ReconcileAll());
     } catch (IOException e) {
       logger.atSevere().withCause(e).log("cannot queue the reconcile");
     }

@@ -25,8 +25,8 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.index.IndexState;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
-import com.googlesource.gerrit.plugins.imagestore.index.Outbox;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
+import com.googlesource.gerrit.plugins.imagestore.queue.Outbox;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -79,7 +79,7 @@ public class GetStatus implements RestReadView<ProjectResource> {
   private final ImagestoreConfig config;
   private final IndexState state;
   private final Outbox outbox;
-  private final IndexWorker worker;
+  private final JobWorker worker;
   private final PermissionBackend permissions;
 
   @Inject
@@ -87,7 +87,7 @@ public class GetStatus implements RestReadView<ProjectResource> {
       ImagestoreConfig config,
       IndexState state,
       Outbox outbox,
-      IndexWorker worker,
+      JobWorker worker,
       PermissionBackend permissions) {
     this.worker = worker;
     this.permissions = permissions;

@@ -26,8 +26,8 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.ReindexCapability;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
 import java.io.IOException;
 
 /**
@@ -47,12 +47,12 @@ public class PostReindex implements RestModifyView<ConfigResource, PostReindex.I
     public String queued;
   }
 
-  private final IndexWorker worker;
+  private final JobWorker worker;
   private final ProjectCache projects;
   private final ImagestoreConfig config;
 
   @Inject
-  PostReindex(IndexWorker worker, ProjectCache projects, ImagestoreConfig config) {
+  PostReindex(JobWorker worker, ProjectCache projects, ImagestoreConfig config) {
     this.worker = worker;
     this.projects = projects;
     this.config = config;
@@ -61,7 +61,7 @@ public class PostReindex implements RestModifyView<ConfigResource, PostReindex.I
   @Override
   public Response<Queued> apply(ConfigResource resource, Input input)
       throws BadRequestException, UnprocessableEntityException, IOException {
-    IndexJob job;
+    Job job;
     Queued answer = new Queued();
     if (input != null && input.project != null) {
       Project.NameKey name = Project.nameKey(input.project);
@@ -72,10 +72,10 @@ public class PostReindex implements RestModifyView<ConfigResource, PostReindex.I
         throw new BadRequestException(
             "imagestore is not enabled for " + input.project + " (plugin.imagestore.enabled)");
       }
-      job = IndexJob.rescanProject(input.project);
+      job = new Job.RescanProject(input.project);
       answer.queued = "project " + input.project;
     } else {
-      job = IndexJob.reconcileAll();
+      job = new Job.ReconcileAll();
       answer.queued = "all enabled projects";
     }
     worker.submit(job);

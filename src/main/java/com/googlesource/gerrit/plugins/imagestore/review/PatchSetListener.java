@@ -22,8 +22,8 @@ import com.google.gerrit.extensions.events.RevisionCreatedListener;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
 import java.io.IOException;
 
 /**
@@ -35,10 +35,10 @@ public class PatchSetListener implements RevisionCreatedListener {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final ImagestoreConfig config;
-  private final IndexWorker worker;
+  private final JobWorker worker;
 
   @Inject
-  PatchSetListener(ImagestoreConfig config, IndexWorker worker) {
+  PatchSetListener(ImagestoreConfig config, JobWorker worker) {
     this.config = config;
     this.worker = worker;
   }
@@ -50,8 +50,7 @@ public class PatchSetListener implements RevisionCreatedListener {
         || !config.isEnabled(Project.nameKey(change.project))) {
       return;
     }
-    IndexJob job =
-        IndexJob.postPreviews(change.project, change._number, event.getRevision()._number);
+    Job job = new Job.PostPreviews(change.project, change._number, event.getRevision()._number);
     try {
       worker.submit(job);
     } catch (IOException e) {

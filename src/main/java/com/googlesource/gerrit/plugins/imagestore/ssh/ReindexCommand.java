@@ -22,9 +22,9 @@ import com.google.gerrit.sshd.SshCommand;
 import com.google.inject.Inject;
 import com.googlesource.gerrit.plugins.imagestore.ReindexCapability;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexJob;
-import com.googlesource.gerrit.plugins.imagestore.index.IndexWorker;
 import com.googlesource.gerrit.plugins.imagestore.index.Indexer;
+import com.googlesource.gerrit.plugins.imagestore.queue.Job;
+import com.googlesource.gerrit.plugins.imagestore.queue.JobWorker;
 import java.io.IOException;
 import java.util.List;
 import org.kohsuke.args4j.Option;
@@ -44,7 +44,7 @@ public class ReindexCommand extends SshCommand {
   @Inject private Indexer indexer;
   @Inject private ImagestoreConfig config;
   @Inject private ProjectCache projects;
-  @Inject private IndexWorker worker;
+  @Inject private JobWorker worker;
 
   @Override
   protected void run() throws UnloggedFailure {
@@ -79,7 +79,7 @@ public class ReindexCommand extends SshCommand {
         failed++;
         stdout.printf("  failed: %s (queued for retry)%n", e.getMessage());
         try {
-          worker.submit(IndexJob.rescanProject(name));
+          worker.submit(new Job.RescanProject(name));
         } catch (IOException e2) {
           stdout.printf("  cannot queue it either: %s%n", e2.getMessage());
         }

@@ -33,6 +33,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
+import com.googlesource.gerrit.plugins.imagestore.queue.Outbox;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
 import java.nio.file.Files;

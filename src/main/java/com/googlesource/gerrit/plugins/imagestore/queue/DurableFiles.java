@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package com.googlesource.gerrit.plugins.imagestore.index;
+package com.googlesource.gerrit.plugins.imagestore.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * over the target, and then the directory is flushed too, so the rename itself survives a power
  * loss. A reader sees the old file or the whole new one, never an empty or partial one.
  */
-final class DurableFiles {
+public final class DurableFiles {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final String TEMP_SUFFIX = ".tmp";
 
@@ -43,7 +43,7 @@ final class DurableFiles {
   private DurableFiles() {}
 
   /** Creates or replaces {@code target} with {@code content} (UTF-8), atomically and durably. */
-  static void write(Path target, String content) throws IOException {
+  public static void write(Path target, String content) throws IOException {
     Path tmp = tempOf(target);
     try (FileChannel out =
         FileChannel.open(
@@ -67,7 +67,7 @@ final class DurableFiles {
   }
 
   /** The temporary file {@link #write} uses for {@code target}. */
-  static Path tempOf(Path target) {
+  public static Path tempOf(Path target) {
     return target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
   }
 

@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package com.googlesource.gerrit.plugins.imagestore.index;
+package com.googlesource.gerrit.plugins.imagestore.queue;
 
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.extensions.events.LifecycleListener;
@@ -21,23 +21,28 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drains the {@link Outbox} on a queue of Gerrit's work queue, oldest job first, so pushes never
- * wait for the image service. A failing job stays at the head and is retried with exponential
- * back-off (1 s doubling to 5 min); nothing behind it runs first, so the order holds.
+ * wait for the image service; each job goes to the {@link JobHandler} bound for its kind. A job
+ * that fails transiently ({@link FailurePolicy}) stays at the head and is retried with exponential
+ * back-off (1 s doubling to 5 min); nothing behind it runs first, so the order holds. A job that
+ * fails permanently is set aside in {@code outbox/failed} and reported in {@link #lastError}.
  */
 @Singleton
-public class IndexWorker implements LifecycleListener {
+public class JobWorker implements LifecycleListener {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final long MAX_BACKOFF_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
   private final WorkQueue workQueue;
   private final Outbox outbox;
-  private final Indexer indexer;
+  private final Map<Job.Kind, JobHandler<?>> handlers;
+  private final Set<StartupJobs> startupJobs;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private ScheduledExecutorService queue;
   private int failures;
@@ -48,10 +53,15 @@ public class IndexWorker implements LifecycleListener {
   private volatile String lastErrorProject;
 
   @Inject
-  IndexWorker(WorkQueue workQueue, Outbox outbox, Indexer indexer) {
+  JobWorker(
+      WorkQueue workQueue,
+      Outbox outbox,
+      Map<Job.Kind, JobHandler<?>> handlers,
+      Set<StartupJobs> startupJobs) {
     this.workQueue = workQueue;
     this.outbox = outbox;
-    this.indexer = indexer;
+    this.handlers = handlers;
+    this.startupJobs = startupJobs;
   }
 
   @Override
@@ -66,7 +76,10 @@ public class IndexWorker implements LifecycleListener {
 
   private void catchUp() {
     try {
-      int queued = indexer.queueCatchUp();
+      int queued = 0;
+      for (StartupJobs jobs : startupJobs) {
+        queued += jobs.queue();
+      }
       logger.atInfo().log("start: %d catch-up jobs queued", queued);
     } catch (IOException | RuntimeException e) {
       // The next scheduled or on-demand reconcile catches up instead.
@@ -85,7 +98,7 @@ public class IndexWorker implements LifecycleListener {
   }
 
   /** Queues a job durably and asks for it to run soon. */
-  public void submit(IndexJob job) throws IOException {
+  public void submit(Job job) throws IOException {
     outbox.add(job);
     kick();
   }
@@ -110,19 +123,18 @@ public class IndexWorker implements LifecycleListener {
           pending = outbox.pending()) {
         for (Outbox.Entry entry : pending) {
           try {
-            indexer.run(entry.job());
-            outbox.done(entry);
-            failures = 0;
-            lastError = null;
-          } catch (Indexer.PermanentFailure e) {
-            logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e.getMessage());
-            lastErrorProject = entry.job().project;
-            lastError = "gave up on " + entry.job() + ": " + e.getMessage();
-            outbox.setAside(entry.file());
-          } catch (IOException | RuntimeException e) {
-            retryLater(entry, e);
-            return;
+            run(entry.job());
+          } catch (Exception e) {
+            if (FailurePolicy.isTransient(e)) {
+              retryLater(entry, e);
+              return;
+            }
+            giveUp(entry, e);
+            continue;
           }
+          outbox.done(entry);
+          failures = 0;
+          lastError = null;
         }
       }
     } catch (IOException e) {
@@ -130,11 +142,29 @@ public class IndexWorker implements LifecycleListener {
     }
   }
 
+  /** Runs a job with the handler of its kind; one at a time, in the order they were queued. */
+  private void run(Job job) throws Exception {
+    @SuppressWarnings("unchecked") // QueueModule.handle binds each kind to a handler of its type
+    JobHandler<Job> handler = (JobHandler<Job>) handlers.get(job.kind());
+    if (handler == null) {
+      throw new IllegalStateException("no handler bound for " + job.kind());
+    }
+    handler.run(job);
+  }
+
+  private void giveUp(Outbox.Entry entry, Exception e) throws IOException {
+    logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e);
+    lastErrorProject = entry.job().project();
+    lastError = "gave up on " + entry.job() + ": " + e;
+    failures = 0;
+    outbox.setAside(entry.file());
+  }
+
   private void retryLater(Outbox.Entry entry, Exception e) {
     failures++;
     long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
     retryAt = System.currentTimeMillis() + delay;
-    lastErrorProject = entry.job().project;
+    lastErrorProject = entry.job().project();
     lastError = entry.job() + " failed (attempt " + failures + "): " + e;
     logger.atWarning().withCause(failures == 1 ? e : null).log(
         "%s failed (attempt %d), retrying in %d s: %s",

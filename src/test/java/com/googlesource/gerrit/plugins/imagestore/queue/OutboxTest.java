@@ -12,7 +12,7 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package com.googlesource.gerrit.plugins.imagestore.index;
+package com.googlesource.gerrit.plugins.imagestore.queue;
 
 import static com.google.common.truth.Truth.assertThat;
 
@@ -61,9 +61,9 @@ public class OutboxTest {
 
   @Test
   public void jobsComeBackInOrderAndTheirNamesSayWhatTheyAreAbout() throws Exception {
-    outbox.add(IndexJob.commits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)));
-    outbox.add(IndexJob.rescanProject(PROJECT));
-    outbox.add(IndexJob.reconcileAll());
+    outbox.add(new Job.IndexCommits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)));
+    outbox.add(new Job.RescanProject(PROJECT));
+    outbox.add(new Job.ReconcileAll());
     List<Outbox.Entry> pending = outbox.pending();
     assertThat(describe(pending))
         .containsExactly(
@@ -83,10 +83,10 @@ public class OutboxTest {
 
   @Test
   public void anEmptyJobFileIsSetAsideReportedAndItsBranchRescanned() throws Exception {
-    outbox.add(IndexJob.rescanProject("other"));
+    outbox.add(new Job.RescanProject("other"));
     // The name the outbox gives a job, emptied as a power loss before the fsync would leave it.
     String name =
-        outbox.fileName(IndexJob.commits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)))
+        outbox.fileName(new Job.IndexCommits(PROJECT, BRANCH, "1".repeat(40), "2".repeat(40)))
             + ".json";
     writeByHand(name, "");
 
@@ -106,18 +106,18 @@ public class OutboxTest {
   @Test
   public void corruptJobFilesAreMadeUpForByWhatTheirNamesSay() throws Exception {
     writeByHand(
-        outbox.fileName(IndexJob.rescanBranch(PROJECT, BRANCH)) + ".json", "{\"kind\":\"RESC");
-    writeByHand(outbox.fileName(IndexJob.rescanProject(PROJECT)) + ".json", "\0\0\0\0");
+        outbox.fileName(new Job.RescanBranch(PROJECT, BRANCH)) + ".json", "{\"kind\":\"RESC");
+    writeByHand(outbox.fileName(new Job.RescanProject(PROJECT)) + ".json", "\0\0\0\0");
     // Parses, but is not a whole job.
     writeByHand(
-        outbox.fileName(IndexJob.commits(PROJECT, "refs/heads/master", null, "2".repeat(40)))
+        outbox.fileName(new Job.IndexCommits(PROJECT, "refs/heads/master", null, "2".repeat(40)))
             + ".json",
         "{\"kind\":\"INDEX_COMMITS\"}");
-    writeByHand(outbox.fileName(IndexJob.postPreviews(PROJECT, 7, 2)) + ".json", "{}");
-    writeByHand(outbox.fileName(IndexJob.deleteOrphans()) + ".json", "{\"kind\":\"NO_SUCH_KIND\"}");
+    writeByHand(outbox.fileName(new Job.PostPreviews(PROJECT, 7, 2)) + ".json", "{}");
+    writeByHand(outbox.fileName(new Job.DeleteOrphans()) + ".json", "{\"kind\":\"NO_SUCH_KIND\"}");
     // Invalid UTF-8.
     Files.write(
-        outboxDir().resolve(outbox.fileName(IndexJob.reconcileAll()) + ".json"),
+        outboxDir().resolve(outbox.fileName(new Job.ReconcileAll()) + ".json"),
         new byte[] {(byte) 0xff, (byte) 0xfe, '{'});
 
     assertThat(describe(outbox.pending()))
@@ -142,13 +142,80 @@ public class OutboxTest {
   }
 
   @Test
+  public void jobFilesOfThePreviousVersionAreReadAsTheirTypedJobs() throws Exception {
+    // Byte for byte what the single mutable job class wrote before the typed jobs (Gson, nulls
+    // left out, every int field written): sites upgrade with such files queued.
+    String[][] previous = {
+      {
+        "INDEX_COMMITS",
+        "{\"kind\":\"INDEX_COMMITS\",\"project\":\"p\",\"branch\":\"refs/heads/master\","
+            + "\"oldRev\":\""
+            + "1".repeat(40)
+            + "\",\"newRev\":\""
+            + "2".repeat(40)
+            + "\",\"change\":0,\"patchSet\":0}"
+      },
+      {
+        "RESCAN_BRANCH",
+        "{\"kind\":\"RESCAN_BRANCH\",\"project\":\"p\",\"branch\":\"refs/heads/rel-1\","
+            + "\"change\":0,\"patchSet\":0}"
+      },
+      {
+        "RESCAN_PROJECT",
+        "{\"kind\":\"RESCAN_PROJECT\",\"project\":\"p\",\"change\":0,\"patchSet\":0}"
+      },
+      {"RECONCILE_ALL", "{\"kind\":\"RECONCILE_ALL\",\"change\":0,\"patchSet\":0}"},
+      {"DELETE_ORPHANS", "{\"kind\":\"DELETE_ORPHANS\",\"change\":0,\"patchSet\":0}"},
+      {
+        "POST_PREVIEWS",
+        "{\"kind\":\"POST_PREVIEWS\",\"project\":\"p\",\"change\":7,\"patchSet\":2}"
+      },
+    };
+    for (int i = 0; i < previous.length; i++) {
+      writeByHand(
+          String.format("1764980000000-%06d-3ff_%s_p.json", i, Outbox.encode(previous[i][0])),
+          previous[i][1]);
+    }
+    assertThat(outbox.pending().stream().map(Outbox.Entry::job).toList())
+        .containsExactly(
+            new Job.IndexCommits("p", "refs/heads/master", "1".repeat(40), "2".repeat(40)),
+            new Job.RescanBranch("p", "refs/heads/rel-1"),
+            new Job.RescanProject("p"),
+            new Job.ReconcileAll(),
+            new Job.DeleteOrphans(),
+            new Job.PostPreviews("p", 7, 2))
+        .inOrder();
+    assertThat(outbox.unreadableCount()).isEqualTo(0);
+  }
+
+  @Test
+  public void everyKindComesBackAsTheJobThatWasQueued() throws Exception {
+    List<Job> jobs =
+        List.of(
+            new Job.IndexCommits(PROJECT, BRANCH, null, "2".repeat(40)),
+            new Job.RescanBranch(PROJECT, BRANCH),
+            new Job.RescanProject(PROJECT),
+            new Job.ReconcileAll(),
+            new Job.DeleteOrphans(),
+            new Job.PostPreviews(PROJECT, 7, 2));
+    for (Job job : jobs) {
+      outbox.add(job);
+    }
+    assertThat(new Outbox(data).pending().stream().map(Outbox.Entry::job).toList())
+        .containsExactlyElementsIn(jobs)
+        .inOrder();
+    // Every kind has a record: a new kind without one fails here, not in a site's outbox.
+    assertThat(jobs.stream().map(Job::kind).toList()).containsExactlyElementsIn(Job.Kind.values());
+  }
+
+  @Test
   public void longNamesKeepWhatFits() throws Exception {
     String project = "p".repeat(120);
     String branch = "refs/heads/rel-" + "b".repeat(120);
-    String name = outbox.fileName(IndexJob.rescanBranch(project, branch)) + ".json";
+    String name = outbox.fileName(new Job.RescanBranch(project, branch)) + ".json";
     assertThat(name.length()).isAtMost(200);
     assertThat(Outbox.replacementFor(name).toString()).isEqualTo("rescan_project " + project);
-    String longer = outbox.fileName(IndexJob.rescanBranch("q".repeat(250), branch)) + ".json";
+    String longer = outbox.fileName(new Job.RescanBranch("q".repeat(250), branch)) + ".json";
     assertThat(Outbox.replacementFor(longer).toString()).isEqualTo("reconcile_all");
   }
 

@@ -12,12 +12,16 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-package com.googlesource.gerrit.plugins.imagestore.index;
+package com.googlesource.gerrit.plugins.imagestore.queue;
 
+import com.google.common.base.Enums;
 import com.google.common.base.Strings;
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.extensions.annotations.PluginData;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
@@ -34,12 +38,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Durable queue of {@link IndexJob}s in the plugin's data directory: one small JSON file per job,
+ * Durable queue of {@link Job}s in the plugin's data directory: one small JSON file per job,
  * written atomically and durably ({@link DurableFiles}), so a crash, a power loss or a restart
- * loses nothing and never leaves half a job.
+ * loses nothing and never leaves half a job. A file holds the job's {@code kind} and the fields of
+ * its record, e.g. {@code {"kind":"RESCAN_BRANCH","project":"p","branch":"refs/heads/master"}}: the
+ * same shape as the single job class of earlier versions wrote, so their files still read.
  *
  * <p>File names sort in the order the jobs were queued, and name what the job is about: {@code
  * <time>-<sequence>-<random>_<kind>_<project>_<branch>.json}, the last three percent-encoded. A
@@ -51,6 +58,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Outbox {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final String SUFFIX = ".json";
+  private static final String KIND = "kind";
   private static final char SEPARATOR = '_';
 
   /** Longest name written, below every common file system's limit with the temporary prefix. */
@@ -76,13 +84,42 @@ public class Outbox {
   }
 
   /** A queued job and the file that holds it. */
-  public record Entry(Path file, IndexJob job) {}
+  public record Entry(Path file, Job job) {}
 
   /** Queues a job; returns its file. */
-  public Path add(IndexJob job) throws IOException {
+  public Path add(Job job) throws IOException {
     Path file = dir.resolve(fileName(job) + SUFFIX);
-    DurableFiles.write(file, Json.gson().toJson(job));
+    JsonObject json = new JsonObject();
+    json.addProperty(KIND, job.kind().name());
+    for (Map.Entry<String, JsonElement> field :
+        Json.gson().toJsonTree(job).getAsJsonObject().entrySet()) {
+      json.add(field.getKey(), field.getValue());
+    }
+    DurableFiles.write(file, Json.gson().toJson(json));
     return file;
+  }
+
+  /**
+   * The job a file holds; null when it holds none ({@code why} says so), e.g. empty, not an object,
+   * an unknown kind or a field missing.
+   */
+  private static Job read(String content, StringBuilder why) {
+    JsonElement tree = JsonParser.parseString(content);
+    if (!tree.isJsonObject()) {
+      why.append(tree.isJsonNull() ? "empty" : "not a job");
+      return null;
+    }
+    JsonElement kindName = tree.getAsJsonObject().get(KIND);
+    Job.Kind kind = null;
+    if (kindName != null && kindName.isJsonPrimitive()) {
+      kind = Enums.getIfPresent(Job.Kind.class, kindName.getAsString()).orNull();
+    }
+    Job job = kind == null ? null : Json.gson().fromJson(tree, kind.type());
+    if (job == null || !job.isComplete()) {
+      why.append("incomplete job");
+      return null;
+    }
+    return job;
   }
 
   /**
@@ -90,14 +127,14 @@ public class Outbox {
    * restarts; the sequence orders jobs of one millisecond. What the job is about follows, as far as
    * it fits: the kind, the project, the branch.
    */
-  String fileName(IndexJob job) {
+  String fileName(Job job) {
     String name =
         String.format(
             "%013d-%06d-%s",
             System.currentTimeMillis(),
             sequence.incrementAndGet() % 1_000_000,
             Long.toHexString(Double.doubleToLongBits(Math.random())));
-    for (String field : new String[] {job.kind.name(), job.project, job.branch}) {
+    for (String field : new String[] {job.kind().name(), job.project(), job.branch()}) {
       if (field == null) {
         break;
       }
@@ -124,10 +161,10 @@ public class Outbox {
     List<Entry> instead = new ArrayList<>();
     for (Path f : files) {
       try {
-        IndexJob job =
-            Json.gson().fromJson(Files.readString(f, StandardCharsets.UTF_8), IndexJob.class);
-        if (job == null || !job.isComplete()) {
-          unreadable(f, job == null ? "empty" : "incomplete job", instead);
+        StringBuilder why = new StringBuilder();
+        Job job = read(Files.readString(f, StandardCharsets.UTF_8), why);
+        if (job == null) {
+          unreadable(f, why.toString(), instead);
         } else {
           out.add(new Entry(f, job));
         }
@@ -147,7 +184,7 @@ public class Outbox {
    */
   private void unreadable(Path file, String why, List<Entry> queued) throws IOException {
     String name = file.getFileName().toString();
-    IndexJob instead = replacementFor(name);
+    Job instead = replacementFor(name);
     // Queued first: a crash in between leaves the file here, to be handled again.
     if (instead != null) {
       queued.add(new Entry(add(instead), instead));
@@ -171,17 +208,17 @@ public class Outbox {
    * would have added), a full reconcile when the name says nothing, null for previews (a comment
    * only).
    */
-  static IndexJob replacementFor(String fileName) {
+  static Job replacementFor(String fileName) {
     String[] fields =
         fileName
             .substring(0, fileName.length() - SUFFIX.length())
             .split(String.valueOf(SEPARATOR), -1);
-    IndexJob.Kind kind = null;
+    Job.Kind kind = null;
     String project = null;
     String branch = null;
     try {
       if (fields.length > 1) {
-        kind = IndexJob.Kind.valueOf(decode(fields[1]));
+        kind = Job.Kind.valueOf(decode(fields[1]));
       }
       project = fields.length > 2 ? Strings.emptyToNull(decode(fields[2])) : null;
       branch = fields.length > 3 ? Strings.emptyToNull(decode(fields[3])) : null;
@@ -189,23 +226,23 @@ public class Outbox {
       kind = null; // not a name this version wrote
     }
     if (kind == null) {
-      return IndexJob.reconcileAll();
+      return new Job.ReconcileAll();
     }
     return switch (kind) {
       case POST_PREVIEWS -> null;
-      case DELETE_ORPHANS -> IndexJob.deleteOrphans();
-      case RECONCILE_ALL -> IndexJob.reconcileAll();
+      case DELETE_ORPHANS -> new Job.DeleteOrphans();
+      case RECONCILE_ALL -> new Job.ReconcileAll();
       case INDEX_COMMITS, RESCAN_BRANCH, RESCAN_PROJECT ->
           project == null
-              ? IndexJob.reconcileAll()
+              ? new Job.ReconcileAll()
               : branch == null
-                  ? IndexJob.rescanProject(project)
-                  : IndexJob.rescanBranch(project, branch);
+                  ? new Job.RescanProject(project)
+                  : new Job.RescanBranch(project, branch);
     };
   }
 
   /** Letters, digits, '.' and '-' stay; every other byte of the UTF-8 form becomes %XX. */
-  static String encode(String s) {
+  public static String encode(String s) {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;

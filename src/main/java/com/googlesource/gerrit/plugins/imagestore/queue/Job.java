@@ -1,0 +1,169 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.queue;
+
+import java.util.Locale;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * One unit of background work, as stored in the {@link Outbox}: one small immutable record per
+ * kind. Only the description is stored: the work reads the repository when it runs, so replaying a
+ * job is harmless. Each kind has one {@link JobHandler}, bound in Guice by {@link QueueModule}.
+ */
+public sealed interface Job {
+  /** The kinds, as named in job files (their {@code kind} field and their file name). */
+  enum Kind {
+    INDEX_COMMITS(IndexCommits.class),
+    RESCAN_BRANCH(RescanBranch.class),
+    RESCAN_PROJECT(RescanProject.class),
+    RECONCILE_ALL(ReconcileAll.class),
+    DELETE_ORPHANS(DeleteOrphans.class),
+    POST_PREVIEWS(PostPreviews.class);
+
+    private final Class<? extends Job> type;
+
+    Kind(Class<? extends Job> type) {
+      this.type = type;
+    }
+
+    public Class<? extends Job> type() {
+      return type;
+    }
+
+    public static Kind of(Class<? extends Job> type) {
+      for (Kind k : values()) {
+        if (k.type == type) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("no kind for " + type);
+    }
+  }
+
+  /** References added by the commits between {@code oldRev} and {@code newRev} of a branch. */
+  record IndexCommits(String project, String branch, String oldRev, String newRev) implements Job {
+    @Override
+    public boolean isComplete() {
+      return project != null
+          && branch != null
+          && newRev != null
+          && ObjectId.isId(newRev)
+          && (oldRev == null || ObjectId.isId(oldRev));
+    }
+
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  /** The whole set of one branch, scanned anew (after a forced update, creation or deletion). */
+  record RescanBranch(String project, String branch) implements Job {
+    @Override
+    public boolean isComplete() {
+      return project != null && branch != null;
+    }
+
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  /** The whole set of a project, scanned anew from all its tracked branches. */
+  record RescanProject(String project) implements Job {
+    @Override
+    public boolean isComplete() {
+      return project != null;
+    }
+
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  /** Rescan every enabled project, then delete expired orphans if configured. */
+  record ReconcileAll() implements Job {
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  /** Delete orphans past the grace period (with {@code orphanAutoDelete}). */
+  record DeleteOrphans() implements Job {
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  /** Comment on a new patch set with the previews of the screenshots it changes. */
+  record PostPreviews(String project, int change, int patchSet) implements Job {
+    @Override
+    public boolean isComplete() {
+      return project != null && change > 0 && patchSet > 0;
+    }
+
+    @Override
+    public String toString() {
+      return Job.describe(this);
+    }
+  }
+
+  default Kind kind() {
+    return Kind.of(getClass());
+  }
+
+  /** The project the job is about; null for site-wide work. */
+  default String project() {
+    return null;
+  }
+
+  /** The branch the job is about; null when it is about no single branch. */
+  default String branch() {
+    return null;
+  }
+
+  /** Whether the job has what its kind needs to run (a file read back may not). */
+  default boolean isComplete() {
+    return true;
+  }
+
+  /** How logs, the status and the set-aside reports name the job: kind, project, branch, ... */
+  static String describe(Job job) {
+    StringBuilder s = new StringBuilder(job.kind().name().toLowerCase(Locale.ROOT));
+    if (job.project() != null) {
+      s.append(' ').append(job.project());
+    }
+    if (job.branch() != null) {
+      s.append(' ').append(job.branch());
+    }
+    if (job instanceof PostPreviews p) {
+      s.append(' ').append(p.change()).append('/').append(p.patchSet());
+    }
+    if (job instanceof IndexCommits c && c.newRev() != null) {
+      s.append(' ')
+          .append(c.oldRev() == null ? "" : abbreviate(c.oldRev()) + "..")
+          .append(abbreviate(c.newRev()));
+    }
+    return s.toString();
+  }
+
+  private static String abbreviate(String rev) {
+    return rev.length() > 8 ? rev.substring(0, 8) : rev;
+  }
+}
