@@ -143,8 +143,7 @@ bench_stop() {
 }
 
 # Prints the class path of the JVM programs: the plugin's classes, the client library's classes
-# and gerrit-plugin-api (JGit, Guava, Gson, HttpClient, Flogger), taken from the plugin's test
-# class path. The rest of that class path (the acceptance framework) only adds log noise.
+# and gerrit-plugin-api (JGit, Guava, Gson, HttpClient, Flogger) of the version the build uses.
 # Cached in bench/.work until a pom changes.
 bench_classpath() {
   local file="$BENCH_WORK/classpath.txt" api=""
@@ -154,17 +153,22 @@ bench_classpath() {
     api="$(cat "$file")"
   fi
   if [ -z "$api" ] || [ ! -f "$api" ]; then
-    bench_log "asking Maven for the plugin's test class path..."
-    # -am puts the client module in the reactor, so this works where no imagestore snapshot
-    # was ever installed into ~/.m2.
-    if ! (cd "$BENCH_ROOT" && ./mvnw -B -q -ntp -pl :imagestore -am dependency:build-classpath \
-        -Dmdep.includeScope=test -Dmdep.outputFile="$file.raw") >"$BENCH_WORK/classpath.log" 2>&1; then
-      tail -n 30 "$BENCH_WORK/classpath.log" >&2
-      bench_fail "Maven could not compute the class path (log: $BENCH_WORK/classpath.log)"
+    bench_log "asking Maven for the Gerrit plugin API jar..."
+    # Only the API jar is needed (the classes come from target/): copying that one artifact needs
+    # no reactor module resolved, so it works from a fresh clone and an empty local repository.
+    local version
+    if ! version="$(cd "$BENCH_ROOT" && ./mvnw -B -q -ntp -N help:evaluate \
+        -Dexpression=gerrit.version -DforceStdout 2>"$BENCH_WORK/classpath.log")"; then
+      bench_fail "Maven could not read gerrit.version (log: $BENCH_WORK/classpath.log)"
     fi
-    api="$(tr ':' '\n' <"$file.raw" | grep '/gerrit-plugin-api-[^/]*\.jar$' | head -n 1)"
-    rm -f "$file.raw"
-    [ -n "$api" ] || bench_fail "no gerrit-plugin-api jar on the plugin's test class path"
+    if ! (cd "$BENCH_ROOT" && ./mvnw -B -q -ntp -N dependency:copy \
+        -Dartifact="com.google.gerrit:gerrit-plugin-api:$version" \
+        -DoutputDirectory="$BENCH_WORK/api") >>"$BENCH_WORK/classpath.log" 2>&1; then
+      tail -n 30 "$BENCH_WORK/classpath.log" >&2
+      bench_fail "Maven could not fetch the plugin API (log: $BENCH_WORK/classpath.log)"
+    fi
+    api="$BENCH_WORK/api/gerrit-plugin-api-$version.jar"
+    [ -f "$api" ] || bench_fail "no $api after dependency:copy"
     echo "$api" >"$file"
   fi
   echo "$BENCH_ROOT/target/classes:$BENCH_ROOT/imagestore-service/client/target/classes:$api"

@@ -256,7 +256,7 @@ for _ in $(seq "$GERRIT_RECONCILES"); do
   RECONCILES+=("$(ms_between "$t0" "$t1")")
   bench_log "rescan of $PROJECT through Gerrit: ${RECONCILES[-1]} ms"
 done
-FINAL_REFS="$(curl -fsS "$S/references?project=$PROJECT" | grep -o '"uuid"' | wc -l)"
+FINAL_REFS="$(devstack_service_curl -fsS "$S/references?project=$PROJECT" | grep -o '"uuid"' | wc -l)"
 OK=yes
 
 # --- summary -------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@
 package com.googlesource.gerrit.plugins.imagestore.rest;
 
 import static com.google.common.truth.Truth.assertThat;
-import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.block;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allow;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.permissionKey;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.entities.Permission;
-import com.google.gerrit.server.group.SystemGroupBackend;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
@@ -38,13 +38,13 @@ public class StatusIT extends ImagestoreTestBase {
     push("refs/heads/rel-secret", ImmutableMap.of(LNK_DIR + "b.ref.lnk", lnk));
     waitFor(
         "both branches indexed", () -> status().getAsJsonObject("branches").keySet().size() == 2);
+    // Readable by administrators only. Not a block for everyone: on Gerrit 3.11 that hides the
+    // branch from administrators too.
     projectOperations
         .project(project)
         .forUpdate()
-        .add(
-            block(Permission.READ)
-                .ref("refs/heads/rel-secret")
-                .group(SystemGroupBackend.ANONYMOUS_USERS))
+        .add(allow(Permission.READ).ref("refs/heads/rel-secret").group(adminGroupUuid()))
+        .setExclusiveGroup(permissionKey(Permission.READ).ref("refs/heads/rel-secret"), true)
         .update();
 
     JsonObject admin = status();

@@ -16,7 +16,6 @@ package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffLimits;
@@ -26,6 +25,10 @@ import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffTooLargeExcep
 import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.PngCodec;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.BusyException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.UnprocessableException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import java.io.ByteArrayInputStream;
@@ -55,7 +58,7 @@ import java.util.function.Supplier;
  * the memory budget before anything is decoded (422 {@code diff_too_large}), computations take
  * turns by count and memory ({@link DiffGate}), and a request that cannot get a turn, or whose
  * shared computation does not end, within the wait is answered 503 {@code busy} (with {@link
- * BusyException#RETRY_AFTER_SECONDS}); so are requests beyond {@link #MAX_WAITING} waiting ones.
+ * #BUSY_RETRY_AFTER_SECONDS}); so are requests beyond {@link #MAX_WAITING} waiting ones.
  */
 public final class DiffService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -69,15 +72,11 @@ public final class DiffService {
   /** Thresholds in millionths whose comparisons are stored: multiples of 0.05. */
   private static final int STORED_THRESHOLD_STEP = 50_000;
 
-  /** No capacity for the diff now: 503 with {@code Retry-After}. */
-  public static final class BusyException extends RequestException {
-    private static final long serialVersionUID = 1L;
+  /** How long a request refused for want of capacity ({@link #busy}) waits before trying again. */
+  static final int BUSY_RETRY_AFTER_SECONDS = 5;
 
-    public static final int RETRY_AFTER_SECONDS = 5;
-
-    BusyException(String message) {
-      super(503, "busy", message + "; try again later");
-    }
+  private static BusyException busy(String message) {
+    return new BusyException(message + "; try again later", BUSY_RETRY_AFTER_SECONDS);
   }
 
   private final Database db;
@@ -128,8 +127,9 @@ public final class DiffService {
   /**
    * The figures of comparing image {@code a} with {@code b}.
    *
-   * @throws RequestException 404 naming a missing image, 422 when one cannot be decoded or the
-   *     comparison is too large, 503 when there is no capacity for it now
+   * @throws NotFoundException naming a missing image
+   * @throws UnprocessableException when one cannot be decoded or the comparison is too large
+   * @throws BusyException when there is no capacity for it now
    */
   public DiffResult figures(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
@@ -149,7 +149,7 @@ public final class DiffService {
    * The diff picture of image {@code a} and {@code b}, computed and stored on the first request
    * (when its options are stored).
    *
-   * @throws RequestException as {@link #figures}
+   * @throws DomainException as {@link #figures}
    */
   public Picture picture(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
@@ -190,7 +190,7 @@ public final class DiffService {
     try {
       return gate.enter(bytes);
     } catch (DiffGate.NoTurn e) {
-      throw new BusyException(e.getMessage());
+      throw busy(e.getMessage());
     }
   }
 
@@ -200,13 +200,13 @@ public final class DiffService {
     Optional<ImageRecord> ra = images.find(a);
     Optional<ImageRecord> rb = a.equals(b) ? ra : images.find(b);
     if (ra.isEmpty() && rb.isEmpty()) {
-      throw RequestException.notFound("no images " + a + " and " + b);
+      throw new NotFoundException("no images " + a + " and " + b);
     }
     if (ra.isEmpty()) {
-      throw RequestException.notFound("no image " + a);
+      throw new NotFoundException("no image " + a);
     }
     if (rb.isEmpty()) {
-      throw RequestException.notFound("no image " + b);
+      throw new NotFoundException("no image " + b);
     }
     return new Pair(a, ra.get(), b, rb.get());
   }
@@ -237,11 +237,11 @@ public final class DiffService {
   private <T> T admitted(Supplier<T> work) {
     try {
       if (inside.incrementAndGet() > gate.concurrency() + MAX_WAITING) {
-        throw new BusyException("too many diff requests are waiting");
+        throw busy("too many diff requests are waiting");
       }
       return work.get();
     } catch (SharedComputations.WaitedTooLong e) {
-      throw new BusyException(e.getMessage());
+      throw busy(e.getMessage());
     } finally {
       inside.decrementAndGet();
     }
@@ -277,7 +277,7 @@ public final class DiffService {
           (System.nanoTime() - start) / 1_000_000);
       return result;
     } catch (DiffGate.NoTurn e) {
-      throw new BusyException("no turn to compute the diff: " + e.getMessage());
+      throw busy("no turn to compute the diff: " + e.getMessage());
     } catch (UndecodableImageException e) {
       throw refusal(pair, e);
     } catch (OutOfMemoryError e) {
@@ -285,21 +285,21 @@ public final class DiffService {
       logger.atWarning().log(
           "diffing %s and %s (estimated %d MiB) ran out of memory",
           pair.idA(), pair.idB(), bytes >> 20);
-      throw new BusyException("not enough memory to compute the diff now");
+      throw busy("not enough memory to compute the diff now");
     }
   }
 
-  /** 422: an image that cannot be decoded, or a comparison too large to compute. */
-  private static RequestException refusal(Pair pair, UndecodableImageException e) {
+  /** An image that cannot be decoded, or a comparison too large to compute. */
+  private static UnprocessableException refusal(Pair pair, UndecodableImageException e) {
     ImageId which = "B".equals(e.image()) ? pair.idB() : pair.idA();
     if (e instanceof DiffTooLargeException) {
       String what =
           e.image() == null ? "images " + pair.idA() + " and " + pair.idB() : "image " + which;
-      return new RequestException(
-          422, "diff_too_large", "cannot compare " + what + ": " + e.getMessage());
+      return new UnprocessableException(
+          "diff_too_large", "cannot compare " + what + ": " + e.getMessage());
     }
-    return new RequestException(
-        422, "undecodable_image", "image " + which + " cannot be decoded: " + e.getMessage());
+    return new UnprocessableException(
+        "undecodable_image", "image " + which + " cannot be decoded: " + e.getMessage());
   }
 
   /** Stores a computed diff's picture and figures. */
@@ -347,7 +347,7 @@ public final class DiffService {
   private InputStream open(ImageId id, ImageRecord image) throws IOException {
     Optional<InputStream> in = images.open(image);
     if (in.isEmpty()) {
-      throw RequestException.notFound("no image " + id); // deleted in between
+      throw new NotFoundException("no image " + id); // deleted in between
     }
     return in.get();
   }

@@ -14,7 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginBusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginThrottle;

@@ -14,7 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,7 +42,7 @@ final class BrowserRequests {
       throw new RequestException(
           403,
           "cross_origin",
-          "writes from another origin (" + JsonServlet.abbreviate(origin) + ") are refused");
+          "writes from another origin (" + ApiServlet.abbreviate(origin) + ") are refused");
     }
     String site = req.getHeader("Sec-Fetch-Site");
     if (site != null

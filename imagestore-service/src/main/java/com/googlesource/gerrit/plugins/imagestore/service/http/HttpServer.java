@@ -17,19 +17,14 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginThrottle;
-import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -42,12 +37,12 @@ public final class HttpServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
-  private final ServletContextHandler context;
+  private final Routes routes;
 
-  private HttpServer(Server server, ServerConnector connector, ServletContextHandler context) {
+  private HttpServer(Server server, ServerConnector connector, Routes routes) {
     this.server = server;
     this.connector = connector;
-    this.context = context;
+    this.routes = routes;
   }
 
   /** Starts serving {@code store} on its configured address (port 0: any free port). */
@@ -64,59 +59,39 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
 
     Authenticator auth =
-        new Authenticator(store.users(), new LoginThrottle(), store.config().publicMetadata());
+        new Authenticator(
+            store.users(),
+            new LoginThrottle(store.config().loginLimits()),
+            store.config().publicMetadata());
+    Routes routes = Routes.of(Endpoints.of(store));
     ServletContextHandler context = new ServletContextHandler("/");
-    ServletHolder images = new ServletHolder("images", new ImagesServlet(store, auth));
+    ServletHolder api =
+        new ServletHolder("api", new ApiServlet(routes, auth, store.config().maxImageBytes()));
     Path spool = store.tmpDir().resolve("multipart");
     Files.createDirectories(spool);
     long maxImage = store.config().maxImageBytes();
-    images
-        .getRegistration()
+    api.getRegistration()
         .setMultipartConfig(
             new MultipartConfigElement(
                 spool.toString(),
                 maxImage,
-                maxImage + ImagesServlet.MAX_META_BYTES + 64 * 1024,
+                maxImage + ImageEndpoints.MAX_META_BYTES + 64 * 1024,
                 1024 * 1024));
-    context.addServlet(images, "/images/*");
-    add(context, "references", new ReferencesServlet(store, auth), "/references/*");
-    add(context, "runtimes", new RuntimesServlet(store, auth), "/runtimes/*");
-    add(context, "orphans", new OrphansServlet(store, auth), "/orphans/*");
-    add(context, "diff", new DiffServlet(store), "/diff/*");
-    HealthServlet health = new HealthServlet(store);
-    add(context, "health", health, "/health");
-    add(context, "health-checks", health, "/health/*");
-    add(context, "metrics", new PrometheusMetricsServlet(store.metrics().registry()), "/metrics");
-    add(context, "openapi", new OpenApiServlet(), "/openapi.yaml");
-    add(context, "trash", new TrashServlet(store, auth), "/trash/*");
-    add(context, "audit", new AuditServlet(store, auth), "/audit/*");
-    add(context, "settings", new SettingsServlet(store, auth), "/settings/*");
-    add(context, "admin", new AdminPageServlet(), "/admin/*");
-    add(context, "not-found", new NotFoundServlet(), "/");
+    context.addServlet(api, "/");
 
     server.setHandler(
-        new SecurityHeaders(
-            new RequestMetrics(new ImageDownloads(context, store.images()), store.metrics())));
+        new SecurityHeaders(new RequestMetrics(new CoreRoutes(context, routes), store.metrics())));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopAtShutdown(false);
     server.start();
-    HttpServer started = new HttpServer(server, connector, context);
+    HttpServer started = new HttpServer(server, connector, routes);
     logger.atInfo().log("imagestore serving on %s", started.url());
     return started;
   }
 
-  private static void add(
-      ServletContextHandler context, String name, HttpServlet servlet, String path) {
-    context.addServlet(new ServletHolder(name, servlet), path);
-  }
-
-  /** The servlet path specs served, e.g. {@code /images/*}; for checking the API document. */
+  /** The path patterns served, e.g. {@code /images/{uuid}}; for checking the API document. */
   public List<String> routes() {
-    List<String> out = new ArrayList<>();
-    for (ServletMapping m : context.getServletHandler().getServletMappings()) {
-      out.addAll(Arrays.asList(m.getPathSpecs()));
-    }
-    return out;
+    return routes.all().stream().map(Route::path).distinct().toList();
   }
 
   /** The port actually bound (useful when the configuration said 0). */

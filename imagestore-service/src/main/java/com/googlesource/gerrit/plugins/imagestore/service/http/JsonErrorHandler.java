@@ -30,7 +30,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Errors Jetty answers itself (a malformed URI, say) get the same JSON body as ours. A server error
  * (5xx) never carries its message, which may be an exception's text: it names an incident that the
- * log has, as {@link JsonServlet}'s do.
+ * log has, as {@link ApiServlet}'s do.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -57,7 +57,7 @@ final class JsonErrorHandler extends ErrorHandler {
       logger.atSevere().withCause(cause).log(
           "incident %s: %s %s answered %d: %s",
           incident, request.getMethod(), request.getHttpURI().getPath(), code, message);
-      e.message = JsonServlet.internalErrorMessage(incident);
+      e.message = ApiServlet.internalErrorMessage(incident);
     } else {
       e.message = message == null ? HttpStatus.getMessage(code) : message;
     }

@@ -14,8 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
-
 /** A refusal the client may try again after {@code Retry-After} seconds (429, 503). */
 final class RetryLater extends RequestException {
   private static final long serialVersionUID = 1L;

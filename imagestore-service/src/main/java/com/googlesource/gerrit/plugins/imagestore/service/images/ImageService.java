@@ -20,12 +20,13 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
@@ -103,7 +104,7 @@ public final class ImageService {
   /**
    * Stores an uploaded image under {@code id}.
    *
-   * @throws RequestException 409 when {@code id} holds other bytes
+   * @throws ConflictException when {@code id} holds other bytes
    */
   public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor) {
     return store(image, id, meta, uploaderActor, null);
@@ -149,7 +150,7 @@ public final class ImageService {
                   Optional<TrashRecord> trashed = trashRepo.findForUpdate(c, id.value());
                   if (trashed.isPresent()) {
                     if (!trashed.get().image().sha256().equals(sha)) {
-                      throw RequestException.conflict(
+                      throw new ConflictException(
                           "id_taken", "image " + id + " is in the trash with other content");
                     }
                     // Uploaded again: it is wanted, so it comes back as it was.
@@ -188,7 +189,7 @@ public final class ImageService {
                 });
       } catch (IdAppeared e) {
         outcome = Optional.empty();
-      } catch (RequestException e) {
+      } catch (DomainException e) {
         // The bytes of this content may serve no image now.
         contents.dropIfUnheld(sha);
         throw e;
@@ -219,8 +220,8 @@ public final class ImageService {
     }
   }
 
-  private static RequestException idTaken(ImageId id) {
-    return RequestException.conflict("id_taken", "image " + id + " exists with other content");
+  private static ConflictException idTaken(ImageId id) {
+    return new ConflictException("id_taken", "image " + id + " exists with other content");
   }
 
   public Optional<ImageRecord> find(ImageId id) {

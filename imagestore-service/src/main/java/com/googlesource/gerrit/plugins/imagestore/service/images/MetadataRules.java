@@ -16,7 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 
 /** Limits on the spec and runtime fields stored with an image (the database column sizes). */
 final class MetadataRules {
@@ -41,7 +41,7 @@ final class MetadataRules {
 
   private static void field(String name, String value, int max) {
     if (value != null && value.length() > max) {
-      throw RequestException.badRequest(
+      throw new InvalidInputException(
           "bad_metadata", name + " is longer than " + max + " characters");
     }
   }

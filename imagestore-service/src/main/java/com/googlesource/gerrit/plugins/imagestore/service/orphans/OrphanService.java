@@ -19,9 +19,12 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OrphanFilter;
@@ -105,16 +108,16 @@ public final class OrphanService {
   public ImageInfo mark(ImageId id, Instant since) {
     Instant when = since == null ? clock.instant() : since;
     if (when.isAfter(clock.instant())) {
-      throw RequestException.badRequest("bad_time", "orphanedAt lies in the future");
+      throw new InvalidInputException("bad_time", "orphanedAt lies in the future");
     }
     db.inTransaction(
         c -> {
           Optional<ImageRecord> image = images.findForUpdate(c, id.value());
           if (image.isEmpty()) {
-            throw RequestException.notFound("no image " + id);
+            throw new NotFoundException("no image " + id);
           }
           if (refs.isReferenced(c, id.value())) {
-            throw RequestException.conflict(
+            throw new ConflictException(
                 "referenced", "image " + id + " is referenced by a tracked branch");
           }
           images.setOrphanedAt(c, id.value(), when.toEpochMilli());
@@ -144,7 +147,7 @@ public final class OrphanService {
    * Moves an orphan past the grace period to the trash.
    *
    * @return false when there is no such image
-   * @throws RequestException 409 when it is referenced, not orphaned or still in the grace period
+   * @throws ConflictException when it is referenced, not orphaned or still in the grace period
    */
   public boolean delete(ImageId id, Actor actor, String detail) {
     return trash.moveToTrash(id, Guard.ORPHAN_PAST_GRACE, actor, detail);
@@ -163,14 +166,14 @@ public final class OrphanService {
     if (uuids != null) {
       for (ImageId id : new LinkedHashSet<>(uuids)) {
         Optional<ImageRecord> image = imageService.find(id);
-        RequestException refusal =
-            image.isEmpty()
-                ? RequestException.notFound("no image " + id)
-                : trash.refusal(image.get(), Guard.ORPHAN_PAST_GRACE);
-        if (refusal != null) {
-          TrashService.skip(result, id.value(), refusal);
-        } else {
+        try {
+          if (image.isEmpty()) {
+            throw new NotFoundException("no image " + id);
+          }
+          trash.checkGuard(image.get(), Guard.ORPHAN_PAST_GRACE);
           candidates.add(image.get());
+        } catch (DomainException refusal) {
+          TrashService.skip(result, id.value(), refusal);
         }
       }
     } else {
@@ -193,9 +196,9 @@ public final class OrphanService {
           done.add(image);
         } else {
           TrashService.skip(
-              result, image.uuid(), RequestException.notFound("no image " + image.uuid()));
+              result, image.uuid(), new NotFoundException("no image " + image.uuid()));
         }
-      } catch (RequestException e) {
+      } catch (DomainException e) {
         TrashService.skip(result, image.uuid(), e); // referenced or changed since it was selected
       }
     }

@@ -15,7 +15,8 @@
 package com.googlesource.gerrit.plugins.imagestore.service.png;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,8 @@ public final class IncomingImage implements AutoCloseable {
   /**
    * Reads {@code in} to its end into a new file in {@code tmpDir}.
    *
-   * @throws RequestException 413 past {@code maxBytes}, 400 when it is not a valid PNG
+   * @throws TooLargeException past {@code maxBytes}
+   * @throws InvalidInputException when it is not a valid PNG
    */
   public static IncomingImage receive(InputStream in, Path tmpDir, long maxBytes, long maxPixels)
       throws IOException {
@@ -58,7 +60,7 @@ public final class IncomingImage implements AutoCloseable {
         while ((n = in.read(buf)) > 0) {
           size += n;
           if (size > maxBytes) {
-            throw RequestException.tooLarge(
+            throw new TooLargeException(
                 "the image is larger than the limit of " + maxBytes + " bytes");
           }
           digest.update(buf, 0, n);
@@ -66,7 +68,7 @@ public final class IncomingImage implements AutoCloseable {
         }
       }
       if (size == 0) {
-        throw RequestException.badRequest("empty", "the upload is empty");
+        throw new InvalidInputException("empty", "the upload is empty");
       }
       PngHeader header = PngHeader.check(file, maxPixels);
       return new IncomingImage(file, HexFormat.of().formatHex(digest.digest()), size, header);

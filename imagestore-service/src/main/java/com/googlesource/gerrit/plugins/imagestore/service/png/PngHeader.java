@@ -14,7 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.png;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,8 +46,8 @@ public record PngHeader(int width, int height) {
   /**
    * Reads and checks the header of the PNG in {@code file}.
    *
-   * @throws RequestException 400 when it is no PNG or a damaged one, 413 when it has more pixels
-   *     than {@code maxPixels}
+   * @throws InvalidInputException when it is no PNG or a damaged one
+   * @throws TooLargeException when it has more pixels than {@code maxPixels}
    */
   public static PngHeader check(Path file, long maxPixels) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -56,10 +57,10 @@ public record PngHeader(int width, int height) {
       byte[] b = head.array();
       if (head.position() < SIGNATURE.length
           || !Arrays.equals(b, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
-        throw RequestException.badRequest("not_png", "the upload is not a PNG image");
+        throw new InvalidInputException("not_png", "the upload is not a PNG image");
       }
       if (head.position() < HEADER_LENGTH || size < HEADER_LENGTH + IEND.length) {
-        throw RequestException.badRequest("bad_png", "the PNG is truncated");
+        throw new InvalidInputException("bad_png", "the PNG is truncated");
       }
       head.flip();
       head.position(8);
@@ -67,7 +68,7 @@ public record PngHeader(int width, int height) {
       byte[] type = new byte[4];
       head.get(type);
       if (length != 13 || !"IHDR".equals(new String(type, StandardCharsets.US_ASCII))) {
-        throw RequestException.badRequest("bad_png", "the PNG does not start with an IHDR chunk");
+        throw new InvalidInputException("bad_png", "the PNG does not start with an IHDR chunk");
       }
       int width = head.getInt();
       int height = head.getInt();
@@ -80,18 +81,17 @@ public record PngHeader(int width, int height) {
       CRC32 expected = new CRC32();
       expected.update(b, 12, 4 + 13);
       if ((int) expected.getValue() != crc) {
-        throw RequestException.badRequest("bad_png", "the PNG header checksum is wrong");
+        throw new InvalidInputException("bad_png", "the PNG header checksum is wrong");
       }
       if (width <= 0 || height <= 0) {
-        throw RequestException.badRequest("bad_png", "the PNG has no pixels");
+        throw new InvalidInputException("bad_png", "the PNG has no pixels");
       }
       if (!validDepth(colorType, bitDepth) || compression != 0 || filter != 0 || interlace > 1) {
-        throw RequestException.badRequest("bad_png", "the PNG header has invalid fields");
+        throw new InvalidInputException("bad_png", "the PNG header has invalid fields");
       }
       PngHeader header = new PngHeader(width, height);
       if (header.pixels() > maxPixels) {
-        throw new RequestException(
-            413,
+        throw new TooLargeException(
             "too_many_pixels",
             "the image has "
                 + width
@@ -103,7 +103,7 @@ public record PngHeader(int width, int height) {
       ByteBuffer tail = ByteBuffer.allocate(IEND.length);
       readFully(ch, tail, size - IEND.length);
       if (!Arrays.equals(tail.array(), IEND)) {
-        throw RequestException.badRequest(
+        throw new InvalidInputException(
             "bad_png", "the PNG is truncated (no IEND chunk at the end)");
       }
       checkChunks(ch, size);
@@ -123,16 +123,16 @@ public record PngHeader(int width, int height) {
       chunk.clear();
       readFully(ch, chunk, position);
       if (chunk.position() < 8) {
-        throw RequestException.badRequest("bad_png", "the PNG is truncated inside a chunk");
+        throw new InvalidInputException("bad_png", "the PNG is truncated inside a chunk");
       }
       long length = Integer.toUnsignedLong(chunk.getInt(0));
       String type = new String(chunk.array(), 4, 4, StandardCharsets.US_ASCII);
       if (length > Integer.MAX_VALUE || !type.chars().allMatch(Character::isLetter)) {
-        throw RequestException.badRequest("bad_png", "the PNG has a malformed chunk");
+        throw new InvalidInputException("bad_png", "the PNG has a malformed chunk");
       }
       position += 12 + length;
       if (position > size) {
-        throw RequestException.badRequest("bad_png", "the PNG is truncated inside a chunk");
+        throw new InvalidInputException("bad_png", "the PNG is truncated inside a chunk");
       }
       imageData |= type.equals("IDAT");
       if (type.equals("IEND")) {
@@ -140,10 +140,10 @@ public record PngHeader(int width, int height) {
       }
     }
     if (position != size) {
-      throw RequestException.badRequest("bad_png", "the PNG has data after its IEND chunk");
+      throw new InvalidInputException("bad_png", "the PNG has data after its IEND chunk");
     }
     if (!imageData) {
-      throw RequestException.badRequest("bad_png", "the PNG has no image data (IDAT)");
+      throw new InvalidInputException("bad_png", "the PNG has no image data (IDAT)");
     }
   }
 

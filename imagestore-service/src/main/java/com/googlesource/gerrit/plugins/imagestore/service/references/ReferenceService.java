@@ -19,9 +19,10 @@ import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
@@ -196,35 +197,35 @@ public final class ReferenceService {
   private static List<ReferenceInfo> validate(
       List<ReferenceInfo> input, String project, String branch, int max) {
     if (input == null) {
-      throw RequestException.badRequest("bad_references", "'references' is missing");
+      throw new InvalidInputException("bad_references", "'references' is missing");
     }
     if (input.size() > max) {
-      throw RequestException.tooLarge(
+      throw new TooLargeException(
           "at most " + max + " references fit in one call, got " + input.size());
     }
     for (int i = 0; i < input.size(); i++) {
       ReferenceInfo r = input.get(i);
       String where = "references[" + i + "]";
       if (r == null) {
-        throw RequestException.badRequest("bad_references", where + " is null");
+        throw new InvalidInputException("bad_references", where + " is null");
       }
       checkName(where + ".project", r.project, 255);
       checkName(where + ".branch", r.branch, 255);
       checkName(where + ".path", r.path, 1024);
       if (r.commit == null || !COMMIT.matcher(r.commit).matches()) {
-        throw RequestException.badRequest(
+        throw new InvalidInputException(
             "bad_references", where + ".commit must be a full lowercase hex commit id");
       }
       if (!ImageId.isValid(r.uuid)) {
-        throw RequestException.badRequest(
+        throw new InvalidInputException(
             "bad_references", where + ".uuid must be 32 lowercase hex digits");
       }
       if (project != null && !project.equals(r.project)) {
-        throw RequestException.badRequest(
+        throw new InvalidInputException(
             "bad_references", where + " belongs to another project than '" + project + "'");
       }
       if (branch != null && !branch.equals(r.branch)) {
-        throw RequestException.badRequest(
+        throw new InvalidInputException(
             "bad_references", where + " belongs to another branch than '" + branch + "'");
       }
     }
@@ -233,10 +234,10 @@ public final class ReferenceService {
 
   private static void checkName(String field, String value, int max) {
     if (value == null || value.isEmpty()) {
-      throw RequestException.badRequest("bad_references", field + " is missing");
+      throw new InvalidInputException("bad_references", field + " is missing");
     }
     if (value.length() > max) {
-      throw RequestException.badRequest(
+      throw new InvalidInputException(
           "bad_references", field + " is longer than " + max + " characters");
     }
   }

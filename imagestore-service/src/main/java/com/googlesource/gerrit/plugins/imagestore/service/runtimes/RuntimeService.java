@@ -16,8 +16,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.runtimes;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -86,7 +86,7 @@ public final class RuntimeService {
   /** Checks the dimensions and returns a copy with its derived id. */
   public static RuntimeInfo validate(RuntimeInfo in) {
     if (in == null) {
-      throw RequestException.badRequest("bad_runtime", "the body must be a runtime object");
+      throw new InvalidInputException("bad_runtime", "the body must be a runtime object");
     }
     dimension("platform", in.platform);
     dimension("resolution", in.resolution);
@@ -95,7 +95,7 @@ public final class RuntimeService {
     dimension("direction", in.direction);
     dimension("mode", in.mode);
     if (in.description != null && in.description.length() > MAX_DESCRIPTION) {
-      throw RequestException.badRequest(
+      throw new InvalidInputException(
           "bad_runtime", "description is longer than " + MAX_DESCRIPTION + " characters");
     }
     RuntimeInfo r = new RuntimeInfo();
@@ -108,7 +108,7 @@ public final class RuntimeService {
     r.description = in.description;
     r.id = idOf(r);
     if (in.id != null && !in.id.equals(r.id)) {
-      throw RequestException.badRequest(
+      throw new InvalidInputException(
           "runtime_id_mismatch",
           "id " + in.id + " does not match the dimensions, whose id is " + r.id);
     }
@@ -117,10 +117,10 @@ public final class RuntimeService {
 
   private static void dimension(String name, String value) {
     if (value == null || value.isEmpty()) {
-      throw RequestException.badRequest("bad_runtime", name + " is missing");
+      throw new InvalidInputException("bad_runtime", name + " is missing");
     }
     if (!DIMENSION.matcher(value).matches()) {
-      throw RequestException.badRequest(
+      throw new InvalidInputException(
           "bad_runtime",
           name
               + " must be 1 to 64 letters, digits or . _ + * - (it is a path segment of the"

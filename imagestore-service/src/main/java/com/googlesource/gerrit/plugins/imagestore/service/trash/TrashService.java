@@ -18,12 +18,14 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.TrashInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
@@ -119,7 +121,7 @@ public final class TrashService {
    * Moves an image into the trash.
    *
    * @return false when there is no such image
-   * @throws RequestException 409 when {@code guard} does not hold
+   * @throws ConflictException when {@code guard} does not hold
    */
   public boolean moveToTrash(ImageId id, Guard guard, Actor actor, String detail) {
     Optional<ImageRecord> found = db.read(c -> images.find(c, id.value()));
@@ -155,23 +157,23 @@ public final class TrashService {
     return moved;
   }
 
-  /** Throws the 409 that {@code guard} calls for, if any. */
+  /** Throws the conflict that {@code guard} calls for, if any. */
   private void check(Connection c, ImageRecord image, Guard guard, long now) throws SQLException {
     if (guard == Guard.FORCE) {
       return;
     }
     if (refs.isReferenced(c, image.uuid())) {
-      throw RequestException.conflict(
+      throw new ConflictException(
           "referenced",
           "image " + image.uuid() + " is referenced by a tracked branch; it is not deleted");
     }
     if (guard == Guard.ORPHAN_PAST_GRACE) {
       if (image.orphanedAt() == null) {
-        throw RequestException.conflict(
+        throw new ConflictException(
             "not_orphaned", "image " + image.uuid() + " is not orphaned; it is not deleted");
       }
       if (image.orphanedAt() > now - gracePeriod.toMillis()) {
-        throw RequestException.conflict(
+        throw new ConflictException(
             "in_grace_period",
             "image "
                 + image.uuid()
@@ -179,40 +181,40 @@ public final class TrashService {
                 + Instant.ofEpochMilli(image.orphanedAt())
                 + ", less than the grace period of "
                 + gracePeriod
-                + "; it is not deleted (DELETE /images/{uuid} deletes it anyway)");
+                + "; it is not deleted (a forced delete deletes it anyway)");
       }
     }
   }
 
-  /** Whether {@code guard} holds for {@code image} now: null, or the 409 it would get. */
-  public RequestException refusal(ImageRecord image, Guard guard) {
-    try {
-      db.read(
-          c -> {
-            check(c, image, guard, clock.millis());
-            return null;
-          });
-      return null;
-    } catch (RequestException e) {
-      return e;
-    }
+  /**
+   * Checks that {@code guard} holds for {@code image} now.
+   *
+   * @throws ConflictException when it does not
+   */
+  public void checkGuard(ImageRecord image, Guard guard) {
+    db.read(
+        c -> {
+          check(c, image, guard, clock.millis());
+          return null;
+        });
   }
 
   /**
    * Takes an image out of the trash, with its metadata; its orphan mark is recomputed: none when a
    * reference names it, else orphaned from now, so the grace period starts again.
    *
-   * @throws RequestException 404 when it is not in the trash, 409 when a live image has its id
+   * @throws NotFoundException when it is not in the trash
+   * @throws ConflictException when a live image has its id
    */
   public void restore(ImageId id, Actor actor, String detail) {
     OwedRecheck owed = OwedRecheck.of(Set.of(id.value()));
     db.inTransaction(
         c -> {
           if (images.find(c, id.value()).isPresent()) {
-            throw RequestException.conflict("exists", "image " + id + " is not in the trash");
+            throw new ConflictException("exists", "image " + id + " is not in the trash");
           }
           if (!restoreInTransaction(c, id.value(), actor, detail)) {
-            throw RequestException.notFound("image " + id + " is not in the trash");
+            throw new NotFoundException("image " + id + " is not in the trash");
           }
           images.owe(c, owed, clock.millis());
           return null;
@@ -327,10 +329,7 @@ public final class TrashService {
       ImageRecord r = t.image();
       Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
       if (freed.isEmpty()) {
-        skip(
-            result,
-            r.uuid(),
-            RequestException.notFound("image " + r.uuid() + " is not in the trash"));
+        skip(result, r.uuid(), new NotFoundException("image " + r.uuid() + " is not in the trash"));
         continue;
       }
       CleanupResult.Item item = new CleanupResult.Item();
@@ -417,7 +416,7 @@ public final class TrashService {
   }
 
   /** Notes in {@code result} that an image was left alone, and why. */
-  public static void skip(CleanupResult result, String uuid, RequestException why) {
+  public static void skip(CleanupResult result, String uuid, DomainException why) {
     CleanupResult.Skipped s = new CleanupResult.Skipped();
     s.uuid = uuid;
     s.error = why.code();

@@ -22,7 +22,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
@@ -39,6 +38,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
@@ -362,12 +362,12 @@ public abstract class DatabaseContract {
   @Test
   void aRolledBackTransactionLeavesNothing() {
     assertThrows(
-        RequestException.class,
+        ConflictException.class,
         () ->
             db.inTransaction(
                 c -> {
                   images.insert(c, image(uuid(1), SHA_A, null));
-                  throw RequestException.conflict("test", "roll back");
+                  throw new ConflictException("test", "roll back");
                 }));
     assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(1)))).isEmpty();
   }

@@ -46,16 +46,21 @@ class InternalErrorBodyTest {
   private static URI base;
 
   /** One of ours, failing with an Error (not an Exception) or a RuntimeException. */
-  private static final class Failing extends JsonServlet {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-      if (req.getRequestURI().endsWith("/error")) {
-        throw new OutOfMemoryError(SECRET);
-      }
-      throw new IllegalStateException(SECRET);
-    }
+  private static ApiServlet failing() {
+    Route.Endpoint error =
+        call -> {
+          throw new OutOfMemoryError(SECRET);
+        };
+    Route.Endpoint exception =
+        call -> {
+          throw new IllegalStateException(SECRET);
+        };
+    Routes routes =
+        new Routes()
+            .resource("/ours", "GET")
+            .add("GET", "/ours/error", Access.ANYONE, Body.NONE, error)
+            .add("GET", "/ours/exception", Access.ANYONE, Body.NONE, exception);
+    return new ApiServlet(routes, null, 0);
   }
 
   /** A servlet of no JSON kind (the OpenAPI document's): what it throws reaches Jetty. */
@@ -76,7 +81,7 @@ class InternalErrorBodyTest {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder(new Failing()), "/ours/*");
+    context.addServlet(new ServletHolder(failing()), "/ours/*");
     context.addServlet(new ServletHolder(new Plain()), "/plain/*");
     server.setHandler(context);
     server.setErrorHandler(new JsonErrorHandler());

@@ -17,7 +17,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.png;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -44,26 +45,25 @@ class PngHeaderTest {
 
   @Test
   void refusesTooManyPixelsFromTheHeader() throws Exception {
-    RequestException e =
-        assertThrows(RequestException.class, () -> check(TestPngs.png(100, 100, 1), 9_999));
-    assertThat(e.status()).isEqualTo(413);
+    // TooLargeException: the web layer answers it 413.
+    TooLargeException e =
+        assertThrows(TooLargeException.class, () -> check(TestPngs.png(100, 100, 1), 9_999));
     assertThat(e.code()).isEqualTo("too_many_pixels");
   }
 
   @Test
   void refusesTruncatedAndForeignFiles() throws Exception {
     byte[] png = TestPngs.png(2);
-    RequestException truncated =
+    DomainException truncated =
         assertThrows(
-            RequestException.class,
-            () -> check(Arrays.copyOf(png, png.length - 5), Long.MAX_VALUE));
+            DomainException.class, () -> check(Arrays.copyOf(png, png.length - 5), Long.MAX_VALUE));
     assertThat(truncated.code()).isEqualTo("bad_png");
-    RequestException gif =
-        assertThrows(RequestException.class, () -> check("GIF89a....".getBytes(), Long.MAX_VALUE));
+    DomainException gif =
+        assertThrows(DomainException.class, () -> check("GIF89a....".getBytes(), Long.MAX_VALUE));
     assertThat(gif.code()).isEqualTo("not_png");
     byte[] badCrc = png.clone();
     badCrc[29] ^= 0x01;
-    assertThat(assertThrows(RequestException.class, () -> check(badCrc, Long.MAX_VALUE)).code())
+    assertThat(assertThrows(DomainException.class, () -> check(badCrc, Long.MAX_VALUE)).code())
         .isEqualTo("bad_png");
   }
 
@@ -75,12 +75,12 @@ class PngHeaderTest {
     System.arraycopy(png, 0, noData, 0, 33);
     System.arraycopy(png, png.length - 12, noData, 33, 12);
     assertThat(
-            assertThrows(RequestException.class, () -> check(noData, Long.MAX_VALUE)).getMessage())
+            assertThrows(DomainException.class, () -> check(noData, Long.MAX_VALUE)).getMessage())
         .contains("IDAT");
     // A chunk length pointing past the end of the file.
     byte[] badLength = png.clone();
     badLength[33] = 0x7f;
-    assertThat(assertThrows(RequestException.class, () -> check(badLength, Long.MAX_VALUE)).code())
+    assertThat(assertThrows(DomainException.class, () -> check(badLength, Long.MAX_VALUE)).code())
         .isEqualTo("bad_png");
   }
 
@@ -97,11 +97,11 @@ class PngHeaderTest {
       assertThat(Files.exists(file)).isTrue();
     }
     assertThat(Files.exists(file)).isFalse();
-    RequestException tooBig =
+    TooLargeException tooBig =
         assertThrows(
-            RequestException.class,
+            TooLargeException.class,
             () -> IncomingImage.receive(new ByteArrayInputStream(png), tmp, 10, Long.MAX_VALUE));
-    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.code()).isEqualTo("too_large");
     try (var left = Files.list(tmp)) {
       assertThat(left.toList()).isEmpty();
     }

@@ -19,7 +19,9 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * An upload's validation on any bytes: it accepts a PNG whose structure holds (signature, IHDR as
  * the header says, IEND last, within the limits) and refuses everything else with a 400 or 413
- * {@link RequestException}, never another exception, and never leaves its spool file behind. Every
+ * {@link DomainException}, never another exception, and never leaves its spool file behind. Every
  * test run replays the corpus in {@code PngValidationFuzzTestInputs/}; {@code tools/fuzz/run.sh}
  * fuzzes.
  */
@@ -79,10 +81,13 @@ class PngValidationFuzzTest {
       assertThat(image.size()).isEqualTo(upload.length);
       assertThat(image.contentId()).isEqualTo(ImageId.forContent(upload));
       assertThat(Files.readAllBytes(image.file())).isEqualTo(upload);
-    } catch (RequestException e) {
-      assertWithMessage(e.getMessage()).that(e.status()).isAnyOf(400, 413);
+    } catch (DomainException e) {
+      // Answered 400 or 413 by the web layer.
+      assertWithMessage(e.getMessage())
+          .that(e instanceof InvalidInputException || e instanceof TooLargeException)
+          .isTrue();
       assertThat(upload.length > MAX_BYTES)
-          .isEqualTo(e.status() == 413 && e.code().equals("too_large"));
+          .isEqualTo(e instanceof TooLargeException && e.code().equals("too_large"));
     }
     try (Stream<Path> left = Files.list(tmp)) {
       assertWithMessage("spool files left behind").that(left.toList()).isEmpty();
