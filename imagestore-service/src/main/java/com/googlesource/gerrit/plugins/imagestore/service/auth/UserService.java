@@ -17,17 +17,14 @@ package com.googlesource.gerrit.plugins.imagestore.service.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.UserRepository.Account;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -60,6 +56,7 @@ public final class UserService {
   public static final int MAX_PASSWORD_BYTES = 72;
 
   private final Database db;
+  private final UserRepository users = new UserRepository();
   private final Clock clock;
   private final SecretKeySpec cacheKey;
   private final ConcurrentHashMap<String, CompletableFuture<Boolean>> inFlight =
@@ -75,8 +72,6 @@ public final class UserService {
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
   }
-
-  private record Account(String name, String hash, Set<Role> roles) {}
 
   /** Creates an account or replaces its password and roles. */
   public void put(String name, char[] password, Set<Role> roles) {
@@ -97,53 +92,24 @@ public final class UserService {
       throw new IllegalArgumentException("give the user at least one role");
     }
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password);
-    String roleList = roles.stream().map(Role::wireName).sorted().collect(Collectors.joining(","));
     db.inTransaction(
         c -> {
-          try (PreparedStatement del = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
-            del.setString(1, name);
-            del.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO users (name, password_hash, roles, created_at) VALUES (?,?,?,?)")) {
-            ps.setString(1, name);
-            ps.setString(2, hash);
-            ps.setString(3, roleList);
-            ps.setLong(4, clock.millis());
-            return ps.executeUpdate();
-          }
+          users.delete(c, name);
+          users.insert(c, name, hash, roles, clock.millis());
+          return null;
         });
     verified.invalidateAll();
   }
 
   public boolean remove(String name) {
-    boolean removed =
-        db.read(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
-                ps.setString(1, name);
-                return ps.executeUpdate() > 0;
-              }
-            });
+    boolean removed = db.read(c -> users.delete(c, name));
     verified.invalidateAll();
     return removed;
   }
 
   /** Names and roles of all accounts. */
   public List<User> list() {
-    return db.read(
-        c -> {
-          List<User> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("SELECT name, roles FROM users ORDER BY name");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new User(rs.getString(1), parseRoles(rs.getString(2))));
-            }
-          }
-          return out;
-        });
+    return db.read(users::list);
   }
 
   /** The account these credentials belong to, or empty when they are wrong. */
@@ -152,7 +118,7 @@ public final class UserService {
     if (!plausible(name, password)) {
       return Optional.empty();
     }
-    Optional<Account> account = load(name);
+    Optional<Account> account = db.read(c -> users.find(c, name));
     if (account.isEmpty()) {
       // Spend the same time as for a real account, so names cannot be probed by timing.
       bcrypt(password, DUMMY_HASH);
@@ -262,33 +228,6 @@ public final class UserService {
 
   private static final String DUMMY_HASH =
       BCrypt.withDefaults().hashToString(BCRYPT_COST, "not-a-real-password".toCharArray());
-
-  private Optional<Account> load(String name) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT name, password_hash, roles FROM users WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.empty();
-              }
-              return Optional.of(
-                  new Account(rs.getString(1), rs.getString(2), parseRoles(rs.getString(3))));
-            }
-          }
-        });
-  }
-
-  private static Set<Role> parseRoles(String list) {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    for (String r : list.split(",")) {
-      if (!r.isBlank()) {
-        roles.add(Role.parse(r));
-      }
-    }
-    return roles;
-  }
 
   private byte[] hmac(String value) {
     try {

@@ -14,13 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.content;
 
+import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -64,64 +61,48 @@ public final class ContentRepository {
   /** Inserts a row in {@code state} unless one exists; true when it was inserted. */
   public boolean insertIfAbsent(Connection c, String sha256, long size, State state, long now)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO blobs (sha256, size, created_at, state, state_at) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      ps.setString(1, sha256);
-      ps.setLong(2, size);
-      ps.setLong(3, now);
-      ps.setString(4, state.sql());
-      ps.setLong(5, now);
-      return ps.executeUpdate() > 0;
-    }
+    return Sql.on(
+                c,
+                "INSERT INTO blobs (sha256, size, created_at, state, state_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(sha256)
+            .bind(size)
+            .bind(now)
+            .bind(state.sql())
+            .bind(now)
+            .update()
+        > 0;
   }
 
   /** Locks the row of a content until the transaction ends; its state, or empty without one. */
   public Optional<State> lock(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT state FROM blobs WHERE sha256 = ? FOR UPDATE")) {
-      ps.setString(1, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(State.of(rs.getString(1))) : Optional.empty();
-      }
-    }
+    return Sql.on(c, "SELECT state FROM blobs WHERE sha256 = ? FOR UPDATE")
+        .bind(sha256)
+        .one(rs -> State.of(rs.getString(1)));
   }
 
   public void setState(Connection c, String sha256, State state, long now) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE blobs SET state = ?, state_at = ? WHERE sha256 = ?")) {
-      ps.setString(1, state.sql());
-      ps.setLong(2, now);
-      ps.setString(3, sha256);
-      ps.executeUpdate();
-    }
+    Sql.on(c, "UPDATE blobs SET state = ?, state_at = ? WHERE sha256 = ?")
+        .bind(state.sql())
+        .bind(now)
+        .bind(sha256)
+        .update();
   }
 
   public void delete(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
-      ps.setString(1, sha256);
-      ps.executeUpdate();
-    }
+    Sql.on(c, "DELETE FROM blobs WHERE sha256 = ?").bind(sha256).update();
   }
 
   /** Contents in {@code state} since {@code before} or earlier, at most {@code limit}. */
   public List<String> inState(Connection c, State state, long before, int limit)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT sha256 FROM blobs WHERE state = ? AND state_at <= ? ORDER BY state_at LIMIT ?")) {
-      ps.setString(1, state.sql());
-      ps.setLong(2, before);
-      ps.setInt(3, limit);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    }
+    return Sql.on(
+            c,
+            "SELECT sha256 FROM blobs WHERE state = ? AND state_at <= ? ORDER BY state_at LIMIT ?")
+        .bind(state.sql())
+        .bind(before)
+        .bind(limit)
+        .list(rs -> rs.getString(1));
   }
 
   /**
@@ -129,48 +110,33 @@ public final class ContentRepository {
    * the two tables in a concurrent transaction is counted once, never zero times.
    */
   public long holders(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    return Sql.on(
+            c,
             "SELECT (SELECT COUNT(*) FROM images WHERE sha256 = ?)"
-                + " + (SELECT COUNT(*) FROM trash WHERE sha256 = ?)")) {
-      ps.setString(1, sha256);
-      ps.setString(2, sha256);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+                + " + (SELECT COUNT(*) FROM trash WHERE sha256 = ?)")
+        .bind(sha256)
+        .bind(sha256)
+        .number();
   }
 
   /** {@link #holders} of many contents at once; contents nobody holds are missing. */
   public Map<String, Long> holders(Connection c, Collection<String> sha256s) throws SQLException {
     Map<String, Long> out = new HashMap<>();
-    List<String> all = List.copyOf(sha256s);
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement ps =
-          c.prepareStatement(
+    for (List<String> chunk : Sql.inListChunks(sha256s)) {
+      String marks = Sql.inList(chunk.size());
+      Sql.on(
+              c,
               "SELECT sha256, COUNT(*) FROM (SELECT sha256 FROM images WHERE sha256 IN ("
                   + marks
                   + ") UNION ALL SELECT sha256 FROM trash WHERE sha256 IN ("
                   + marks
-                  + ")) h GROUP BY sha256")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-          ps.setString(chunk.size() + i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
+                  + ")) h GROUP BY sha256")
+          .bindAll(chunk)
+          .bindAll(chunk)
+          .forEach(rs -> out.put(rs.getString(1), rs.getLong(2)));
     }
     return out;
   }
-
-  private static final int CHUNK = 500;
 
   // For the consistency check: everything about the contents whose SHA-256 starts with a prefix,
   // so a large store is checked a slice at a time.
@@ -178,19 +144,16 @@ public final class ContentRepository {
   /** The {@code blobs} rows of contents starting with {@code prefix}. */
   public Map<String, ContentRow> rowsWithPrefix(Connection c, String prefix) throws SQLException {
     Map<String, ContentRow> out = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT sha256, size, state, state_at FROM blobs WHERE sha256 >= ? AND sha256 < ?")) {
-      bindPrefix(ps, prefix);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(
-              rs.getString(1),
-              new ContentRow(
-                  rs.getString(1), rs.getLong(2), State.of(rs.getString(3)), rs.getLong(4)));
-        }
-      }
-    }
+    withPrefix(
+            c,
+            "SELECT sha256, size, state, state_at FROM blobs WHERE sha256 >= ? AND sha256 < ?",
+            prefix)
+        .forEach(
+            rs ->
+                out.put(
+                    rs.getString(1),
+                    new ContentRow(
+                        rs.getString(1), rs.getLong(2), State.of(rs.getString(3)), rs.getLong(4))));
     return out;
   }
 
@@ -201,47 +164,29 @@ public final class ContentRepository {
       throw new IllegalArgumentException(table);
     }
     Map<String, String> out = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT uuid, sha256 FROM " + table + " WHERE sha256 >= ? AND sha256 < ?")) {
-      bindPrefix(ps, prefix);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
+    withPrefix(c, "SELECT uuid, sha256 FROM " + table + " WHERE sha256 >= ? AND sha256 < ?", prefix)
+        .forEach(rs -> out.put(rs.getString(1), rs.getString(2)));
     return out;
   }
 
   /** The diff pictures (stored without a {@code blobs} row) starting with {@code prefix}. */
   public Set<String> diffPicturesWithPrefix(Connection c, String prefix) throws SQLException {
-    Set<String> out = new HashSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT DISTINCT diff_sha256 FROM diffs WHERE diff_sha256 >= ? AND diff_sha256 < ?")) {
-      bindPrefix(ps, prefix);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return new HashSet<>(
+        withPrefix(
+                c,
+                "SELECT DISTINCT diff_sha256 FROM diffs WHERE diff_sha256 >= ? AND diff_sha256 < ?",
+                prefix)
+            .list(rs -> rs.getString(1)));
   }
 
   /** Forgets the diffs whose picture is {@code diffSha256}: they are computed again when asked. */
   public int deleteDiffsWithPicture(Connection c, String diffSha256) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM diffs WHERE diff_sha256 = ?")) {
-      ps.setString(1, diffSha256);
-      return ps.executeUpdate();
-    }
+    return Sql.on(c, "DELETE FROM diffs WHERE diff_sha256 = ?").bind(diffSha256).update();
   }
 
-  /** Binds {@code prefix} (lowercase hex) as the range [prefix, next prefix) to parameters 1, 2. */
-  private static void bindPrefix(PreparedStatement ps, String prefix) throws SQLException {
-    ps.setString(1, prefix);
+  /** {@code sql} with {@code prefix} (lowercase hex) bound as the range [prefix, next prefix). */
+  private static Sql withPrefix(Connection c, String sql, String prefix) {
     // Every key is lowercase hex: 'g' sorts after 'f', so prefix + "g" bounds the range.
-    ps.setString(2, prefix + "g");
+    return Sql.on(c, sql).bind(prefix).bind(prefix + "g");
   }
 }

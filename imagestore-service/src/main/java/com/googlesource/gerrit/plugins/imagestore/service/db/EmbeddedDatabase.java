@@ -31,10 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
@@ -115,19 +112,12 @@ public final class EmbeddedDatabase {
       }
     }
     try (Connection c = DriverManager.getConnection(url, "", "")) {
-      String user;
-      try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT CURRENT_USER")) {
-        r.next();
-        user = r.getString(1);
-      }
+      String user = Sql.on(c, "SELECT CURRENT_USER").one(r -> r.getString(1)).orElseThrow();
       Credentials created = new Credentials(user, newPassword());
       write(pending, created);
-      try (PreparedStatement s =
-          c.prepareStatement("ALTER USER \"" + user.replace("\"", "\"\"") + "\" SET PASSWORD ?")) {
-        s.setString(1, created.password());
-        s.execute();
-      }
+      Sql.on(c, "ALTER USER \"" + user.replace("\"", "\"\"") + "\" SET PASSWORD ?")
+          .bind(created.password())
+          .update();
       move(pending, file);
       logger.atInfo().log("the embedded database has a password now (%s)", file);
       return created;

@@ -14,11 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
+import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -28,59 +27,60 @@ public final class DiffRepository {
       "sha256_a = ? AND sha256_b = ? AND threshold_millionths = ? AND include_antialiasing = ?";
 
   public Optional<DiffRecord> find(Connection c, DiffKey key) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
-                + " identical, diff_sha256, diff_size, computed_at FROM diffs WHERE "
-                + KEY)) {
-      setKey(ps, 1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        DiffResult figures =
-            new DiffResult(
-                rs.getInt(1),
-                rs.getInt(2),
-                rs.getLong(3),
-                rs.getLong(4),
-                rs.getBoolean(5),
-                rs.getBoolean(6),
-                null);
-        return Optional.of(
-            new DiffRecord(key, figures, rs.getString(7), rs.getLong(8), rs.getLong(9)));
-      }
-    }
+    return bindKey(
+            Sql.on(
+                c,
+                "SELECT width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
+                    + " identical, diff_sha256, diff_size, computed_at FROM diffs WHERE "
+                    + KEY),
+            key)
+        .one(
+            rs -> {
+              DiffResult figures =
+                  new DiffResult(
+                      rs.getInt(1),
+                      rs.getInt(2),
+                      rs.getLong(3),
+                      rs.getLong(4),
+                      rs.getBoolean(5),
+                      rs.getBoolean(6),
+                      null);
+              return new DiffRecord(key, figures, rs.getString(7), rs.getLong(8), rs.getLong(9));
+            });
   }
 
   /** Inserts a computed diff; false when the same key was stored already (by a replica, say). */
   public boolean insertIfAbsent(Connection c, DiffRecord r) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO diffs (sha256_a, sha256_b, threshold_millionths, include_antialiasing,"
-                + " width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
-                + " identical, diff_sha256, diff_size, computed_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      DiffResult figures = r.figures();
-      setKey(ps, 1, r.key());
-      ps.setInt(5, figures.width());
-      ps.setInt(6, figures.height());
-      ps.setLong(7, figures.mismatchedPixels());
-      ps.setLong(8, figures.antialiasedPixels());
-      ps.setBoolean(9, figures.sizeMismatch());
-      ps.setBoolean(10, figures.identical());
-      ps.setString(11, r.diffSha256());
-      ps.setLong(12, r.diffSize());
-      ps.setLong(13, r.computedAt());
-      return ps.executeUpdate() > 0;
-    }
+    DiffResult figures = r.figures();
+    return bindKey(
+                Sql.on(
+                    c,
+                    "INSERT INTO diffs (sha256_a, sha256_b, threshold_millionths,"
+                        + " include_antialiasing, width, height, mismatched_pixels,"
+                        + " antialiased_pixels, size_mismatch, identical, diff_sha256, diff_size,"
+                        + " computed_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                r.key())
+            .bind(figures.width())
+            .bind(figures.height())
+            .bind(figures.mismatchedPixels())
+            .bind(figures.antialiasedPixels())
+            .bind(figures.sizeMismatch())
+            .bind(figures.identical())
+            .bind(r.diffSha256())
+            .bind(r.diffSize())
+            .bind(r.computedAt())
+            .update()
+        > 0;
   }
 
-  private static void setKey(PreparedStatement ps, int first, DiffKey key) throws SQLException {
+  /** Binds the {@link #KEY} columns of {@code key}, in order. */
+  private static Sql bindKey(Sql statement, DiffKey key) {
     DiffOptions options = key.options();
-    ps.setString(first, key.sha256A());
-    ps.setString(first + 1, key.sha256B());
-    ps.setInt(first + 2, options.thresholdMillionths());
-    ps.setBoolean(first + 3, !options.detectAntialiasing());
+    return statement
+        .bind(key.sha256A())
+        .bind(key.sha256B())
+        .bind(options.thresholdMillionths())
+        .bind(!options.detectAntialiasing());
   }
 }

@@ -17,14 +17,13 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,65 +52,52 @@ public final class ImageRepository {
   }
 
   private Optional<ImageRecord> findOne(Connection c, String sql, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, uuid);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
-    }
+    return Sql.on(c, sql).bind(uuid).one(ImageRepository::read);
   }
 
   public void insert(Connection c, ImageRecord r) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      bind(ps, r);
-      ps.executeUpdate();
-    }
+    bind(
+            Sql.on(
+                c,
+                "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            r)
+        .update();
   }
 
-  /** Sets parameters 1 to 17 to the {@link #COLUMNS} of {@code r}. */
-  public static void bind(PreparedStatement ps, ImageRecord r) throws SQLException {
+  /** Binds the {@link #COLUMNS} of {@code r}, in order. */
+  public static Sql bind(Sql statement, ImageRecord r) {
     SpecInfo spec = r.spec() == null ? new SpecInfo() : r.spec();
     RuntimeInfo rt = r.runtime() == null ? new RuntimeInfo() : r.runtime();
-    ps.setString(1, r.uuid());
-    ps.setString(2, r.sha256());
-    ps.setLong(3, r.size());
-    ps.setInt(4, r.width());
-    ps.setInt(5, r.height());
-    ps.setLong(6, r.createdAt());
-    ps.setString(7, r.uploadedBy());
-    ps.setString(8, spec.lib);
-    ps.setString(9, spec.name);
-    ps.setString(10, spec.branch);
-    ps.setString(11, rt.platform);
-    ps.setString(12, rt.resolution);
-    ps.setString(13, rt.browser);
-    ps.setString(14, rt.theme);
-    ps.setString(15, rt.direction);
-    ps.setString(16, rt.mode);
-    if (r.orphanedAt() == null) {
-      ps.setNull(17, Types.BIGINT);
-    } else {
-      ps.setLong(17, r.orphanedAt());
-    }
+    return statement
+        .bind(r.uuid())
+        .bind(r.sha256())
+        .bind(r.size())
+        .bind(r.width())
+        .bind(r.height())
+        .bind(r.createdAt())
+        .bind(r.uploadedBy())
+        .bind(spec.lib)
+        .bind(spec.name)
+        .bind(spec.branch)
+        .bind(rt.platform)
+        .bind(rt.resolution)
+        .bind(rt.browser)
+        .bind(rt.theme)
+        .bind(rt.direction)
+        .bind(rt.mode)
+        .bind(r.orphanedAt());
   }
 
   public boolean delete(Connection c, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE uuid = ?")) {
-      ps.setString(1, uuid);
-      return ps.executeUpdate() > 0;
-    }
+    return Sql.on(c, "DELETE FROM images WHERE uuid = ?").bind(uuid).update() > 0;
   }
 
   /** Image ids in order, {@code limit} of them after {@code after} (null: from the start). */
   public List<String> listIds(Connection c, String after, int limit) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")) {
-      ps.setString(1, after == null ? "" : after);
-      ps.setInt(2, limit);
-      return strings(ps);
-    }
+    return Sql.on(c, "SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")
+        .bind(after == null ? "" : after)
+        .bind(limit)
+        .list(ImageRepository::uuid);
   }
 
   /**
@@ -123,42 +109,37 @@ public final class ImageRepository {
   /** Unreferenced images that pass {@code filter}, in id order. */
   public List<ImageRecord> listOrphans(Connection c, OrphanFilter filter, String after, int limit)
       throws SQLException {
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(COLUMNS)
-            .append(" FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?")
-            .append(" AND uuid > ? AND NOT EXISTS")
-            .append(" (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)");
-    List<Object> args =
-        new ArrayList<>(List.of(filter.orphanedBefore(), after == null ? "" : after));
     RuntimeInfo rt = filter.runtime();
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?"
+            + " AND uuid > ? AND NOT EXISTS"
+            + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)"
+            + (rt == null
+                ? ""
+                : " AND platform = ? AND resolution = ? AND browser = ? AND theme = ?"
+                    + " AND direction = ? AND mode = ?")
+            + (filter.spec() == null
+                ? ""
+                : " AND (LOWER(spec_name) LIKE ? ESCAPE '\\' OR LOWER(spec_lib) LIKE ? ESCAPE"
+                    + " '\\')")
+            + " ORDER BY uuid LIMIT ?";
+    Sql query = Sql.on(c, sql).bind(filter.orphanedBefore()).bind(after == null ? "" : after);
     if (rt != null) {
-      sql.append(
-          " AND platform = ? AND resolution = ? AND browser = ? AND theme = ? AND direction = ?"
-              + " AND mode = ?");
-      args.addAll(List.of(rt.platform, rt.resolution, rt.browser, rt.theme, rt.direction, rt.mode));
+      query
+          .bind(rt.platform)
+          .bind(rt.resolution)
+          .bind(rt.browser)
+          .bind(rt.theme)
+          .bind(rt.direction)
+          .bind(rt.mode);
     }
     if (filter.spec() != null) {
-      sql.append(
-          " AND (LOWER(spec_name) LIKE ? ESCAPE '\\' OR LOWER(spec_lib) LIKE ? ESCAPE '\\')");
       String pattern = "%" + likeEscape(filter.spec().toLowerCase(Locale.ROOT)) + "%";
-      args.add(pattern);
-      args.add(pattern);
+      query.bind(pattern).bind(pattern);
     }
-    sql.append(" ORDER BY uuid LIMIT ?");
-    args.add(limit);
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        ps.setObject(i + 1, args.get(i));
-      }
-      List<ImageRecord> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(read(rs));
-        }
-      }
-      return out;
-    }
+    return query.bind(limit).list(ImageRepository::read);
   }
 
   /** Escapes LIKE's wildcards (and the escape character) so {@code text} matches literally. */
@@ -167,16 +148,10 @@ public final class ImageRepository {
   }
 
   public void setOrphanedAt(Connection c, String uuid, Long orphanedAt) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE images SET orphaned_at = ? WHERE uuid = ?")) {
-      if (orphanedAt == null) {
-        ps.setNull(1, Types.BIGINT);
-      } else {
-        ps.setLong(1, orphanedAt);
-      }
-      ps.setString(2, uuid);
-      ps.executeUpdate();
-    }
+    Sql.on(c, "UPDATE images SET orphaned_at = ? WHERE uuid = ?")
+        .bind(orphanedAt)
+        .bind(uuid)
+        .update();
   }
 
   /** Clears the orphan marks of these images (they are referenced now). */
@@ -190,46 +165,35 @@ public final class ImageRepository {
   /** Runs {@code sql}, whose one parameter is an image id, for each of {@code uuids} in a batch. */
   private static void updateEach(Connection c, String sql, Collection<String> uuids)
       throws SQLException {
-    if (uuids.isEmpty()) {
-      return;
+    Sql batch = Sql.on(c, sql);
+    for (String uuid : uuids) {
+      batch.bind(uuid).add();
     }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (String uuid : uuids) {
-        ps.setString(1, uuid);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    batch.batch();
   }
 
   /** Marks those of these images that no reference names as orphaned at {@code now}. */
   public void markOrphanedIfUnreferenced(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    if (uuids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    Sql batch =
+        Sql.on(
+            c,
             "UPDATE images SET orphaned_at = ? WHERE uuid = ? AND orphaned_at IS NULL"
-                + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
-      for (String uuid : uuids) {
-        ps.setLong(1, now);
-        ps.setString(2, uuid);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+                + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)");
+    for (String uuid : uuids) {
+      batch.bind(now).bind(uuid).add();
     }
+    batch.batch();
   }
 
   /** Marks every unreferenced image that is not marked yet as orphaned at {@code now}. */
   public int markUnreferenced(Connection c, long now) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    return Sql.on(
+            c,
             "UPDATE images SET orphaned_at = ? WHERE orphaned_at IS NULL AND NOT EXISTS"
-                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
-      ps.setLong(1, now);
-      return ps.executeUpdate();
-    }
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+        .bind(now)
+        .update();
   }
 
   /**
@@ -249,21 +213,15 @@ public final class ImageRepository {
    * start or sweep ({@link #recheckOwed}) instead of a mark out of step for good.
    */
   public void owe(Connection c, OwedRecheck owed, long now) throws SQLException {
-    if (owed.uuids().isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    Sql batch =
+        Sql.on(
+            c,
             "INSERT INTO orphan_rechecks (token, uuid, since) VALUES (?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      for (String uuid : owed.uuids()) {
-        ps.setString(1, owed.token());
-        ps.setString(2, uuid);
-        ps.setLong(3, now);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+                + " ON CONFLICT DO NOTHING");
+    for (String uuid : owed.uuids()) {
+      batch.bind(owed.token()).bind(uuid).bind(now).add();
     }
+    batch.batch();
   }
 
   /**
@@ -300,18 +258,15 @@ public final class ImageRepository {
         db.read(
             c -> {
               Map<String, Set<String>> out = new TreeMap<>();
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT token, uuid FROM orphan_rechecks WHERE since <= ?"
-                          + " ORDER BY since LIMIT ?")) {
-                ps.setLong(1, before);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
-                  }
-                }
-              }
+              Sql.on(
+                      c,
+                      "SELECT token, uuid FROM orphan_rechecks WHERE since <= ? ORDER BY since LIMIT ?")
+                  .bind(before)
+                  .bind(limit)
+                  .forEach(
+                      rs ->
+                          out.computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
+                              .add(rs.getString(2)));
               return out;
             });
     int n = 0;
@@ -324,37 +279,24 @@ public final class ImageRepository {
 
   private static void settle(Connection c, String token, Collection<String> uuids)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?")) {
-      for (String uuid : uuids) {
-        ps.setString(1, token);
-        ps.setString(2, uuid);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    Sql batch = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
+    for (String uuid : uuids) {
+      batch.bind(token).bind(uuid).add();
     }
+    batch.batch();
   }
 
   /** How many image rechecks changes have owed since {@code before} or earlier. */
   public int countOwed(Connection c, long before) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM orphan_rechecks WHERE since <= ?")) {
-      ps.setLong(1, before);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return Sql.on(c, "SELECT COUNT(*) FROM orphan_rechecks WHERE since <= ?")
+        .bind(before)
+        .one(rs -> rs.getInt(1))
+        .orElseThrow();
   }
 
   /** Whether image {@code uuid}'s mark disagrees with its references and no recheck is owed. */
   public boolean marksOutOfStep(Connection c, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(OUT_OF_STEP + " AND uuid = ?")) {
-      ps.setString(1, uuid);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return Sql.on(c, OUT_OF_STEP + " AND uuid = ?").bind(uuid).exists();
   }
 
   private static final String OUT_OF_STEP =
@@ -369,30 +311,22 @@ public final class ImageRepository {
    * referenced but marked orphaned, or unreferenced but not marked. At most {@code limit}.
    */
   public List<String> marksOutOfStep(Connection c, int limit) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(OUT_OF_STEP + " ORDER BY uuid LIMIT ?")) {
-      ps.setInt(1, limit);
-      return strings(ps);
-    }
+    return Sql.on(c, OUT_OF_STEP + " ORDER BY uuid LIMIT ?")
+        .bind(limit)
+        .list(ImageRepository::uuid);
   }
 
   private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
       throws SQLException {
     List<String> sorted = new ArrayList<>(new TreeSet<>(uuids));
-    for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {
-      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
-      String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT uuid FROM images WHERE uuid IN (" + marks + ") ORDER BY uuid FOR UPDATE")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            // Locked.
-          }
-        }
-      }
+    for (List<String> chunk : Sql.inListChunks(sorted)) {
+      Sql.on(
+              c,
+              "SELECT uuid FROM images WHERE uuid IN ("
+                  + Sql.inList(chunk.size())
+                  + ") ORDER BY uuid FOR UPDATE")
+          .bindAll(chunk)
+          .forEach(rs -> {}); // Reading every row locks it.
     }
     updateEach(
         c,
@@ -402,35 +336,28 @@ public final class ImageRepository {
     markOrphanedIfUnreferenced(c, sorted, now);
   }
 
-  /** How many image rows {@link #recheckOrphanMarks} locks with one statement. */
-  private static final int LOCK_CHUNK = 500;
-
   /** Clears the orphan mark of every image that is referenced again. */
   public int clearReferenced(Connection c) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    return Sql.on(
+            c,
             "UPDATE images SET orphaned_at = NULL WHERE orphaned_at IS NOT NULL AND EXISTS"
-                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")) {
-      return ps.executeUpdate();
-    }
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+        .update();
   }
 
   public long count(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM images");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.on(c, "SELECT COUNT(*) FROM images").number();
   }
 
-  static List<String> strings(PreparedStatement ps) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+  /** How many images are marked orphaned and how many are not, read in one statement. */
+  public ServiceMetrics.ImageCounts counts(Connection c) throws SQLException {
+    return Sql.on(c, "SELECT COUNT(*), COUNT(orphaned_at) FROM images")
+        .one(rs -> new ServiceMetrics.ImageCounts(rs.getLong(1) - rs.getLong(2), rs.getLong(2)))
+        .orElseThrow();
+  }
+
+  private static String uuid(ResultSet rs) throws SQLException {
+    return rs.getString(1);
   }
 
   /** Reads the {@link #COLUMNS} of the current row. */

@@ -33,8 +33,6 @@ import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,16 +94,7 @@ public final class OrphanService {
   /** The image if it is an orphan. */
   /** How many images are referenced and how many are orphaned, for the metrics. */
   public ServiceMetrics.ImageCounts counts() {
-    return db.read(
-        c -> {
-          try (Statement st = c.createStatement();
-              ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(orphaned_at) FROM images")) {
-            rs.next();
-            long all = rs.getLong(1);
-            long orphaned = rs.getLong(2);
-            return new ServiceMetrics.ImageCounts(all - orphaned, orphaned);
-          }
-        });
+    return db.read(images::counts);
   }
 
   public Optional<ImageInfo> get(ImageId id) {

@@ -19,11 +19,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +34,9 @@ public final class RuntimeService {
   private static final Pattern DIMENSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._+*-]{0,63}$");
 
   private static final int MAX_DESCRIPTION = 1024;
-  private static final String COLUMNS =
-      "id, platform, resolution, browser, theme, direction, mode, description";
 
   private final Database db;
+  private final RuntimeRepository runtimes = new RuntimeRepository();
   private final Clock clock;
 
   public RuntimeService(Database db, Clock clock) {
@@ -64,93 +59,28 @@ public final class RuntimeService {
     RuntimeInfo r = validate(input);
     return db.inTransaction(
         c -> {
-          Optional<RuntimeInfo> existing = find(c, r.id);
+          Optional<RuntimeInfo> existing = runtimes.find(c, r.id);
           if (existing.isPresent()) {
             if (r.description != null) {
-              try (PreparedStatement ps =
-                  c.prepareStatement("UPDATE runtimes SET description = ? WHERE id = ?")) {
-                ps.setString(1, r.description);
-                ps.setString(2, r.id);
-                ps.executeUpdate();
-              }
+              runtimes.setDescription(c, r.id, r.description);
             }
-            return new Saved(find(c, r.id).orElseThrow(), false);
+            return new Saved(runtimes.find(c, r.id).orElseThrow(), false);
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO runtimes ("
-                      + COLUMNS
-                      + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                      + " ON CONFLICT DO NOTHING")) {
-            ps.setString(1, r.id);
-            ps.setString(2, r.platform);
-            ps.setString(3, r.resolution);
-            ps.setString(4, r.browser);
-            ps.setString(5, r.theme);
-            ps.setString(6, r.direction);
-            ps.setString(7, r.mode);
-            ps.setString(8, r.description);
-            ps.setLong(9, clock.millis());
-            boolean inserted = ps.executeUpdate() > 0;
-            return new Saved(find(c, r.id).orElseThrow(), inserted);
-          }
+          boolean inserted = runtimes.insertIfAbsent(c, r, clock.millis());
+          return new Saved(runtimes.find(c, r.id).orElseThrow(), inserted);
         });
   }
 
   public Optional<RuntimeInfo> get(String id) {
-    return db.read(c -> find(c, id));
+    return db.read(c -> runtimes.find(c, id));
   }
 
   public List<RuntimeInfo> list() {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT "
-                          + COLUMNS
-                          + " FROM runtimes ORDER BY platform, resolution, browser, theme,"
-                          + " direction, mode");
-              ResultSet rs = ps.executeQuery()) {
-            List<RuntimeInfo> out = new ArrayList<>();
-            while (rs.next()) {
-              out.add(read(rs));
-            }
-            return out;
-          }
-        });
+    return db.read(runtimes::list);
   }
 
   public boolean delete(String id) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement("DELETE FROM runtimes WHERE id = ?")) {
-            ps.setString(1, id);
-            return ps.executeUpdate() > 0;
-          }
-        });
-  }
-
-  private static Optional<RuntimeInfo> find(java.sql.Connection c, String id) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM runtimes WHERE id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private static RuntimeInfo read(ResultSet rs) throws SQLException {
-    RuntimeInfo r = new RuntimeInfo();
-    r.id = rs.getString(1);
-    r.platform = rs.getString(2);
-    r.resolution = rs.getString(3);
-    r.browser = rs.getString(4);
-    r.theme = rs.getString(5);
-    r.direction = rs.getString(6);
-    r.mode = rs.getString(7);
-    r.description = rs.getString(8);
-    return r;
+    return db.read(c -> runtimes.delete(c, id));
   }
 
   /** Checks the dimensions and returns a copy with its derived id. */

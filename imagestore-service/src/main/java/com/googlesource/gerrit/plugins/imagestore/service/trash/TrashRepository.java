@@ -16,10 +16,9 @@ package com.googlesource.gerrit.plugins.imagestore.service.trash;
 
 import static com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.COLUMNS;
 
-import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -31,21 +30,18 @@ import java.util.Optional;
 public final class TrashRepository {
   private static final String TRASH_COLUMNS = COLUMNS + ", trashed_at, trashed_by, purge_after";
 
-  /** Ids per {@code IN (…)} list: well below every driver's parameter limit. */
-  private static final int CHUNK = 500;
-
   public void insert(Connection c, TrashRecord t) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO trash ("
-                + TRASH_COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      ImageRepository.bind(ps, t.image());
-      ps.setLong(18, t.trashedAt());
-      ps.setString(19, t.trashedBy());
-      ps.setLong(20, t.purgeAfter());
-      ps.executeUpdate();
-    }
+    ImageRepository.bind(
+            Sql.on(
+                c,
+                "INSERT INTO trash ("
+                    + TRASH_COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            t.image())
+        .bind(t.trashedAt())
+        .bind(t.trashedBy())
+        .bind(t.purgeAfter())
+        .update();
   }
 
   public Optional<TrashRecord> find(Connection c, String uuid) throws SQLException {
@@ -58,93 +54,59 @@ public final class TrashRepository {
   }
 
   private Optional<TrashRecord> findOne(Connection c, String sql, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, uuid);
-      return read(ps).stream().findFirst();
-    }
+    return Sql.on(c, sql).bind(uuid).one(TrashRepository::read);
   }
 
   public boolean delete(Connection c, String uuid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM trash WHERE uuid = ?")) {
-      ps.setString(1, uuid);
-      return ps.executeUpdate() > 0;
-    }
+    return Sql.on(c, "DELETE FROM trash WHERE uuid = ?").bind(uuid).update() > 0;
   }
 
   /** Entries in id order, {@code limit} of them after {@code after} (null: from the start). */
   public List<TrashRecord> list(Connection c, String after, int limit) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT " + TRASH_COLUMNS + " FROM trash WHERE uuid > ? ORDER BY uuid LIMIT ?")) {
-      ps.setString(1, after == null ? "" : after);
-      ps.setInt(2, limit);
-      return read(ps);
-    }
+    return Sql.on(c, "SELECT " + TRASH_COLUMNS + " FROM trash WHERE uuid > ? ORDER BY uuid LIMIT ?")
+        .bind(after == null ? "" : after)
+        .bind(limit)
+        .list(TrashRepository::read);
   }
 
   /** Entries whose retention ended at or before {@code now}, the oldest first. */
   public List<TrashRecord> listExpired(Connection c, long now, int limit) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    return Sql.on(
+            c,
             "SELECT "
                 + TRASH_COLUMNS
-                + " FROM trash WHERE purge_after <= ? ORDER BY purge_after, uuid LIMIT ?")) {
-      ps.setLong(1, now);
-      ps.setInt(2, limit);
-      return read(ps);
-    }
+                + " FROM trash WHERE purge_after <= ? ORDER BY purge_after, uuid LIMIT ?")
+        .bind(now)
+        .bind(limit)
+        .list(TrashRepository::read);
   }
 
   /** Those of {@code uuids} that are in the trash. */
   public List<String> trashedAmong(Connection c, Collection<String> uuids) throws SQLException {
     List<String> out = new ArrayList<>();
-    List<String> all = List.copyOf(uuids);
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT uuid FROM trash WHERE uuid IN (" + marks + ")")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
-        }
-      }
+    for (List<String> chunk : Sql.inListChunks(uuids)) {
+      out.addAll(
+          Sql.on(c, "SELECT uuid FROM trash WHERE uuid IN (" + Sql.inList(chunk.size()) + ")")
+              .bindAll(chunk)
+              .list(rs -> rs.getString(1)));
     }
     return out;
   }
 
   /** Trash entries a reference names. */
   public List<String> trashedAndReferenced(Connection c) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT uuid FROM trash t WHERE EXISTS"
-                    + " (SELECT 1 FROM image_references r WHERE r.uuid = t.uuid) ORDER BY uuid");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return Sql.on(
+            c,
+            "SELECT uuid FROM trash t WHERE EXISTS"
+                + " (SELECT 1 FROM image_references r WHERE r.uuid = t.uuid) ORDER BY uuid")
+        .list(rs -> rs.getString(1));
   }
 
-  private static List<TrashRecord> read(PreparedStatement ps) throws SQLException {
-    List<TrashRecord> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        ImageRecord image = ImageRepository.read(rs);
-        out.add(
-            new TrashRecord(
-                image,
-                rs.getLong("trashed_at"),
-                rs.getString("trashed_by"),
-                rs.getLong("purge_after")));
-      }
-    }
-    return out;
+  private static TrashRecord read(ResultSet rs) throws SQLException {
+    return new TrashRecord(
+        ImageRepository.read(rs),
+        rs.getLong("trashed_at"),
+        rs.getString("trashed_by"),
+        rs.getLong("purge_after"));
   }
 }

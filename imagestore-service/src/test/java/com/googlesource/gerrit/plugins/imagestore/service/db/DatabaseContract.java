@@ -71,6 +71,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -602,6 +603,45 @@ public abstract class DatabaseContract {
             db.<Optional<DiffRecord>>read(
                 c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, new DiffOptions(0.2, true)))))
         .isEmpty();
+  }
+
+  @Test
+  void theSqlHelperBindsTypedNullsAndSplitsLongInLists() {
+    insert(image(uuid(1), SHA_A, null));
+    insert(image(uuid(700), SHA_B, T0));
+    List<String> ids = IntStream.rangeClosed(1, 1200).mapToObj(DatabaseContract::uuid).toList();
+    assertThat(Sql.inListChunks(ids)).hasSize(3);
+    List<String> found =
+        db.read(
+            c -> {
+              List<String> out = new ArrayList<>();
+              for (List<String> chunk : Sql.inListChunks(ids)) {
+                out.addAll(
+                    Sql.on(
+                            c,
+                            "SELECT uuid FROM images WHERE uuid IN ("
+                                + Sql.inList(chunk.size())
+                                + ")")
+                        .bindAll(chunk)
+                        .list(rs -> rs.getString(1)));
+              }
+              return out;
+            });
+    assertThat(found).containsExactly(uuid(1), uuid(700));
+
+    int changed =
+        db.read(
+            c ->
+                Sql.on(c, "UPDATE images SET orphaned_at = ? WHERE uuid = ?")
+                    .bind((Long) null)
+                    .bind(uuid(700))
+                    .update());
+    assertThat(changed).isEqualTo(1);
+    assertThat(db.<Long>read(c -> Sql.on(c, "SELECT COUNT(orphaned_at) FROM images").number()))
+        .isEqualTo(0);
+    assertThat(db.<Integer>read(c -> Sql.on(c, "DELETE FROM images WHERE uuid = ?").batch()))
+        .isEqualTo(0);
+    assertThat(db.read(images::count)).isEqualTo(2);
   }
 
   @Test

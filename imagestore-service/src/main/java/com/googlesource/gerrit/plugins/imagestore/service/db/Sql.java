@@ -1,0 +1,229 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.db;
+
+import com.google.common.collect.Lists;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one way the repositories run SQL: one statement on a connection the caller owns (so
+ * transactions stay where they are), parameters bound in order with a type each, rows read by a
+ * {@link RowMapper}.
+ *
+ * <pre>{@code
+ * Sql.on(c, "SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT ?")
+ *     .bind(after)
+ *     .bind(limit)
+ *     .list(rs -> rs.getString(1));
+ * }</pre>
+ *
+ * <p>Why our own and not JDBI: these few dozen statements bind and map in a line each with it, and
+ * the service jar and its start-up carry no reflection-based mapping layer. Measured on the upload
+ * path (2026-12-06, UploadBench, 32 connections, the build before this helper and this one running
+ * side by side and taking turns after a 20 s warm-up each): old 10.6 / new 8.4 uploads/s in the
+ * only clean pair, i.e. about 0.8x, but the shared 2-core machine was at load 21-25 and later pairs
+ * of both builds failed requests alike, so no difference was measurable; a JDBI variant was not
+ * built. Statements and their order are unchanged; only boilerplate went.
+ */
+public final class Sql {
+  /** Reads one row (the cursor is on it) into a value. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Param {
+    void set(PreparedStatement ps, int index) throws SQLException;
+  }
+
+  /**
+   * Most parameters in one {@code IN (…)} list ({@link #inList}): well below every driver's limit,
+   * and few enough that a database plans the statement quickly.
+   */
+  public static final int IN_LIST_MAX = 500;
+
+  private final Connection connection;
+  private final String sql;
+  private List<Param> params = new ArrayList<>();
+  private List<List<Param>> batch;
+
+  private Sql(Connection connection, String sql) {
+    this.connection = connection;
+    this.sql = sql;
+  }
+
+  /** A statement to bind and run on {@code c}. */
+  public static Sql on(Connection c, String sql) {
+    return new Sql(c, sql);
+  }
+
+  /** {@code n} comma-separated placeholders, for {@code IN (…)}; see {@link #inListChunks}. */
+  public static String inList(int n) {
+    return String.join(",", Collections.nCopies(n, "?"));
+  }
+
+  /** {@code values} in pieces of at most {@link #IN_LIST_MAX}, one {@code IN (…)} list each. */
+  public static <T> List<List<T>> inListChunks(Collection<T> values) {
+    return Lists.partition(List.copyOf(values), IN_LIST_MAX);
+  }
+
+  public Sql bind(String value) {
+    params.add((ps, i) -> ps.setString(i, value));
+    return this;
+  }
+
+  public Sql bind(long value) {
+    params.add((ps, i) -> ps.setLong(i, value));
+    return this;
+  }
+
+  /** A nullable number: null binds as SQL {@code NULL} of type {@code BIGINT}. */
+  public Sql bind(Long value) {
+    params.add(
+        (ps, i) -> {
+          if (value == null) {
+            ps.setNull(i, Types.BIGINT);
+          } else {
+            ps.setLong(i, value);
+          }
+        });
+    return this;
+  }
+
+  public Sql bind(int value) {
+    params.add((ps, i) -> ps.setInt(i, value));
+    return this;
+  }
+
+  public Sql bind(boolean value) {
+    params.add((ps, i) -> ps.setBoolean(i, value));
+    return this;
+  }
+
+  /** Binds each of {@code values} in order, for an {@link #inList}. */
+  public Sql bindAll(Collection<String> values) {
+    for (String v : values) {
+      bind(v);
+    }
+    return this;
+  }
+
+  /** Every row, mapped. */
+  public <T> List<T> list(RowMapper<T> mapper) throws SQLException {
+    List<T> out = new ArrayList<>();
+    forEach(rs -> out.add(mapper.map(rs)));
+    return out;
+  }
+
+  /** Runs the query and hands each row to {@code consumer}. */
+  public void forEach(RowConsumer consumer) throws SQLException {
+    try (PreparedStatement ps = prepare();
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        consumer.accept(rs);
+      }
+    }
+  }
+
+  /** Takes one row (the cursor is on it). */
+  @FunctionalInterface
+  public interface RowConsumer {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /** The first row, mapped; empty without one. */
+  public <T> Optional<T> one(RowMapper<T> mapper) throws SQLException {
+    try (PreparedStatement ps = prepare();
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+    }
+  }
+
+  /** The first column of the first row as a number, for {@code COUNT(*)} and the like. */
+  public long number() throws SQLException {
+    return one(rs -> rs.getLong(1)).orElseThrow();
+  }
+
+  /** Whether the query has a row. */
+  public boolean exists() throws SQLException {
+    return one(rs -> true).isPresent();
+  }
+
+  /** Runs an insert, update or delete; how many rows it changed. */
+  public int update() throws SQLException {
+    try (PreparedStatement ps = prepare()) {
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Ends the parameters of one row of a batch; the next {@code bind} starts the next row. */
+  public Sql add() {
+    if (batch == null) {
+      batch = new ArrayList<>();
+    }
+    batch.add(params);
+    params = new ArrayList<>();
+    return this;
+  }
+
+  /**
+   * Runs the rows {@link #add added} as one batch; how many rows they changed (nothing runs without
+   * a row).
+   */
+  public int batch() throws SQLException {
+    if (batch == null || batch.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (List<Param> row : batch) {
+        set(ps, row);
+        ps.addBatch();
+      }
+      int n = 0;
+      for (int k : ps.executeBatch()) {
+        // Drivers may answer SUCCESS_NO_INFO (-2) for a batched row; count it as changed.
+        n += k == PreparedStatement.SUCCESS_NO_INFO ? 1 : Math.max(k, 0);
+      }
+      return n;
+    }
+  }
+
+  private PreparedStatement prepare() throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    try {
+      set(ps, params);
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  private static void set(PreparedStatement ps, List<Param> row) throws SQLException {
+    for (int i = 0; i < row.size(); i++) {
+      row.get(i).set(ps, i + 1);
+    }
+  }
+}
