@@ -49,7 +49,9 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * The indexing work behind the index jobs (bound in {@link IndexModule}): scans the repository and
  * tells the image service which images the tracked branches reference. Every job can be replayed:
  * adding references is idempotent, and a rescan replaces a whole set. One job at a time (also
- * against the ssh command's rescans), so jobs apply in the order they were queued.
+ * against the ssh command's rescans), so jobs apply in the order they were queued. A rescan reads
+ * the branches as they are when it runs, so it may already have seen a deletion that an older index
+ * job in the queue has not: an index job adds nothing for a commit its branch no longer holds.
  */
 @Singleton
 public class Indexer {
@@ -88,18 +90,27 @@ public class Indexer {
     }
     List<ReferenceInfo> refs;
     try (Repository repo = repos.openRepository(project);
+        RevWalk rw = new RevWalk(repo);
         LnkScanner scanner =
             new LnkScanner(repo, job.project(), config.lnkSuffix(), config.scanThreads())) {
       ObjectId tip = ObjectId.fromString(job.newRev());
+      Ref branch = repo.exactRef(job.branch());
+      if (branch == null
+          || branch.getObjectId() == null
+          || !isAncestor(rw, job.newRev(), branch.getObjectId())) {
+        // Deleted or rewound since: that move queued a rescan behind this job, and a reconcile may
+        // have rescanned the branch already; this commit's references would name images for a
+        // branch that no longer holds them.
+        logger.atInfo().log("%s: skipped, the branch no longer holds %s", job, job.newRev());
+        return;
+      }
       List<ObjectId> exclude = new ArrayList<>();
       if (job.oldRev() != null && !ObjectId.zeroId().name().equals(job.oldRev())) {
         exclude.add(ObjectId.fromString(job.oldRev()));
       } else {
         // Only this commit (change-merged): its parents were indexed by earlier updates.
-        try (RevWalk rw = new RevWalk(repo)) {
-          for (RevCommit parent : rw.parseCommit(tip).getParents()) {
-            exclude.add(parent.copy());
-          }
+        for (RevCommit parent : rw.parseCommit(tip).getParents()) {
+          exclude.add(parent.copy());
         }
       }
       refs = scanner.scan(job.branch(), tip, exclude);

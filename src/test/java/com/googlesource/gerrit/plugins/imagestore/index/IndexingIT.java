@@ -38,6 +38,7 @@ import com.googlesource.gerrit.plugins.imagestore.testing.ImageServiceProcess;
 import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.Test;
 
@@ -229,6 +230,32 @@ public class IndexingIT extends ImagestoreTestBase {
       ImageInfo info = reader.info(image).orElseThrow();
       assertThat(info.referenced).isFalse();
       assertThat(info.orphanedAt).isNotNull();
+    }
+  }
+
+  @Test
+  public void aPushToABranchDeletedBeforeItsJobRanReferencesNothing() throws Exception {
+    ImageId image = upload(greyPng(2, 2, 0x48));
+    push("refs/heads/master", ImmutableMap.of("README.md", "base"));
+    createBranch(BranchNameKey.create(project, "rel-2"));
+    waitForOutbox();
+    try (ImagestoreClient reader = service.client(ImageServiceProcess.INDEXER)) {
+      Instant orphanedAtUpload = reader.info(image).orElseThrow().orphanedAt;
+      assertThat(orphanedAtUpload).isNotNull();
+      // The outage holds the push's job in the outbox until the branch is gone.
+      service.stop();
+      try {
+        push("refs/heads/rel-2", ImmutableMap.of(LNK_DIR + "rel.ref.lnk", LnkFile.format(image)));
+        gApi.projects().name(project.get()).branch("refs/heads/rel-2").delete();
+      } finally {
+        service.restart();
+      }
+      waitForOutbox();
+      // Had the push's job added the deleted branch's reference, if only until the deletion's
+      // rescan, the image would have been referenced for a moment and orphaned anew.
+      ImageInfo info = reader.info(image).orElseThrow();
+      assertThat(info.referenced).isFalse();
+      assertThat(info.orphanedAt).isEqualTo(orphanedAtUpload);
     }
   }
 
