@@ -15,11 +15,12 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.service.Imagestore;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffInfos;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.BusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.Picture;
@@ -74,7 +75,7 @@ final class DiffServlet extends JsonServlet {
       PassRule rule = passRule(req);
       DiffResult figures = store.diffs().figures(a, b, options);
       resp.setHeader("Cache-Control", IMMUTABLE);
-      sendJson(resp, 200, figures.toInfo(options, rule, a.value(), b.value()));
+      sendJson(resp, 200, DiffInfos.of(figures, options, rule, a.value(), b.value()));
       return;
     }
     Picture picture = store.diffs().picture(a, b, options);

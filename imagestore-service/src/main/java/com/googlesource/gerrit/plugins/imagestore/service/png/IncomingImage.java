@@ -15,6 +15,9 @@
 package com.googlesource.gerrit.plugins.imagestore.service.png;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffTooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
+import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
 import com.googlesource.gerrit.plugins.imagestore.service.RequestException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,11 +71,29 @@ public final class IncomingImage implements AutoCloseable {
       if (size == 0) {
         throw RequestException.badRequest("empty", "the upload is empty");
       }
-      PngHeader header = PngHeader.check(file, maxPixels);
+      PngHeader header = checkPng(file, maxPixels);
       return new IncomingImage(file, HexFormat.of().formatHex(digest.digest()), size, header);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
+    }
+  }
+
+  /**
+   * Reads and checks the header of the PNG in {@code file}.
+   *
+   * @throws RequestException 400 when it is no PNG or a damaged one, 413 when it has more pixels
+   *     than {@code maxPixels}
+   */
+  public static PngHeader checkPng(Path file, long maxPixels) throws IOException {
+    try {
+      return PngHeader.check(file, maxPixels);
+    } catch (PngHeader.NotPngException e) {
+      throw RequestException.badRequest("not_png", "the upload is not a PNG image");
+    } catch (DiffTooLargeException e) {
+      throw new RequestException(413, "too_many_pixels", e.getMessage());
+    } catch (UndecodableImageException e) {
+      throw RequestException.badRequest("bad_png", e.getMessage());
     }
   }
 
