@@ -76,7 +76,7 @@ final class HtmlReport {
           .append(escape(r.image().key().path()))
           .append("</code><br>")
           .append(escape(detail(r, rule)));
-      if (updated.contains(r.image().key())) {
+      if (updated.contains(r.key())) {
         h.append("<br>link updated to <code>").append(r.actual()).append("</code>");
       }
       h.append("</td>")
@@ -119,7 +119,7 @@ final class HtmlReport {
     if (r.figures() == null) {
       return r.status() == Status.NEW ? "no reference yet" : "";
     }
-    return Workflow.describe(r.figures(), rule);
+    return Summary.describe(r.figures(), rule);
   }
 
   private static String cell(Path dir, Path image, String alt) {

@@ -19,16 +19,14 @@ import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import java.nio.file.Path;
 
 /**
- * How one image compared.
+ * How one image compared. Built by the factory of its status, which takes what that status has.
  *
  * @param image what the tree holds of it
  * @param status the verdict
  * @param reference the id its link names, or null (new, or a malformed link)
  * @param actual the id of the fresh screenshot (content-derived), or null
  * @param figures the comparison's figures (no picture), or null when nothing was compared
- * @param refPng the reference written to the output directory, or null
- * @param actPng the fresh screenshot in the output directory, or null
- * @param diffPng the diff picture in the output directory, or null
+ * @param files the pictures written to the output directory
  * @param message why it is an error or a missing reference, or null
  */
 public record ImageResult(
@@ -37,9 +35,7 @@ public record ImageResult(
     ImageId reference,
     ImageId actual,
     DiffResult figures,
-    Path refPng,
-    Path actPng,
-    Path diffPng,
+    OutputFiles files,
     String message) {
 
   public enum Status {
@@ -68,16 +64,69 @@ public record ImageResult(
     }
   }
 
-  static ImageResult of(ScannedImage image, Status status, ImageId reference, ImageId actual) {
-    return new ImageResult(image, status, reference, actual, null, null, null, null, null);
+  /**
+   * The pictures of an image in the output directory, each null when not written.
+   *
+   * @param refPng the reference
+   * @param actPng the fresh screenshot
+   * @param diffPng the diff picture
+   */
+  public record OutputFiles(Path refPng, Path actPng, Path diffPng) {
+    static final OutputFiles NONE = new OutputFiles(null, null, null);
+
+    static OutputFiles actualOnly(Path actPng) {
+      return new OutputFiles(null, actPng, null);
+    }
+  }
+
+  static ImageResult noScreenshot(ScannedImage image, ImageId reference) {
+    return new ImageResult(
+        image, Status.NO_SCREENSHOT, reference, null, null, OutputFiles.NONE, null);
+  }
+
+  static ImageResult newImage(ScannedImage image, ImageId actual, Path actPng) {
+    return new ImageResult(
+        image, Status.NEW, null, actual, null, OutputFiles.actualOnly(actPng), null);
+  }
+
+  static ImageResult passed(
+      ScannedImage image, ImageId reference, ImageId actual, DiffResult figures) {
+    return new ImageResult(
+        image, Status.PASSED, reference, actual, figures, OutputFiles.NONE, null);
+  }
+
+  static ImageResult failed(
+      ScannedImage image,
+      ImageId reference,
+      ImageId actual,
+      DiffResult figures,
+      OutputFiles files) {
+    return new ImageResult(image, Status.FAILED, reference, actual, figures, files, null);
+  }
+
+  static ImageResult missing(
+      ScannedImage image, ImageId reference, ImageId actual, Path actPng, String message) {
+    return new ImageResult(
+        image, Status.MISSING, reference, actual, null, OutputFiles.actualOnly(actPng), message);
   }
 
   static ImageResult error(ScannedImage image, ImageId reference, String message) {
-    return new ImageResult(image, Status.ERROR, reference, null, null, null, null, null, message);
+    return new ImageResult(image, Status.ERROR, reference, null, null, OutputFiles.NONE, message);
   }
 
-  ImageResult withMessage(String message) {
-    return new ImageResult(
-        image, status, reference, actual, figures, refPng, actPng, diffPng, message);
+  public ImageKey key() {
+    return image.key();
+  }
+
+  public Path refPng() {
+    return files.refPng();
+  }
+
+  public Path actPng() {
+    return files.actPng();
+  }
+
+  public Path diffPng() {
+    return files.diffPng();
   }
 }
