@@ -26,6 +26,11 @@ import java.util.zip.Adler32;
  * of one colour, rows repeating the row above), which zlib copies a byte at a time; here they
  * become {@link System#arraycopy} calls that double in size, so a 1920x1080 screenshot inflates
  * about 3 times faster. The Adler-32 checksum is verified as zlib does.
+ *
+ * <p>Kept over the JDK's on measurement (issue 12: only if fuzzed and it pays): {@code
+ * ZlibInflaterFuzzTest} checks it against zlib and {@code PngCodecFuzzTest} decodes through it;
+ * {@code InflaterBench} (test sources), paired in one run on UI-like 1920x1080 screenshots, had the
+ * JDK's inflater 4.6-4.8 times slower and a whole decode with it 2.6-2.8 times slower.
  */
 final class ZlibInflater {
   private static final VarHandle LITTLE_ENDIAN_LONG =
