@@ -20,7 +20,8 @@ package com.googlesource.gerrit.plugins.imagestore.diff;
  *
  * <p>A kind of {@link UndecodableImageException}: whoever only knows that one still refuses the
  * input as bad rather than failing. It names no image ({@link #image()} is null) when the two
- * together are too much.
+ * together are too much. {@link PngHeader#check} throws it too, for one image over a pixel limit:
+ * the same refusal, before the image is stored rather than compared.
  */
 public final class DiffTooLargeException extends UndecodableImageException {
   private static final long serialVersionUID = 1L;

@@ -16,12 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.visualtest.CentralStep.Reviews;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.ImageResult.Status;
+import com.googlesource.gerrit.plugins.imagestore.visualtest.UploadStep.Uploads;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.Workflow.Outcome;
 import java.io.PrintStream;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The last step: what a run says about itself, a line per image, a summary and its exit code. */
 final class Summary {
@@ -61,17 +65,18 @@ final class Summary {
    * when an image needs a new reference its link was not updated to, or an upload or review failed;
    * else {@link Workflow#OK}.
    */
-  static int exitCode(Outcome o) {
+  static int exitCode(
+      List<ImageResult> results, Set<ImageKey> updated, Uploads uploads, Reviews reviews) {
     int code = Workflow.OK;
-    for (ImageResult r : o.results()) {
+    for (ImageResult r : results) {
       if (r.status() == Status.ERROR) {
         return Workflow.BAD_INPUT;
       }
-      if (r.status().needsNewReference() && !o.updated().contains(r.key())) {
+      if (r.status().needsNewReference() && !updated.contains(r.key())) {
         code = Workflow.FAILED;
       }
     }
-    if (!o.uploads().failed().isEmpty() || o.reviews().failed() > 0) {
+    if (!uploads.failed().isEmpty() || reviews.failed() > 0) {
       code = Workflow.FAILED;
     }
     return code;

@@ -134,8 +134,8 @@ public final class Workflow {
               ? Reviews.NONE
               : new CentralStep(central, out, err).run(results, updated, uploads.failed());
       HtmlReport.write(settings.report(), results, updated, settings.rule());
-      Outcome done = new Outcome(results, updated, uploads, reviews, OK);
-      Outcome outcome = new Outcome(results, updated, uploads, reviews, Summary.exitCode(done));
+      int exitCode = Summary.exitCode(results, updated, uploads, reviews);
+      Outcome outcome = new Outcome(results, updated, uploads, reviews, exitCode);
       Summary.print(out, outcome, cache, settings);
       return outcome;
     } finally {

@@ -21,7 +21,6 @@ import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.CentralStep.Reviews;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.ImageResult.OutputFiles;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.UploadStep.Uploads;
-import com.googlesource.gerrit.plugins.imagestore.visualtest.Workflow.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +61,8 @@ class UpdateAndSummaryTest {
             image("header"), NEW, NEW, new DiffResult(10, 10, 0, 0, false, true, null));
     List<ImageResult> results = List.of(failed, passed);
 
-    Outcome before = new Outcome(results, Set.of(), Uploads.NONE, Reviews.NONE, Workflow.OK);
-    assertThat(Summary.exitCode(before)).isEqualTo(Workflow.FAILED);
+    assertThat(Summary.exitCode(results, Set.of(), Uploads.NONE, Reviews.NONE))
+        .isEqualTo(Workflow.FAILED);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -75,8 +74,8 @@ class UpdateAndSummaryTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .isEqualTo("updated " + failing.lnk() + " -> " + NEW + System.lineSeparator());
     assertThat(err.size()).isEqualTo(0);
-    Outcome after = new Outcome(results, updated, Uploads.NONE, Reviews.NONE, Workflow.OK);
-    assertThat(Summary.exitCode(after)).isEqualTo(Workflow.OK);
+    assertThat(Summary.exitCode(results, updated, Uploads.NONE, Reviews.NONE))
+        .isEqualTo(Workflow.OK);
   }
 
   @Test
@@ -86,18 +85,13 @@ class UpdateAndSummaryTest {
         ImageResult.passed(
             image("header"), NEW, NEW, new DiffResult(10, 10, 0, 0, false, true, null));
 
-    assertThat(
-            Summary.exitCode(
-                new Outcome(List.of(passed, error), Set.of(), Uploads.NONE, Reviews.NONE, 0)))
+    assertThat(Summary.exitCode(List.of(passed, error), Set.of(), Uploads.NONE, Reviews.NONE))
         .isEqualTo(Workflow.BAD_INPUT);
-    assertThat(
-            Summary.exitCode(
-                new Outcome(List.of(passed), Set.of(), Uploads.NONE, new Reviews(1, 1), 0)))
+    assertThat(Summary.exitCode(List.of(passed), Set.of(), Uploads.NONE, new Reviews(1, 1)))
         .isEqualTo(Workflow.FAILED);
     assertThat(
             Summary.exitCode(
-                new Outcome(
-                    List.of(passed), Set.of(), new Uploads(0, 1, Set.of(NEW)), Reviews.NONE, 0)))
+                List.of(passed), Set.of(), new Uploads(0, 1, Set.of(NEW)), Reviews.NONE))
         .isEqualTo(Workflow.FAILED);
     assertThat(Summary.line(error, null)).isEqualTo("ERROR   " + error.key() + "  malformed link");
   }
