@@ -20,6 +20,7 @@
 # replays it as a regression test: fix the bug and commit the input with the fix.
 # Without JAZZER_FUZZ, the same tests only replay their checked-in corpus (every test run does).
 # Needs the test classes built (bin/test, or: ./mvnw -Dimagestore.npm.skip=true test-compile).
+# The plugin's inputs are below src/test/resources (the plugin's module is the repository root).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -33,6 +34,9 @@ targets=(
   "imagestore-service/diff PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
   "imagestore-service/diff ZlibInflaterFuzzTest#agreesWithZlib"
   "imagestore-service/diff ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"
+  # The plugin's review comment; the service modules only resolve the plugin's dependency on them.
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service,plugin.pom.xml PreviewCommentFuzzTest#hostileTextCannotShapeTheComment"
 )
 logs="${FUZZ_LOG_DIR:-$ROOT/target/fuzz}"
 mkdir -p "$logs"

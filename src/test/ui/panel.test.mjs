@@ -374,6 +374,68 @@ test('a missing image is called out in words and is not requested', async () => 
   }
 });
 
+test('images the service could not be asked about are shown as not verified, not missing', async () => {
+  // What the previews endpoint answers when the service is down or never answers. The problem
+  // text comes from the service's side: it must show as text, never as markup.
+  const problem = 'the image service did not answer in time <img src=x onerror="window.pwned=1">';
+  const unverified = uuid => ({uuid, url: imageUrl(uuid), missing: false, problem});
+  const previews = {
+    change: 123, patch_set: 2,
+    summary: '2 images changed: 1 modified, 1 added; 2 not verified (the image service could not be asked)',
+    counts: {added: 1, modified: 1, deleted: 0, missing: 0, invalid: 0, failed: 0, unverified: 2},
+    service_problem: problem,
+    images: [
+      {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
+        new: unverified(uuids.green)},
+      {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
+        reference: side(uuids.red), new: unverified(uuids.blue)},
+    ],
+  };
+  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
+  try {
+    const status = panel.locator('p.unverified[role="status"]');
+    await status.waitFor();
+    assert.equal(await status.textContent(),
+        `Not verified: 2 images could not be checked with the image service (${problem}). ` +
+        'Whether the service has them is unknown; try again later.');
+    const items = panel.locator('li.image');
+    assert.equal(await items.count(), 2);
+    for (const [index, image] of previews.images.entries()) {
+      const item = items.nth(index);
+      assert.equal(await item.locator('.badge.unverified').textContent(), 'not verified', image.path);
+      assert.equal(await item.locator('.badge.missing').count(), 0, image.path);
+      const note = item.locator('figure[data-side="new"] [role="note"]');
+      assert.equal(await note.textContent(),
+          'Not verified: the image service could not say whether it has the new image ' +
+          `${image.new.uuid} (${problem}).`);
+      // The image itself is still offered: the service may serve it all the same.
+      assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')),
+          {width: WIDTH, height: HEIGHT}, image.path);
+    }
+    // A verified reference carries no such note.
+    assert.equal(await items.nth(1).locator('figure[data-side="reference"] [role="note"]').count(), 0);
+    // Nowhere called missing, and the problem text made no element.
+    assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('Missing')), false);
+    assert.equal(await panel.locator('img').count(), 3 + 2); // 3 figures and the compare overlay's 2
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a fully verified change shows no unverified note', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
+  try {
+    await panel.locator('li.image').first().waitFor();
+    assert.equal(await panel.locator('.unverified').count(), 0);
+    assert.equal(await panel.locator('.badge.unverified').count(), 0);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
 test('an image the service cannot serve is called out when it fails to load', async () => {
   const previews = {summary: '1 image changed: 1 modified', images: [
     {path: `${LAYOUT}/gone.ref.lnk`, name: 'gone', runtime: RUNTIME, status: 'modified',

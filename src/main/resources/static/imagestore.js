@@ -31,13 +31,15 @@
   /** @typedef {import('@gerritcodereview/typescript-api/rest-api').RevisionInfo} RevisionInfo */
 
   /**
-   * One side of a change: an image in the image service.
-   * @typedef {{uuid: string, url: string, missing?: boolean}} ImageSide
+   * One side of a change: an image in the image service. problem: why the service could not
+   * tell whether it has the image (down, slow); the image is then unverified, not missing.
+   * @typedef {{uuid: string, url: string, missing?: boolean, problem?: string}} ImageSide
    */
   /**
    * The service's comparison of reference and new (only when both exist).
    * @typedef {{url: string, info_url?: string, mismatched_pixels?: number,
-   *     mismatch_percent?: number, passed?: boolean, size_mismatch?: boolean}} ImageDiff
+   *     mismatch_percent?: number, passed?: boolean, size_mismatch?: boolean,
+   *     error?: string}} ImageDiff
    */
   /**
    * @typedef {{path: string, name?: string, runtime?: Record<string, string>,
@@ -46,7 +48,8 @@
   /**
    * The answer of GET /changes/{id}/revisions/{revision}/imagestore~previews.
    * @typedef {{change?: number, patch_set?: number, summary?: string,
-   *     counts?: Record<string, number>, images?: ImagePreview[]}} Previews
+   *     counts?: Record<string, number>, service_problem?: string,
+   *     images?: ImagePreview[]}} Previews
    */
 
   const ELEMENT_NAME = 'imagestore-previews';
@@ -77,7 +80,8 @@
     .badge.deleted { color: var(--deemphasized-text-color, #5f6368); }
     .badge.modified { color: var(--link-color, #1a73e8); }
     .badge.missing, .problem { color: var(--error-text-color, #c5221f); }
-    .problem { font-weight: 600; }
+    .badge.unverified, .unverified { color: var(--warning-foreground, #b06000); }
+    .problem, .unverified { font-weight: 600; }
     .figures { display: flex; flex-wrap: wrap; gap: var(--spacing-l, 12px); margin-top: var(--spacing-m, 8px); }
     figure { margin: 0; flex: 0 1 320px; min-width: 160px; }
     figcaption { font-weight: 600; margin-bottom: 2px; }
@@ -205,6 +209,13 @@
     const figure = h('figure', {class: 'shot', 'data-side': label.toLowerCase()},
         h('figcaption', {}, label));
     const url = safeUrl(side.url);
+    if (side.problem) {
+      // Unknown, which is not missing: say so, and still offer the image.
+      figure.classList.add('unverified');
+      figure.append(h('p', {class: 'unverified', role: 'note'},
+          `Not verified: the image service could not say whether it has the ${label.toLowerCase()} ` +
+          `image ${side.uuid} (${side.problem}).`));
+    }
     if (side.missing || !url) {
       figure.classList.add('missing');
       figure.append(h('p', {class: 'problem', role: 'note'},
@@ -233,6 +244,7 @@
     if (diff.size_mismatch) parts.push('the sizes differ');
     if (diff.passed === true) parts.push('within tolerance');
     if (diff.passed === false) parts.push('over tolerance');
+    if (diff.error) parts.push(`no figures: ${diff.error}`);
     return parts.join('; ');
   }
 
@@ -308,6 +320,9 @@
     const title = h('h4', {id: titleId}, h('span', {class: 'name'}, name),
         h('span', {class: `badge ${status}`}, status));
     if (missing) title.append(h('span', {class: 'badge missing'}, 'image missing'));
+    if ([reference, next].some(side => side?.problem)) {
+      title.append(h('span', {class: 'badge unverified'}, 'not verified'));
+    }
 
     const figures = h('div', {class: 'figures'});
     /** @param {string} label */
@@ -338,6 +353,24 @@
   function summaryText(previews, images) {
     if (previews.summary) return previews.summary;
     return `${images.length} ${images.length === 1 ? 'image' : 'images'} changed`;
+  }
+
+  /**
+   * What the panel says when the image service could not be asked about some images: they are
+   * unverified (not missing, not fine). null when every image was verified.
+   * @param {Previews} previews
+   * @return {HTMLParagraphElement | null}
+   */
+  function unverifiedNote(previews) {
+    const count = previews.counts?.unverified || 0;
+    const problem = previews.service_problem;
+    if (!count && !problem) return null;
+    const what = count ?
+      `${count} ${count === 1 ? 'image' : 'images'} could not be checked with the image service` :
+      'Not every image could be checked with the image service';
+    return h('p', {class: 'unverified', role: 'status'},
+        `Not verified: ${what}${problem ? ` (${problem})` : ''}. ` +
+        'Whether the service has them is unknown; try again later.');
   }
 
   /**
@@ -448,10 +481,13 @@
       }
       const list = h('ul', {class: 'images'});
       images.forEach((image, index) => list.append(imageItem(image, index)));
-      this._content.replaceChildren(h('section', {'aria-labelledby': 'imagestore-heading'},
+      const section = h('section', {'aria-labelledby': 'imagestore-heading'},
           h('h3', {id: 'imagestore-heading'}, 'Screenshots'),
-          h('p', {class: 'summary'}, summaryText(previews, images)),
-          list));
+          h('p', {class: 'summary'}, summaryText(previews, images)));
+      const unverified = unverifiedNote(previews);
+      if (unverified) section.append(unverified);
+      section.append(list);
+      this._content.replaceChildren(section);
       this.hidden = false;
       this.dataset.state = 'shown';
     }

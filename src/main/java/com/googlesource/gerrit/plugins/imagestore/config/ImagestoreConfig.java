@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.eclipse.jgit.lib.Config;
 
 /**
@@ -103,22 +104,19 @@ public class ImagestoreConfig {
     this.secureStore = secureStore;
     this.gerritConfig = gerritConfig;
 
-    String urlProblem = serviceUrl().map(ImagestoreConfig::serviceUrlProblem).orElse(null);
-    if (urlProblem != null) {
-      // Refuse to load: the address would be echoed into review comments and previews.
-      throw new IllegalStateException(
-          String.format("%s.%s.%s %s", SECTION, pluginName, KEY_SERVICE_URL, urlProblem));
-    }
-    if (serviceUrl().isEmpty()) {
-      logger.atWarning().log(
-          "%s.%s.%s is not set in gerrit.config: the image service is not configured",
-          SECTION, pluginName, KEY_SERVICE_URL);
-    }
+    // A refused address is never used, shown or logged (it may carry a password). The plugin
+    // still loads: the merge gate then blocks ("cannot verify") instead of vanishing with it,
+    // and the status, the configuration and the previews say why.
+    serviceUrlError()
+        .ifPresent(
+            e ->
+                logger.at(configuredServiceUrl().isEmpty() ? Level.WARNING : Level.SEVERE).log(
+                    "%s: the plugin does not talk to the image service until it is fixed", e));
     logger.atInfo().log(
         "%s: %s = %s, %s = %s, %s = %s; in secure.config: %s %s, %s %s",
         pluginName,
         KEY_SERVICE_URL,
-        serviceUrl().orElse("(not set)"),
+        serviceUrl().orElse("(not set or refused)"),
         KEY_BRANCH,
         branches(),
         KEY_LNK_SUFFIX,
@@ -129,8 +127,35 @@ public class ImagestoreConfig {
         hasPassword() ? "set" : "not set");
   }
 
-  /** The base URL of the image service, if configured. */
+  /**
+   * The base URL of the image service; empty when it is not set or refused ({@link
+   * #serviceUrlError}).
+   */
   public Optional<String> serviceUrl() {
+    return configuredServiceUrl().filter(url -> serviceUrlProblem(url) == null);
+  }
+
+  /**
+   * Why the plugin cannot talk to the image service, when it cannot: {@code serviceUrl} is not set
+   * or is refused. Names the setting, never its value.
+   */
+  public Optional<String> serviceUrlError() {
+    if (configuredServiceUrl().isEmpty()) {
+      return Optional.of(
+          String.format(
+              "%s.%s.%s is not set in gerrit.config", SECTION, pluginName, KEY_SERVICE_URL));
+    }
+    return serviceUrlRefusal();
+  }
+
+  /** Why the {@code serviceUrl} that is set is refused; empty when it is usable or not set. */
+  public Optional<String> serviceUrlRefusal() {
+    return configuredServiceUrl()
+        .map(ImagestoreConfig::serviceUrlProblem)
+        .map(p -> String.format("%s.%s.%s %s", SECTION, pluginName, KEY_SERVICE_URL, p));
+  }
+
+  private Optional<String> configuredServiceUrl() {
     return Optional.ofNullable(Strings.emptyToNull(trimmed(cfg().getString(KEY_SERVICE_URL))));
   }
 
@@ -144,7 +169,8 @@ public class ImagestoreConfig {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      return "is not a URL: " + e.getMessage();
+      // Not getMessage(): it quotes the input, which may hold a password.
+      return "is not a URL: " + e.getReason() + " at index " + e.getIndex();
     }
     if (uri.getRawUserInfo() != null
         || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {

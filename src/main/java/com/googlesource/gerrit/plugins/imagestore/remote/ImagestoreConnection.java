@@ -22,6 +22,7 @@ import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
@@ -70,7 +71,7 @@ public class ImagestoreConnection implements LifecycleListener {
   /**
    * A client for background work (indexing, comments): {@code indexTimeout} per answer.
    *
-   * @throws IOException when no {@code serviceUrl} is configured (retried once it is)
+   * @throws IOException when {@code serviceUrl} is not set or refused (retried once it is fixed)
    */
   public ImagestoreClient client() throws IOException {
     return client(background);
@@ -85,13 +86,11 @@ public class ImagestoreConnection implements LifecycleListener {
   }
 
   private ImagestoreClient client(RequestConfig timeouts) throws IOException {
-    String url =
-        config
-            .serviceUrl()
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        "plugin." + config.pluginName() + ".serviceUrl is not configured"));
+    Optional<String> error = config.serviceUrlError();
+    if (error.isPresent()) {
+      throw new IOException(error.get());
+    }
+    String url = config.serviceUrl().orElseThrow();
     return new ImagestoreClient(
         URI.create(url),
         config.username().orElse(null),

@@ -23,7 +23,12 @@ import java.util.List;
  * <p>It tells whether credentials are set, never their values.
  */
 public class ConfigInfo {
+  /** Absent when not set, or refused ({@link #serviceUrlError} then says why). */
   public String serviceUrl;
+
+  /** Why the {@code serviceUrl} that is set is refused; absent when it is not. */
+  public String serviceUrlError;
+
   public List<String> branches;
   public String lnkSuffix;
   public boolean usernameSet;

@@ -47,6 +47,7 @@ public class GetConfig implements RestReadView<ConfigResource> {
 
     ConfigInfo info = new ConfigInfo();
     info.serviceUrl = config.serviceUrl().orElse(null);
+    info.serviceUrlError = config.serviceUrlRefusal().orElse(null);
     info.branches = config.branches();
     info.lnkSuffix = config.lnkSuffix();
     info.usernameSet = config.hasUsername();

@@ -14,6 +14,7 @@
 
 package com.googlesource.gerrit.plugins.imagestore.rest;
 
+import com.google.gerrit.extensions.restapi.ResourceConflictException;
 import com.google.gerrit.extensions.restapi.Response;
 import com.google.gerrit.extensions.restapi.RestReadView;
 import com.google.gerrit.server.change.RevisionResource;
@@ -25,6 +26,7 @@ import com.googlesource.gerrit.plugins.imagestore.review.PreviewBuilder;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code GET /changes/{id}/revisions/{revision}/imagestore~previews}: the screenshots a patch set
@@ -43,12 +45,19 @@ public class GetPreviews implements RestReadView<RevisionResource> {
   }
 
   @Override
-  public Response<PreviewsInfo> apply(RevisionResource rsrc) throws IOException {
+  public Response<PreviewsInfo> apply(RevisionResource rsrc)
+      throws IOException, ResourceConflictException {
     // Where the plugin is off, an empty list: the change-screen panel then simply stays hidden.
     List<LinkChange> changes =
         config.isEnabled(rsrc.getProject())
             ? previews.changes(rsrc.getProject(), rsrc.getPatchSet().commitId())
             : List.of();
+    Optional<String> serviceUrlError = config.serviceUrlError();
+    if (!changes.isEmpty() && serviceUrlError.isPresent()) {
+      // Said plainly (the panel shows it), rather than a bare 500.
+      throw new ResourceConflictException(
+          "screenshots cannot be checked: " + serviceUrlError.get());
+    }
     return Response.ok(
         previews.build(rsrc.getChange().getChangeId(), rsrc.getPatchSet().number(), changes));
   }

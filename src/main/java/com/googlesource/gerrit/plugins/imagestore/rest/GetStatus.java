@@ -57,6 +57,12 @@ public class GetStatus implements RestReadView<ProjectResource> {
     /** What happened to the last of them since the plugin started; absent if none. */
     public String lastUnreadableJob;
 
+    /**
+     * Why the {@code serviceUrl} that is set is refused, so that the plugin does not talk to the
+     * image service; the reason only for administrators. Absent when it is not refused.
+     */
+    public String serviceUrlError;
+
     /** Why indexing is stuck (the service is down, say); absent when all is well. */
     public String lastError;
 
@@ -108,7 +114,13 @@ public class GetStatus implements RestReadView<ProjectResource> {
       info.branches.put(e.getKey(), i);
     }
     info.lastReconcile = iso(state.lastReconcile());
-    if (permissions.currentUser().test(GlobalPermission.ADMINISTRATE_SERVER)) {
+    boolean admin = permissions.currentUser().test(GlobalPermission.ADMINISTRATE_SERVER);
+    info.serviceUrlError =
+        config
+            .serviceUrlRefusal()
+            .map(e -> admin ? e : "the plugin's serviceUrl is refused; administrators see why")
+            .orElse(null);
+    if (admin) {
       info.outboxDepth = outbox.depth();
       info.unreadableJobs = outbox.unreadableCount();
       info.lastUnreadableJob = outbox.lastUnreadable();

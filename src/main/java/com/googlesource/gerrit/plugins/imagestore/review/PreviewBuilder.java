@@ -156,12 +156,9 @@ public class PreviewBuilder {
       LinkChange c,
       Counts counts) {
     ImagePreview p = new ImagePreview();
-    p.path = c.path();
+    locate(p, c.path(), config.lnkSuffix());
     p.status = c.status().name().toLowerCase(Locale.ROOT);
     p.problem = c.problem();
-    Optional<RuntimePath> runtime = RuntimePath.parse(c.path(), config.lnkSuffix());
-    p.name = runtime.map(RuntimePath::name).orElse(fileName(c.path()));
-    runtime.ifPresent(r -> p.runtime = runtimeInfo(r));
     switch (c.status()) {
       case ADDED -> counts.added++;
       case MODIFIED -> counts.modified++;
@@ -247,6 +244,14 @@ public class PreviewBuilder {
       l.missing = !there.value();
     }
     return l;
+  }
+
+  /** Sets the path of a preview and what it tells: the name and, in UIVeri5's layout, runtime. */
+  static void locate(ImagePreview p, String path, String lnkSuffix) {
+    p.path = path;
+    Optional<RuntimePath> runtime = RuntimePath.parse(path, lnkSuffix);
+    p.name = runtime.map(RuntimePath::name).orElse(fileName(path));
+    runtime.ifPresent(r -> p.runtime = runtimeInfo(r));
   }
 
   private static RuntimeInfo runtimeInfo(RuntimePath r) {

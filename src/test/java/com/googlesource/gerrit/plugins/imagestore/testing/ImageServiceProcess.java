@@ -51,11 +51,16 @@ public final class ImageServiceProcess implements AutoCloseable {
 
   /** Starts a service with fresh data and the accounts {@link #INDEXER} and {@link #UPLOADER}. */
   public static ImageServiceProcess start() throws Exception {
+    return start(0);
+  }
+
+  /** {@link #start()} on {@code port} (0: any free one). */
+  public static ImageServiceProcess start(int port) throws Exception {
     Path data = Files.createTempDirectory("imagestore-service-");
     ImageServiceProcess s = new ImageServiceProcess(data);
     s.run(List.of("user", "add", INDEXER, "--role", "indexer,admin", "--data", data.toString()));
     s.run(List.of("user", "add", UPLOADER, "--role", "uploader", "--data", data.toString()));
-    s.serve(0);
+    s.serve(port);
     return s;
   }
 

@@ -28,6 +28,7 @@ import com.google.gerrit.extensions.restapi.IdString;
 import com.google.gerrit.server.config.SitePaths;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.gerrit.testing.ConfigSuite;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.Inject;
@@ -40,11 +41,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.imageio.ImageIO;
 import org.eclipse.jgit.lib.Config;
 import org.junit.AfterClass;
 import org.junit.Before;
+import org.junit.BeforeClass;
 
 /**
  * Acceptance tests of the plugin against a real image service process: one service per test class,
@@ -57,6 +62,13 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
 
   protected static ImageServiceProcess service;
 
+  /**
+   * The service's port for the whole run. The JUnit platform builds every class's runner, and so
+   * reads every class's configuration, before it runs the first: all of them name this port, and
+   * each class gets a fresh service on it.
+   */
+  private static int servicePort;
+
   @Inject private SecureStore secureStore;
   @Inject private SitePaths sitePaths;
   @Inject protected ProjectOperations projectOperations;
@@ -64,12 +76,18 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
   /** Read before the test server starts: the service must be running to name its URL. */
   @ConfigSuite.Default
   public static Config defaultConfig() throws Exception {
-    if (service == null) {
-      service = ImageServiceProcess.start();
-    }
+    startService();
     Config cfg = new Config();
     cfg.setString("plugin", "imagestore", "serviceUrl", service.url().toString());
     return cfg;
+  }
+
+  @BeforeClass
+  public static void startService() throws Exception {
+    if (service == null) {
+      service = ImageServiceProcess.start(servicePort);
+      servicePort = service.url().getPort();
+    }
   }
 
   @AfterClass
@@ -143,6 +161,40 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
         .filter(r -> r.name.equals(ImagesAvailableRule.NAME))
         .findFirst()
         .orElseThrow();
+  }
+
+  /**
+   * GET as admin over HTTP from another thread, so that a hang fails the test (after a generous
+   * guard) instead of blocking the build.
+   */
+  protected RestResponse getAnswered(String url) throws Exception {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      return caller.submit(() -> adminRestSession.get(url)).get(2, TimeUnit.MINUTES);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer to GET " + url, e);
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  /** The merge gate's requirement on a change, as the REST API gives it (JSON). */
+  protected JsonObject gateAnswer(String changeId) throws Exception {
+    RestResponse r = getAnswered("/changes/" + changeId + "?o=SUBMIT_REQUIREMENTS");
+    r.assertOK();
+    for (JsonElement requirement :
+        JsonParser.parseReader(r.getReader())
+            .getAsJsonObject()
+            .getAsJsonArray("submit_requirements")) {
+      if (requirement
+          .getAsJsonObject()
+          .get("name")
+          .getAsString()
+          .equals(ImagesAvailableRule.NAME)) {
+        return requirement.getAsJsonObject();
+      }
+    }
+    throw new AssertionError("no " + ImagesAvailableRule.NAME + " requirement on " + changeId);
   }
 
   /** Uploads a PNG as the service's uploader; returns its id. */

@@ -18,6 +18,7 @@ import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InetAddresses;
+import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,14 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with their window. IPv6 addresses count by their /64 network, which one host usually owns whole.
  */
 public final class LoginThrottle {
-  /** Failures per client address and window, then 429. */
-  public static final int PER_ADDRESS = 10;
-
-  /** Failures per account and window, from all addresses together, then 429. */
-  public static final int PER_ACCOUNT = 50;
-
-  public static final Duration WINDOW = Duration.ofMinutes(1);
-
   static final int MAX_KEYS = 10_000;
 
   private final int perAddress;
@@ -54,8 +47,8 @@ public final class LoginThrottle {
   private final Cache<String, Window> addresses;
   private final Cache<String, Window> accounts;
 
-  public LoginThrottle() {
-    this(PER_ADDRESS, PER_ACCOUNT, WINDOW, Ticker.systemTicker());
+  public LoginThrottle(ServiceConfig.LoginLimits limits) {
+    this(limits.perAddress(), limits.perAccount(), limits.window(), Ticker.systemTicker());
   }
 
   LoginThrottle(int perAddress, int perAccount, Duration window, Ticker ticker) {

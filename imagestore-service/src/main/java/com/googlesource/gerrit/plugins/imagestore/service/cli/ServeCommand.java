@@ -145,6 +145,33 @@ final class ServeCommand implements Callable<Integer> {
               + " bytes and diffs are public either way (default: ${DEFAULT-VALUE}).")
   boolean publicMetadata;
 
+  @Option(
+      names = "--login-failures-per-address",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Failed logins one client address (IPv6: /64) may have in a window; then 429 until the"
+              + " window ends. Behind a proxy every client shares its address"
+              + " (default: ${DEFAULT-VALUE}).")
+  int loginFailuresPerAddress;
+
+  @Option(
+      names = "--login-failures-per-account",
+      paramLabel = "N",
+      defaultValue = "50",
+      description =
+          "Failed logins one account may have in a window, from all addresses together; then 429"
+              + " (default: ${DEFAULT-VALUE}).")
+  int loginFailuresPerAccount;
+
+  @Option(
+      names = "--login-failure-window",
+      paramLabel = "AGE",
+      defaultValue = "1m",
+      converter = DurationConverter.class,
+      description = "The window the login failures count in (default: ${DEFAULT-VALUE}).")
+  Duration loginFailureWindow;
+
   /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -169,13 +196,22 @@ final class ServeCommand implements Callable<Integer> {
           spec.commandLine(),
           "--diff-concurrency, --diff-memory-bytes and --diff-queue-timeout must not be negative");
     }
+    ServiceConfig.LoginLimits loginLimits;
+    try {
+      loginLimits =
+          new ServiceConfig.LoginLimits(
+              loginFailuresPerAddress, loginFailuresPerAccount, loginFailureWindow);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ServiceConfig config =
         store
             .toConfig(bind, port, maxImageBytes, maxPixels)
             .withTrash(orphanGracePeriod, trashRetention, trashPurgeInterval)
             .withBlobCache(blobCacheBytes)
             .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout)
-            .withPublicMetadata(publicMetadata);
+            .withPublicMetadata(publicMetadata)
+            .withLoginLimits(loginLimits);
     Imagestore imagestore = Imagestore.open(config);
     logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of

@@ -139,7 +139,8 @@ final class StoreOptions {
         0,
         0,
         ServiceConfig.DEFAULT_DIFF_QUEUE_TIMEOUT,
-        false);
+        false,
+        ServiceConfig.LoginLimits.DEFAULT);
   }
 
   ServiceConfig toConfig() {

@@ -38,6 +38,8 @@ import java.util.function.Consumer;
  * @param diffQueueTimeout how long a diff waits for its turn before the answer is 503
  * @param publicMetadata whether listings and reference metadata (projects, branches, commits,
  *     paths) may be read without an account; image bytes and diffs are public either way
+ * @param loginLimits how many failed logins an address or an account may have in a window before
+ *     further attempts are answered 429
  */
 public record ServiceConfig(
     String bind,
@@ -57,7 +59,24 @@ public record ServiceConfig(
     int diffConcurrency,
     long diffMemoryBytes,
     Duration diffQueueTimeout,
-    boolean publicMetadata) {
+    boolean publicMetadata,
+    LoginLimits loginLimits) {
+
+  /**
+   * Failed logins allowed per client address and per account (from all addresses together) in a
+   * window, before the service answers 429 without checking passwords.
+   */
+  public record LoginLimits(int perAddress, int perAccount, Duration window) {
+    /** Ten guesses a minute from one address; fifty a minute at one account from everywhere. */
+    public static final LoginLimits DEFAULT = new LoginLimits(10, 50, Duration.ofMinutes(1));
+
+    public LoginLimits {
+      if (perAddress < 1 || perAccount < 1 || window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException(
+            "login limits must be at least 1 failure in a window longer than zero");
+      }
+    }
+  }
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -103,7 +122,8 @@ public record ServiceConfig(
         0,
         0,
         DEFAULT_DIFF_QUEUE_TIMEOUT,
-        false);
+        false,
+        LoginLimits.DEFAULT);
   }
 
   public ServiceConfig withPort(int port) {
@@ -155,6 +175,10 @@ public record ServiceConfig(
     return copy(b -> b.publicMetadata = publicMetadata);
   }
 
+  public ServiceConfig withLoginLimits(LoginLimits loginLimits) {
+    return copy(b -> b.loginLimits = loginLimits);
+  }
+
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
     return copy(
@@ -186,6 +210,7 @@ public record ServiceConfig(
     b.diffMemoryBytes = diffMemoryBytes;
     b.diffQueueTimeout = diffQueueTimeout;
     b.publicMetadata = publicMetadata;
+    b.loginLimits = loginLimits;
     change.accept(b);
     return new ServiceConfig(
         b.bind,
@@ -205,7 +230,8 @@ public record ServiceConfig(
         b.diffConcurrency,
         b.diffMemoryBytes,
         b.diffQueueTimeout,
-        b.publicMetadata);
+        b.publicMetadata,
+        b.loginLimits);
   }
 
   /** The mutable twin of the record, for {@link #copy}. */
@@ -228,6 +254,7 @@ public record ServiceConfig(
     long diffMemoryBytes;
     Duration diffQueueTimeout;
     boolean publicMetadata;
+    LoginLimits loginLimits;
   }
 
   /** Whether the metadata database is the embedded one (no database URL configured). */
@@ -275,6 +302,8 @@ public record ServiceConfig(
         + diffQueueTimeout
         + ", publicMetadata="
         + publicMetadata
+        + ", loginLimits="
+        + loginLimits
         + "]";
   }
 }

@@ -64,7 +64,10 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
 
     Authenticator auth =
-        new Authenticator(store.users(), new LoginThrottle(), store.config().publicMetadata());
+        new Authenticator(
+            store.users(),
+            new LoginThrottle(store.config().loginLimits()),
+            store.config().publicMetadata());
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder images = new ServletHolder("images", new ImagesServlet(store, auth));
     Path spool = store.tmpDir().resolve("multipart");

@@ -146,6 +146,9 @@ final class ImagesServlet extends StoreServlet {
     if (segments(req).length != 0) {
       throw notAllowed(req);
     }
+    // The length first: a client waiting to send a large body learns of the refusal before a
+    // login check (bcrypt) could outlast its patience.
+    checkLength(req.getContentLengthLong());
     Actor user = auth.actor(req, Role.UPLOADER);
     try (Upload upload = readMultipart(req)) {
       store(resp, upload.image().contentId(), upload, user, null);
@@ -162,6 +165,7 @@ final class ImagesServlet extends StoreServlet {
   protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     ImageId id = imageId(onlySegment(req));
     boolean importing = importing(req);
+    checkLength(req.getContentLengthLong());
     Actor user = auth.actor(req, importing ? Role.ADMIN : Role.UPLOADER);
     Upload upload;
     if (isMultipart(req)) {
@@ -238,6 +242,7 @@ final class ImagesServlet extends StoreServlet {
       imagePart = req.getPart("image");
       jsonPart = req.getPart("json");
     } catch (ServletException | IllegalStateException | IOException e) {
+      markBodyBroken(req);
       throw multipartError(e);
     }
     try {

@@ -131,6 +131,16 @@ abstract class JsonServlet extends HttpServlet {
     return "internal error, incident " + incident;
   }
 
+  private static final String BODY_BROKEN = JsonServlet.class.getName() + ".bodyBroken";
+
+  /**
+   * Records that a parser gave up inside the request's body (a malformed multipart form): Jetty
+   * closes such a connection after the answer, so the answer must say so.
+   */
+  static void markBodyBroken(HttpServletRequest req) {
+    req.setAttribute(BODY_BROKEN, Boolean.TRUE);
+  }
+
   /** Answers an error after {@link #skipUnreadBody} made the connection safe to keep or close. */
   private static void refuse(
       HttpServletRequest req,
@@ -156,6 +166,17 @@ abstract class JsonServlet extends HttpServlet {
   private static void skipUnreadBody(HttpServletRequest req, HttpServletResponse resp, int status) {
     if ("close".equalsIgnoreCase(req.getHeader("Connection"))) {
       return; // the client closes it itself
+    }
+    if (req.getAttribute(BODY_BROKEN) != null) {
+      resp.setHeader("Connection", "close");
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+      // The client waits for a go-ahead before it sends the body; touching the input would give
+      // it (Jetty answers 100 Continue on the first read), and a large body would then meet a
+      // closed connection instead of this answer. Closing costs it one reconnect.
+      resp.setHeader("Connection", "close");
+      return;
     }
     try {
       ServletInputStream in = req.getInputStream();

@@ -34,6 +34,7 @@ import java.io.PrintStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -467,6 +468,30 @@ class CliTest {
     Properties file = new Properties();
     file.setProperty("public-metadata", "true");
     assertThat(serve(new ConfigDefaults(Map.of(), file)).publicMetadata).isTrue();
+  }
+
+  @Test
+  void loginLimitsComeFromFlagsTheEnvironmentOrTheFile() {
+    ConfigDefaults none = new ConfigDefaults(Map.of(), new Properties());
+    ServeCommand builtIn = serve(none);
+    assertThat(builtIn.loginFailuresPerAddress)
+        .isEqualTo(ServiceConfig.LoginLimits.DEFAULT.perAddress());
+    assertThat(builtIn.loginFailuresPerAccount)
+        .isEqualTo(ServiceConfig.LoginLimits.DEFAULT.perAccount());
+    assertThat(builtIn.loginFailureWindow).isEqualTo(ServiceConfig.LoginLimits.DEFAULT.window());
+    assertThat(serve(none, "--login-failures-per-address", "3").loginFailuresPerAddress)
+        .isEqualTo(3);
+    Properties file = new Properties();
+    file.setProperty("login-failures-per-account", "7");
+    file.setProperty("login-failure-window", "5m");
+    ServeCommand fromFile =
+        serve(new ConfigDefaults(Map.of("IMAGESTORE_LOGIN_FAILURES_PER_ADDRESS", "4"), file));
+    assertThat(fromFile.loginFailuresPerAddress).isEqualTo(4);
+    assertThat(fromFile.loginFailuresPerAccount).isEqualTo(7);
+    assertThat(fromFile.loginFailureWindow).isEqualTo(Duration.ofMinutes(5));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ServiceConfig.LoginLimits(0, 50, Duration.ofMinutes(1)));
   }
 
   @Test

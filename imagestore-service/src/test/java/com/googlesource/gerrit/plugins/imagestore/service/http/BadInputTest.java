@@ -22,11 +22,14 @@ import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestSer
 import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
@@ -44,6 +47,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.http.HttpHeaders;
@@ -823,7 +827,7 @@ class BadInputTest {
     }
   }
 
-  /** A body too large to skip closes the connection, and the answer says so. */
+  /** A body too large to skip closes the connection, and the answer says so, even anonymous. */
   @Test
   void aRefusedRequestsBodyTooLargeToSkipClosesTheConnectionAndSaysSo() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", service.port())) {
@@ -840,8 +844,70 @@ class BadInputTest {
       out.write(new byte[4096]);
       out.flush();
       Reply refused = readResponse(socket.getInputStream());
-      assertJsonError(refused, 401, "unauthorized");
+      // Refused by its length before any login check (so a client waiting with Expect:
+      // 100-continue hears it at once), and the connection goes.
+      assertJsonError(refused, 413, "too_large");
       assertThat(refused.header("Connection")).hasValue("close");
+    }
+  }
+
+  /**
+   * The client library sending an upload far over the limit all at once (a 40 MiB file) reads the
+   * service's 413, not a connection reset: it asks with {@code Expect: 100-continue}, and the
+   * service refuses on the announced length before the body comes.
+   */
+  @Test
+  void theClientLibraryReadsTheRefusalOfAnOversizedUpload(@TempDir Path tmp) throws Exception {
+    Path big = tmp.resolve("big.png");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.write(TestPngs.png(3));
+      f.setLength(40L << 20);
+    }
+    try (ImagestoreClient client = service.client(UPLOADER)) {
+      ImagestoreException e =
+          assertThrows(ImagestoreException.class, () -> client.upload(big, null));
+      assertWithMessage(e.getMessage()).that(e.status()).isEqualTo(413);
+      assertThat(e.error()).isEqualTo("too_large");
+    }
+  }
+
+  /**
+   * A multipart form the parser gives up on (found by MultipartUploadFuzzTest): Jetty closes the
+   * connection after the answer, so the answer says so, or a client's next POST on it would fail
+   * with no answer at all. Either the connection says close or it serves the next request.
+   */
+  @Test
+  void aMalformedMultipartFormClosesTheConnectionAndSaysSo() throws Exception {
+    for (String body :
+        List.of(
+            "garbage",
+            "--x\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nno end\r\n",
+            "--x\r\nnot a header line\r\n\r\nabc\r\n--x--\r\n")) {
+      try (Socket socket = new Socket("127.0.0.1", service.port())) {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        byte[] bytes = body.getBytes(UTF_8);
+        out.write(
+            ("POST /images HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                    + TestService.basic(UPLOADER, PASSWORD)
+                    + "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: "
+                    + bytes.length
+                    + "\r\n\r\n")
+                .getBytes(UTF_8));
+        out.write(bytes);
+        out.flush();
+        Reply refused = readResponse(socket.getInputStream());
+        assertJsonError(refused, 400, "bad_multipart");
+        if (refused.header("Connection").isEmpty()) {
+          out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(UTF_8));
+          out.flush();
+          assertWithMessage(body)
+              .that(readResponse(socket.getInputStream()).status())
+              .isEqualTo(200);
+        } else {
+          assertWithMessage(body).that(refused.header("Connection")).hasValue("close");
+        }
+      }
     }
   }
 

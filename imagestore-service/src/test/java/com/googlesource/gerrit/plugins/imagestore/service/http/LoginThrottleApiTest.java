@@ -20,8 +20,8 @@ import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestSer
 import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.PASSWORD;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import com.googlesource.gerrit.plugins.imagestore.service.auth.LoginThrottle;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig.LoginLimits;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +29,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11, brute force: wrong passwords from one address are answered 429 with {@code Retry-After}
- * after {@link LoginThrottle#PER_ADDRESS} failures, without bcrypt, while other clients log in as
- * usual (the attack comes from 127.0.0.2, the other clients from 127.0.0.1).
+ * after {@link LoginLimits#DEFAULT}'s failures per address, without bcrypt, while other clients log
+ * in as usual (the attack comes from 127.0.0.2, the other clients from 127.0.0.1).
  */
 class LoginThrottleApiTest {
   private static final Pattern STATUS = Pattern.compile("^HTTP/1\\.1 (\\d{3})");
@@ -123,7 +124,7 @@ class LoginThrottleApiTest {
       List<Answer> answers = attack.join();
       for (int i = 0; i < attempts; i++) {
         Answer a = answers.get(i);
-        int expected = i < LoginThrottle.PER_ADDRESS ? 401 : 429;
+        int expected = i < LoginLimits.DEFAULT.perAddress() ? 401 : 429;
         assertWithMessage("attempt %s: %s", i, a.text()).that(a.status()).isEqualTo(expected);
         if (expected == 429) {
           assertWithMessage(a.text()).that(a.text()).contains("too_many_login_failures");
@@ -136,6 +137,27 @@ class LoginThrottleApiTest {
       assertWithMessage(right.text()).that(right.status()).isEqualTo(429);
       // What needs no login is not throttled.
       assertThat(get(service, "127.0.0.2", "/health/live", wrong).status()).isEqualTo(200);
+    }
+  }
+
+  /** An operator sets the limits (behind a proxy every client shares one address). */
+  @Test
+  void configuredLimitsApply() throws Exception {
+    try (TestService service =
+        TestService.start(
+            dir, c -> c.withLoginLimits(new LoginLimits(2, 50, Duration.ofMinutes(5))))) {
+      String wrong = TestService.basic(ADMIN, "wrong password");
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        statuses.add(get(service, "127.0.0.2", "/settings", wrong).status());
+      }
+      assertThat(statuses).containsExactly(401, 401, 429, 429).inOrder();
+      Answer right = get(service, "127.0.0.2", "/settings", TestService.basic(ADMIN, PASSWORD));
+      assertThat(right.status()).isEqualTo(429);
+      assertThat(Long.parseLong(right.retryAfter())).isGreaterThan(60L);
+      assertThat(
+              get(service, "127.0.0.1", "/settings", TestService.basic(ADMIN, PASSWORD)).status())
+          .isEqualTo(200);
     }
   }
 }
