@@ -24,10 +24,10 @@
 //
 // Run with the service's classes on the class path (imagestore-service.jar).
 
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.PngCodec;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.diff.PngCodec;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -71,7 +71,8 @@ bench_build() {
   elif [ -z "${BENCH_NO_BUILD:-}" ] &&
       [ -n "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/plugin.pom.xml" "$BENCH_ROOT/src/main" \
         "$BENCH_ROOT/imagestore-service/pom.xml" "$BENCH_ROOT/imagestore-service/src/main" \
-        "$BENCH_ROOT/imagestore-service/client/src/main" \
+        "$BENCH_ROOT/imagestore-service/client/src/main" "$BENCH_ROOT/imagestore-service/diff/src/main" \
+        "$BENCH_ROOT/imagestore-service/visual-test/src/main" \
         -newer "$BENCH_ROOT/target/imagestore.jar" -type f -print -quit 2>/dev/null)" ]; then
     stale=yes
   fi
@@ -91,6 +92,7 @@ bench_build_service() {
   if [ -f "$BENCH_SERVICE_JAR" ] && { [ -n "${BENCH_NO_BUILD:-}" ] ||
       [ -z "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/imagestore-service/pom.xml" \
         "$BENCH_ROOT/imagestore-service/src/main" "$BENCH_ROOT/imagestore-service/client/src/main" \
+        "$BENCH_ROOT/imagestore-service/diff/src/main" "$BENCH_ROOT/imagestore-service/visual-test/src/main" \
         -newer "$BENCH_SERVICE_JAR" -type f -print -quit 2>/dev/null)" ]; }; then
     return 0
   fi

@@ -163,6 +163,8 @@ devstack_build() {
       if [ -n "$(find "$DEVSTACK_ROOT/pom.xml" "$DEVSTACK_ROOT/plugin.pom.xml" \
           "$DEVSTACK_ROOT/src/main" "$DEVSTACK_ROOT/imagestore-service/pom.xml" \
           "$DEVSTACK_ROOT/imagestore-service/src/main" "$DEVSTACK_ROOT/imagestore-service/client" \
+          "$DEVSTACK_ROOT/imagestore-service/diff/src/main" \
+          "$DEVSTACK_ROOT/imagestore-service/visual-test/src/main" \
           -newer "$jar" -type f ! -path '*/target/*' -print -quit 2>/dev/null)" ]; then
         stale="sources changed"
       fi

@@ -30,13 +30,13 @@ seconds="${FUZZ_SECONDS:-20}"
 targets=(
   "imagestore-service/client LnkFileFuzzTest#readsWhatUiveri5Reads"
   "imagestore-service/client LnkFileFuzzTest#formatThenParseIsTheIdentity"
-  "imagestore-service/client,imagestore-service PngValidationFuzzTest#acceptsOnlyWellFormedPngs"
-  "imagestore-service/client,imagestore-service PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
-  "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#agreesWithZlib"
-  "imagestore-service/client,imagestore-service ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
-  "imagestore-service/client,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"
-  # The plugin's review comment; the service module only resolves the plugin's dependency on it.
-  "imagestore-service/client,imagestore-service,plugin.pom.xml PreviewCommentFuzzTest#hostileTextCannotShapeTheComment"
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service PngValidationFuzzTest#acceptsOnlyWellFormedPngs"
+  "imagestore-service/diff PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
+  "imagestore-service/diff ZlibInflaterFuzzTest#agreesWithZlib"
+  "imagestore-service/diff ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"
+  # The plugin's review comment; the service modules only resolve the plugin's dependency on them.
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service,plugin.pom.xml PreviewCommentFuzzTest#hostileTextCannotShapeTheComment"
 )
 logs="${FUZZ_LOG_DIR:-$ROOT/target/fuzz}"
 mkdir -p "$logs"

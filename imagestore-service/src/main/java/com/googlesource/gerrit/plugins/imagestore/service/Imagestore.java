@@ -110,7 +110,7 @@ public final class Imagestore implements AutoCloseable {
             clock);
     this.images =
         new ImageService(
-            db, blobs, imageRepo, refRepo, trashRepo, trash, contents, recentLookups, audit, clock);
+            db, blobs, imageRepo, refRepo, trash, contents, recentLookups, audit, clock);
     this.references = new ReferenceService(db, refRepo, imageRepo, trash, clock);
     this.runtimes = new RuntimeService(db, clock);
     this.orphans = new OrphanService(db, imageRepo, refRepo, images, trash, clock);

@@ -16,7 +16,6 @@ package com.googlesource.gerrit.plugins.imagestore.service.audit;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
-import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -36,6 +35,18 @@ public final class AuditLog {
 
   private static final int MAX_DETAIL = 255;
 
+  /**
+   * The image a line is about. An interface so that images, which write the log, can pass their
+   * rows without this package importing them.
+   */
+  public interface Subject {
+    String uuid();
+
+    String sha256();
+
+    long size();
+  }
+
   private final Database db;
   private final AuditRepository rows = new AuditRepository();
 
@@ -48,7 +59,7 @@ public final class AuditLog {
       long at,
       Actor actor,
       String action,
-      ImageRecord image,
+      Subject image,
       long bytesFreed,
       String detail)
       throws SQLException {

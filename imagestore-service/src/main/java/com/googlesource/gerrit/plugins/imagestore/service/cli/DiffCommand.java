@@ -15,13 +15,15 @@
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffTooLargeException;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
-import com.googlesource.gerrit.plugins.imagestore.service.workflow.AtomicFiles;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffTooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.Side;
+import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
+import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffInfos;
+import com.googlesource.gerrit.plugins.imagestore.visualtest.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -103,7 +105,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     boolean passed = result.passes(passRule);
     if (json) {
-      System.out.println(Json.gson().toJson(result.toInfo(options, passRule, null, null)));
+      System.out.println(Json.gson().toJson(DiffInfos.of(result, options, passRule, null, null)));
     } else {
       System.out.printf(
           Locale.ROOT,
@@ -122,6 +124,6 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   private Path which(UndecodableImageException e) {
-    return "B".equals(e.image()) ? imageB : imageA;
+    return e.image() == Side.B ? imageB : imageA;
   }
 }

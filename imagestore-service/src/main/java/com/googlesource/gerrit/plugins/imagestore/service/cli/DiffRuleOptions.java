@@ -14,8 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -16,8 +16,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
 import com.googlesource.gerrit.plugins.imagestore.client.GerritReviewClient;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
-import com.googlesource.gerrit.plugins.imagestore.service.workflow.ReferenceCache;
-import com.googlesource.gerrit.plugins.imagestore.service.workflow.Workflow;
+import com.googlesource.gerrit.plugins.imagestore.visualtest.ReferenceCache;
+import com.googlesource.gerrit.plugins.imagestore.visualtest.Workflow;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -14,6 +14,7 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.config;
 
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffLimits;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,8 +83,8 @@ public record ServiceConfig(
   public static final String DEFAULT_DATA_DIR = "imagestore-data";
   public static final long DEFAULT_MAX_IMAGE_BYTES = 32L * 1024 * 1024;
 
-  /** 8K UHD is 33 megapixels; twice that leaves room for long full-page screenshots. */
-  public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+  /** The diff engine's default: the command line compares within the same limit. */
+  public static final long DEFAULT_MAX_PIXELS = DiffLimits.DEFAULT_MAX_PIXELS;
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 10;
 

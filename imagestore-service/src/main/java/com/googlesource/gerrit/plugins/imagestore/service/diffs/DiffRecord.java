@@ -14,7 +14,7 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 
 /**
  * One row of the {@code diffs} table: a stored comparison. The figures carry no picture; it is in

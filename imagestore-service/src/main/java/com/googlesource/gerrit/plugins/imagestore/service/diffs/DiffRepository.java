@@ -14,9 +14,9 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;

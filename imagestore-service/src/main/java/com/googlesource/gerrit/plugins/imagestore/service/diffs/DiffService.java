@@ -16,15 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffLimits;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffTooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
+import com.googlesource.gerrit.plugins.imagestore.diff.Side;
+import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffLimits;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffOptions;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffResult;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.DiffTooLargeException;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.ImageDiffer;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.PngCodec;
-import com.googlesource.gerrit.plugins.imagestore.service.diff.UndecodableImageException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.BusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
@@ -255,8 +256,8 @@ public final class DiffService {
     boolean same = pair.a().sha256().equals(pair.b().sha256());
     long bytes;
     try {
-      PngCodec.Header a = readHeader(pair.idA(), pair.a());
-      PngCodec.Header b = same ? null : readHeader(pair.idB(), pair.b());
+      PngHeader a = readHeader(pair.idA(), pair.a());
+      PngHeader b = same ? null : readHeader(pair.idB(), pair.b());
       bytes = limits.check(a, b, picture, pair.a().size() + pair.b().size());
     } catch (UndecodableImageException e) {
       throw refusal(pair, e);
@@ -291,7 +292,7 @@ public final class DiffService {
 
   /** An image that cannot be decoded, or a comparison too large to compute. */
   private static UnprocessableException refusal(Pair pair, UndecodableImageException e) {
-    ImageId which = "B".equals(e.image()) ? pair.idB() : pair.idA();
+    ImageId which = e.image() == Side.B ? pair.idB() : pair.idA();
     if (e instanceof DiffTooLargeException) {
       String what =
           e.image() == null ? "images " + pair.idA() + " and " + pair.idB() : "image " + which;
@@ -325,10 +326,9 @@ public final class DiffService {
   }
 
   /** The first bytes of a stored image: its size and kind, without reading the rest. */
-  private PngCodec.Header readHeader(ImageId id, ImageRecord image)
-      throws UndecodableImageException {
+  private PngHeader readHeader(ImageId id, ImageRecord image) throws UndecodableImageException {
     try (InputStream in = open(id, image)) {
-      return PngCodec.header(in.readNBytes(PngCodec.HEADER_BYTES));
+      return PngHeader.parse(in.readNBytes(PngHeader.BYTES));
     } catch (UndecodableImageException e) {
       throw e;
     } catch (IOException e) {

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 
 /** One row of the {@code images} table. Times are epoch milliseconds. */
 public record ImageRecord(
@@ -28,7 +29,8 @@ public record ImageRecord(
     String uploadedBy,
     SpecInfo spec,
     RuntimeInfo runtime,
-    Long orphanedAt) {
+    Long orphanedAt)
+    implements AuditLog.Subject {
 
   public ImageRecord withOrphanedAt(Long orphanedAt) {
     return new ImageRecord(

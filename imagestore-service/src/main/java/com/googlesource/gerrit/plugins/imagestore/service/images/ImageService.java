@@ -29,10 +29,6 @@ import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictExcepti
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
-import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
-import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
-import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
-import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,8 +45,8 @@ import java.util.Set;
  *
  * <p>An upload stores the bytes first, durably, then records the image in a transaction that
  * confirms the bytes under the content's row lock ({@link Contents}), so an acknowledged upload
- * survives a crash and a row never names missing bytes. Deleting is the {@link TrashService}'s:
- * images go to the trash first, bytes only after the purge that frees them has committed.
+ * survives a crash and a row never names missing bytes. Deleting is the trash service's: images go
+ * to the trash first, bytes only after the purge that frees them has committed.
  */
 public final class ImageService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -64,9 +60,8 @@ public final class ImageService {
   private final Database db;
   private final BlobStore blobs;
   private final ImageRepository images;
-  private final ReferenceRepository refs;
-  private final TrashRepository trashRepo;
-  private final TrashService trash;
+  private final ReferenceLookup refs;
+  private final TrashedImages trash;
   private final Contents contents;
   private final RecentLookups recent;
   private final AuditLog audit;
@@ -76,9 +71,8 @@ public final class ImageService {
       Database db,
       BlobStore blobs,
       ImageRepository images,
-      ReferenceRepository refs,
-      TrashRepository trashRepo,
-      TrashService trash,
+      ReferenceLookup refs,
+      TrashedImages trash,
       Contents contents,
       RecentLookups recent,
       AuditLog audit,
@@ -90,7 +84,6 @@ public final class ImageService {
     this.blobs = blobs;
     this.images = images;
     this.refs = refs;
-    this.trashRepo = trashRepo;
     this.trash = trash;
     this.clock = clock;
   }
@@ -147,9 +140,9 @@ public final class ImageService {
                     }
                     throw idTaken(id);
                   }
-                  Optional<TrashRecord> trashed = trashRepo.findForUpdate(c, id.value());
+                  Optional<ImageRecord> trashed = trash.findTrashedForUpdate(c, id.value());
                   if (trashed.isPresent()) {
-                    if (!trashed.get().image().sha256().equals(sha)) {
+                    if (!trashed.get().sha256().equals(sha)) {
                       throw new ConflictException(
                           "id_taken", "image " + id + " is in the trash with other content");
                     }

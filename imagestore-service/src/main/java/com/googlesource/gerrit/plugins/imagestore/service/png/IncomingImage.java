@@ -15,6 +15,9 @@
 package com.googlesource.gerrit.plugins.imagestore.service.png;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffTooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
+import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import java.io.IOException;
@@ -70,11 +73,29 @@ public final class IncomingImage implements AutoCloseable {
       if (size == 0) {
         throw new InvalidInputException("empty", "the upload is empty");
       }
-      PngHeader header = PngHeader.check(file, maxPixels);
+      PngHeader header = checkPng(file, maxPixels);
       return new IncomingImage(file, HexFormat.of().formatHex(digest.digest()), size, header);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
+    }
+  }
+
+  /**
+   * Reads and checks the header of the PNG in {@code file}.
+   *
+   * @throws InvalidInputException when it is no PNG or a damaged one
+   * @throws TooLargeException when it has more pixels than {@code maxPixels}
+   */
+  public static PngHeader checkPng(Path file, long maxPixels) throws IOException {
+    try {
+      return PngHeader.check(file, maxPixels);
+    } catch (PngHeader.NotPngException e) {
+      throw new InvalidInputException("not_png", "the upload is not a PNG image");
+    } catch (DiffTooLargeException e) {
+      throw new TooLargeException("too_many_pixels", e.getMessage());
+    } catch (UndecodableImageException e) {
+      throw new InvalidInputException("bad_png", e.getMessage());
     }
   }
 

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.references;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +24,7 @@ import java.util.Collection;
 import java.util.List;
 
 /** SQL for the {@code image_references} table. Callers own connections and transactions. */
-public final class ReferenceRepository {
+public final class ReferenceRepository implements ReferenceLookup {
   /** Inserts references that are not stored yet; returns how many were new. */
   public int insertIfAbsent(Connection c, Collection<ReferenceInfo> refs, long now)
       throws SQLException {
@@ -50,6 +51,7 @@ public final class ReferenceRepository {
     return query.list(ReferenceRepository::read);
   }
 
+  @Override
   public List<ReferenceInfo> findByUuid(Connection c, String uuid, int limit) throws SQLException {
     return Sql.on(
             c,
@@ -60,6 +62,7 @@ public final class ReferenceRepository {
         .list(ReferenceRepository::read);
   }
 
+  @Override
   public boolean isReferenced(Connection c, String uuid) throws SQLException {
     return Sql.on(c, "SELECT 1 FROM image_references WHERE uuid = ? LIMIT 1").bind(uuid).exists();
   }

@@ -31,7 +31,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
-import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
+import com.googlesource.gerrit.plugins.imagestore.service.images.TrashedImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -59,7 +60,7 @@ import java.util.Set;
  * deletes no bytes itself: it marks a content nothing holds any more, and the bytes go after it has
  * committed ({@link Contents#reclaim}).
  */
-public final class TrashService {
+public final class TrashService implements TrashedImages {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   /** What must hold before an image may be moved into the trash. */
@@ -76,7 +77,7 @@ public final class TrashService {
   private final BlobStore blobs;
   private final Contents contents;
   private final ImageRepository images;
-  private final ReferenceRepository refs;
+  private final ReferenceLookup refs;
   private final TrashRepository trash;
   private final AuditLog audit;
   private final RecentLookups recentLookups;
@@ -89,7 +90,7 @@ public final class TrashService {
       BlobStore blobs,
       Contents contents,
       ImageRepository images,
-      ReferenceRepository refs,
+      ReferenceLookup refs,
       TrashRepository trash,
       AuditLog audit,
       RecentLookups recentLookups,
@@ -224,7 +225,12 @@ public final class TrashService {
     logger.atInfo().log("restored image %s for %s", id, actor.name());
   }
 
-  /** Moves a trash entry back into {@code images}; false when it is not in the trash. */
+  @Override
+  public Optional<ImageRecord> findTrashedForUpdate(Connection c, String uuid) throws SQLException {
+    return trash.findForUpdate(c, uuid).map(TrashRecord::image);
+  }
+
+  @Override
   public boolean restoreInTransaction(Connection c, String uuid, Actor actor, String detail)
       throws SQLException {
     Optional<TrashRecord> entry = trash.findForUpdate(c, uuid);

@@ -20,9 +20,9 @@ import static com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.run
 
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.HandMadePng;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.Result;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.HandMadePng;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -65,13 +65,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * --repair} followed by {@code fsck} must leave a clean store that still holds all of it.
  *
  * <p>System properties: {@code imagestore.crash.kills} (20 per database), {@code .workers} (5),
- * {@code .seconds} (time budget per database, 300), {@code .minLoadMs}/{@code .maxLoadMs} (load
- * before each kill, 200/1500), {@code .startupKillEvery} (every Nth restart is also killed while
- * starting, 4; 0 never), {@code .seed}, {@code .databases} (e.g. {@code H2}; default both), {@code
- * .expectSpoolCleanup} (whether the killed processes' upload spool must be gone after a start;
- * {@code auto}: when the jar has {@code fsck}), {@code .out} (logs and findings, {@code
- * target/service-crash}). With {@code -Djunit.jupiter.execution.parallel.enabled=true} the two
- * databases run at the same time.
+ * {@code .seconds} (time budget per database, 300; kills that do not fit are skipped and reported),
+ * {@code .minKills} (fewer kills within the budget fail the run, 5), {@code .minLoadMs}/{@code
+ * .maxLoadMs} (load before each kill, 200/1500), {@code .startupKillEvery} (every Nth restart is
+ * also killed while starting, 4; 0 never), {@code .seed}, {@code .databases} (e.g. {@code H2};
+ * default both), {@code .expectSpoolCleanup} (whether the killed processes' upload spool must be
+ * gone after a start; {@code auto}: when the jar has {@code fsck}), {@code .out} (logs and
+ * findings, {@code target/service-crash}). With {@code
+ * -Djunit.jupiter.execution.parallel.enabled=true} the two databases run at the same time.
  */
 class ServiceCrashIT {
   enum Db {
@@ -82,6 +83,8 @@ class ServiceCrashIT {
   private static final int KILLS = Integer.getInteger("imagestore.crash.kills", 20);
   private static final int WORKERS = Integer.getInteger("imagestore.crash.workers", 5);
   private static final int BUDGET_SECONDS = Integer.getInteger("imagestore.crash.seconds", 300);
+  private static final int MIN_KILLS =
+      Math.min(KILLS, Integer.getInteger("imagestore.crash.minKills", 5));
   private static final int MIN_LOAD_MS = Integer.getInteger("imagestore.crash.minLoadMs", 200);
   private static final int MAX_LOAD_MS = Integer.getInteger("imagestore.crash.maxLoadMs", 1500);
 
@@ -221,15 +224,21 @@ class ServiceCrashIT {
             restartMs,
             run.problems.size() - problemsBefore);
       }
-      if (kill < KILLS) {
+      // The budget bounds the suite's time in CI; it is not a speed test. A loaded machine fits
+      // fewer kills, and that is reported; only a run with almost no kills proves too little.
+      if (kill < MIN_KILLS) {
         run.problem(
             "BUDGET: only "
                 + kill
                 + " of "
                 + KILLS
-                + " kills fit in the budget of "
+                + " kills (at least "
+                + MIN_KILLS
+                + " needed) fit in the budget of "
                 + BUDGET_SECONDS
                 + " s (-Dimagestore.crash.seconds)");
+      } else if (kill < KILLS) {
+        notes.add(kill + " of " + KILLS + " kills fit in the budget of " + BUDGET_SECONDS + " s");
       }
       notes.add(
           kill

@@ -20,10 +20,10 @@ import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestSer
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.cli.ImagestoreCommand;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -18,8 +18,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.ADMIN;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;

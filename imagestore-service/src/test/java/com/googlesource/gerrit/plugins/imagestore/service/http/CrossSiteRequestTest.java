@@ -22,8 +22,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.Multipart;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.Snapshot;
 import java.net.http.HttpRequest;

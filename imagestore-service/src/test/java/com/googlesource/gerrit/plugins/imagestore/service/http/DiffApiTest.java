@@ -23,7 +23,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient.DiffQuery;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -20,7 +20,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.HandMadePng;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.HandMadePng;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

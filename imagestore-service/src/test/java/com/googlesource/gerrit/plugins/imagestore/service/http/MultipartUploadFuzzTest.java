@@ -24,7 +24,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;

@@ -19,7 +19,7 @@ import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestSer
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -18,8 +18,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.ADMIN;
 
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.Multipart;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;

@@ -30,7 +30,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

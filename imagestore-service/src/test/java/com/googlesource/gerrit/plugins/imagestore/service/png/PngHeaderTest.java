@@ -17,9 +17,10 @@ package com.googlesource.gerrit.plugins.imagestore.service.png;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestPngs;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class PngHeaderTest {
   private PngHeader check(byte[] bytes, long maxPixels) throws Exception {
     Path f = Files.createTempFile(tmp, "x", ".png");
     Files.write(f, bytes);
-    return PngHeader.check(f, maxPixels);
+    return IncomingImage.checkPng(f, maxPixels);
   }
 
   @Test

@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.testing;
 
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.HandMadePng;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,13 +34,16 @@ import java.util.zip.DeflaterOutputStream;
 
 /**
  * Writes the seed corpora of the service's fuzz tests (the {@code *FuzzTestInputs/} directories
- * below {@code src/test/resources}): small real PNGs of every colour type, bit depth and row
- * filter, damaged ones, and zlib streams. Run once from {@code imagestore-service/} with the test
- * class path; the files are checked in, and findings are added beside them by hand.
+ * below {@code src/test/resources} here and in {@code diff/}): small real PNGs of every colour
+ * type, bit depth and row filter, damaged ones, and zlib streams. Run once from {@code
+ * imagestore-service/} with the test class path; the files are checked in, and findings are added
+ * beside them by hand.
  */
 public final class FuzzSeeds {
   private static final String RESOURCES =
       "src/test/resources/com/googlesource/gerrit/plugins/imagestore/service/";
+  private static final String DIFF_RESOURCES =
+      "diff/src/test/resources/com/googlesource/gerrit/plugins/imagestore/diff/";
 
   public static void main(String[] args) throws IOException {
     Map<String, byte[]> pngs = new LinkedHashMap<>();
@@ -91,7 +96,7 @@ public final class FuzzSeeds {
     Map<String, byte[]> all = new LinkedHashMap<>(pngs);
     all.putAll(bad);
     write(RESOURCES + "png/PngValidationFuzzTestInputs/acceptsOnlyWellFormedPngs", all);
-    write(RESOURCES + "diff/PngCodecFuzzTestInputs/decodesToItsHeaderSizeOrRefuses", all);
+    write(DIFF_RESOURCES + "PngCodecFuzzTestInputs/decodesToItsHeaderSizeOrRefuses", all);
 
     Map<String, byte[]> streams = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : pngs.entrySet()) {
@@ -117,7 +122,7 @@ public final class FuzzSeeds {
     window[1] = (byte) (31 - (0x88 << 8) % 31);
     streams.put("bad-window-size", window);
     streams.put("bad-truncated", Arrays.copyOf(adler, adler.length / 2));
-    write(RESOURCES + "diff/ZlibInflaterFuzzTestInputs/agreesWithZlib", streams);
+    write(DIFF_RESOURCES + "ZlibInflaterFuzzTestInputs/agreesWithZlib", streams);
 
     Map<String, byte[]> data = new LinkedHashMap<>();
     data.put("text", text);
@@ -125,7 +130,7 @@ public final class FuzzSeeds {
     byte[] noise = new byte[256];
     random.nextBytes(noise);
     data.put("noise", noise);
-    write(RESOURCES + "diff/ZlibInflaterFuzzTestInputs/inflatesWhatDeflaterWrites", data);
+    write(DIFF_RESOURCES + "ZlibInflaterFuzzTestInputs/inflatesWhatDeflaterWrites", data);
   }
 
   private static void write(String dir, Map<String, byte[]> files) throws IOException {

@@ -18,6 +18,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
