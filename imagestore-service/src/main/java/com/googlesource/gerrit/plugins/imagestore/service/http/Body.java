@@ -48,11 +48,17 @@ enum Body {
     return this == MULTIPART || this == PNG_OR_MULTIPART;
   }
 
+  /**
+   * The largest upload body: an image of {@code maxImageBytes}, its metadata part (bounded
+   * separately) and a little multipart framing.
+   */
+  static long maxUploadBytes(long maxImageBytes) {
+    return maxImageBytes + ImageEndpoints.MAX_META_BYTES + 64 * 1024;
+  }
+
   /** Refuses an upload body larger than an image of {@code maxImageBytes} and its metadata: 413. */
   static void checkUploadLength(HttpServletRequest req, long maxImageBytes) {
-    // Multipart framing adds a little; the metadata part is bounded separately.
-    long max = maxImageBytes + ImageEndpoints.MAX_META_BYTES + 64 * 1024;
-    if (req.getContentLengthLong() > max) {
+    if (req.getContentLengthLong() > maxUploadBytes(maxImageBytes)) {
       throw RequestException.tooLarge(
           "the upload is larger than the limit of " + maxImageBytes + " bytes");
     }

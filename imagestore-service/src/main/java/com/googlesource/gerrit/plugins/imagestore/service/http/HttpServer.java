@@ -73,10 +73,7 @@ public final class HttpServer implements AutoCloseable {
     api.getRegistration()
         .setMultipartConfig(
             new MultipartConfigElement(
-                spool.toString(),
-                maxImage,
-                maxImage + ImageEndpoints.MAX_META_BYTES + 64 * 1024,
-                1024 * 1024));
+                spool.toString(), maxImage, Body.maxUploadBytes(maxImage), 1024 * 1024));
     context.addServlet(api, "/");
 
     server.setHandler(

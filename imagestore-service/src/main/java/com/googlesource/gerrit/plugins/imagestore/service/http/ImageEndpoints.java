@@ -95,7 +95,6 @@ final class ImageEndpoints {
       upload = readMultipart(req);
     } else {
       UploadMeta meta = parseMeta(req.getHeader(ImagestoreClient.META_HEADER));
-      Body.checkUploadLength(req, limits.maxImageBytes());
       upload = new Upload(receive(req.getInputStream()), meta);
     }
     try (upload) {
@@ -146,7 +145,6 @@ final class ImageEndpoints {
     Part imagePart;
     Part jsonPart;
     try {
-      Body.checkUploadLength(req, limits.maxImageBytes());
       imagePart = req.getPart("image");
       jsonPart = req.getPart("json");
     } catch (ServletException | IllegalStateException | IOException e) {
