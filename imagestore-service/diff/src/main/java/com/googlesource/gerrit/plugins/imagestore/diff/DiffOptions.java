@@ -14,6 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.diff;
 
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
 /**
  * How two images are compared.
  *
@@ -22,8 +26,10 @@ package com.googlesource.gerrit.plugins.imagestore.diff;
  *     equal keys
  * @param detectAntialiasing whether pixels that look like anti-aliasing (of an edge that is there
  *     in both images) are left out of the mismatch count
+ * @param ignore regions whose pixels are not compared; kept sorted and without duplicates, so that
+ *     equal options have equal keys
  */
-public record DiffOptions(double threshold, boolean detectAntialiasing) {
+public record DiffOptions(double threshold, boolean detectAntialiasing, List<IgnoreRegion> ignore) {
   /** pixelmatch's defaults. */
   public static final DiffOptions DEFAULT = new DiffOptions(0.1, true);
 
@@ -32,6 +38,12 @@ public record DiffOptions(double threshold, boolean detectAntialiasing) {
       throw new IllegalArgumentException("the threshold must be between 0 and 1: " + threshold);
     }
     threshold = Math.round(threshold * 1e6) / 1e6;
+    ignore = List.copyOf(new TreeSet<>(ignore));
+  }
+
+  /** Options comparing every pixel. */
+  public DiffOptions(double threshold, boolean detectAntialiasing) {
+    this(threshold, detectAntialiasing, List.of());
   }
 
   /** The threshold in millionths, as it is stored. */
@@ -39,11 +51,23 @@ public record DiffOptions(double threshold, boolean detectAntialiasing) {
     return (int) Math.round(threshold * 1e6);
   }
 
+  /**
+   * The ignore regions as one string, {@code x,y,width,height} separated by {@code ;} in their
+   * order; empty when there are none.
+   */
+  public String ignoreKey() {
+    return ignore.stream().map(IgnoreRegion::toString).collect(Collectors.joining(";"));
+  }
+
   public DiffOptions withThreshold(double threshold) {
-    return new DiffOptions(threshold, detectAntialiasing);
+    return new DiffOptions(threshold, detectAntialiasing, ignore);
   }
 
   public DiffOptions withAntialiasingDetection(boolean detect) {
-    return new DiffOptions(threshold, detect);
+    return new DiffOptions(threshold, detect, ignore);
+  }
+
+  public DiffOptions withIgnore(List<IgnoreRegion> ignore) {
+    return new DiffOptions(threshold, detectAntialiasing, ignore);
   }
 }

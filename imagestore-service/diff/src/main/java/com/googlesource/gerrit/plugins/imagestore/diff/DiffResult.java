@@ -25,6 +25,9 @@ package com.googlesource.gerrit.plugins.imagestore.diff;
  * @param sizeMismatch the images have different sizes: a full mismatch
  * @param identical every pixel is exactly equal (identical bytes are, without being decoded)
  * @param diffPng the diff picture, or null when it was not asked for
+ * @param ignoredPixels pixels inside the ignore regions: not compared, so neither mismatched nor
+ *     anti-aliased (they still count in {@link #totalPixels}, as in pixelmatch with a mask); 0 when
+ *     the sizes differ. {@code identical} speaks of the compared pixels only
  */
 public record DiffResult(
     int width,
@@ -33,7 +36,20 @@ public record DiffResult(
     long antialiasedPixels,
     boolean sizeMismatch,
     boolean identical,
-    byte[] diffPng) {
+    byte[] diffPng,
+    long ignoredPixels) {
+
+  /** The figures of a comparison without ignore regions. */
+  public DiffResult(
+      int width,
+      int height,
+      long mismatchedPixels,
+      long antialiasedPixels,
+      boolean sizeMismatch,
+      boolean identical,
+      byte[] diffPng) {
+    this(width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, diffPng, 0);
+  }
 
   public long totalPixels() {
     return (long) width * height;
@@ -47,7 +63,14 @@ public record DiffResult(
   /** The figures alone, to keep once the picture is stored. */
   public DiffResult withoutPicture() {
     return new DiffResult(
-        width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, null);
+        width,
+        height,
+        mismatchedPixels,
+        antialiasedPixels,
+        sizeMismatch,
+        identical,
+        null,
+        ignoredPixels);
   }
 
   public boolean passes(PassRule rule) {

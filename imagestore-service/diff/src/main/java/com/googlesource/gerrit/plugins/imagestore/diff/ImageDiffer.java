@@ -29,16 +29,27 @@ import java.util.concurrent.Callable;
  * <p>The diff picture is the first image, faded to a light grey, with mismatched pixels in red and
  * anti-aliased ones in yellow. Identical bytes are equal without being decoded.
  *
+ * <p>Pixels inside the options' ignore regions are not compared: they count as neither mismatched
+ * nor anti-aliased, and the picture hatches them in two blues, which neither the greys nor the
+ * marks use.
+ *
  * <p>Before anything is decoded, the PNG headers are checked against the {@link DiffLimits}: how
  * many pixels each image and the picture may have, and how much memory the comparison may hold.
  */
 public final class ImageDiffer {
-  /** The picture's palette: 27 greys (index = how far below white), then the two marks. */
+  /**
+   * The picture's palette: 27 greys (index = how far below white), then the two marks, then (only
+   * in pictures with ignore regions) the hatch's two blues.
+   */
   private static final int GREYS = 27;
 
   private static final byte MISMATCH = (byte) GREYS;
   private static final byte ANTIALIASED = (byte) (GREYS + 1);
+  private static final byte IGNORED = (byte) (GREYS + 2);
+  private static final byte IGNORED_STRIPE = (byte) (GREYS + 3);
   private static final int[] PALETTE = palette();
+  private static final int[] PALETTE_WITH_IGNORED = paletteWithIgnored();
+  private static final int[] NO_SPANS = new int[0];
 
   /** How strongly the first image shows through in the picture, as in pixelmatch. */
   private static final double FADE_ALPHA = 0.1;
@@ -84,7 +95,7 @@ public final class ImageDiffer {
     boolean same = Arrays.equals(pngA, pngB);
     PngHeader a = header(pngA, Side.A);
     if (same && !picture) {
-      return identical(a.width(), a.height());
+      return identical(a.width(), a.height(), options);
     }
     limits.check(a, same ? null : header(pngB, Side.B), picture, (long) pngA.length + pngB.length);
     if (same) {
@@ -115,6 +126,12 @@ public final class ImageDiffer {
     return new DiffResult(width, height, 0, 0, false, true, null);
   }
 
+  /** The figures of two images with identical bytes, of the given size, compared with options. */
+  public static DiffResult identical(int width, int height, DiffOptions options) {
+    IgnoreMask mask = IgnoreMask.of(options.ignore(), width, height);
+    return new DiffResult(width, height, 0, 0, false, true, null, mask == null ? 0 : mask.count());
+  }
+
   /** Inflating is most of a decode and cannot be split: decode the two images side by side. */
   private static Pixels[] decodeBoth(byte[] pngA, byte[] pngB) throws UndecodableImageException {
     if (Runtime.getRuntime().availableProcessors() < 2) {
@@ -126,7 +143,8 @@ public final class ImageDiffer {
   }
 
   /** What one band of rows holds. */
-  private record Band(long mismatched, long antialiased, boolean identical, byte[] deflated) {}
+  private record Band(
+      long mismatched, long antialiased, long ignored, boolean identical, byte[] deflated) {}
 
   /**
    * Compares decoded images; {@code b} null means "identical to {@code a}" (only the picture is
@@ -141,6 +159,8 @@ public final class ImageDiffer {
     int height = a.height();
     int[] pa = a.argb();
     int[] pb = b == null ? pa : b.argb();
+    IgnoreMask mask =
+        options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
     byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
@@ -148,33 +168,66 @@ public final class ImageDiffer {
       int from = (int) ((long) height * part / parts);
       int to = (int) ((long) height * (part + 1) / parts);
       boolean last = part == parts - 1;
-      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, last));
+      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, last, mask));
     }
     long mismatched = 0;
     long antialiased = 0;
+    long ignored = 0;
     boolean identical = true;
     List<byte[]> deflated = new ArrayList<>(parts);
     for (Band band : Parallel.run(tasks, RuntimeException.class)) {
       mismatched += band.mismatched();
       antialiased += band.antialiased();
+      ignored += band.ignored();
       identical &= band.identical();
       deflated.add(band.deflated());
     }
-    byte[] png = picture ? PngCodec.encodePalette(width, height, rows, deflated, PALETTE) : null;
-    return new DiffResult(width, height, mismatched, antialiased, false, identical, png);
+    int[] palette = mask == null ? PALETTE : PALETTE_WITH_IGNORED;
+    byte[] png = picture ? PngCodec.encodePalette(width, height, rows, deflated, palette) : null;
+    return new DiffResult(width, height, mismatched, antialiased, false, identical, png, ignored);
   }
 
-  /** Compares rows {@code [from, to)}, draws them into {@code rows} and compresses them. */
+  /**
+   * Compares rows {@code [from, to)}, draws them into {@code rows} and compresses them; the spans
+   * of {@code mask} (null: none) are skipped and hatched.
+   */
   private Band compareRows(
-      int[] pa, int[] pb, int width, int height, int from, int to, byte[] rows, boolean last) {
+      int[] pa,
+      int[] pb,
+      int width,
+      int height,
+      int from,
+      int to,
+      byte[] rows,
+      boolean last,
+      IgnoreMask mask) {
     long mismatched = 0;
     long antialiased = 0;
+    long ignored = 0;
     boolean identical = true;
     // Screens have long runs of one colour: remember the last faded one.
     int lastColour = 0;
     byte lastFaded = fade(0);
     for (int y = from, i = from * width, out = from * (width + 1) + 1; y < to; y++, out++) {
+      // Columns [skip[s], skip[s + 1]) are ignored: one comparison per pixel finds them.
+      int[] skip = mask == null ? NO_SPANS : mask.row(y);
+      int s = 0;
+      int skipFrom = skip.length > 0 ? skip[0] : -1;
       for (int x = 0; x < width; x++, i++, out++) {
+        if (x == skipFrom) {
+          int skipTo = skip[s + 1];
+          ignored += skipTo - x;
+          if (rows != null) {
+            hatch(rows, out, x, skipTo, y);
+          }
+          // Spans are disjoint and apart: the loop goes on at skipTo.
+          i += skipTo - x - 1;
+          out += skipTo - x - 1;
+          x = skipTo - 1;
+          s += 2;
+          skipFrom = s < skip.length ? skip[s] : -1;
+          continue;
+        }
         int ca = pa[i];
         int cb = pb[i];
         if (ca == cb) {
@@ -211,7 +264,15 @@ public final class ImageDiffer {
         rows == null
             ? null
             : PngCodec.deflatePart(rows, from * (width + 1), to * (width + 1), last);
-    return new Band(mismatched, antialiased, identical, deflated);
+    return new Band(mismatched, antialiased, ignored, identical, deflated);
+  }
+
+  /** Paints columns {@code [from, to)} of row {@code y}, starting at {@code out}, as ignored. */
+  private static void hatch(byte[] rows, int out, int from, int to, int y) {
+    for (int x = from; x < to; x++, out++) {
+      // Diagonal stripes, 2 of every 8 pixels, continuous across regions.
+      rows[out] = ((x + y) & 7) < 2 ? IGNORED_STRIPE : IGNORED;
+    }
   }
 
   /**
@@ -422,6 +483,13 @@ public final class ImageDiffer {
             + (argb & 0xff) * 0.11448223;
     int grey = (int) (255 + (luma - 255) * FADE_ALPHA * alpha / 255);
     return (byte) (255 - grey);
+  }
+
+  private static int[] paletteWithIgnored() {
+    int[] palette = Arrays.copyOf(palette(), GREYS + 4);
+    palette[IGNORED] = 0xcfdcf0;
+    palette[IGNORED_STRIPE] = 0x6f8fc8;
+    return palette;
   }
 
   private static int[] palette() {
