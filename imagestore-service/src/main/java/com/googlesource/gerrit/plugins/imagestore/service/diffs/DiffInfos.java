@@ -15,6 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RegionInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
@@ -42,6 +43,11 @@ public final class DiffInfos {
     info.maxMismatchPercentage = rule.maxMismatchPercentage();
     info.maxMismatchedPixels = rule.maxMismatchedPixels();
     info.allowedMismatchedPixels = rule.allowedMismatchedPixels(result.totalPixels());
+    info.ignore =
+        options.ignore().stream()
+            .map(r -> new RegionInfo(r.x(), r.y(), r.width(), r.height()))
+            .toList();
+    info.ignoredPixels = result.ignoredPixels();
     return info;
   }
 }

@@ -14,9 +14,11 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -24,14 +26,16 @@ import java.util.Optional;
 /** SQL for the {@code diffs} table. Callers own connections. */
 public final class DiffRepository {
   private static final String KEY =
-      "sha256_a = ? AND sha256_b = ? AND threshold_millionths = ? AND include_antialiasing = ?";
+      "sha256_a = ? AND sha256_b = ? AND threshold_millionths = ? AND include_antialiasing = ?"
+          + " AND ignore_sha256 = ?";
 
   public Optional<DiffRecord> find(Connection c, DiffKey key) throws SQLException {
     return bindKey(
             Sql.on(
                 c,
                 "SELECT width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
-                    + " identical, diff_sha256, diff_size, computed_at FROM diffs WHERE "
+                    + " identical, diff_sha256, diff_size, computed_at, ignored_pixels FROM diffs"
+                    + " WHERE "
                     + KEY),
             key)
         .one(
@@ -44,7 +48,8 @@ public final class DiffRepository {
                       rs.getLong(4),
                       rs.getBoolean(5),
                       rs.getBoolean(6),
-                      null);
+                      null,
+                      rs.getLong(10));
               return new DiffRecord(key, figures, rs.getString(7), rs.getLong(8), rs.getLong(9));
             });
   }
@@ -56,10 +61,11 @@ public final class DiffRepository {
                 Sql.on(
                     c,
                     "INSERT INTO diffs (sha256_a, sha256_b, threshold_millionths,"
-                        + " include_antialiasing, width, height, mismatched_pixels,"
+                        + " include_antialiasing, ignore_sha256, width, height, mismatched_pixels,"
                         + " antialiased_pixels, size_mismatch, identical, diff_sha256, diff_size,"
-                        + " computed_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                        + " computed_at, ignored_pixels)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT DO NOTHING"),
                 r.key())
             .bind(figures.width())
             .bind(figures.height())
@@ -70,8 +76,26 @@ public final class DiffRepository {
             .bind(r.diffSha256())
             .bind(r.diffSize())
             .bind(r.computedAt())
+            .bind(figures.ignoredPixels())
             .update()
         > 0;
+  }
+
+  /** How many comparisons of the pair with ignore regions are stored (any other options). */
+  public long countWithIgnoreRegions(Connection c, String sha256A, String sha256B)
+      throws SQLException {
+    return Sql.on(
+            c,
+            "SELECT COUNT(*) FROM diffs WHERE sha256_a = ? AND sha256_b = ? AND ignore_sha256 <> ''")
+        .bind(sha256A)
+        .bind(sha256B)
+        .number();
+  }
+
+  /** The {@code ignore_sha256} of options: of their normalised regions, empty for none. */
+  static String ignoreSha256(DiffOptions options) {
+    String regions = options.ignoreKey();
+    return regions.isEmpty() ? "" : ImageId.sha256Hex(regions.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Binds the {@link #KEY} columns of {@code key}, in order. */
@@ -81,6 +105,7 @@ public final class DiffRepository {
         .bind(key.sha256A())
         .bind(key.sha256B())
         .bind(options.thresholdMillionths())
-        .bind(!options.detectAntialiasing());
+        .bind(!options.detectAntialiasing())
+        .bind(ignoreSha256(options));
   }
 }

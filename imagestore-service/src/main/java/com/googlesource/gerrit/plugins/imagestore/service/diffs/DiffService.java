@@ -49,7 +49,10 @@ import java.util.function.Supplier;
  *
  * <p>Comparisons with the stored options ({@link #isStored}) are computed once: the figures go to
  * the {@code diffs} table, the diff picture to the blob store. Any other options are computed on
- * every request and stored nowhere, so requests without login cannot make the store grow.
+ * every request and stored nowhere, so requests without login cannot make the store grow. Ignore
+ * regions can be chosen freely, so of one pair only the first {@link #MAX_STORED_WITH_REGIONS}
+ * comparisons with regions are stored (a repository's configuration names a few sets); others are
+ * computed on every request.
  *
  * <p>Requests for a comparison being computed in this process wait for that computation instead of
  * starting their own. Replicas may compute the same pair at once; both store the same bytes and
@@ -69,6 +72,9 @@ public final class DiffService {
 
   /** How much longer than for a turn a request waits for the same diff computed by another. */
   private static final Duration COMPUTING_PATIENCE = Duration.ofMinutes(1);
+
+  /** How many comparisons with ignore regions are stored per pair of contents, at most. */
+  static final int MAX_STORED_WITH_REGIONS = 16;
 
   /** Thresholds in millionths whose comparisons are stored: multiples of 0.05. */
   private static final int STORED_THRESHOLD_STEP = 50_000;
@@ -135,12 +141,10 @@ public final class DiffService {
   public DiffResult figures(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
     if (pair.a().sha256().equals(pair.b().sha256())) {
-      return ImageDiffer.identical(pair.a().width(), pair.a().height());
+      return ImageDiffer.identical(pair.a().width(), pair.a().height(), options);
     }
-    if (!isStored(options)) {
-      return computeUnstored(pair, options, false);
-    }
-    return stored(pair, options).figures();
+    Optional<DiffRecord> stored = isStored(options) ? stored(pair, options) : Optional.empty();
+    return stored.isPresent() ? stored.get().figures() : computeUnstored(pair, options, false);
   }
 
   /** A diff picture, open for reading. */
@@ -154,7 +158,8 @@ public final class DiffService {
    */
   public Picture picture(ImageId a, ImageId b, DiffOptions options) {
     Pair pair = find(a, b);
-    if (!isStored(options)) {
+    Optional<DiffRecord> stored = isStored(options) ? stored(pair, options) : Optional.empty();
+    if (stored.isEmpty()) {
       DiffResult result = computeUnstored(pair, options, true);
       byte[] png = result.diffPng();
       DiffRecord diff =
@@ -167,7 +172,7 @@ public final class DiffService {
       return new Picture(diff, new ByteArrayInputStream(png));
     }
     for (int attempt = 0; ; attempt++) {
-      DiffRecord diff = stored(pair, options);
+      DiffRecord diff = attempt == 0 ? stored.get() : stored(pair, options).orElseThrow();
       Optional<InputStream> bytes = openBlob(diff.diffSha256());
       if (bytes.isPresent()) {
         return new Picture(diff, bytes.get());
@@ -216,10 +221,22 @@ public final class DiffService {
     return new DiffKey(pair.a().sha256(), pair.b().sha256(), options);
   }
 
-  private DiffRecord stored(Pair pair, DiffOptions options) {
+  /**
+   * The stored comparison, computed and stored now if need be; empty when it is not to be stored
+   * (the pair has as many sets of ignore regions stored as it may).
+   */
+  private Optional<DiffRecord> stored(Pair pair, DiffOptions options) {
     DiffKey key = key(pair, options);
     Optional<DiffRecord> found = db.read(c -> diffs.find(c, key));
-    return found.isPresent() ? found.get() : compute(pair, key);
+    if (found.isPresent()) {
+      return found;
+    }
+    if (!options.ignore().isEmpty()
+        && db.<Long>read(c -> diffs.countWithIgnoreRegions(c, pair.a().sha256(), pair.b().sha256()))
+            >= MAX_STORED_WITH_REGIONS) {
+      return Optional.empty();
+    }
+    return Optional.of(compute(pair, key));
   }
 
   /** Computes and stores a diff, or waits for this process's computation of the same one. */

@@ -17,6 +17,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffInfos;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
@@ -25,6 +26,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code /diff/{uuidA}/{uuidB}}: the diff picture of two stored images, and {@code …/info}: the
@@ -35,12 +38,16 @@ import java.io.InputStream;
  * (default false) choose how the images are compared (multiples of 0.05 are computed and stored
  * once, other thresholds computed on every request: {@link DiffService#isStored}); {@code
  * maxMismatchPercentage} (default 0.1) and {@code maxMismatchedPixels} (default 200) set the pass
- * rule of the info.
+ * rule of the info. {@code ignore=x,y,width,height}, repeatable (at most {@link #MAX_IGNORE}),
+ * leaves regions out of the comparison; the picture hatches them.
  *
  * <p>Too large a comparison is refused with 422 {@code diff_too_large}; no capacity to compute one
  * now is 503 {@code busy} with {@code Retry-After}.
  */
 final class DiffEndpoints {
+  /** How many {@code ignore} regions one request may name (as the configuration file allows). */
+  static final int MAX_IGNORE = 100;
+
   private final DiffService diffs;
 
   DiffEndpoints(DiffService diffs) {
@@ -86,7 +93,45 @@ final class DiffEndpoints {
     if (include != null) {
       options = options.withAntialiasingDetection(!bool(include, "includeAntialiasing"));
     }
+    String[] ignore = req.getParameterValues("ignore");
+    if (ignore != null) {
+      options = options.withIgnore(regions(ignore));
+    }
     return options;
+  }
+
+  private static List<IgnoreRegion> regions(String[] values) {
+    if (values.length > MAX_IGNORE) {
+      throw RequestException.badRequest(
+          "bad_parameter", "at most " + MAX_IGNORE + " ignore regions, not " + values.length);
+    }
+    List<IgnoreRegion> regions = new ArrayList<>(values.length);
+    for (String value : values) {
+      regions.add(region(value));
+    }
+    return regions;
+  }
+
+  /** {@code x,y,width,height}: whole numbers, x and y from 0, width and height from 1. */
+  private static IgnoreRegion region(String text) {
+    String[] parts = text.length() > 64 ? new String[0] : text.split(",", -1);
+    if (parts.length == 4) {
+      try {
+        return new IgnoreRegion(
+            Integer.parseInt(parts[0]),
+            Integer.parseInt(parts[1]),
+            Integer.parseInt(parts[2]),
+            Integer.parseInt(parts[3]));
+      } catch (IllegalArgumentException e) { // NumberFormatException too
+        // Answered below.
+      }
+    }
+    String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    throw RequestException.badRequest(
+        "bad_parameter",
+        "ignore must be x,y,width,height (whole numbers; x, y from 0; width, height from 1), not '"
+            + shown
+            + "'");
   }
 
   private static PassRule passRule(HttpServletRequest req) {

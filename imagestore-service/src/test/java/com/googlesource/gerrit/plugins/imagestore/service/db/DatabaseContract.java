@@ -24,6 +24,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
@@ -72,6 +73,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,12 @@ public abstract class DatabaseContract {
 
   /** A fresh database with the schema migrated. */
   protected abstract Database open() throws Exception;
+
+  /** How to reach a database. */
+  protected record Jdbc(String url, String user, String password) {}
+
+  /** Another fresh database, empty: no migration ran on it (the subclass drops it after). */
+  protected abstract Jdbc emptyDatabase() throws Exception;
 
   @BeforeEach
   void openDatabase() throws Exception {
@@ -603,6 +611,129 @@ public abstract class DatabaseContract {
             db.<Optional<DiffRecord>>read(
                 c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, new DiffOptions(0.2, true)))))
         .isEmpty();
+  }
+
+  @Test
+  void diffsAreKeyedByTheirIgnoreRegions() {
+    DiffRepository diffs = new DiffRepository();
+    DiffOptions plain = new DiffOptions(0.1, true);
+    IgnoreRegion clock = new IgnoreRegion(1800, 10, 100, 30);
+    IgnoreRegion caret = new IgnoreRegion(200, 400, 2, 20);
+    // Normalised: the same regions in another order, or repeated, are the same key.
+    DiffOptions ignoring = plain.withIgnore(List.of(clock, caret));
+    DiffOptions sameRegions = plain.withIgnore(List.of(caret, clock, caret));
+    DiffOptions clockOnly = plain.withIgnore(List.of(clock));
+    DiffRecord withRegions =
+        new DiffRecord(
+            new DiffKey(SHA_A, SHA_B, ignoring),
+            new DiffResult(1920, 1080, 11, 3, false, false, null, 3040),
+            "e".repeat(64),
+            999,
+            T0);
+    DiffRecord without =
+        new DiffRecord(
+            new DiffKey(SHA_A, SHA_B, plain),
+            new DiffResult(1920, 1080, 900, 3, false, false, null),
+            "d".repeat(64),
+            12345,
+            T0);
+    assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, without))).isTrue();
+    assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, withRegions))).isTrue();
+    assertThat(
+            db.<Boolean>read(
+                c ->
+                    diffs.insertIfAbsent(
+                        c,
+                        new DiffRecord(
+                            new DiffKey(SHA_A, SHA_B, sameRegions),
+                            withRegions.figures(),
+                            "e".repeat(64),
+                            999,
+                            T0))))
+        .isFalse();
+
+    DiffRecord read =
+        db.read(c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, sameRegions))).orElseThrow();
+    assertThat(read.figures().ignoredPixels()).isEqualTo(3040);
+    assertThat(read.figures().mismatchedPixels()).isEqualTo(11);
+    assertThat(read.diffSha256()).isEqualTo("e".repeat(64));
+    DiffRecord readPlain =
+        db.read(c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, plain))).orElseThrow();
+    assertThat(readPlain.figures().ignoredPixels()).isEqualTo(0);
+    assertThat(readPlain.figures().mismatchedPixels()).isEqualTo(900);
+    assertThat(
+            db.<Optional<DiffRecord>>read(c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, clockOnly))))
+        .isEmpty();
+    assertThat(db.<Long>read(c -> diffs.countWithIgnoreRegions(c, SHA_A, SHA_B))).isEqualTo(1);
+    assertThat(db.<Long>read(c -> diffs.countWithIgnoreRegions(c, SHA_B, SHA_A))).isEqualTo(0);
+    // Both pictures are held: fsck sees them, and forgets the rows of a missing one.
+    assertThat(db.<Set<String>>read(c -> contents.diffPicturesWithPrefix(c, "e")))
+        .containsExactly("e".repeat(64));
+    assertThat(db.<Integer>read(c -> contents.deleteDiffsWithPicture(c, "e".repeat(64))))
+        .isEqualTo(1);
+    assertThat(db.<Optional<DiffRecord>>read(c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, plain))))
+        .isPresent();
+  }
+
+  /** V8 changed the key of the diffs table: the rows stored before keep answering. */
+  @Test
+  void diffsStoredBeforeIgnoreRegionsKeepTheirFiguresAndPictures() throws Exception {
+    Jdbc empty = emptyDatabase();
+    Flyway before =
+        Flyway.configure()
+            .dataSource(empty.url(), empty.user(), empty.password())
+            .locations("classpath:db/migration")
+            .target("7")
+            .load();
+    before.migrate();
+    try (Connection c = before.getConfiguration().getDataSource().getConnection()) {
+      Sql.on(
+              c,
+              "INSERT INTO diffs (sha256_a, sha256_b, threshold_millionths, include_antialiasing,"
+                  + " width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
+                  + " identical, diff_sha256, diff_size, computed_at)"
+                  + " VALUES (?, ?, 100000, FALSE, 1920, 1080, 42, 7, FALSE, FALSE, ?, 5000, ?)")
+          .bind(SHA_A)
+          .bind(SHA_B)
+          .bind("d".repeat(64))
+          .bind(T0)
+          .update();
+    }
+    try (Database migrated = Database.open(empty.url(), empty.user(), empty.password(), 2)) {
+      DiffRepository diffs = new DiffRepository();
+      DiffKey oldKey = new DiffKey(SHA_A, SHA_B, new DiffOptions(0.1, true));
+      DiffRecord old = migrated.read(c -> diffs.find(c, oldKey)).orElseThrow();
+      assertThat(old.figures().mismatchedPixels()).isEqualTo(42);
+      assertThat(old.figures().antialiasedPixels()).isEqualTo(7);
+      assertThat(old.figures().ignoredPixels()).isEqualTo(0);
+      assertThat(old.diffSha256()).isEqualTo("d".repeat(64));
+      assertThat(old.diffSize()).isEqualTo(5000);
+      assertThat(old.computedAt()).isEqualTo(T0);
+      // Its picture is still held (fsck would otherwise collect the bytes as stray).
+      assertThat(migrated.<Set<String>>read(c -> contents.diffPicturesWithPrefix(c, "d")))
+          .containsExactly("d".repeat(64));
+      // The same comparison with regions is another row.
+      DiffKey withRegions =
+          new DiffKey(
+              SHA_A,
+              SHA_B,
+              new DiffOptions(0.1, true).withIgnore(List.of(new IgnoreRegion(0, 0, 10, 10))));
+      assertThat(migrated.<Optional<DiffRecord>>read(c -> diffs.find(c, withRegions))).isEmpty();
+      assertThat(
+              migrated.<Boolean>read(
+                  c ->
+                      diffs.insertIfAbsent(
+                          c,
+                          new DiffRecord(
+                              withRegions,
+                              new DiffResult(1920, 1080, 40, 7, false, false, null, 100),
+                              "f".repeat(64),
+                              4000,
+                              T0))))
+          .isTrue();
+      assertThat(migrated.read(c -> diffs.find(c, oldKey)).orElseThrow().diffSha256())
+          .isEqualTo("d".repeat(64));
+    }
   }
 
   @Test

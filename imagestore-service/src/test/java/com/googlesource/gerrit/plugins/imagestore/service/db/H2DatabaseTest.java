@@ -25,4 +25,9 @@ class H2DatabaseTest extends DatabaseContract {
   protected Database open() {
     return Database.open(Database.embeddedUrl(dir), null, null, 4);
   }
+
+  @Override
+  protected Jdbc emptyDatabase() {
+    return new Jdbc(Database.embeddedUrl(dir.resolve("empty")), null, null);
+  }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
  */
 class PostgresDatabaseTest extends DatabaseContract {
   private PostgresTestDatabase pg;
+  private PostgresTestDatabase empty;
 
   @Override
   protected Database open() {
@@ -30,8 +31,17 @@ class PostgresDatabaseTest extends DatabaseContract {
     return Database.open(pg.url(), pg.user(), pg.password(), 4);
   }
 
+  @Override
+  protected Jdbc emptyDatabase() {
+    empty = PostgresTestDatabase.create();
+    return new Jdbc(empty.url(), empty.user(), empty.password());
+  }
+
   @AfterEach
   void dropDatabase() throws Exception {
+    if (empty != null) {
+      empty.close();
+    }
     if (db != null) {
       db.close();
       db = null;
