@@ -15,10 +15,10 @@
 package com.googlesource.gerrit.plugins.imagestore.client;
 
 /** Keeps untrusted input short and printable when it is echoed in an error message. */
-public final class Abbreviate {
+final class Abbreviate {
   private static final int MAX = 80;
 
-  public static String forMessage(String input) {
+  static String forMessage(String input) {
     if (input == null) {
       return "null";
     }

@@ -41,6 +41,10 @@ public record Comparison(
     double maxMismatchPercentage,
     long maxMismatchedPixels,
     List<Region> ignore) {
+  private static final double DEFAULT_THRESHOLD = 0.1;
+  private static final double DEFAULT_MAX_MISMATCH_PERCENTAGE = 0.1;
+  private static final long DEFAULT_MAX_MISMATCHED_PIXELS = 200;
+
   /** The most ignore regions one comparison takes (the diff endpoints' bound too). */
   public static final int MAX_IGNORE_REGIONS = 100;
 
@@ -55,7 +59,13 @@ public record Comparison(
    * The defaults everywhere (UIVeri5's, and the service's and the workflow's before this model):
    * threshold 0.1, anti-aliasing not counted, below 0.1 % and below 200 pixels, nothing ignored.
    */
-  public static final Comparison DEFAULT = new Comparison(0.1, false, 0.1, 200, List.of());
+  public static final Comparison DEFAULT =
+      new Comparison(
+          Comparison.DEFAULT_THRESHOLD,
+          false,
+          Comparison.DEFAULT_MAX_MISMATCH_PERCENTAGE,
+          Comparison.DEFAULT_MAX_MISMATCHED_PIXELS,
+          List.of());
 
   public Comparison {
     if (!(threshold >= 0 && threshold <= 1)) {
@@ -114,17 +124,24 @@ public record Comparison(
   }
 
   /**
-   * The query parameters of the diff endpoints for this comparison, every one explicit: {@code
-   * threshold}, {@code includeAntialiasing}, then (with {@code withRule}, for {@code /info}: they
-   * change only the verdict) {@code maxMismatchPercentage} and {@code maxMismatchedPixels}, then
-   * {@code ignore=x,y,width,height} per region.
+   * The query parameters of the diff endpoints for this comparison: {@code threshold}, {@code
+   * includeAntialiasing}, then (with {@code withRule}, for {@code /info}: they change only the
+   * verdict) {@code maxMismatchPercentage} and {@code maxMismatchedPixels}, then {@code
+   * ignore=x,y,width,height} per region. A value equal to {@link #DEFAULT}'s (the service's
+   * default) is left out, so the default comparison has the plain address.
    */
   public List<Map.Entry<String, String>> queryParameters(boolean withRule) {
     List<Map.Entry<String, String>> q = new ArrayList<>(4 + ignore.size());
-    q.add(new SimpleImmutableEntry<>("threshold", decimal(threshold)));
-    q.add(new SimpleImmutableEntry<>("includeAntialiasing", "" + includeAntialiasing));
-    if (withRule) {
+    if (threshold != DEFAULT_THRESHOLD) {
+      q.add(new SimpleImmutableEntry<>("threshold", decimal(threshold)));
+    }
+    if (includeAntialiasing) {
+      q.add(new SimpleImmutableEntry<>("includeAntialiasing", "true"));
+    }
+    if (withRule && maxMismatchPercentage != DEFAULT_MAX_MISMATCH_PERCENTAGE) {
       q.add(new SimpleImmutableEntry<>("maxMismatchPercentage", decimal(maxMismatchPercentage)));
+    }
+    if (withRule && maxMismatchedPixels != DEFAULT_MAX_MISMATCHED_PIXELS) {
       q.add(new SimpleImmutableEntry<>("maxMismatchedPixels", "" + maxMismatchedPixels));
     }
     for (Region r : ignore) {
@@ -134,8 +151,8 @@ public record Comparison(
   }
 
   /**
-   * The query string of {@code /diff/{a}/{b}/info} (all parameters, see {@link #queryParameters});
-   * its values need no escaping (digits, dots, commas, true/false).
+   * The query string of {@code /diff/{a}/{b}/info} ({@link #queryParameters} with the rule), empty
+   * for the default comparison; its values need no escaping (digits, dots, commas, true).
    */
   public String toQuery() {
     return queryParameters(true).stream()

@@ -16,7 +16,6 @@ package com.googlesource.gerrit.plugins.imagestore.client.compare;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.googlesource.gerrit.plugins.imagestore.client.Abbreviate;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -407,7 +406,7 @@ public record ComparisonConfig(
     private String key(String at, Set<String> seen) throws IOException, InvalidConfigException {
       String key = in.nextName();
       if (!seen.add(key)) {
-        throw fail(at, "the key \"" + Abbreviate.forMessage(key) + "\" appears twice");
+        throw fail(at, "the key \"" + abbreviate(key) + "\" appears twice");
       }
       return key;
     }
@@ -458,12 +457,7 @@ public record ComparisonConfig(
 
     private InvalidConfigException unknownKey(String at, String key, List<String> known) {
       return fail(
-          at,
-          "unknown key \""
-              + Abbreviate.forMessage(key)
-              + "\" (known: "
-              + String.join(", ", known)
-              + ")");
+          at, "unknown key \"" + abbreviate(key) + "\" (known: " + String.join(", ", known) + ")");
     }
 
     private InvalidConfigException fail(String at, String reason) {
@@ -483,11 +477,21 @@ public record ComparisonConfig(
     }
 
     private static String number(String literal) {
-      return Abbreviate.forMessage(literal);
+      return abbreviate(literal);
     }
 
     private static String plain(double value) {
       return value == Math.rint(value) ? "" + (long) value : "" + value;
     }
+  }
+
+  /** Untrusted text echoed in a reason: at most 80 characters, control characters as {@code ?}. */
+  static String abbreviate(String text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 80) + 3);
+    for (int i = 0; i < text.length() && out.length() < 80; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return text.length() > 80 ? out.append("...").toString() : out.toString();
   }
 }

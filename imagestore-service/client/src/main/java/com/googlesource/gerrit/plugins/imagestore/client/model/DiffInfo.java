@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
+import java.util.List;
+
 /**
  * The figures of a comparison of two images ({@code GET /diff/{uuidA}/{uuidB}/info}, and the
  * command line's {@code diff --json}).
@@ -62,4 +64,26 @@ public class DiffInfo {
 
   /** What the rule allows for this image: min(percentage of the pixels, pixel count). */
   public double allowedMismatchedPixels;
+
+  /**
+   * The regions left out of the comparison, as applied: sorted by y then x, without duplicates;
+   * they may reach beyond the image. Empty when every pixel was compared.
+   */
+  public List<RegionInfo> ignore;
+
+  /**
+   * Pixels inside the {@link #ignore} regions (within the image, overlaps once): not compared, so
+   * neither mismatched nor anti-aliased; they still count in {@link #mismatchPercentage}'s total. 0
+   * when the sizes differ (a full mismatch either way).
+   */
+  public long ignoredPixels;
+
+  /**
+   * Blocks whose content moved: each is where the block is in the new image (b); its content was at
+   * {@code (x - dx, y - dy)} in the reference (a). The verdict does not change for them.
+   */
+  public List<ShiftInfo> shifts;
+
+  /** Mismatched pixels the {@link #shifts} explain. */
+  public long shiftedPixels;
 }

@@ -282,10 +282,11 @@ class ComparisonConfigsTest {
     assertThat(c.queryParameters(false).stream().map(Map.Entry::getKey))
         .containsExactly("threshold", "includeAntialiasing", "ignore", "ignore")
         .inOrder();
-    assertThat(Comparison.DEFAULT.toQuery())
-        .isEqualTo(
-            "threshold=0.1&includeAntialiasing=false&maxMismatchPercentage=0.1"
-                + "&maxMismatchedPixels=200");
+    // Defaults are left out: the default comparison has the plain address.
+    assertThat(Comparison.DEFAULT.toQuery()).isEmpty();
+    assertThat(Comparison.DEFAULT.withMaxMismatchedPixels(7).toQuery())
+        .isEqualTo("maxMismatchedPixels=7");
+    assertThat(Comparison.DEFAULT.withMaxMismatchedPixels(7).queryParameters(false)).isEmpty();
     assertThat(Region.parse("0,0,120,40")).isEqualTo(new Region(0, 0, 120, 40));
     assertThrows(IllegalArgumentException.class, () -> Region.parse("0,0,0,40"));
     assertThrows(IllegalArgumentException.class, () -> Region.parse("0,0,1"));
