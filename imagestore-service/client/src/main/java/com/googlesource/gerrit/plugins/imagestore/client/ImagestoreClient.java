@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.client;
 
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
@@ -38,6 +39,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
@@ -258,6 +260,42 @@ public class ImagestoreClient implements Closeable {
   public Optional<DiffInfo> diffInfo(ImageId a, ImageId b, DiffQuery q) throws IOException {
     HttpGet get = new HttpGet(diffAddress(a, b, "/info", q, true));
     return execute(get, r -> readJson(r, DiffInfo.class), 404);
+  }
+
+  /**
+   * The public address of the diff picture of {@code a} and {@code b} compared as {@code c} (the
+   * picture shows its ignored regions).
+   */
+  public URI diffUrl(ImageId a, ImageId b, Comparison c) {
+    return diffAddress(a, b, "", c.queryParameters(false));
+  }
+
+  /** The public address of the figures of {@code a} against {@code b} compared as {@code c}. */
+  public URI diffInfoUrl(ImageId a, ImageId b, Comparison c) {
+    return diffAddress(a, b, "/info", c.queryParameters(true));
+  }
+
+  /**
+   * Compares {@code a} with {@code b} as {@code c}: its tolerances, ignore regions and pass rule;
+   * empty when the service lacks one of them.
+   */
+  public Optional<DiffInfo> diffInfo(ImageId a, ImageId b, Comparison c) throws IOException {
+    HttpGet get = new HttpGet(diffInfoUrl(a, b, c));
+    return execute(get, r -> readJson(r, DiffInfo.class), 404);
+  }
+
+  private URI diffAddress(
+      ImageId a, ImageId b, String suffix, List<Map.Entry<String, String>> query) {
+    try {
+      URIBuilder uri =
+          new URIBuilder(baseUrl.resolve("diff/" + a.value() + "/" + b.value() + suffix));
+      for (Map.Entry<String, String> p : query) {
+        uri.addParameter(p.getKey(), p.getValue());
+      }
+      return uri.build();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -44,7 +44,7 @@ public class DiffInfo {
   /** The two images have different sizes: a full mismatch. */
   public boolean sizeMismatch;
 
-  /** Every compared pixel is exactly equal (pixels in {@link #ignore} regions are not compared). */
+  /** Every pixel is exactly equal. */
   public boolean identical;
 
   /** The verdict: fewer mismatched pixels than {@link #allowedMismatchedPixels}. */
@@ -77,4 +77,13 @@ public class DiffInfo {
    * when the sizes differ (a full mismatch either way).
    */
   public long ignoredPixels;
+
+  /**
+   * Blocks whose content moved: each is where the block is in the new image (b); its content was at
+   * {@code (x - dx, y - dy)} in the reference (a). The verdict does not change for them.
+   */
+  public List<ShiftInfo> shifts;
+
+  /** Mismatched pixels the {@link #shifts} explain. */
+  public long shiftedPixels;
 }
