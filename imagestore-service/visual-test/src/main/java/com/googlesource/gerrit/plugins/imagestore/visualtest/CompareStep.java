@@ -16,8 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.ComparisonConfigs;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.ConfigProblem;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.FileSource;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Region;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
 import com.googlesource.gerrit.plugins.imagestore.diff.Side;
 import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
@@ -29,7 +37,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,11 +49,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The first step: compares every fresh screenshot with its reference and writes the reference, the
  * new image and their diff of every failure into the output directory.
+ *
+ * <p>Each image is compared as the {@code .imagestore.json} files of its directory and the ones
+ * above it in the tree say ({@link ComparisonConfigs}); the settings' options are the base for the
+ * keys no file sets. Invalid files are collected in {@link #problems}.
  */
 final class CompareStep {
   private final Workflow.Settings settings;
   private final ReferenceCache cache;
   private final ImageDiffer differ;
+
+  /** The step comparing each image whose comparison differs from the settings' (filled first). */
+  private final Map<ImageKey, CompareStep> byImage = new HashMap<>();
+
+  /** Why an image's comparison is unknown: its configuration could not be read. */
+  private final Map<ImageKey, String> unreadable = new HashMap<>();
+
+  private final List<ConfigProblem> problems = new ArrayList<>();
 
   CompareStep(Workflow.Settings settings, ReferenceCache cache) {
     this.settings = settings;
@@ -55,6 +77,7 @@ final class CompareStep {
   List<ImageResult> compareAll(
       List<ScannedImage> images, ExecutorService pool, PrintStream err, boolean terminal)
       throws InterruptedException {
+    resolveComparisons(images);
     List<Future<ImageResult>> futures = new ArrayList<>(images.size());
     long toCompare = images.stream().filter(i -> i.actual() != null).count();
     Progress progress = new Progress(err, terminal, toCompare);
@@ -85,9 +108,75 @@ final class CompareStep {
     return results;
   }
 
+  /**
+   * Reads the configuration of every image to compare, before any is compared: the resolver reads
+   * each file once and is not shared between threads.
+   */
+  private void resolveComparisons(List<ScannedImage> images) {
+    ComparisonConfigs configs = ComparisonConfigs.over(FileSource.directory(settings.refRoot()));
+    Comparison base = comparison(settings.diffOptions(), settings.rule());
+    Map<Comparison, CompareStep> steps = new HashMap<>();
+    for (ScannedImage image : images) {
+      if (image.actual() == null) {
+        continue;
+      }
+      try {
+        Comparison c = configs.resolve(image.key().path() + TreeScanner.LNK, base).comparison();
+        if (!c.equals(base)) {
+          byImage.put(
+              image.key(),
+              steps.computeIfAbsent(
+                  c, k -> new CompareStep(settings.comparing(diffOptions(k), rule(k)), cache)));
+        }
+      } catch (IOException | RuntimeException e) {
+        unreadable.put(image.key(), "cannot read its .imagestore.json: " + e.getMessage());
+      }
+    }
+    problems.addAll(configs.problems());
+  }
+
+  /** The invalid configuration files met, each once, in the order met. */
+  List<ConfigProblem> problems() {
+    return problems;
+  }
+
+  /** The pass rule the image was judged by. */
+  PassRule rule(ImageKey key) {
+    CompareStep step = byImage.get(key);
+    return step == null ? settings.rule() : step.settings.rule();
+  }
+
+  static Comparison comparison(DiffOptions options, PassRule rule) {
+    return new Comparison(
+        options.threshold(),
+        !options.detectAntialiasing(),
+        rule.maxMismatchPercentage(),
+        rule.maxMismatchedPixels(),
+        options.ignore().stream()
+            .map(r -> new Region(r.x(), r.y(), r.width(), r.height()))
+            .toList());
+  }
+
+  static DiffOptions diffOptions(Comparison c) {
+    return new DiffOptions(
+        c.threshold(),
+        !c.includeAntialiasing(),
+        c.ignore().stream()
+            .map(r -> new IgnoreRegion(r.x(), r.y(), r.width(), r.height()))
+            .toList());
+  }
+
+  static PassRule rule(Comparison c) {
+    return new PassRule(c.maxMismatchPercentage(), c.maxMismatchedPixels());
+  }
+
   private ImageResult compareSafely(ScannedImage image) {
+    String cannotResolve = unreadable.get(image.key());
+    if (cannotResolve != null) {
+      return ImageResult.error(image, null, cannotResolve);
+    }
     try {
-      return compare(image);
+      return byImage.getOrDefault(image.key(), this).compare(image);
     } catch (LnkFile.MalformedLnkException e) {
       return ImageResult.error(
           image, null, "malformed link " + image.lnk() + ": " + e.getMessage());

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A self-contained HTML page of a run: what failed or is new with reference, new image and diff
@@ -33,6 +34,20 @@ final class HtmlReport {
   private HtmlReport() {}
 
   static void write(Path report, List<ImageResult> results, Set<ImageKey> updated, PassRule rule)
+      throws IOException {
+    write(report, results, updated, rule, key -> rule);
+  }
+
+  /**
+   * The report, with the pass rule each image was judged by ({@code .imagestore.json} may set
+   * another than the default {@code rule}).
+   */
+  static void write(
+      Path report,
+      List<ImageResult> results,
+      Set<ImageKey> updated,
+      PassRule rule,
+      Function<ImageKey, PassRule> rules)
       throws IOException {
     Path dir = report.toAbsolutePath().normalize().getParent();
     StringBuilder h = new StringBuilder(4096);
@@ -75,7 +90,7 @@ final class HtmlReport {
           .append("</span><br><code>")
           .append(escape(r.image().key().path()))
           .append("</code><br>")
-          .append(escape(detail(r, rule)));
+          .append(escape(detail(r, rules.apply(r.key()))));
       if (updated.contains(r.key())) {
         h.append("<br>link updated to <code>").append(r.actual()).append("</code>");
       }
@@ -94,7 +109,7 @@ final class HtmlReport {
         h.append("<li><code>")
             .append(escape(r.image().key().path()))
             .append("</code> ")
-            .append(escape(detail(r, rule)))
+            .append(escape(detail(r, rules.apply(r.key()))))
             .append("</li>\n");
       }
     }

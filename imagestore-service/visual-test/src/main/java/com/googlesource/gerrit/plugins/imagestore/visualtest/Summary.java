@@ -45,19 +45,21 @@ final class Summary {
 
   /** The figures of a comparison in words, with the bound of the pass rule. */
   static String describe(DiffResult f, PassRule rule) {
+    String ignored = f.ignoredPixels() == 0 ? "" : ", " + f.ignoredPixels() + " px ignored";
     if (f.identical()) {
-      return "identical";
+      return "identical" + ignored;
     }
     if (f.sizeMismatch()) {
       return "the sizes differ";
     }
     return String.format(
-        Locale.ROOT,
-        "%d px mismatched (%.4f %%, allowed below %.1f px), %d anti-aliased",
-        f.mismatchedPixels(),
-        f.mismatchPercentage(),
-        rule.allowedMismatchedPixels(f.totalPixels()),
-        f.antialiasedPixels());
+            Locale.ROOT,
+            "%d px mismatched (%.4f %%, allowed below %.1f px), %d anti-aliased",
+            f.mismatchedPixels(),
+            f.mismatchPercentage(),
+            rule.allowedMismatchedPixels(f.totalPixels()),
+            f.antialiasedPixels())
+        + ignored;
   }
 
   /**

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 
 import com.googlesource.gerrit.plugins.imagestore.client.GerritReviewClient;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.ConfigProblem;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.CentralStep.Reviews;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,7 +68,13 @@ public final class Workflow {
       int jobs,
       boolean update,
       boolean upload,
-      Central central) {}
+      Central central) {
+    /** These settings with other comparison options and pass rule. */
+    Settings comparing(DiffOptions diffOptions, PassRule rule) {
+      return new Settings(
+          refRoot, actualRoot, outDir, report, diffOptions, rule, jobs, update, upload, central);
+    }
+  }
 
   /** Exit codes: all passed (or were updated), something failed, bad input. */
   public static final int OK = 0;
@@ -115,12 +123,15 @@ public final class Workflow {
         TreeScanner.scan(settings.refRoot(), settings.actualRoot(), settings.outDir());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.jobs()));
     try {
-      List<ImageResult> results =
-          new CompareStep(settings, cache).compareAll(images, pool, err, terminal);
+      CompareStep compare = new CompareStep(settings, cache);
+      List<ImageResult> results = compare.compareAll(images, pool, err, terminal);
       for (ImageResult r : results) {
         if (r.status() != Status.NO_SCREENSHOT) {
-          out.println(Summary.line(r, settings.rule()));
+          out.println(Summary.line(r, compare.rule(r.key())));
         }
+      }
+      for (ConfigProblem p : compare.problems()) {
+        out.println(String.format(Locale.ROOT, "%-7s %s: %s", "INVALID", p.file(), p.reason()));
       }
       Set<ImageKey> updated = settings.update() ? UpdateStep.run(results, out, err) : Set.of();
       Central central = settings.central();
@@ -133,8 +144,12 @@ public final class Workflow {
           central == null
               ? Reviews.NONE
               : new CentralStep(central, out, err).run(results, updated, uploads.failed());
-      HtmlReport.write(settings.report(), results, updated, settings.rule());
-      int exitCode = Summary.exitCode(results, updated, uploads, reviews);
+      HtmlReport.write(settings.report(), results, updated, settings.rule(), compare::rule);
+      // An invalid configuration file is bad input, like an unreadable image.
+      int exitCode =
+          compare.problems().isEmpty()
+              ? Summary.exitCode(results, updated, uploads, reviews)
+              : BAD_INPUT;
       Outcome outcome = new Outcome(results, updated, uploads, reviews, exitCode);
       Summary.print(out, outcome, cache, settings);
       return outcome;

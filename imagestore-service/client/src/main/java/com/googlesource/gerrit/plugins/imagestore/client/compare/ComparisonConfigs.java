@@ -67,6 +67,16 @@ public final class ComparisonConfigs {
    * @throws IllegalArgumentException when the path leaves the root ({@code ..})
    */
   public Resolution resolve(String imagePath) throws IOException {
+    return resolve(imagePath, Comparison.DEFAULT);
+  }
+
+  /**
+   * The comparison of the image at {@code imagePath}, with {@code base} instead of {@link
+   * Comparison#DEFAULT} for the keys no file sets (the workflow's command-line options).
+   *
+   * @throws IOException as {@link #resolve(String)}
+   */
+  public Resolution resolve(String imagePath, Comparison base) throws IOException {
     List<String> segments =
         Arrays.stream(imagePath.split("/")).filter(s -> !s.isEmpty() && !s.equals(".")).toList();
     if (segments.isEmpty() || segments.contains("..")) {
@@ -108,7 +118,7 @@ public final class ComparisonConfigs {
       chain.add(c);
     }
 
-    Comparison d = Comparison.DEFAULT;
+    Comparison d = base;
     Double threshold = null;
     Boolean includeAntialiasing = null;
     Double maxMismatchPercentage = null;
