@@ -22,6 +22,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Region;
+import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.awt.Color;
@@ -278,5 +281,34 @@ class DiffIgnoreApiTest {
     }
     // 16 stored, the other 4 computed on each request and stored nowhere.
     assertThat(storedDiffs(pair) - before).isEqualTo(16);
+  }
+
+  @Test
+  void theClientComparesAsAComparisonSays() throws Exception {
+    ImageId a = upload(screen(15, "13:00", "Saved"));
+    ImageId b = upload(screen(15, "13:01", "Saved"));
+    Comparison strict = Comparison.DEFAULT.withMaxMismatchedPixels(0);
+    Comparison ignoringClock =
+        strict.withIgnore(List.of(new Region(600, 390, 100, 100), new Region(520, 4, 70, 26)));
+
+    DiffInfo plain = anonymous.diffInfo(a, b, strict).orElseThrow();
+    assertThat(plain.passed).isFalse();
+    assertThat(plain.maxMismatchedPixels).isEqualTo(0);
+    DiffInfo info = anonymous.diffInfo(a, b, ignoringClock).orElseThrow();
+    assertThat(info.passed).isTrue();
+    assertThat(info.mismatchedPixels).isEqualTo(0);
+    assertThat(info.ignoredPixels).isEqualTo(70 * 26 + 40 * 10);
+    assertThat(info.ignore).hasSize(2);
+    assertThat(info.ignore.get(0).x).isEqualTo(520);
+    assertThat(info.ignore.get(1).width).isEqualTo(100);
+
+    // The picture's address carries the regions (not the rule), and shows them hatched.
+    String url = anonymous.diffUrl(a, b, ignoringClock).toString();
+    assertThat(url).endsWith("?ignore=520%2C4%2C70%2C26&ignore=600%2C390%2C100%2C100");
+    HttpResponse<byte[]> picture = get(url.substring(service.url().toString().length() - 1));
+    assertThat(picture.statusCode()).isEqualTo(200);
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(picture.body()));
+    assertThat(img.getRGB(530, 10)).isAnyOf(HATCH, HATCH_STRIPE);
+    assertThat(img.getRGB(639, 399)).isAnyOf(HATCH, HATCH_STRIPE);
   }
 }
