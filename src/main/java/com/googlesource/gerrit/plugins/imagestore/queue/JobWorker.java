@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drains the {@link Outbox} on a queue of Gerrit's work queue, oldest job first, so pushes never
  * wait for the image service; each job goes to the {@link JobHandler} bound for its kind. A job
- * that fails transiently ({@link FailurePolicy}) stays at the head and is retried with exponential
- * back-off (1 s doubling to 5 min); nothing behind it runs first, so the order holds. A job that
- * fails permanently is set aside in {@code outbox/failed} and reported in {@link #lastError}.
+ * that fails stays at the head and is retried with exponential back-off (1 s doubling to 5 min) for
+ * as long as {@link FailurePolicy#retry} says; nothing behind it runs first, so the order holds. A
+ * job the policy gives up is set aside in {@code outbox/failed} and reported in {@link #lastError}.
  */
 @Singleton
 public class JobWorker implements LifecycleListener {
@@ -45,7 +45,10 @@ public class JobWorker implements LifecycleListener {
   private final Set<StartupJobs> startupJobs;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private ScheduledExecutorService queue;
+
+  /** How many times in a row the job at the head of the queue has failed. */
   private int failures;
+
   private volatile long retryAt;
   private volatile String lastError;
 
@@ -125,7 +128,8 @@ public class JobWorker implements LifecycleListener {
           try {
             run(entry.job());
           } catch (Exception e) {
-            if (FailurePolicy.isTransient(e)) {
+            failures++;
+            if (FailurePolicy.retry(e, failures)) {
               retryLater(entry, e);
               return;
             }
@@ -153,15 +157,15 @@ public class JobWorker implements LifecycleListener {
   }
 
   private void giveUp(Outbox.Entry entry, Exception e) throws IOException {
-    logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e);
+    String attempts = failures == 1 ? "" : " after " + failures + " attempts";
+    logger.atSevere().withCause(e).log("giving up on %s%s: %s", entry.job(), attempts, e);
     lastErrorProject = entry.job().project();
-    lastError = "gave up on " + entry.job() + ": " + e;
+    lastError = "gave up on " + entry.job() + attempts + ": " + e;
     failures = 0;
     outbox.setAside(entry.file());
   }
 
   private void retryLater(Outbox.Entry entry, Exception e) {
-    failures++;
     long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
     retryAt = System.currentTimeMillis() + delay;
     lastErrorProject = entry.job().project();
