@@ -35,7 +35,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Config;
 import org.junit.After;
@@ -214,5 +216,80 @@ public class JobWorkerTest {
     waitFor("the job set aside", () -> !files("outbox/failed").isEmpty());
     assertThat(script.runs).containsExactly("refused");
     assertThat(worker.lastError()).startsWith("gave up on rescan_project refused: ");
+  }
+
+  /** Queues jobs for projects p0 … p{n-1} as a previous run would have left them. */
+  private void queueLeftOver(int n) throws IOException {
+    Outbox outbox = new Outbox(data);
+    for (int i = 0; i < n; i++) {
+      outbox.add(job("p" + i));
+    }
+  }
+
+  private static List<String> projects(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "p" + i).toList();
+  }
+
+  @Test
+  public void stopEndsTheDrainAndTheInterruptedJobStaysQueuedForTheNextStart() throws Exception {
+    int queued = 50;
+    queueLeftOver(queued);
+    CountDownLatch running = new CountDownLatch(1);
+    script.byProject.put(
+        "p0",
+        attempt -> {
+          if (attempt == 1) {
+            running.countDown();
+            new CountDownLatch(1).await(); // until the stop interrupts it
+          }
+        });
+    JobWorker worker = start();
+    running.await();
+
+    worker.stop();
+
+    // Nothing ran after the interrupted job, and nothing was lost or given up.
+    assertThat(script.runs).containsExactly("p0");
+    assertThat(files("outbox")).hasSize(queued);
+    assertThat(files("outbox/failed")).isEmpty();
+    assertThat(worker.lastError()).isNull();
+
+    start();
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    List<String> expected = new ArrayList<>(List.of("p0"));
+    expected.addAll(projects(0, queued));
+    assertThat(script.runs).containsExactlyElementsIn(expected).inOrder();
+    assertThat(files("outbox/failed")).isEmpty();
+  }
+
+  @Test
+  public void aJobThatFinishesDespiteTheStopIsDoneAndTheRestWaitForTheNextStart() throws Exception {
+    int queued = 50;
+    queueLeftOver(queued);
+    CountDownLatch running = new CountDownLatch(1);
+    script.byProject.put(
+        "p0",
+        attempt -> {
+          running.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            // Finishes its work all the same, as a call that does not heed interruption would.
+          }
+        });
+    JobWorker worker = start();
+    running.await();
+
+    worker.stop();
+
+    assertThat(script.runs).containsExactly("p0");
+    assertThat(files("outbox")).hasSize(queued - 1);
+    assertThat(files("outbox").stream().noneMatch(n -> n.endsWith("_p0.json"))).isTrue();
+    assertThat(files("outbox/failed")).isEmpty();
+
+    script.byProject.remove("p0");
+    start();
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    assertThat(script.runs).containsExactlyElementsIn(projects(0, queued)).inOrder();
   }
 }
