@@ -68,7 +68,7 @@ public final class ImageRepository {
     TestSpec spec = r.spec() == null ? new TestSpec(null, null, null) : r.spec();
     TestRuntime rt =
         r.runtime() == null ? new TestRuntime(null, null, null, null, null, null) : r.runtime();
-    return statement
+    statement
         .bind(r.uuid())
         .bind(r.sha256())
         .bind(r.size())
@@ -78,14 +78,19 @@ public final class ImageRepository {
         .bind(r.uploadedBy())
         .bind(spec.lib())
         .bind(spec.name())
-        .bind(spec.branch())
+        .bind(spec.branch());
+    return bindDimensions(statement, rt).bind(r.orphanedAt());
+  }
+
+  /** Binds the six runtime columns, in {@link #COLUMNS} order. */
+  private static Sql bindDimensions(Sql statement, TestRuntime rt) {
+    return statement
         .bind(rt.platform())
         .bind(rt.resolution())
         .bind(rt.browser())
         .bind(rt.theme())
         .bind(rt.direction())
-        .bind(rt.mode())
-        .bind(r.orphanedAt());
+        .bind(rt.mode());
   }
 
   public boolean delete(Connection c, String uuid) throws SQLException {
@@ -127,13 +132,7 @@ public final class ImageRepository {
             + " ORDER BY uuid LIMIT ?";
     Sql query = Sql.on(c, sql).bind(filter.orphanedBefore()).bind(after == null ? "" : after);
     if (rt != null) {
-      query
-          .bind(rt.platform())
-          .bind(rt.resolution())
-          .bind(rt.browser())
-          .bind(rt.theme())
-          .bind(rt.direction())
-          .bind(rt.mode());
+      bindDimensions(query, rt);
     }
     if (filter.spec() != null) {
       String pattern = "%" + likeEscape(filter.spec().toLowerCase(Locale.ROOT)) + "%";
