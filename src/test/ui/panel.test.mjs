@@ -341,7 +341,7 @@ test('shows the summary and each image with path, runtime, status and its images
     assert.equal(await items.nth(0).locator('figure[data-side="reference"] img').getAttribute('alt'),
         'Reference screenshot of form (login, linux, 1920x1080, chrome, light, ltr, cozy)');
     // The diff's numbers come from the answer, whatever the diff image does.
-    assert.equal(await items.nth(0).locator('figure[data-side="diff"] .stats').textContent(),
+    assert.equal(await items.nth(0).locator('.stats').textContent(),
         '1,234 pixels differ (0.59 %); over tolerance');
     await assertPageIntact(page, pageErrors);
   } finally {
@@ -360,8 +360,9 @@ test('a missing image is called out in words and is not requested', async () => 
         `Missing: the image service has no reference image ${UNKNOWN_UUID}.`);
     assert.equal(await missing.locator('img').count(), 0);
     assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')), {width: WIDTH, height: HEIGHT});
-    // Nothing to compare against.
-    assert.equal(await item.locator('details.compare').count(), 0);
+    // Nothing to compare against: side by side is the only mode.
+    assert.equal(await item.locator('button[data-mode]').count(), 0);
+    assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
     // The browser never asked the service for it.
     assert.deepEqual(requested.filter(url => url.includes(UNKNOWN_UUID)), []);
     // Images that are present carry no such note.
@@ -416,7 +417,7 @@ test('images the service could not be asked about are shown as not verified, not
     assert.equal(await items.nth(1).locator('figure[data-side="reference"] [role="note"]').count(), 0);
     // Nowhere called missing, and the problem text made no element.
     assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('Missing')), false);
-    assert.equal(await panel.locator('img').count(), 3 + 2); // 3 figures and the compare overlay's 2
+    assert.equal(await panel.locator('img').count(), 3); // the figures side by side
     assert.equal(await page.evaluate(() => window.pwned), undefined);
     await assertPageIntact(page, pageErrors);
   } finally {
@@ -456,9 +457,9 @@ test('the compare slider and buttons change which image is visible', async () =>
   const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
   try {
     const item = panel.locator('li.image[data-path$="/form.ref.lnk"]');
-    const details = item.locator('details.compare');
-    await details.locator('summary').click();
-    const stage = details.locator('.stage');
+    await item.getByRole('button', {name: 'Slider'}).click();
+    const details = item.locator('.viewer');
+    const stage = details.locator('figure[data-side="slider"] .pane');
     assert.deepEqual(await loadedSize(stage.locator('img.under')), {width: WIDTH, height: HEIGHT});
     assert.deepEqual(await loadedSize(stage.locator('img.over')), {width: WIDTH, height: HEIGHT});
     const slider = details.getByLabel('New image from the left');
@@ -476,7 +477,7 @@ test('the compare slider and buttons change which image is visible', async () =>
     assert.deepEqual(await visibleColours(page, stage, [0.1, 0.5, 0.9]), ['blue', 'blue', 'blue']);
 
     await slider.fill('25');
-    assert.equal(await details.locator('output').textContent(), 'new 25 %, reference 75 %');
+    assert.equal(await details.locator('.controls output').textContent(), 'new 25 %, reference 75 %');
     assert.deepEqual(await visibleColours(page, stage, [0.1, 0.4, 0.9]), ['blue', 'red', 'red']);
 
     await details.getByRole('button', {name: 'Show new'}).click();
