@@ -164,7 +164,8 @@
     .help dd { margin: 0; }
     .variants { font-size: 0.9em; margin: 4px 0; }
     .variants ul { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; }
-    .variants li { display: flex; flex-direction: column; gap: 2px; max-width: 180px; }
+    .variants li { display: flex; flex-direction: column; gap: 2px; max-width: 260px; }
+    .variants li .problem, .variants li .unverified { font-size: 0.9em; font-weight: normal; word-break: break-all; }
     .variants img { display: block; max-width: 160px; max-height: 100px;
       border: 1px solid var(--border-color, #dadce0); }
     .toolbar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 6px 0 4px; }
@@ -180,23 +181,26 @@
     figcaption a { font-weight: normal; font-size: 0.85em; }
     figcaption .note { font-weight: normal; font-size: 0.85em; color: var(--deemphasized-text-color, #5f6368); }
     /* A pane is a scrolled window on its picture; all panes of a viewer scroll together. */
-    .pane { position: relative; overflow: auto; max-width: 100%; line-height: 0; touch-action: none;
+    .pane { position: relative; box-sizing: border-box; overflow: auto; max-width: 100%; line-height: 0; touch-action: none;
       border: 1px solid var(--border-color, #dadce0); scrollbar-width: thin;
       /* A checkerboard makes transparent regions of a screenshot visible. */
       background: repeating-conic-gradient(#e8eaed 0% 25%, #fff 0% 50%) 0 0 / 16px 16px; }
     .pane.zoomed { cursor: grab; }
     .pane.dragging { cursor: grabbing; }
-    .pane .sizer { position: relative; }
+    .pane .sizer { position: relative; overflow: hidden; }
     .pane .layer { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
     .pane img { position: absolute; left: 0; top: 0; display: block; max-width: none;
       user-select: none; -webkit-user-drag: none; image-rendering: auto; }
     .pane.pixelated img { image-rendering: pixelated; }
     .pane img.over { will-change: clip-path; }
     .pane img.hidden { visibility: hidden; }
-    /* The service's diff picture: faded greys go white, red marks stay: multiplied onto the new
-       image, unchanged pixels stay as they are and differing ones turn red. */
-    .pane img.highlight { filter: brightness(1.12); mix-blend-mode: multiply; }
+    /* The service's diff picture reduced to its red marks (the filter below): over the new image,
+       differing pixels turn red and the rest shows as it is. */
+    .pane img.highlight { filter: url(#imagestore-mismatch); }
+    svg.filters { position: absolute; width: 0; height: 0; overflow: hidden; }
+    /* Sized by the new picture, so that the divider's share is of its width. */
     .pane .overbox { position: absolute; left: 0; top: 0; }
+    .pane .overbox img { position: relative; }
     .pane .divider { position: absolute; top: 0; bottom: 0; width: calc(2px / var(--s, 1));
       margin-left: calc(-1px / var(--s, 1)); background: var(--link-color, #1a73e8); pointer-events: none; }
     .marks { position: absolute; left: 0; top: 0; pointer-events: none; line-height: normal; }
@@ -211,6 +215,7 @@
       font: 600 calc(11px / var(--s, 1)) / 1.3 system-ui, sans-serif; padding: 0 calc(4px / var(--s, 1));
       color: #fff; background: #3c5a99; border-radius: calc(2px / var(--s, 1)); }
     .mark.inside .label { top: 0; bottom: auto; }
+    .mark.end .label { left: auto; right: 0; }
     .mark.shift .label { background: #d93025; }
     .mark.shift.was .label { background: #e37400; }
     svg.arrows { position: absolute; left: 0; top: 0; overflow: visible; }
@@ -1014,6 +1019,13 @@
           marks.style.width = `${this.contentWidth}px`;
           marks.style.height = `${this.contentHeight}px`;
           drawArrowheads(marks, scale);
+          // A label that would leave the picture on the right ends at its box's right edge.
+          for (const box of marks.querySelectorAll('.mark')) {
+            const label = box.querySelector('.label');
+            if (!(box instanceof HTMLElement) || !(label instanceof HTMLElement)) continue;
+            box.classList.remove('end');
+            box.classList.toggle('end', box.offsetLeft + label.offsetWidth > this.contentWidth);
+          }
         }
         const arrows = layer.querySelector('svg.arrows');
         arrows?.setAttribute('width', String(this.contentWidth));
@@ -1162,6 +1174,20 @@
     return line.length > 200 ? `${line.slice(0, 199)}…` : line;
   }
 
+  /**
+   * The filter that keeps the mismatch marks of the service's diff picture: red (255, 0, 0)
+   * becomes opaque red, its faded greys and anti-aliasing yellow (red = green) transparent.
+   * @return {SVGElement}
+   */
+  function mismatchFilter() {
+    const filters = svg('svg', {class: 'filters', 'aria-hidden': 'true', focusable: 'false'});
+    const filter = svg('filter', {id: 'imagestore-mismatch', 'color-interpolation-filters': 'sRGB'});
+    filter.append(svg('feColorMatrix', {type: 'matrix',
+      values: '0 0 0 0 1  0 0 0 0 0  0 0 0 0 0  1 -1 0 0 0'}));
+    filters.append(filter);
+    return filters;
+  }
+
   /** The help on keys, shown with "?". */
   function helpBlock() {
     const list = h('dl', {});
@@ -1214,7 +1240,7 @@
       this._dialog.addEventListener('close', () => this._onDialogClosed());
       this._help = helpBlock();
       const shadow = this.attachShadow({mode: 'open'});
-      shadow.append(h('style', {}, STYLE), this._content, this._dialog);
+      shadow.append(h('style', {}, STYLE), mismatchFilter(), this._content, this._dialog);
       // Only keys pressed while focus is in the panel get here: Gerrit's shortcuts keep the rest.
       shadow.addEventListener('keydown', event => this._onKey(/** @type {KeyboardEvent} */ (event)));
     }
