@@ -16,7 +16,8 @@
 // stub of Gerrit's plugin API (gerrit-stub.js) and a real image service behind the image URLs.
 //
 // The service runs from IMAGESTORE_UI_SERVICE_JAR with IMAGESTORE_UI_JAVA on a throwaway data
-// directory; the PNGs are drawn by Chromium and uploaded with POST /images. Gerrit is played by
+// directory; the screenshots are pages rendered by Chromium (a form and a table, light and dark),
+// uploaded with POST /images. Gerrit is played by
 // a small HTTP server on 127.0.0.1: it serves the page, the two scripts and the plugin's REST
 // answers (with Gerrit's ")]}'" prefix). It has to be a real server on the service's address:
 // Chromium blocks images from a more private address (loopback) on a page from a routed, public
@@ -48,13 +49,6 @@ const PREVIEWS_PATH = '/changes/ui%2Ftests~123/revisions/2/imagestore~previews';
 const LAYOUT = 'images/login/linux/1920x1080/chrome/light/ltr/cozy';
 const RUNTIME = {spec: 'login', platform: 'linux', resolution: '1920x1080', browser: 'chrome',
   theme: 'light', direction: 'ltr', mode: 'cozy'};
-const WIDTH = 160;
-const HEIGHT = 90;
-// Solid colours, so that a screenshot of the compare overlay tells which image shows where.
-const COLOURS = {
-  red: [220, 40, 40], blue: [40, 80, 220], green: [40, 170, 60],
-  yellow: [230, 190, 30], purple: [140, 60, 190], teal: [20, 160, 160],
-};
 const UNKNOWN_UUID = '0123456789abcdef0123456789abcdef';
 
 const HARNESS = `<!doctype html>
@@ -71,8 +65,6 @@ const HARNESS = `<!doctype html>
 let service;
 let gerrit;
 let browser;
-/** @type {Record<string, string>} colour name to uuid */
-const uuids = {};
 
 // --- the image service ------------------------------------------------------------------------
 
@@ -95,20 +87,6 @@ async function upload(png, fileName) {
   return JSON.parse(body).uuid;
 }
 
-/** A solid-colour PNG, encoded by Chromium. */
-async function drawPng(page, [r, g, b]) {
-  const base64 = await page.evaluate(async ({r, g, b, width, height}) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext('2d');
-    context.fillStyle = `rgb(${r}, ${g}, ${b})`;
-    context.fillRect(0, 0, width, height);
-    return canvas.toDataURL('image/png').split(',')[1];
-  }, {r, g, b, width: WIDTH, height: HEIGHT});
-  return Buffer.from(base64, 'base64');
-}
-
 // --- the previews answer ----------------------------------------------------------------------
 
 const imageUrl = uuid => `${service.url}images/${uuid}`;
@@ -123,19 +101,19 @@ function fullPreviews() {
     counts: {added: 2, modified: 2, deleted: 1, missing: 1},
     images: [
       {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
-        reference: side(uuids.red), new: side(uuids.blue),
-        diff: {url: `${service.url}diff/${uuids.red}/${uuids.blue}`,
-          info_url: `${service.url}diff/${uuids.red}/${uuids.blue}/info`,
+        reference: side(shots.formLight.uuid), new: side(shots.formDark.uuid),
+        diff: {url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`,
+          info_url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}/info`,
           mismatched_pixels: 1234, mismatch_percent: 0.59, passed: false, size_mismatch: false}},
       {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
-        new: side(uuids.green)},
+        new: side(shots.tableLight.uuid)},
       {path: `${LAYOUT}/legacy.ref.lnk`, name: 'legacy', runtime: RUNTIME, status: 'deleted',
-        reference: side(uuids.yellow)},
+        reference: side(shots.tableDark.uuid)},
       {path: `${LAYOUT}/header.ref.lnk`, name: 'header', runtime: RUNTIME, status: 'modified',
         reference: {uuid: UNKNOWN_UUID, url: imageUrl(UNKNOWN_UUID), missing: true},
-        new: side(uuids.teal)},
+        new: side(shots.formLightNew.uuid)},
       // Not in UIVeri5's layout: no runtime.
-      {path: 'docs/screens/logo.png.lnk', status: 'added', new: side(uuids.purple)},
+      {path: 'docs/screens/logo.png.lnk', status: 'added', new: side(shots.tableDarkNew.uuid)},
     ],
   };
 }
@@ -205,8 +183,11 @@ async function loadedSize(img) {
   return img.evaluate(element => ({width: element.naturalWidth, height: element.naturalHeight}));
 }
 
-/** Names of the colours visible at fractions xs of the element's width, at half its height. */
-async function visibleColours(page, element, xs) {
+/**
+ * Which theme of a page shows at fractions xs of the element's width, in the page's bottom margin
+ * (background only): 'light' or 'dark'. The slider's tests compare a page with its dark version.
+ */
+async function visibleThemes(page, element, xs) {
   const png = await element.screenshot();
   const pixels = await page.evaluate(async ({base64, xs}) => {
     const image = new Image();
@@ -218,13 +199,11 @@ async function visibleColours(page, element, xs) {
     const context = canvas.getContext('2d');
     context.drawImage(image, 0, 0);
     return xs.map(x => [...context.getImageData(Math.floor(x * canvas.width),
-        Math.floor(canvas.height / 2), 1, 1).data.slice(0, 3)]);
+        Math.floor(canvas.height * 0.97), 1, 1).data.slice(0, 3)]);
   }, {base64: png.toString('base64'), xs});
   return pixels.map(([r, g, b]) => {
-    for (const [name, [cr, cg, cb]] of Object.entries(COLOURS)) {
-      if (Math.abs(r - cr) + Math.abs(g - cg) + Math.abs(b - cb) < 30) return name;
-    }
-    return `rgb(${r}, ${g}, ${b})`;
+    const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    return luminance > 200 ? 'light' : luminance < 40 ? 'dark' : `rgb(${r}, ${g}, ${b})`;
   });
 }
 
@@ -243,15 +222,10 @@ before(async () => {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic'],
   });
-  const page = await browser.newPage();
-  for (const [name, rgb] of Object.entries(COLOURS)) {
-    uuids[name] = await upload(await drawPng(page, rgb), `${name}.png`);
-  }
-  await page.close();
   await renderShots();
 
   // The diff picture the panel shows comes from the service's diff endpoint.
-  const probe = await fetch(`${service.url}diff/${uuids.red}/${uuids.blue}`);
+  const probe = await fetch(`${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`);
   const type = probe.headers.get('content-type') || '';
   await probe.arrayBuffer();
   if (probe.status !== 200 || !type.startsWith('image/png')) {
@@ -866,6 +840,34 @@ test('variants and invalid configuration files are listed; text from the answer 
   }
 });
 
+test('the panel follows Gerrit\'s dark theme', async () => {
+  const {context, page, pageErrors, panel} = await openReview();
+  try {
+    // What Gerrit's dark theme sets on the document (the variables the panel uses).
+    await page.evaluate(() => {
+      const theme = {'--primary-text-color': '#e8eaed', '--background-color-primary': '#202124',
+        '--background-color-secondary': '#2f3034', '--background-color-tertiary': '#3b3d3f',
+        '--border-color': '#5f6368', '--deemphasized-text-color': '#9aa0a6', '--link-color': '#8ab4f8',
+        '--error-text-color': '#f28b82', '--warning-foreground': '#fdd663',
+        '--positive-green-text-color': '#81c995', '--selection-background-color': '#3c4043'};
+      for (const [name, value] of Object.entries(theme)) document.documentElement.style.setProperty(name, value);
+      document.body.style.background = '#202124';
+      document.body.style.color = '#e8eaed';
+    });
+    const section = panel.locator('section');
+    assert.equal(await section.evaluate(e => getComputedStyle(e).backgroundColor), 'rgb(32, 33, 36)');
+    assert.equal(await panel.locator('.summary').evaluate(e => getComputedStyle(e).color), 'rgb(232, 234, 237)');
+    assert.equal(await panel.locator('button[data-mode="side"]').first()
+        .evaluate(e => getComputedStyle(e).color), 'rgb(232, 234, 237)');
+    const orders = panel.locator('li.image').nth(1);
+    for (const img of await orders.locator('.viewer img').all()) await loadedSize(img);
+    await keep(section, 'review-panel-dark');
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
 // --- tests ------------------------------------------------------------------------------------
 
 test('registers at change-view-integration and asks for the selected patch set', async () => {
@@ -932,7 +934,7 @@ test('shows the summary and each image with path, runtime, status and its images
         const sideInfo = sideName === 'reference' ? image.reference : image.new;
         if (sideInfo.missing) continue;
         const img = figure.locator('img');
-        assert.deepEqual(await loadedSize(img), {width: WIDTH, height: HEIGHT}, `${label} ${sideName} loaded`);
+        assert.deepEqual(await loadedSize(img), {width: SHOT.width, height: SHOT.height}, `${label} ${sideName} loaded`);
         assert.equal(await img.getAttribute('src'), sideInfo.url, label);
         const alt = await img.getAttribute('alt');
         assert.match(alt, new RegExp(`^${sideName === 'new' ? 'New' : 'Reference'} screenshot of `), label);
@@ -962,7 +964,7 @@ test('a missing image is called out in words and is not requested', async () => 
     assert.equal(await missing.locator('[role="note"]').textContent(),
         `Missing: the image service has no reference image ${UNKNOWN_UUID}.`);
     assert.equal(await missing.locator('img').count(), 0);
-    assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')), {width: WIDTH, height: HEIGHT});
+    assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')), {width: SHOT.width, height: SHOT.height});
     // Nothing to compare against: side by side is the only mode.
     assert.equal(await item.locator('button[data-mode]').count(), 0);
     assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
@@ -990,9 +992,9 @@ test('images the service could not be asked about are shown as not verified, not
     service_problem: problem,
     images: [
       {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
-        new: unverified(uuids.green)},
+        new: unverified(shots.tableLight.uuid)},
       {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
-        reference: side(uuids.red), new: unverified(uuids.blue)},
+        reference: side(shots.formLight.uuid), new: unverified(shots.formDark.uuid)},
     ],
   };
   const {context, page, pageErrors, panel} = await openPanel(answering(previews));
@@ -1014,7 +1016,7 @@ test('images the service could not be asked about are shown as not verified, not
           `${image.new.uuid} (${problem}).`);
       // The image itself is still offered: the service may serve it all the same.
       assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')),
-          {width: WIDTH, height: HEIGHT}, image.path);
+          {width: SHOT.width, height: SHOT.height}, image.path);
     }
     // A verified reference carries no such note.
     assert.equal(await items.nth(1).locator('figure[data-side="reference"] [role="note"]').count(), 0);
@@ -1043,7 +1045,7 @@ test('a fully verified change shows no unverified note', async () => {
 test('an image the service cannot serve is called out when it fails to load', async () => {
   const previews = {summary: '1 image changed: 1 modified', images: [
     {path: `${LAYOUT}/gone.ref.lnk`, name: 'gone', runtime: RUNTIME, status: 'modified',
-      reference: side(UNKNOWN_UUID), new: side(uuids.blue)}]};
+      reference: side(UNKNOWN_UUID), new: side(shots.formDark.uuid)}]};
   const {context, page, pageErrors, panel} = await openPanel(answering(previews));
   try {
     const note = panel.locator('figure[data-side="reference"] [role="note"]');
@@ -1063,32 +1065,32 @@ test('the compare slider and buttons change which image is visible', async () =>
     await item.getByRole('button', {name: 'Slider'}).click();
     const details = item.locator('.viewer');
     const stage = details.locator('figure[data-side="slider"] .pane');
-    assert.deepEqual(await loadedSize(stage.locator('img.under')), {width: WIDTH, height: HEIGHT});
-    assert.deepEqual(await loadedSize(stage.locator('img.over')), {width: WIDTH, height: HEIGHT});
+    assert.deepEqual(await loadedSize(stage.locator('img.under')), {width: SHOT.width, height: SHOT.height});
+    assert.deepEqual(await loadedSize(stage.locator('img.over')), {width: SHOT.width, height: SHOT.height});
     const slider = details.getByLabel('New image from the left');
 
-    // Half and half: new (blue) on the left, reference (red) on the right.
+    // Half and half: new (the dark page) on the left, reference (the light one) on the right.
     assert.equal(await slider.inputValue(), '50');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.4, 0.6, 0.9]), ['blue', 'blue', 'red', 'red']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.6, 0.9]), ['dark', 'dark', 'light', 'light']);
 
     await slider.focus();
     await page.keyboard.press('Home');
     assert.equal(await slider.getAttribute('aria-valuetext'), 'new 0 %, reference 100 %');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.5, 0.9]), ['red', 'red', 'red']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['light', 'light', 'light']);
 
     await page.keyboard.press('End');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.5, 0.9]), ['blue', 'blue', 'blue']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['dark', 'dark', 'dark']);
 
     await slider.fill('25');
     assert.equal(await details.locator('.controls output').textContent(), 'new 25 %, reference 75 %');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.4, 0.9]), ['blue', 'red', 'red']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.9]), ['dark', 'light', 'light']);
 
     await details.getByRole('button', {name: 'Show new'}).click();
     assert.equal(await slider.inputValue(), '100');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.9]), ['blue', 'blue']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['dark', 'dark']);
     await details.getByRole('button', {name: 'Show reference'}).click();
     assert.equal(await slider.inputValue(), '0');
-    assert.deepEqual(await visibleColours(page, stage, [0.1, 0.9]), ['red', 'red']);
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['light', 'light']);
     await assertPageIntact(page, pageErrors);
     if (SCREENSHOTS) {
       await slider.fill('50');

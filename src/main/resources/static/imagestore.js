@@ -126,6 +126,7 @@
     h4 { font: inherit; font-weight: 600; margin: 0; display: flex; flex-wrap: wrap; gap: 6px;
       align-items: baseline; }
     p { margin: var(--spacing-s, 4px) 0; }
+    a { color: var(--link-color, #1a73e8); }
     button { font: inherit; font-size: 0.9em; color: inherit; cursor: pointer; padding: 2px 8px;
       border: 1px solid var(--border-color, #dadce0); border-radius: 4px;
       background: var(--background-color-secondary, #f1f3f4); }
@@ -214,7 +215,7 @@
     .mark .label { position: absolute; left: 0; bottom: 100%; white-space: nowrap;
       font: 600 calc(11px / var(--s, 1)) / 1.3 system-ui, sans-serif; padding: 0 calc(4px / var(--s, 1));
       color: #fff; background: #3c5a99; border-radius: calc(2px / var(--s, 1)); }
-    .mark.inside .label { top: 0; bottom: auto; }
+    .mark.inside .label { top: 100%; bottom: auto; }
     .mark.end .label { left: auto; right: 0; }
     .mark.shift .label { background: #d93025; }
     .mark.shift.was .label { background: #e37400; }
@@ -498,6 +499,7 @@
    * @return {HTMLDivElement}
    */
   function markBox(region, className, label) {
+    // A box at the top of the picture has its label below it.
     const box = h('div', {class: `mark ${className}${region.y < 16 ? ' inside' : ''}`},
         h('span', {class: 'label'}, label));
     box.style.left = `${region.x}px`;
