@@ -87,158 +87,6 @@ async function upload(png, fileName) {
   return JSON.parse(body).uuid;
 }
 
-// --- the previews answer ----------------------------------------------------------------------
-
-const imageUrl = uuid => `${service.url}images/${uuid}`;
-const side = uuid => ({uuid, url: imageUrl(uuid), missing: false});
-
-/** The answer for a change that touches five screenshots, one of them with a missing image. */
-function fullPreviews() {
-  return {
-    change: 123,
-    patch_set: 2,
-    summary: '5 images changed: 2 modified, 2 added, 1 deleted (1 missing in the image service)',
-    counts: {added: 2, modified: 2, deleted: 1, missing: 1},
-    images: [
-      {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
-        reference: side(shots.formLight.uuid), new: side(shots.formDark.uuid),
-        diff: {url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`,
-          info_url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}/info`,
-          mismatched_pixels: 1234, mismatch_percent: 0.59, passed: false, size_mismatch: false}},
-      {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
-        new: side(shots.tableLight.uuid)},
-      {path: `${LAYOUT}/legacy.ref.lnk`, name: 'legacy', runtime: RUNTIME, status: 'deleted',
-        reference: side(shots.tableDark.uuid)},
-      {path: `${LAYOUT}/header.ref.lnk`, name: 'header', runtime: RUNTIME, status: 'modified',
-        reference: {uuid: UNKNOWN_UUID, url: imageUrl(UNKNOWN_UUID), missing: true},
-        new: side(shots.formLightNew.uuid)},
-      // Not in UIVeri5's layout: no runtime.
-      {path: 'docs/screens/logo.png.lnk', status: 'added', new: side(shots.tableDarkNew.uuid)},
-    ],
-  };
-}
-
-const gerritJson = value => `)]}'\n${JSON.stringify(value)}`;
-
-// --- the page ---------------------------------------------------------------------------------
-
-/**
- * The Gerrit stand-in. Tests run one after the other: gerrit.answer(path) gives the current
- * test's plugin REST answer, {status, body}.
- */
-async function startGerrit() {
-  const state = {url: '', answer: () => ({status: 404, body: 'Not found'})};
-  const send = (response, status, type, body) => {
-    response.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-store'});
-    response.end(body);
-  };
-  const server = createServer((request, response) => {
-    const path = new URL(request.url, 'http://localhost').pathname;
-    if (path.startsWith('/c/')) return send(response, 200, 'text/html', HARNESS);
-    if (path === '/gerrit-stub.js') return send(response, 200, 'text/javascript', readFileSync(STUB_JS));
-    if (path === '/plugins/imagestore/static/imagestore.js') {
-      return send(response, 200, 'text/javascript', readFileSync(PLUGIN_JS));
-    }
-    if (path.startsWith('/changes/')) {
-      const {status, body} = state.answer(path);
-      return send(response, status, 'application/json', body);
-    }
-    return send(response, 404, 'text/plain', 'Not found');
-  });
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${server.address().port}`;
-  state.stop = () => new Promise(resolve => server.close(resolve));
-  return state;
-}
-
-/**
- * Opens the harness page with the plugin loaded and mounts it at change-view-integration.
- * answer(path) gives the plugin REST answer: {status, body}.
- */
-async function openPanel(answer) {
-  gerrit.answer = answer;
-  const context = await browser.newContext({viewport: {width: 1280, height: 900}, locale: 'en-US'});
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', error => pageErrors.push(error));
-  const requested = [];
-  page.on('request', request => requested.push(request.url()));
-  await page.goto(`${gerrit.url}/c/ui/tests/+/123`);
-  const mounted = await page.evaluate(({change, revision}) =>
-    window.gerritStub.mount('change-view-integration', {change, revision}), {change: CHANGE, revision: REVISION});
-  assert.equal(mounted, 1, 'the plugin registered one component at change-view-integration');
-  return {context, page, pageErrors, requested, panel: page.locator('imagestore-previews')};
-}
-
-const answering = previews => () => ({status: 200, body: gerritJson(previews)});
-
-/** Waits until the image has loaded (scrolling to it: the panel loads images lazily). */
-async function loadedSize(img) {
-  await img.scrollIntoViewIfNeeded();
-  await img.evaluate(element => element.complete && element.naturalWidth > 0 ||
-    new Promise(resolve => {
-      element.addEventListener('load', resolve, {once: true});
-      element.addEventListener('error', resolve, {once: true});
-    }));
-  return img.evaluate(element => ({width: element.naturalWidth, height: element.naturalHeight}));
-}
-
-/**
- * Which theme of a page shows at fractions xs of the element's width, in the page's bottom margin
- * (background only): 'light' or 'dark'. The slider's tests compare a page with its dark version.
- */
-async function visibleThemes(page, element, xs) {
-  const png = await element.screenshot();
-  const pixels = await page.evaluate(async ({base64, xs}) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    return xs.map(x => [...context.getImageData(Math.floor(x * canvas.width),
-        Math.floor(canvas.height * 0.97), 1, 1).data.slice(0, 3)]);
-  }, {base64: png.toString('base64'), xs});
-  return pixels.map(([r, g, b]) => {
-    const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    return luminance > 200 ? 'light' : luminance < 40 ? 'dark' : `rgb(${r}, ${g}, ${b})`;
-  });
-}
-
-async function assertPageIntact(page, pageErrors) {
-  assert.deepEqual(pageErrors.map(String), [], 'no uncaught errors on the page');
-  assert.equal(await page.locator('#before').isVisible(), true);
-  assert.equal(await page.locator('#after').isVisible(), true);
-}
-
-// --- setup ------------------------------------------------------------------------------------
-
-before(async () => {
-  service = await startService();
-  gerrit = await startGerrit();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic'],
-  });
-  await renderShots();
-
-  // The diff picture the panel shows comes from the service's diff endpoint.
-  const probe = await fetch(`${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`);
-  const type = probe.headers.get('content-type') || '';
-  await probe.arrayBuffer();
-  if (probe.status !== 200 || !type.startsWith('image/png')) {
-    throw new Error(`GET /diff/{a}/{b} answered ${probe.status} ${type}: the diff endpoint is broken`);
-  }
-});
-
-after(async () => {
-  await browser?.close();
-  await gerrit?.stop();
-  await service?.stop();
-});
-
 // --- realistic screenshots ---------------------------------------------------------------------
 //
 // The viewer's tests compare real pages: a form and a table, light and dark, rendered by this
@@ -465,6 +313,445 @@ async function pixelAt(page, element, x, y) {
     return [...context.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3)];
   }, {base64: png.toString('base64'), x, y});
 }
+
+// --- the previews answer ----------------------------------------------------------------------
+
+const imageUrl = uuid => `${service.url}images/${uuid}`;
+const side = uuid => ({uuid, url: imageUrl(uuid), missing: false});
+
+/** The answer for a change that touches five screenshots, one of them with a missing image. */
+function fullPreviews() {
+  return {
+    change: 123,
+    patch_set: 2,
+    summary: '5 images changed: 2 modified, 2 added, 1 deleted (1 missing in the image service)',
+    counts: {added: 2, modified: 2, deleted: 1, missing: 1},
+    images: [
+      {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
+        reference: side(shots.formLight.uuid), new: side(shots.formDark.uuid),
+        diff: {url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`,
+          info_url: `${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}/info`,
+          mismatched_pixels: 1234, mismatch_percent: 0.59, passed: false, size_mismatch: false}},
+      {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
+        new: side(shots.tableLight.uuid)},
+      {path: `${LAYOUT}/legacy.ref.lnk`, name: 'legacy', runtime: RUNTIME, status: 'deleted',
+        reference: side(shots.tableDark.uuid)},
+      {path: `${LAYOUT}/header.ref.lnk`, name: 'header', runtime: RUNTIME, status: 'modified',
+        reference: {uuid: UNKNOWN_UUID, url: imageUrl(UNKNOWN_UUID), missing: true},
+        new: side(shots.formLightNew.uuid)},
+      // Not in UIVeri5's layout: no runtime.
+      {path: 'docs/screens/logo.png.lnk', status: 'added', new: side(shots.tableDarkNew.uuid)},
+    ],
+  };
+}
+
+const gerritJson = value => `)]}'\n${JSON.stringify(value)}`;
+
+// --- the page ---------------------------------------------------------------------------------
+
+/**
+ * The Gerrit stand-in. Tests run one after the other: gerrit.answer(path) gives the current
+ * test's plugin REST answer, {status, body}.
+ */
+async function startGerrit() {
+  const state = {url: '', answer: () => ({status: 404, body: 'Not found'})};
+  const send = (response, status, type, body) => {
+    response.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-store'});
+    response.end(body);
+  };
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, 'http://localhost').pathname;
+    if (path.startsWith('/c/')) return send(response, 200, 'text/html', HARNESS);
+    if (path === '/gerrit-stub.js') return send(response, 200, 'text/javascript', readFileSync(STUB_JS));
+    if (path === '/plugins/imagestore/static/imagestore.js') {
+      return send(response, 200, 'text/javascript', readFileSync(PLUGIN_JS));
+    }
+    if (path.startsWith('/changes/')) {
+      const {status, body} = state.answer(path);
+      return send(response, status, 'application/json', body);
+    }
+    return send(response, 404, 'text/plain', 'Not found');
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${server.address().port}`;
+  state.stop = () => new Promise(resolve => server.close(resolve));
+  return state;
+}
+
+/**
+ * Opens the harness page with the plugin loaded and mounts it at change-view-integration.
+ * answer(path) gives the plugin REST answer: {status, body}.
+ */
+async function openPanel(answer) {
+  gerrit.answer = answer;
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}, locale: 'en-US'});
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', error => pageErrors.push(error));
+  const requested = [];
+  page.on('request', request => requested.push(request.url()));
+  await page.goto(`${gerrit.url}/c/ui/tests/+/123`);
+  const mounted = await page.evaluate(({change, revision}) =>
+    window.gerritStub.mount('change-view-integration', {change, revision}), {change: CHANGE, revision: REVISION});
+  assert.equal(mounted, 1, 'the plugin registered one component at change-view-integration');
+  return {context, page, pageErrors, requested, panel: page.locator('imagestore-previews')};
+}
+
+const answering = previews => () => ({status: 200, body: gerritJson(previews)});
+
+/** Waits until the image has loaded (scrolling to it: the panel loads images lazily). */
+async function loadedSize(img) {
+  await img.scrollIntoViewIfNeeded();
+  await img.evaluate(element => element.complete && element.naturalWidth > 0 ||
+    new Promise(resolve => {
+      element.addEventListener('load', resolve, {once: true});
+      element.addEventListener('error', resolve, {once: true});
+    }));
+  return img.evaluate(element => ({width: element.naturalWidth, height: element.naturalHeight}));
+}
+
+/**
+ * Which theme of a page shows at fractions xs of the element's width, in the page's bottom margin
+ * (background only): 'light' or 'dark'. The slider's tests compare a page with its dark version.
+ */
+async function visibleThemes(page, element, xs) {
+  const png = await element.screenshot();
+  const pixels = await page.evaluate(async ({base64, xs}) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    return xs.map(x => [...context.getImageData(Math.floor(x * canvas.width),
+        Math.floor(canvas.height * 0.97), 1, 1).data.slice(0, 3)]);
+  }, {base64: png.toString('base64'), xs});
+  return pixels.map(([r, g, b]) => {
+    const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    return luminance > 200 ? 'light' : luminance < 40 ? 'dark' : `rgb(${r}, ${g}, ${b})`;
+  });
+}
+
+async function assertPageIntact(page, pageErrors) {
+  assert.deepEqual(pageErrors.map(String), [], 'no uncaught errors on the page');
+  assert.equal(await page.locator('#before').isVisible(), true);
+  assert.equal(await page.locator('#after').isVisible(), true);
+}
+
+// --- setup ------------------------------------------------------------------------------------
+
+before(async () => {
+  service = await startService();
+  gerrit = await startGerrit();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic'],
+  });
+  await renderShots();
+
+  // The diff picture the panel shows comes from the service's diff endpoint.
+  const probe = await fetch(`${service.url}diff/${shots.formLight.uuid}/${shots.formDark.uuid}`);
+  const type = probe.headers.get('content-type') || '';
+  await probe.arrayBuffer();
+  if (probe.status !== 200 || !type.startsWith('image/png')) {
+    throw new Error(`GET /diff/{a}/{b} answered ${probe.status} ${type}: the diff endpoint is broken`);
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await gerrit?.stop();
+  await service?.stop();
+});
+
+// --- tests ------------------------------------------------------------------------------------
+
+test('registers at change-view-integration and asks for the selected patch set', async () => {
+  const previewsFor = patchSet => ({...fullPreviews(), patch_set: patchSet,
+    summary: `patch set ${patchSet}`, images: fullPreviews().images.slice(0, 1)});
+  const {context, page, pageErrors, panel} = await openPanel(path => {
+    const patchSet = Number(path.match(/\/revisions\/(\d+)\//)[1]);
+    return {status: 200, body: gerritJson(previewsFor(patchSet))};
+  });
+  try {
+    const registrations = await page.evaluate(() => window.gerritStub.registrations.map(
+        r => ({plugin: r.plugin.getPluginName(), endpoint: r.endpoint, tag: r.tag})));
+    assert.deepEqual(registrations,
+        [{plugin: 'imagestore', endpoint: 'change-view-integration', tag: 'imagestore-previews'}]);
+    await panel.locator('.summary', {hasText: 'patch set 2'}).waitFor();
+    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests), [PREVIEWS_PATH]);
+
+    // Gerrit sets the same change again on a refresh: no new request. Another patch set: one.
+    await page.evaluate(change => {
+      document.querySelector('imagestore-previews').change = {...change};
+    }, CHANGE);
+    await page.evaluate(() => new Promise(resolve => setTimeout(resolve, 0)));
+    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests), [PREVIEWS_PATH]);
+    await page.evaluate(() => {
+      document.querySelector('imagestore-previews').revision = {_number: 3, kind: 'REWORK'};
+    });
+    await panel.locator('.summary', {hasText: 'patch set 3'}).waitFor();
+    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests),
+        [PREVIEWS_PATH, PREVIEWS_PATH.replace('/revisions/2/', '/revisions/3/')]);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('shows the summary and each image with path, runtime, status and its images', async () => {
+  const previews = fullPreviews();
+  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
+  try {
+    await panel.locator('h3', {hasText: 'Screenshots'}).waitFor();
+    assert.equal(await panel.locator('.summary').textContent(), previews.summary);
+    const items = panel.locator('li.image');
+    assert.equal(await items.count(), 5);
+
+    for (const [index, image] of previews.images.entries()) {
+      const item = items.nth(index);
+      const label = `${image.path}:`;
+      assert.equal(await item.locator('.path').textContent(), image.path, label);
+      assert.equal(await item.locator('.badge').first().textContent(), image.status, label);
+      if (image.runtime) {
+        const runtime = await item.locator('dl.runtime > div').evaluateAll(rows =>
+          rows.map(row => `${row.querySelector('dt').textContent}=${row.querySelector('dd').textContent}`));
+        assert.deepEqual(runtime, Object.entries(image.runtime).map(([k, v]) => `${k}=${v}`), label);
+      } else {
+        assert.equal(await item.locator('dl.runtime').count(), 0, label);
+      }
+      // Added: only the new image; deleted: only the reference.
+      const sides = await item.locator('figure').evaluateAll(figures => figures.map(f => f.dataset.side));
+      const expected = {modified: ['reference', 'new'], added: ['new'], deleted: ['reference']}[image.status];
+      assert.deepEqual(sides.filter(s => s !== 'diff'), expected, label);
+
+      for (const sideName of expected) {
+        const figure = item.locator(`figure[data-side="${sideName}"]`);
+        const sideInfo = sideName === 'reference' ? image.reference : image.new;
+        if (sideInfo.missing) continue;
+        const img = figure.locator('img');
+        assert.deepEqual(await loadedSize(img), {width: SHOT.width, height: SHOT.height}, `${label} ${sideName} loaded`);
+        assert.equal(await img.getAttribute('src'), sideInfo.url, label);
+        const alt = await img.getAttribute('alt');
+        assert.match(alt, new RegExp(`^${sideName === 'new' ? 'New' : 'Reference'} screenshot of `), label);
+        assert.ok(alt.includes(image.name || 'logo'), `${label} alt names the image: ${alt}`);
+      }
+    }
+
+    // The runtime is part of the alt text where there is one.
+    assert.equal(await items.nth(0).locator('figure[data-side="reference"] img').getAttribute('alt'),
+        'Reference screenshot of form (login, linux, 1920x1080, chrome, light, ltr, cozy)');
+    // The diff's numbers come from the answer, whatever the diff image does.
+    assert.equal(await items.nth(0).locator('.stats').textContent(),
+        '1,234 pixels differ (0.59 %); over tolerance');
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a missing image is called out in words and is not requested', async () => {
+  const {context, page, pageErrors, panel, requested} = await openPanel(answering(fullPreviews()));
+  try {
+    const item = panel.locator('li.image[data-path$="/header.ref.lnk"]');
+    await item.waitFor();
+    assert.equal(await item.locator('.badge.missing').textContent(), 'image missing');
+    const missing = item.locator('figure[data-side="reference"]');
+    assert.equal(await missing.locator('[role="note"]').textContent(),
+        `Missing: the image service has no reference image ${UNKNOWN_UUID}.`);
+    assert.equal(await missing.locator('img').count(), 0);
+    assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')), {width: SHOT.width, height: SHOT.height});
+    // Nothing to compare against: side by side is the only mode.
+    assert.equal(await item.locator('button[data-mode]').count(), 0);
+    assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
+    // The browser never asked the service for it.
+    assert.deepEqual(requested.filter(url => url.includes(UNKNOWN_UUID)), []);
+    // Images that are present carry no such note.
+    const form = panel.locator('li.image[data-path$="/form.ref.lnk"]');
+    assert.equal(await form.locator('figure[data-side="reference"] [role="note"]').count(), 0);
+    assert.equal(await form.locator('figure[data-side="new"] [role="note"]').count(), 0);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('images the service could not be asked about are shown as not verified, not missing', async () => {
+  // What the previews endpoint answers when the service is down or never answers. The problem
+  // text comes from the service's side: it must show as text, never as markup.
+  const problem = 'the image service did not answer in time <img src=x onerror="window.pwned=1">';
+  const unverified = uuid => ({uuid, url: imageUrl(uuid), missing: false, problem});
+  const previews = {
+    change: 123, patch_set: 2,
+    summary: '2 images changed: 1 modified, 1 added; 2 not verified (the image service could not be asked)',
+    counts: {added: 1, modified: 1, deleted: 0, missing: 0, invalid: 0, failed: 0, unverified: 2},
+    service_problem: problem,
+    images: [
+      {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
+        new: unverified(shots.tableLight.uuid)},
+      {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
+        reference: side(shots.formLight.uuid), new: unverified(shots.formDark.uuid)},
+    ],
+  };
+  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
+  try {
+    const status = panel.locator('p.unverified[role="status"]');
+    await status.waitFor();
+    assert.equal(await status.textContent(),
+        `Not verified: 2 images could not be checked with the image service (${problem}). ` +
+        'Whether the service has them is unknown; try again later.');
+    const items = panel.locator('li.image');
+    assert.equal(await items.count(), 2);
+    for (const [index, image] of previews.images.entries()) {
+      const item = items.nth(index);
+      assert.equal(await item.locator('.badge.unverified').textContent(), 'not verified', image.path);
+      assert.equal(await item.locator('.badge.missing').count(), 0, image.path);
+      const note = item.locator('figure[data-side="new"] [role="note"]');
+      assert.equal(await note.textContent(),
+          'Not verified: the image service could not say whether it has the new image ' +
+          `${image.new.uuid} (${problem}).`);
+      // The image itself is still offered: the service may serve it all the same.
+      assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')),
+          {width: SHOT.width, height: SHOT.height}, image.path);
+    }
+    // A verified reference carries no such note.
+    assert.equal(await items.nth(1).locator('figure[data-side="reference"] [role="note"]').count(), 0);
+    // Nowhere called missing, and the problem text made no element.
+    assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('Missing')), false);
+    assert.equal(await panel.locator('img').count(), 3); // the figures side by side
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a fully verified change shows no unverified note', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
+  try {
+    await panel.locator('li.image').first().waitFor();
+    assert.equal(await panel.locator('.unverified').count(), 0);
+    assert.equal(await panel.locator('.badge.unverified').count(), 0);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an image the service cannot serve is called out when it fails to load', async () => {
+  const previews = {summary: '1 image changed: 1 modified', images: [
+    {path: `${LAYOUT}/gone.ref.lnk`, name: 'gone', runtime: RUNTIME, status: 'modified',
+      reference: side(UNKNOWN_UUID), new: side(shots.formDark.uuid)}]};
+  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
+  try {
+    const note = panel.locator('figure[data-side="reference"] [role="note"]');
+    await note.waitFor();
+    assert.equal(await note.textContent(),
+        `The reference image ${UNKNOWN_UUID} could not be loaded from the image service.`);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the compare slider and buttons change which image is visible', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
+  try {
+    const item = panel.locator('li.image[data-path$="/form.ref.lnk"]');
+    await item.getByRole('button', {name: 'Slider'}).click();
+    const details = item.locator('.viewer');
+    const stage = details.locator('figure[data-side="slider"] .pane');
+    assert.deepEqual(await loadedSize(stage.locator('img.under')), {width: SHOT.width, height: SHOT.height});
+    assert.deepEqual(await loadedSize(stage.locator('img.over')), {width: SHOT.width, height: SHOT.height});
+    const slider = details.getByLabel('New image from the left');
+
+    // Half and half: new (the dark page) on the left, reference (the light one) on the right.
+    assert.equal(await slider.inputValue(), '50');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.6, 0.9]), ['dark', 'dark', 'light', 'light']);
+
+    await slider.focus();
+    await page.keyboard.press('Home');
+    assert.equal(await slider.getAttribute('aria-valuetext'), 'new 0 %, reference 100 %');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['light', 'light', 'light']);
+
+    await page.keyboard.press('End');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['dark', 'dark', 'dark']);
+
+    await slider.fill('25');
+    assert.equal(await details.locator('.controls output').textContent(), 'new 25 %, reference 75 %');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.9]), ['dark', 'light', 'light']);
+
+    await details.getByRole('button', {name: 'Show new'}).click();
+    assert.equal(await slider.inputValue(), '100');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['dark', 'dark']);
+    await details.getByRole('button', {name: 'Show reference'}).click();
+    assert.equal(await slider.inputValue(), '0');
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['light', 'light']);
+    await assertPageIntact(page, pageErrors);
+    if (SCREENSHOTS) {
+      await slider.fill('50');
+      await page.screenshot({path: join(SCREENSHOTS, 'panel.png'), fullPage: true});
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('the diff image loads from the service', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
+  try {
+    const img = panel.locator('li.image[data-path$="/form.ref.lnk"] figure[data-side="diff"] img');
+    await img.waitFor();
+    const size = await loadedSize(img);
+    assert.ok(size.width > 0 && size.height > 0, `the diff image loaded: ${JSON.stringify(size)}`);
+    assert.match(await img.getAttribute('alt'), /^Difference between reference and new screenshot of form/);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an endpoint error shows a short message and leaves the page intact', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(
+      () => ({status: 500, body: 'Internal server error'}));
+  try {
+    const message = panel.locator('[role="status"]');
+    await message.waitFor();
+    assert.equal(await message.textContent(), 'Screenshot previews are unavailable: Internal server error');
+    assert.equal(await panel.locator('li.image').count(), 0);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an unexpected answer shows a short message', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(answering({images: 'none'}));
+  try {
+    const message = panel.locator('[role="status"]');
+    await message.waitFor();
+    assert.match(await message.textContent(), /answered something unexpected/);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a change without screenshots renders nothing', async () => {
+  const {context, page, pageErrors, panel} = await openPanel(
+      answering({change: 123, patch_set: 2, summary: 'No images changed', counts: {}, images: []}));
+  try {
+    await page.waitForFunction(() => document.querySelector('imagestore-previews').dataset.state === 'empty');
+    assert.equal(await panel.evaluate(element => element.hidden), true);
+    assert.equal(await panel.isVisible(), false);
+    assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('No images')), false);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});
 
 // --- the viewer --------------------------------------------------------------------------------
 
@@ -862,293 +1149,6 @@ test('the panel follows Gerrit\'s dark theme', async () => {
     const orders = panel.locator('li.image').nth(1);
     for (const img of await orders.locator('.viewer img').all()) await loadedSize(img);
     await keep(section, 'review-panel-dark');
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-// --- tests ------------------------------------------------------------------------------------
-
-test('registers at change-view-integration and asks for the selected patch set', async () => {
-  const previewsFor = patchSet => ({...fullPreviews(), patch_set: patchSet,
-    summary: `patch set ${patchSet}`, images: fullPreviews().images.slice(0, 1)});
-  const {context, page, pageErrors, panel} = await openPanel(path => {
-    const patchSet = Number(path.match(/\/revisions\/(\d+)\//)[1]);
-    return {status: 200, body: gerritJson(previewsFor(patchSet))};
-  });
-  try {
-    const registrations = await page.evaluate(() => window.gerritStub.registrations.map(
-        r => ({plugin: r.plugin.getPluginName(), endpoint: r.endpoint, tag: r.tag})));
-    assert.deepEqual(registrations,
-        [{plugin: 'imagestore', endpoint: 'change-view-integration', tag: 'imagestore-previews'}]);
-    await panel.locator('.summary', {hasText: 'patch set 2'}).waitFor();
-    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests), [PREVIEWS_PATH]);
-
-    // Gerrit sets the same change again on a refresh: no new request. Another patch set: one.
-    await page.evaluate(change => {
-      document.querySelector('imagestore-previews').change = {...change};
-    }, CHANGE);
-    await page.evaluate(() => new Promise(resolve => setTimeout(resolve, 0)));
-    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests), [PREVIEWS_PATH]);
-    await page.evaluate(() => {
-      document.querySelector('imagestore-previews').revision = {_number: 3, kind: 'REWORK'};
-    });
-    await panel.locator('.summary', {hasText: 'patch set 3'}).waitFor();
-    assert.deepEqual(await page.evaluate(() => window.gerritStub.requests),
-        [PREVIEWS_PATH, PREVIEWS_PATH.replace('/revisions/2/', '/revisions/3/')]);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('shows the summary and each image with path, runtime, status and its images', async () => {
-  const previews = fullPreviews();
-  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
-  try {
-    await panel.locator('h3', {hasText: 'Screenshots'}).waitFor();
-    assert.equal(await panel.locator('.summary').textContent(), previews.summary);
-    const items = panel.locator('li.image');
-    assert.equal(await items.count(), 5);
-
-    for (const [index, image] of previews.images.entries()) {
-      const item = items.nth(index);
-      const label = `${image.path}:`;
-      assert.equal(await item.locator('.path').textContent(), image.path, label);
-      assert.equal(await item.locator('.badge').first().textContent(), image.status, label);
-      if (image.runtime) {
-        const runtime = await item.locator('dl.runtime > div').evaluateAll(rows =>
-          rows.map(row => `${row.querySelector('dt').textContent}=${row.querySelector('dd').textContent}`));
-        assert.deepEqual(runtime, Object.entries(image.runtime).map(([k, v]) => `${k}=${v}`), label);
-      } else {
-        assert.equal(await item.locator('dl.runtime').count(), 0, label);
-      }
-      // Added: only the new image; deleted: only the reference.
-      const sides = await item.locator('figure').evaluateAll(figures => figures.map(f => f.dataset.side));
-      const expected = {modified: ['reference', 'new'], added: ['new'], deleted: ['reference']}[image.status];
-      assert.deepEqual(sides.filter(s => s !== 'diff'), expected, label);
-
-      for (const sideName of expected) {
-        const figure = item.locator(`figure[data-side="${sideName}"]`);
-        const sideInfo = sideName === 'reference' ? image.reference : image.new;
-        if (sideInfo.missing) continue;
-        const img = figure.locator('img');
-        assert.deepEqual(await loadedSize(img), {width: SHOT.width, height: SHOT.height}, `${label} ${sideName} loaded`);
-        assert.equal(await img.getAttribute('src'), sideInfo.url, label);
-        const alt = await img.getAttribute('alt');
-        assert.match(alt, new RegExp(`^${sideName === 'new' ? 'New' : 'Reference'} screenshot of `), label);
-        assert.ok(alt.includes(image.name || 'logo'), `${label} alt names the image: ${alt}`);
-      }
-    }
-
-    // The runtime is part of the alt text where there is one.
-    assert.equal(await items.nth(0).locator('figure[data-side="reference"] img').getAttribute('alt'),
-        'Reference screenshot of form (login, linux, 1920x1080, chrome, light, ltr, cozy)');
-    // The diff's numbers come from the answer, whatever the diff image does.
-    assert.equal(await items.nth(0).locator('.stats').textContent(),
-        '1,234 pixels differ (0.59 %); over tolerance');
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('a missing image is called out in words and is not requested', async () => {
-  const {context, page, pageErrors, panel, requested} = await openPanel(answering(fullPreviews()));
-  try {
-    const item = panel.locator('li.image[data-path$="/header.ref.lnk"]');
-    await item.waitFor();
-    assert.equal(await item.locator('.badge.missing').textContent(), 'image missing');
-    const missing = item.locator('figure[data-side="reference"]');
-    assert.equal(await missing.locator('[role="note"]').textContent(),
-        `Missing: the image service has no reference image ${UNKNOWN_UUID}.`);
-    assert.equal(await missing.locator('img').count(), 0);
-    assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')), {width: SHOT.width, height: SHOT.height});
-    // Nothing to compare against: side by side is the only mode.
-    assert.equal(await item.locator('button[data-mode]').count(), 0);
-    assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
-    // The browser never asked the service for it.
-    assert.deepEqual(requested.filter(url => url.includes(UNKNOWN_UUID)), []);
-    // Images that are present carry no such note.
-    const form = panel.locator('li.image[data-path$="/form.ref.lnk"]');
-    assert.equal(await form.locator('figure[data-side="reference"] [role="note"]').count(), 0);
-    assert.equal(await form.locator('figure[data-side="new"] [role="note"]').count(), 0);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('images the service could not be asked about are shown as not verified, not missing', async () => {
-  // What the previews endpoint answers when the service is down or never answers. The problem
-  // text comes from the service's side: it must show as text, never as markup.
-  const problem = 'the image service did not answer in time <img src=x onerror="window.pwned=1">';
-  const unverified = uuid => ({uuid, url: imageUrl(uuid), missing: false, problem});
-  const previews = {
-    change: 123, patch_set: 2,
-    summary: '2 images changed: 1 modified, 1 added; 2 not verified (the image service could not be asked)',
-    counts: {added: 1, modified: 1, deleted: 0, missing: 0, invalid: 0, failed: 0, unverified: 2},
-    service_problem: problem,
-    images: [
-      {path: `${LAYOUT}/dialog.ref.lnk`, name: 'dialog', runtime: RUNTIME, status: 'added',
-        new: unverified(shots.tableLight.uuid)},
-      {path: `${LAYOUT}/form.ref.lnk`, name: 'form', runtime: RUNTIME, status: 'modified',
-        reference: side(shots.formLight.uuid), new: unverified(shots.formDark.uuid)},
-    ],
-  };
-  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
-  try {
-    const status = panel.locator('p.unverified[role="status"]');
-    await status.waitFor();
-    assert.equal(await status.textContent(),
-        `Not verified: 2 images could not be checked with the image service (${problem}). ` +
-        'Whether the service has them is unknown; try again later.');
-    const items = panel.locator('li.image');
-    assert.equal(await items.count(), 2);
-    for (const [index, image] of previews.images.entries()) {
-      const item = items.nth(index);
-      assert.equal(await item.locator('.badge.unverified').textContent(), 'not verified', image.path);
-      assert.equal(await item.locator('.badge.missing').count(), 0, image.path);
-      const note = item.locator('figure[data-side="new"] [role="note"]');
-      assert.equal(await note.textContent(),
-          'Not verified: the image service could not say whether it has the new image ' +
-          `${image.new.uuid} (${problem}).`);
-      // The image itself is still offered: the service may serve it all the same.
-      assert.deepEqual(await loadedSize(item.locator('figure[data-side="new"] img')),
-          {width: SHOT.width, height: SHOT.height}, image.path);
-    }
-    // A verified reference carries no such note.
-    assert.equal(await items.nth(1).locator('figure[data-side="reference"] [role="note"]').count(), 0);
-    // Nowhere called missing, and the problem text made no element.
-    assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('Missing')), false);
-    assert.equal(await panel.locator('img').count(), 3); // the figures side by side
-    assert.equal(await page.evaluate(() => window.pwned), undefined);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('a fully verified change shows no unverified note', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
-  try {
-    await panel.locator('li.image').first().waitFor();
-    assert.equal(await panel.locator('.unverified').count(), 0);
-    assert.equal(await panel.locator('.badge.unverified').count(), 0);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('an image the service cannot serve is called out when it fails to load', async () => {
-  const previews = {summary: '1 image changed: 1 modified', images: [
-    {path: `${LAYOUT}/gone.ref.lnk`, name: 'gone', runtime: RUNTIME, status: 'modified',
-      reference: side(UNKNOWN_UUID), new: side(shots.formDark.uuid)}]};
-  const {context, page, pageErrors, panel} = await openPanel(answering(previews));
-  try {
-    const note = panel.locator('figure[data-side="reference"] [role="note"]');
-    await note.waitFor();
-    assert.equal(await note.textContent(),
-        `The reference image ${UNKNOWN_UUID} could not be loaded from the image service.`);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('the compare slider and buttons change which image is visible', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
-  try {
-    const item = panel.locator('li.image[data-path$="/form.ref.lnk"]');
-    await item.getByRole('button', {name: 'Slider'}).click();
-    const details = item.locator('.viewer');
-    const stage = details.locator('figure[data-side="slider"] .pane');
-    assert.deepEqual(await loadedSize(stage.locator('img.under')), {width: SHOT.width, height: SHOT.height});
-    assert.deepEqual(await loadedSize(stage.locator('img.over')), {width: SHOT.width, height: SHOT.height});
-    const slider = details.getByLabel('New image from the left');
-
-    // Half and half: new (the dark page) on the left, reference (the light one) on the right.
-    assert.equal(await slider.inputValue(), '50');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.6, 0.9]), ['dark', 'dark', 'light', 'light']);
-
-    await slider.focus();
-    await page.keyboard.press('Home');
-    assert.equal(await slider.getAttribute('aria-valuetext'), 'new 0 %, reference 100 %');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['light', 'light', 'light']);
-
-    await page.keyboard.press('End');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.5, 0.9]), ['dark', 'dark', 'dark']);
-
-    await slider.fill('25');
-    assert.equal(await details.locator('.controls output').textContent(), 'new 25 %, reference 75 %');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.9]), ['dark', 'light', 'light']);
-
-    await details.getByRole('button', {name: 'Show new'}).click();
-    assert.equal(await slider.inputValue(), '100');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['dark', 'dark']);
-    await details.getByRole('button', {name: 'Show reference'}).click();
-    assert.equal(await slider.inputValue(), '0');
-    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['light', 'light']);
-    await assertPageIntact(page, pageErrors);
-    if (SCREENSHOTS) {
-      await slider.fill('50');
-      await page.screenshot({path: join(SCREENSHOTS, 'panel.png'), fullPage: true});
-    }
-  } finally {
-    await context.close();
-  }
-});
-
-test('the diff image loads from the service', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(answering(fullPreviews()));
-  try {
-    const img = panel.locator('li.image[data-path$="/form.ref.lnk"] figure[data-side="diff"] img');
-    await img.waitFor();
-    const size = await loadedSize(img);
-    assert.ok(size.width > 0 && size.height > 0, `the diff image loaded: ${JSON.stringify(size)}`);
-    assert.match(await img.getAttribute('alt'), /^Difference between reference and new screenshot of form/);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('an endpoint error shows a short message and leaves the page intact', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(
-      () => ({status: 500, body: 'Internal server error'}));
-  try {
-    const message = panel.locator('[role="status"]');
-    await message.waitFor();
-    assert.equal(await message.textContent(), 'Screenshot previews are unavailable: Internal server error');
-    assert.equal(await panel.locator('li.image').count(), 0);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('an unexpected answer shows a short message', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(answering({images: 'none'}));
-  try {
-    const message = panel.locator('[role="status"]');
-    await message.waitFor();
-    assert.match(await message.textContent(), /answered something unexpected/);
-    await assertPageIntact(page, pageErrors);
-  } finally {
-    await context.close();
-  }
-});
-
-test('a change without screenshots renders nothing', async () => {
-  const {context, page, pageErrors, panel} = await openPanel(
-      answering({change: 123, patch_set: 2, summary: 'No images changed', counts: {}, images: []}));
-  try {
-    await page.waitForFunction(() => document.querySelector('imagestore-previews').dataset.state === 'empty');
-    assert.equal(await panel.evaluate(element => element.hidden), true);
-    assert.equal(await panel.isVisible(), false);
-    assert.equal(await panel.evaluate(element => element.shadowRoot.textContent.includes('No images')), false);
     await assertPageIntact(page, pageErrors);
   } finally {
     await context.close();

@@ -182,11 +182,12 @@
     figcaption a { font-weight: normal; font-size: 0.85em; }
     figcaption .note { font-weight: normal; font-size: 0.85em; color: var(--deemphasized-text-color, #5f6368); }
     /* A pane is a scrolled window on its picture; all panes of a viewer scroll together. */
-    .pane { position: relative; box-sizing: border-box; overflow: auto; max-width: 100%; line-height: 0; touch-action: none;
+    .pane { position: relative; box-sizing: border-box; overflow: auto; max-width: 100%; line-height: 0;
       border: 1px solid var(--border-color, #dadce0); scrollbar-width: thin;
       /* A checkerboard makes transparent regions of a screenshot visible. */
       background: repeating-conic-gradient(#e8eaed 0% 25%, #fff 0% 50%) 0 0 / 16px 16px; }
-    .pane.zoomed { cursor: grab; }
+    /* Zoomed, a drag pans the picture (not the page). */
+    .pane.zoomed { cursor: grab; touch-action: none; }
     .pane.dragging { cursor: grabbing; }
     .pane .sizer { position: relative; overflow: hidden; }
     .pane .layer { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
