@@ -1016,6 +1016,18 @@ test('full size: a dialog at 1:1 that scrolls, j / k go through the images, Esc 
     // Back in the panel, on the image, in the mode chosen in the dialog.
     assert.equal(await item.evaluate(li => li.getRootNode().activeElement === li), true);
     assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
+
+    // Another patch set while the dialog is open: the dialog goes, the new answer shows.
+    await page.keyboard.press('f');
+    await dialog.waitFor();
+    await page.evaluate(() => {
+      document.querySelector('imagestore-previews').revision = {_number: 3, kind: 'REWORK'};
+    });
+    await page.waitForFunction(() => window.gerritStub.requests.length === 2 &&
+        document.querySelector('imagestore-previews').dataset.state === 'shown');
+    await page.waitForFunction(() => !document.querySelector('imagestore-previews').shadowRoot
+        .querySelector('dialog').open);
+    assert.equal(await panel.locator('li.image').count(), 4);
     await assertPageIntact(page, pageErrors);
   } finally {
     await context.close();

@@ -1323,6 +1323,9 @@
     }
 
     _clear() {
+      // A new answer closes the full-size view without sending the focus anywhere.
+      this._fullViewer?.destroy();
+      this._fullViewer = null;
       if (this._dialog.open) this._dialog.close();
       for (const entry of this._entries) entry.viewer?.destroy();
       this._entries = [];
@@ -1452,7 +1455,8 @@
     }
 
     _onDialogClosed() {
-      this._fullViewer?.destroy();
+      if (!this._fullViewer) return;
+      this._fullViewer.destroy();
       this._fullViewer = null;
       this._dialog.replaceChildren();
       const entry = this._entries[this._selected];
