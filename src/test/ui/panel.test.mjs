@@ -683,6 +683,12 @@ test('the compare slider and buttons change which image is visible', async () =>
     assert.equal(await details.locator('.controls output').textContent(), 'new 25 %, reference 75 %');
     assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.4, 0.9]), ['dark', 'light', 'light']);
 
+    // A click on the picture moves the divider there.
+    const box = await stage.boundingBox();
+    await page.mouse.click(box.x + 1 + (box.width - 2) * 0.7, box.y + box.height / 2);
+    assert.ok(Math.abs(Number(await slider.inputValue()) - 70) <= 1, await slider.inputValue());
+    assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.6, 0.9]), ['dark', 'dark', 'light']);
+
     await details.getByRole('button', {name: 'Show new'}).click();
     assert.equal(await slider.inputValue(), '100');
     assert.deepEqual(await visibleThemes(page, stage, [0.1, 0.9]), ['dark', 'dark']);

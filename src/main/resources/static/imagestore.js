@@ -189,6 +189,7 @@
     /* Zoomed, a drag pans the picture (not the page). */
     .pane.zoomed { cursor: grab; touch-action: none; }
     .pane.dragging { cursor: grabbing; }
+    .pane.slider:not(.zoomed) { cursor: ew-resize; touch-action: pan-y; }
     .pane .sizer { position: relative; overflow: hidden; }
     .pane .layer { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
     .pane img { position: absolute; left: 0; top: 0; display: block; max-width: none;
@@ -559,7 +560,7 @@
   }
 
   /**
-   * One picture of a mode, in a pane. onError: the picture did not load.
+   * One picture of a mode, in a pane; className says which (under, over, new, highlight, ...).
    * @typedef {{picture: Picture, alt: string, className: string}} PaneImage
    */
 
@@ -786,6 +787,26 @@
       };
       slider.addEventListener('input', () => show(Number(slider.value)));
       show(this.settings.share);
+      // Not zoomed, a click or drag on the picture moves the divider there.
+      pane.classList.add('slider');
+      /** @param {PointerEvent} event */
+      const fromPointer = event => {
+        const box = over.getBoundingClientRect();
+        if (box.width) show(Math.round(Math.min(100, Math.max(0, (event.clientX - box.left) / box.width * 100))));
+      };
+      let sliding = -1;
+      pane.addEventListener('pointerdown', event => {
+        if (event.button !== 0 || pane.classList.contains('zoomed')) return;
+        sliding = event.pointerId;
+        pane.setPointerCapture(event.pointerId);
+        fromPointer(event);
+      });
+      pane.addEventListener('pointermove', event => {
+        if (event.pointerId === sliding) fromPointer(event);
+      });
+      const stop = () => { sliding = -1; };
+      pane.addEventListener('pointerup', stop);
+      pane.addEventListener('pointercancel', stop);
       this.controls.append(h('label', {for: id}, 'New image from the left'), slider, output,
           button('Show reference', {}, () => show(0)), button('Show new', {}, () => show(100)));
       this.stage.append(this.figure('slider', 'New (left) over reference (right)', next, pane));
