@@ -1009,19 +1009,24 @@ test('full size: a dialog at 1:1 that scrolls, j / k go through the images, Esc 
         .querySelectorAll('dialog .pane')].every(p => p.scrollLeft === 120));
     await keep(page, 'full-size-side-by-side');
 
+    // j / k go to the next / previous image in the same mode.
+    await page.keyboard.press('4');
     await page.keyboard.press('j');
     await page.waitForFunction(() => document.querySelector('imagestore-previews').shadowRoot
         .querySelector('dialog').dataset.index === '1');
     assert.match(await dialog.locator('h4').textContent(), /^orders \(2 of 4/);
+    assert.equal(await viewer.getAttribute('data-mode'), 'highlight');
     await page.keyboard.press('k');
     await page.waitForFunction(() => document.querySelector('imagestore-previews').shadowRoot
         .querySelector('dialog').dataset.index === '0');
+    assert.equal(await viewer.getAttribute('data-mode'), 'highlight');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('imagestore-previews').shadowRoot
         .querySelector('dialog').open);
     // Back in the panel, on the image, in the mode chosen in the dialog.
     assert.equal(await item.evaluate(li => li.getRootNode().activeElement === li), true);
-    assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'side');
+    assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'highlight');
+    await page.keyboard.press('1');
 
     // Another patch set while the dialog is open: the dialog goes, the new answer shows.
     await page.keyboard.press('f');

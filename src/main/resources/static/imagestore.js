@@ -1501,6 +1501,9 @@
       if (key === 'j' || key === 'k') {
         const next = Math.min(this._entries.length - 1, Math.max(0, this._selected + (key === 'j' ? 1 : -1)));
         if (inDialog) {
+          // The next image in the mode of this one, where it has that mode.
+          const following = this._entries[next];
+          if (following && entry && next !== this._selected) following.settings.mode = entry.settings.mode;
           if (next !== this._selected) this._openFullSize(next);
         } else {
           this._select(next, true);
