@@ -1177,3 +1177,50 @@ test('the panel follows Gerrit\'s dark theme', async () => {
     await context.close();
   }
 });
+
+test('shift + drag selects a region on every pane and gives its ignore entry for .imagestore.json', async () => {
+  const {context, page, pageErrors, item} = await openReview();
+  try {
+    const viewer = item.locator('.viewer');
+    const scale = (await paneStates(viewer))[1].image.width / SHOT.width;
+    const newPane = viewer.locator('figure[data-side="new"] .pane');
+    const layer = await newPane.locator('.layer').boundingBox();
+    const at = (x, y) => [layer.x + (x + 0.25) * scale, layer.y + (y + 0.25) * scale];
+
+    // The pixel under the pointer.
+    await page.mouse.move(...at(50, 20));
+    assert.equal(await viewer.locator('output.coords').textContent(), 'x 50, y 20');
+
+    await page.keyboard.down('Shift');
+    await page.mouse.move(...at(392, 96));
+    await page.mouse.down();
+    await page.mouse.move(...at(500, 150), {steps: 3});
+    await page.mouse.move(...at(592, 173), {steps: 3});
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const out = viewer.locator('.selection-out');
+    assert.equal(await out.locator('code').textContent(),
+        '{"images": "address-form", "regions": [{"x": 392, "y": 96, "width": 200, "height": 77}]}');
+    assert.match(await out.textContent(), /^Selected 200×77 at \(392, 96\)\./);
+    // Drawn on the three pictures, on the same pixels.
+    assert.equal(await viewer.locator('.selection:not([hidden])').count(), 3);
+    for (const side of ['reference', 'new', 'diff']) {
+      near(await boxInPicture(viewer.locator(`figure[data-side="${side}"] .pane`), '.selection'),
+          {x: 392 * scale, y: 96 * scale, width: 200 * scale, height: 77 * scale}, `selection on ${side}`);
+    }
+    // It stays through a change of mode.
+    await item.focus();
+    await page.keyboard.press('3');
+    await page.keyboard.press(' ');
+    assert.equal(await viewer.locator('.selection:not([hidden])').count(), 1);
+    await page.keyboard.press('1');
+    await keep(item, 'selection');
+    // Esc clears it.
+    await page.keyboard.press('Escape');
+    assert.equal(await viewer.locator('.selection:not([hidden])').count(), 0);
+    assert.equal(await out.isVisible(), false);
+    await assertPageIntact(page, pageErrors);
+  } finally {
+    await context.close();
+  }
+});

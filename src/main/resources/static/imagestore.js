@@ -111,6 +111,7 @@
     ['f', 'full size (1:1); again or Esc closes it'],
     ['space / t', 'blink: pause or play / show the other picture'],
     ['m', 'show or hide ignored regions and moved blocks'],
+    ['shift + drag', 'select a region: its ignore entry for .imagestore.json; Esc clears it'],
     ['?', 'show or hide this help'],
   ];
 
@@ -221,6 +222,13 @@
     .mark.end .label { left: auto; right: 0; }
     .mark.shift .label { background: #d93025; }
     .mark.shift.was .label { background: #e37400; }
+    .selection { position: absolute; box-sizing: border-box; pointer-events: none;
+      border: calc(2px / var(--s, 1)) dashed #1a73e8; background: rgba(26, 115, 232, 0.15); }
+    .selection[hidden] { display: none; }
+    .toolbar output.coords { min-width: 8em; text-align: left; color: var(--deemphasized-text-color, #5f6368); }
+    .selection-out { font-size: 0.9em; margin: 4px 0; }
+    .selection-out code { font-family: var(--monospace-font-family, monospace); word-break: break-all;
+      background: var(--background-color-secondary, #f1f3f4); padding: 1px 4px; border-radius: 2px; }
     svg.arrows { position: absolute; left: 0; top: 0; overflow: visible; }
     svg.arrows line { stroke: #d93025; stroke-width: 2; vector-effect: non-scaling-stroke; }
     svg.arrows polygon { fill: #d93025; }
@@ -584,6 +592,10 @@
       /** @type {HTMLButtonElement | undefined} */
       this.marksButton = undefined;
       this.observedSize = '';
+      /** @type {Region | null} a region the reviewer selected (shift + drag), in image pixels */
+      this.selection = null;
+      /** @type {{id: number, x: number, y: number} | null} */
+      this.selecting = null;
       this.modes = modesOf(model);
       if (!this.modes.some(mode => mode.id === settings.mode)) settings.mode = 'side';
       /** @type {{pane: HTMLDivElement, sizer: HTMLDivElement, layer: HTMLDivElement}[]} */
@@ -632,9 +644,16 @@
           {title: this.fullSize ? 'Close the full-size view (Esc)' : 'Full size, 1:1 (f)',
             'aria-keyshortcuts': this.fullSize ? 'Escape' : 'f'}, options.onFullSize));
       toolbar.append(others);
+      // Where the pointer is, in image pixels: what an ignore region in .imagestore.json needs.
+      this.coords = h('output', {class: 'coords', 'aria-live': 'off',
+        title: 'Image pixel under the pointer; shift + drag selects a region'});
+      toolbar.append(this.coords);
       this.controls = h('div', {class: 'controls'});
       this.stage = h('div', {class: 'stage'});
-      this.element = h('div', {class: 'viewer', 'data-mode': settings.mode}, toolbar, this.controls, this.stage);
+      this.selectionOutput = h('div', {class: 'selection-out', role: 'status'});
+      this.selectionOutput.hidden = true;
+      this.element = h('div', {class: 'viewer', 'data-mode': settings.mode}, toolbar, this.controls, this.stage,
+          this.selectionOutput);
       const list = marksList(model);
       if (list) this.element.append(list);
       // Laid out again when the room changes (the window, Gerrit's layout); not for the height
@@ -709,6 +728,7 @@
             this.pane([{picture: diff, alt: `Difference between reference and new screenshot of ${model.name}`,
               className: 'diff'}], 'new')));
       }
+      if (this.selection) this.select(this.selection);
       this.layout();
     }
 
@@ -796,7 +816,7 @@
       };
       let sliding = -1;
       pane.addEventListener('pointerdown', event => {
-        if (event.button !== 0 || pane.classList.contains('zoomed')) return;
+        if (event.button !== 0 || event.shiftKey || pane.classList.contains('zoomed')) return;
         sliding = event.pointerId;
         pane.setPointerCapture(event.pointerId);
         fromPointer(event);
@@ -939,24 +959,109 @@
       pane.addEventListener('pointerdown', event => {
         // Clicking a picture selects its image, so that the keys work on it.
         this.onSelect();
-        if (event.button !== 0 || !pane.classList.contains('zoomed')) return;
+        if (event.button !== 0) return;
+        if (event.shiftKey) {
+          const point = this.imagePoint(event, layer);
+          this.selecting = {id: event.pointerId, ...point};
+          this.select({...point, width: 0, height: 0});
+          pane.setPointerCapture(event.pointerId);
+          event.preventDefault();
+          return;
+        }
+        if (!pane.classList.contains('zoomed')) return;
         drag = {x: event.clientX, y: event.clientY, left: pane.scrollLeft, top: pane.scrollTop, id: event.pointerId};
         pane.setPointerCapture(event.pointerId);
         pane.classList.add('dragging');
         event.preventDefault();
       });
       pane.addEventListener('pointermove', event => {
+        const point = this.imagePoint(event, layer);
+        this.coords.value = `x ${point.x}, y ${point.y}`;
+        if (this.selecting && event.pointerId === this.selecting.id) {
+          const start = this.selecting;
+          this.select({x: Math.min(start.x, point.x), y: Math.min(start.y, point.y),
+            width: Math.abs(point.x - start.x), height: Math.abs(point.y - start.y)});
+          return;
+        }
         if (event.pointerId !== drag.id) return;
         pane.scrollLeft = drag.left - (event.clientX - drag.x);
         pane.scrollTop = drag.top - (event.clientY - drag.y);
       });
-      const endDrag = () => {
+      pane.addEventListener('pointerleave', () => { this.coords.value = ''; });
+      /** @param {PointerEvent} event */
+      const endDrag = event => {
+        if (this.selecting && event.pointerId === this.selecting.id) {
+          this.selecting = null;
+          this.select(this.selection && this.selection.width && this.selection.height ? this.selection : null);
+        }
         drag.id = -1;
         pane.classList.remove('dragging');
       };
       pane.addEventListener('pointerup', endDrag);
       pane.addEventListener('pointercancel', endDrag);
       return pane;
+    }
+
+    /**
+     * The image pixel under the pointer, within the picture.
+     * @param {PointerEvent} event
+     * @param {HTMLElement} layer
+     * @return {{x: number, y: number}}
+     */
+    imagePoint(event, layer) {
+      const box = layer.getBoundingClientRect();
+      /** @type {(value: number, max: number) => number} */
+      const clamp = (value, max) => Math.min(max, Math.max(0, Math.round(value)));
+      return {x: clamp((event.clientX - box.left) / this.scale, this.contentWidth),
+        y: clamp((event.clientY - box.top) / this.scale, this.contentHeight)};
+    }
+
+    /**
+     * Shows a selected region on every pane, and the ignore entry for .imagestore.json that
+     * would leave it out of the comparison; null clears it.
+     * @param {Region | null} region
+     */
+    select(region) {
+      this.selection = region;
+      for (const {layer} of this.panes) {
+        let box = /** @type {HTMLElement | null} */ (layer.querySelector('.selection'));
+        if (!box) {
+          box = h('div', {class: 'selection', 'aria-hidden': 'true'});
+          layer.append(box);
+        }
+        box.hidden = !region;
+        if (region) {
+          box.style.left = `${region.x}px`;
+          box.style.top = `${region.y}px`;
+          box.style.width = `${region.width}px`;
+          box.style.height = `${region.height}px`;
+        }
+      }
+      const out = this.selectionOutput;
+      if (!region || this.selecting) {
+        out.hidden = !region;
+        if (region) out.replaceChildren(`Selecting ${region.width}×${region.height} at (${region.x}, ${region.y})…`);
+        return;
+      }
+      // A glob over image names: the name's own glob characters escaped.
+      const glob = this.model.name.replace(/[\\*?[\]{}]/g, '\\$&');
+      const entry = `{"images": ${JSON.stringify(glob)}, "regions": [{"x": ${region.x}, "y": ${region.y}, ` +
+          `"width": ${region.width}, "height": ${region.height}}]}`;
+      const code = h('code', {}, entry);
+      const copy = button('Copy', {title: 'Copy the ignore entry'}, () => {
+        navigator.clipboard?.writeText(entry).then(() => { copy.textContent = 'Copied'; }, () => {
+          const range = document.createRange();
+          range.selectNodeContents(code);
+          const selection = window.getSelection();
+          selection?.removeAllRanges();
+          selection?.addRange(range);
+        });
+      });
+      out.replaceChildren(
+          h('span', {}, `Selected ${region.width}×${region.height} at (${region.x}, ${region.y}). ` +
+              'To leave it out of the comparison, add to "ignore" in .imagestore.json: '),
+          code, ' ', copy, ' ', button('Clear', {title: 'Clear the selection (Esc)'}, () => this.select(null)));
+      out.hidden = false;
     }
 
     /**
@@ -1529,6 +1634,8 @@
         viewer?.blinkStep();
       } else if (key === 'Escape' && !inDialog && !this._help.hidden) {
         this._toggleHelp();
+      } else if (key === 'Escape' && !inDialog && viewer?.selection) {
+        viewer.select(null);
       } else if (key.startsWith('Arrow') && viewer) {
         const step = event.shiftKey ? 200 : 40;
         const [dx, dy] = {ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step]}[key] || [0, 0];
