@@ -56,6 +56,8 @@ public final class Workflow {
    * @param refRoot the tree with the links (and, by default, the screenshots)
    * @param actualRoot where the screenshots are when not beside the links (UIVeri5's {@code
    *     actImagesRoot}), or null
+   * @param asVariant with {@code update}: add new images to failing links as accepted variants
+   *     instead of replacing their reference
    * @param central null unless {@code --central}
    */
   public record Settings(
@@ -67,12 +69,23 @@ public final class Workflow {
       PassRule rule,
       int jobs,
       boolean update,
+      boolean asVariant,
       boolean upload,
       Central central) {
     /** These settings with other comparison options and pass rule. */
     Settings comparing(DiffOptions diffOptions, PassRule rule) {
       return new Settings(
-          refRoot, actualRoot, outDir, report, diffOptions, rule, jobs, update, upload, central);
+          refRoot,
+          actualRoot,
+          outDir,
+          report,
+          diffOptions,
+          rule,
+          jobs,
+          update,
+          asVariant,
+          upload,
+          central);
     }
   }
 
@@ -133,7 +146,8 @@ public final class Workflow {
       for (ConfigProblem p : compare.problems()) {
         out.println(String.format(Locale.ROOT, "%-7s %s: %s", "INVALID", p.file(), p.reason()));
       }
-      Set<ImageKey> updated = settings.update() ? UpdateStep.run(results, out, err) : Set.of();
+      Set<ImageKey> updated =
+          settings.update() ? UpdateStep.run(results, settings.asVariant(), out, err) : Set.of();
       Central central = settings.central();
       Uploads uploads =
           settings.upload()
