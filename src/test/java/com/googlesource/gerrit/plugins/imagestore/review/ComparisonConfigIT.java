@@ -39,9 +39,11 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jgit.junit.TestRepository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -105,8 +107,8 @@ public class ComparisonConfigIT extends ImagestoreTestBase {
     assertThat(diff.get("ignored_pixels").getAsLong()).isEqualTo((long) CLOCK[2] * CLOCK[3]);
     // The links a reviewer follows compare the same way.
     String ignore = "ignore=" + CLOCK[0] + "," + CLOCK[1] + "," + CLOCK[2] + "," + CLOCK[3];
-    assertThat(diff.get("url").getAsString()).contains(ignore);
-    assertThat(diff.get("info_url").getAsString()).contains(ignore);
+    assertThat(decoded(diff.get("url").getAsString())).contains(ignore);
+    assertThat(decoded(diff.get("info_url").getAsString())).contains(ignore);
     assertThat(get(diff.get("url").getAsString()).statusCode()).isEqualTo(200);
     JsonObject info =
         JsonParser.parseString(get(diff.get("info_url").getAsString()).body()).getAsJsonObject();
@@ -305,6 +307,10 @@ public class ComparisonConfigIT extends ImagestoreTestBase {
     assertThat(r.statusCode()).isEqualTo(200);
     return com.googlesource.gerrit.plugins.imagestore.client.Json.gson()
         .fromJson(r.body(), DiffInfo.class);
+  }
+
+  private static String decoded(String url) {
+    return URLDecoder.decode(url, StandardCharsets.UTF_8);
   }
 
   private HttpResponse<String> get(String url) throws Exception {
