@@ -28,6 +28,7 @@ import com.googlesource.gerrit.plugins.imagestore.review.PreviewBuilder;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo;
 import java.io.IOException;
 import java.util.List;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * {@code GET /changes/{id}/revisions/{revision}/imagestore~previews}: the screenshots a patch set
@@ -62,7 +63,12 @@ public class GetPreviews implements RestReadView<RevisionResource> {
       throw new ResourceConflictException(
           "screenshots cannot be checked: " + config.serviceUrlErrorFor(admin).orElseThrow());
     }
+    ObjectId commit = rsrc.getPatchSet().commitId();
     return Response.ok(
-        previews.build(rsrc.getChange().getChangeId(), rsrc.getPatchSet().number(), changes));
+        previews.build(
+            rsrc.getChange().getChangeId(),
+            rsrc.getPatchSet().number(),
+            changes,
+            previews.comparisons(rsrc.getProject(), commit, changes)));
   }
 }

@@ -20,14 +20,23 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.ComparisonConfigs;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.ConfigProblem;
+import com.googlesource.gerrit.plugins.imagestore.client.compare.Resolution;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RegionInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ShiftInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ConfigProblemInfo;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Counts;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.DiffLink;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ImageLink;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ImagePreview;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Region;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.RuntimeInfo;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Shift;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +51,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 
 /** Builds the previews of a patch set: its link changes, resolved against the image service. */
 @Singleton
@@ -71,16 +81,52 @@ public class PreviewBuilder {
   }
 
   /**
-   * Previews of {@code changes}. Asks the image service about the images of the first {@code
-   * maxPreviewImages} link changes, in parallel and within {@code reviewDeadline} ({@link
-   * ServiceCalls}); images it could not ask about are marked unverified, never missing.
+   * How the changed images of a patch set are compared: the {@code .imagestore.json} files of the
+   * commit's tree along their paths (only of the first {@code maxPreviewImages} changes, the ones
+   * compared), and the files among them that cannot be used.
    */
-  public PreviewsInfo build(int change, int patchSet, List<LinkChange> changes) throws IOException {
+  public PatchSetComparisons comparisons(
+      Project.NameKey project, ObjectId commit, List<LinkChange> changes) throws IOException {
+    if (changes.isEmpty()) {
+      return PatchSetComparisons.NONE;
+    }
+    try (Repository repo = repos.openRepository(project);
+        RevWalk rw = new RevWalk(repo)) {
+      ComparisonConfigs configs =
+          ComparisonConfigs.over(
+              new TreeFileSource(rw.getObjectReader(), rw.parseCommit(commit).getTree()));
+      Map<String, Comparison> byPath = new HashMap<>();
+      Set<ConfigProblem> problems = new LinkedHashSet<>();
+      for (LinkChange c : changes.subList(0, Math.min(changes.size(), config.maxPreviewImages()))) {
+        Resolution r = configs.resolve(c.path());
+        byPath.put(c.path(), r.comparison());
+        problems.addAll(r.problems());
+      }
+      return new PatchSetComparisons(byPath, new ArrayList<>(problems));
+    }
+  }
+
+  /**
+   * Previews of {@code changes}, compared as {@code comparisons} says. Asks the image service about
+   * the images of the first {@code maxPreviewImages} link changes, in parallel and within {@code
+   * reviewDeadline} ({@link ServiceCalls}); images it could not ask about are marked unverified,
+   * never missing.
+   */
+  public PreviewsInfo build(
+      int change, int patchSet, List<LinkChange> changes, PatchSetComparisons comparisons)
+      throws IOException {
     PreviewsInfo info = new PreviewsInfo();
     info.change = change;
     info.patchSet = patchSet;
     info.counts = new Counts();
     info.images = new ArrayList<>();
+    info.configProblems = new ArrayList<>();
+    for (ConfigProblem problem : comparisons.problems()) {
+      ConfigProblemInfo p = new ConfigProblemInfo();
+      p.file = problem.file();
+      p.reason = problem.reason();
+      info.configProblems.add(p);
+    }
     if (changes.isEmpty()) {
       info.summary = "no images changed";
       return info;
@@ -94,7 +140,7 @@ public class PreviewBuilder {
         previews.add(
             preview(client, i < checked.size() ? exists : Map.of(), changes.get(i), info.counts));
       }
-      diffs(client, changes, previews, info.counts);
+      diffs(client, changes, comparisons, previews, info.counts);
       info.images.addAll(previews);
       if (changes.size() > checked.size()) {
         info.serviceProblem =
@@ -117,7 +163,7 @@ public class PreviewBuilder {
       throw new IOException("interrupted while asking the image service", e);
     }
     info.images.sort(ATTENTION_FIRST);
-    info.summary = summary(info.counts, changes.size());
+    info.summary = summary(info.counts, changes.size(), configFiles(comparisons.problems()));
     return info;
   }
 
@@ -192,7 +238,11 @@ public class PreviewBuilder {
 
   /** The figures of every modified pair whose two images are there, within the deadline. */
   private void diffs(
-      ImagestoreClient client, List<LinkChange> changes, List<ImagePreview> previews, Counts counts)
+      ImagestoreClient client,
+      List<LinkChange> changes,
+      PatchSetComparisons comparisons,
+      List<ImagePreview> previews,
+      Counts counts)
       throws InterruptedException {
     List<Callable<Optional<DiffInfo>>> calls = new ArrayList<>();
     List<Integer> which = new ArrayList<>();
@@ -205,10 +255,11 @@ public class PreviewBuilder {
           && p.newImage != null
           && isThere(p.newImage)
           && !c.newId().equals(c.oldId())) {
+        Comparison comparison = comparisons.of(c.path());
         p.diff = new DiffLink();
-        p.diff.url = client.diffUrl(c.oldId(), c.newId()).toString();
-        p.diff.infoUrl = client.diffInfoUrl(c.oldId(), c.newId()).toString();
-        calls.add(() -> client.diffInfo(c.oldId(), c.newId()));
+        p.diff.url = client.diffUrl(c.oldId(), c.newId(), comparison).toString();
+        p.diff.infoUrl = client.diffInfoUrl(c.oldId(), c.newId(), comparison).toString();
+        calls.add(() -> client.diffInfo(c.oldId(), c.newId(), comparison));
         which.add(i);
       }
     }
@@ -228,11 +279,51 @@ public class PreviewBuilder {
         d.mismatchPercent = figures.mismatchPercentage;
         d.passed = figures.passed;
         d.sizeMismatch = figures.sizeMismatch;
+        // What the service applied and found; an older service reports neither.
+        if (figures.ignore != null && !figures.ignore.isEmpty()) {
+          d.ignore =
+              figures.ignore.stream()
+                  .limit(Comparison.MAX_IGNORE_REGIONS)
+                  .map(PreviewBuilder::region)
+                  .toList();
+          d.ignoredPixels = figures.ignoredPixels;
+        }
+        if (figures.shifts != null && !figures.shifts.isEmpty()) {
+          d.shifts = figures.shifts.stream().limit(MAX_SHIFTS).map(PreviewBuilder::shift).toList();
+        }
         if (Boolean.FALSE.equals(d.passed)) {
           counts.failed++;
         }
       }
     }
+  }
+
+  /** Moved blocks passed on per image; the service finds few, this bounds a confused one. */
+  static final int MAX_SHIFTS = 100;
+
+  private static Region region(RegionInfo r) {
+    Region out = new Region();
+    out.x = r.x;
+    out.y = r.y;
+    out.width = r.width;
+    out.height = r.height;
+    return out;
+  }
+
+  private static Shift shift(ShiftInfo s) {
+    Shift out = new Shift();
+    out.x = s.x;
+    out.y = s.y;
+    out.width = s.width;
+    out.height = s.height;
+    out.dx = s.dx;
+    out.dy = s.dy;
+    out.mismatchedPixels = s.mismatchedPixels;
+    return out;
+  }
+
+  private static int configFiles(List<ConfigProblem> problems) {
+    return (int) problems.stream().map(ConfigProblem::file).distinct().count();
   }
 
   private static boolean isThere(ImageLink l) {
@@ -302,7 +393,7 @@ public class PreviewBuilder {
     };
   }
 
-  static String summary(Counts c, int total) {
+  static String summary(Counts c, int total, int invalidConfigFiles) {
     StringBuilder s = new StringBuilder();
     s.append(total).append(total == 1 ? " image changed: " : " images changed: ");
     List<String> parts = new ArrayList<>();
@@ -325,6 +416,13 @@ public class PreviewBuilder {
     }
     if (c.invalid > 0) {
       problems.add(c.invalid + (c.invalid == 1 ? " link does not parse" : " links do not parse"));
+    }
+    if (invalidConfigFiles > 0) {
+      problems.add(
+          invalidConfigFiles
+              + (invalidConfigFiles == 1
+                  ? " invalid configuration file"
+                  : " invalid configuration files"));
     }
     if (!problems.isEmpty()) {
       s.append("; ").append(String.join(", ", problems));

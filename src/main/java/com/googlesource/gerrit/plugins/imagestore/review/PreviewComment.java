@@ -14,7 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.review;
 
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ConfigProblemInfo;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.DiffLink;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ImagePreview;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Shift;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,12 @@ public final class PreviewComment {
 
   /** Images listed one by one; the rest are counted, so a huge re-recording stays readable. */
   static final int MAX_LISTED = 50;
+
+  /** Invalid configuration files listed; the rest are counted. */
+  static final int MAX_CONFIG_PROBLEMS = 20;
+
+  /** Moved blocks named per image; the rest are counted. */
+  static final int MAX_SHIFTS_NAMED = 5;
 
   private PreviewComment() {}
 
@@ -45,7 +54,31 @@ public final class PreviewComment {
           .append(lines.size() - MAX_LISTED)
           .append(" more, in the Imagestore panel of the change screen\n");
     }
+    // After the images: right after another list, markdown would join the two lists.
+    configProblems(md, previews.configProblems);
     return md.toString();
+  }
+
+  /**
+   * A list of the invalid {@code .imagestore.json} files, each with its reason (both from the
+   * repository, so code spans).
+   */
+  private static void configProblems(StringBuilder md, List<ConfigProblemInfo> problems) {
+    if (problems == null || problems.isEmpty()) {
+      return;
+    }
+    md.append("\nInvalid configuration, left out (the files above it and the defaults apply):\n\n");
+    for (int i = 0; i < Math.min(problems.size(), MAX_CONFIG_PROBLEMS); i++) {
+      ConfigProblemInfo p = problems.get(i);
+      md.append("- ")
+          .append(Markdown.code(p.file))
+          .append(": ")
+          .append(Markdown.code(p.reason))
+          .append('\n');
+    }
+    if (problems.size() > MAX_CONFIG_PROBLEMS) {
+      md.append("- … and ").append(problems.size() - MAX_CONFIG_PROBLEMS).append(" more\n");
+    }
   }
 
   /**
@@ -132,11 +165,53 @@ public final class PreviewComment {
       return "changed, **different size** (fails)";
     }
     return String.format(
+            Locale.ROOT,
+            "changed, %,d pixels differ (%.2f %%)%s",
+            p.diff.mismatchedPixels,
+            p.diff.mismatchPercent,
+            Boolean.FALSE.equals(p.diff.passed) ? ", **fails**" : ", passes")
+        + ignored(p.diff)
+        + moved(p.diff);
+  }
+
+  /** The regions left out of the comparison, from the repository's configuration. */
+  private static String ignored(DiffLink d) {
+    if (d.ignore == null || d.ignore.isEmpty()) {
+      return "";
+    }
+    int n = d.ignore.size();
+    return String.format(
         Locale.ROOT,
-        "changed, %,d pixels differ (%.2f %%)%s",
-        p.diff.mismatchedPixels,
-        p.diff.mismatchPercent,
-        Boolean.FALSE.equals(p.diff.passed) ? ", **fails**" : ", passes");
+        "; %d %s ignored%s",
+        n,
+        n == 1 ? "region" : "regions",
+        d.ignoredPixels == null
+            ? ""
+            : String.format(Locale.ROOT, " (%,d pixels)", d.ignoredPixels));
+  }
+
+  /** Blocks whose content moved, as the service found them: "moved by (dx, dy)". */
+  private static String moved(DiffLink d) {
+    if (d.shifts == null || d.shifts.isEmpty()) {
+      return "";
+    }
+    List<String> named = new ArrayList<>();
+    for (Shift shift : d.shifts.subList(0, Math.min(d.shifts.size(), MAX_SHIFTS_NAMED))) {
+      named.add(
+          String.format(
+              Locale.ROOT,
+              "moved by (%d, %d) at (%d, %d) %d×%d",
+              shift.dx,
+              shift.dy,
+              shift.x,
+              shift.y,
+              shift.width,
+              shift.height));
+    }
+    if (d.shifts.size() > MAX_SHIFTS_NAMED) {
+      named.add("and " + (d.shifts.size() - MAX_SHIFTS_NAMED) + " more moved blocks");
+    }
+    return "; " + String.join(", ", named);
   }
 
   private static String link(String label, PreviewsInfo.ImageLink image) {

@@ -93,13 +93,18 @@ public class PreviewPoster {
     if (changes.isEmpty()) {
       return;
     }
+    PatchSetComparisons comparisons = previews.comparisons(project, ps.commitId(), changes);
     Map.Entry<PatchSet.Id, PatchSet> previous = notes.getPatchSets().lowerEntry(psId);
     if (previous != null
-        && changes.equals(previews.changes(project, previous.getValue().commitId()))) {
-      logger.atFine().log("%s: same link changes as %s, no comment", psId, previous.getKey());
+        && changes.equals(previews.changes(project, previous.getValue().commitId()))
+        && comparisons.equals(
+            previews.comparisons(project, previous.getValue().commitId(), changes))) {
+      // A new comment only when the figures or the verdicts can differ.
+      logger.atFine().log(
+          "%s: same link changes and comparisons as %s, no comment", psId, previous.getKey());
       return;
     }
-    PreviewsInfo info = previews.build(change, patchSet, changes);
+    PreviewsInfo info = previews.build(change, patchSet, changes, comparisons);
     if (info.counts.unverified > 0 && changes.size() <= config.maxPreviewImages()) {
       // The service could not be asked: the durable job is retried rather than a comment posted
       // that cannot say what the images are.

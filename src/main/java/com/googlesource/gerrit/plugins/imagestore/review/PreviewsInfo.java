@@ -37,6 +37,21 @@ public class PreviewsInfo {
   /** Most attention first: problems, then the most changed, then added, then deleted. */
   public List<ImagePreview> images;
 
+  /**
+   * The {@code .imagestore.json} files along the changed images' paths that cannot be used, each
+   * left out (the files above it and the defaults apply instead); empty when there are none.
+   */
+  public List<ConfigProblemInfo> configProblems;
+
+  /** An invalid configuration file of the patch set's tree. */
+  public static class ConfigProblemInfo {
+    /** Its path in the repository. */
+    public String file;
+
+    /** What is wrong, with the JSON path of the value at fault. */
+    public String reason;
+  }
+
   public static class Counts {
     public int added;
     public int modified;
@@ -119,5 +134,37 @@ public class PreviewsInfo {
 
     /** Why the figures are missing, when the service could not compute them. */
     public String error;
+
+    /**
+     * The regions the comparison left out (from the patch set's {@code .imagestore.json}), as the
+     * service applied them; absent when none.
+     */
+    public List<Region> ignore;
+
+    /** Pixels inside {@link #ignore}, not compared; absent when nothing was ignored. */
+    public Long ignoredPixels;
+
+    /** Blocks whose content moved ("moved by (dx, dy)"); absent when none was found. */
+    public List<Shift> shifts;
+  }
+
+  /** A rectangle of an image, in pixels from its top left corner. */
+  public static class Region {
+    public int x;
+    public int y;
+    public int width;
+    public int height;
+  }
+
+  /**
+   * A moved block: where it is in the new image; its content was at {@code (x - dx, y - dy)} in the
+   * reference.
+   */
+  public static class Shift extends Region {
+    public int dx;
+    public int dy;
+
+    /** The differing pixels the move explains. */
+    public long mismatchedPixels;
   }
 }

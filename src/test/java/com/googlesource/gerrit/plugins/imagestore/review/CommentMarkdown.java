@@ -76,8 +76,9 @@ final class CommentMarkdown {
 
   /**
    * Asserts that the comment of {@code previews} (at most {@link PreviewComment#MAX_LISTED} images)
-   * is the summary paragraph and one list item per image, each one paragraph whose only links are
-   * the plugin's and whose names, runtime, message and path each show, literally, in a code span of
+   * is the summary paragraph and one list item per image (then, when there are any, a paragraph and
+   * a list item per invalid configuration file), each one paragraph whose only links are the
+   * plugin's and whose names, runtime, message and path each show, literally, in a code span of
    * their own; no other markup (headings, HTML, images, blocks, mentions) whatever they hold.
    */
   static void assertOnlyTemplateMarkup(PreviewsInfo previews) {
@@ -92,7 +93,11 @@ final class CommentMarkdown {
     assertWithMessage(md).that(textOf(summary)).isEqualTo("Screenshots: " + previews.summary + ".");
     Node list = summary.getNext();
     assertWithMessage(md).that(list).isInstanceOf(BulletList.class);
-    assertWithMessage("nothing after the list:\n%s", md).that(list.getNext()).isNull();
+    Node after = list.getNext();
+    if (previews.configProblems != null && !previews.configProblems.isEmpty()) {
+      after = assertConfigProblems(md, after, previews.configProblems);
+    }
+    assertWithMessage("nothing after the lists:\n%s", md).that(after).isNull();
 
     int i = 0;
     for (Node item = list.getFirstChild(); item != null; item = item.getNext(), i++) {
@@ -132,6 +137,47 @@ final class CommentMarkdown {
       }
     }
     assertThat(i).isEqualTo(previews.images.size());
+  }
+
+  /**
+   * The invalid configuration files: a fixed paragraph, then a list item per file whose path and
+   * reason each show literally in a code span of their own. Returns the node after the list.
+   */
+  private static Node assertConfigProblems(
+      String md, Node heading, List<PreviewsInfo.ConfigProblemInfo> problems) {
+    assertWithMessage(md).that(heading).isInstanceOf(Paragraph.class);
+    assertWithMessage(md)
+        .that(textOf(heading))
+        .isEqualTo("Invalid configuration, left out (the files above it and the defaults apply):");
+    Node list = heading.getNext();
+    assertWithMessage(md).that(list).isInstanceOf(BulletList.class);
+    int i = 0;
+    for (Node item = list.getFirstChild(); item != null; item = item.getNext(), i++) {
+      Node paragraph = item.getFirstChild();
+      assertWithMessage(md).that(paragraph).isInstanceOf(Paragraph.class);
+      assertWithMessage(md).that(paragraph.getNext()).isNull();
+      for (Node n : descendants(paragraph)) {
+        assertWithMessage("%s in a configuration problem:\n%s", n, md)
+            .that(n instanceof Text || n instanceof Code)
+            .isTrue();
+        if (n instanceof Text text) {
+          assertWithMessage(md)
+              .that(text.getLiteral().chars().anyMatch(c -> NOT_IN_TEMPLATE_TEXT.indexOf(c) >= 0))
+              .isFalse();
+        }
+      }
+      List<String> codes = all(paragraph, Code.class).stream().map(Code::getLiteral).toList();
+      if (i < PreviewComment.MAX_CONFIG_PROBLEMS) {
+        PreviewsInfo.ConfigProblemInfo p = problems.get(i);
+        assertWithMessage(md).that(codes).containsExactly(shown(p.file), shown(p.reason)).inOrder();
+      } else {
+        assertWithMessage(md).that(codes).isEmpty();
+        assertWithMessage(md).that(textOf(paragraph)).contains("more");
+      }
+    }
+    int listed = Math.min(problems.size(), PreviewComment.MAX_CONFIG_PROBLEMS);
+    assertWithMessage(md).that(i).isEqualTo(listed + (problems.size() > listed ? 1 : 0));
+    return list.getNext();
   }
 
   /** The links the template gives an image: each image that is there, and the diff. */

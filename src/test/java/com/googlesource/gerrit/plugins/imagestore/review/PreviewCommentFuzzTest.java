@@ -16,10 +16,13 @@ package com.googlesource.gerrit.plugins.imagestore.review;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ConfigProblemInfo;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Counts;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.DiffLink;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ImageLink;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.ImagePreview;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Region;
+import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo.Shift;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +48,15 @@ class PreviewCommentFuzzTest {
     for (int i = 0; i < images; i++) {
       previews.images.add(preview(in, i));
     }
-    previews.summary = PreviewBuilder.summary(previews.counts, images);
+    previews.configProblems = new ArrayList<>();
+    int problems = in.consumeInt(0, PreviewComment.MAX_CONFIG_PROBLEMS + 2);
+    for (int i = 0; i < problems; i++) {
+      ConfigProblemInfo p = new ConfigProblemInfo();
+      p.file = in.consumeString(MAX_TEXT);
+      p.reason = in.consumeString(MAX_TEXT);
+      previews.configProblems.add(p);
+    }
+    previews.summary = PreviewBuilder.summary(previews.counts, images, in.consumeInt(0, problems));
     CommentMarkdown.assertOnlyTemplateMarkup(previews);
   }
 
@@ -103,8 +114,33 @@ class PreviewCommentFuzzTest {
       d.mismatchPercent = in.consumeDouble();
       d.passed = in.pickValue(Arrays.asList(true, false, null));
       d.sizeMismatch = in.pickValue(Arrays.asList(true, false, null));
+      if (in.consumeBoolean()) {
+        d.ignore = new ArrayList<>();
+        for (int i = in.consumeInt(1, 3); i > 0; i--) {
+          d.ignore.add(region(new Region(), in));
+        }
+        d.ignoredPixels = in.consumeBoolean() ? in.consumeLong() : null;
+      }
+      if (in.consumeBoolean()) {
+        d.shifts = new ArrayList<>();
+        for (int i = in.consumeInt(1, PreviewComment.MAX_SHIFTS_NAMED + 2); i > 0; i--) {
+          Shift s = region(new Shift(), in);
+          s.dx = in.consumeInt();
+          s.dy = in.consumeInt();
+          s.mismatchedPixels = in.consumeLong();
+          d.shifts.add(s);
+        }
+      }
     }
     return d;
+  }
+
+  private static <R extends Region> R region(R r, FuzzedDataProvider in) {
+    r.x = in.consumeInt();
+    r.y = in.consumeInt();
+    r.width = in.consumeInt();
+    r.height = in.consumeInt();
+    return r;
   }
 
   private static boolean isThere(ImageLink l) {
