@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.diff;
 
+import java.util.List;
+
 /**
  * What a comparison found.
  *
@@ -25,6 +27,8 @@ package com.googlesource.gerrit.plugins.imagestore.diff;
  * @param sizeMismatch the images have different sizes: a full mismatch
  * @param identical every pixel is exactly equal (identical bytes are, without being decoded)
  * @param diffPng the diff picture, or null when it was not asked for
+ * @param shifts blocks whose content moved ({@link Shift}); they explain mismatched pixels, they do
+ *     not forgive them: the verdict counts every mismatched pixel
  */
 public record DiffResult(
     int width,
@@ -33,7 +37,41 @@ public record DiffResult(
     long antialiasedPixels,
     boolean sizeMismatch,
     boolean identical,
-    byte[] diffPng) {
+    byte[] diffPng,
+    List<Shift> shifts) {
+
+  public DiffResult {
+    shifts = List.copyOf(shifts);
+  }
+
+  /** Figures without moved blocks. */
+  public DiffResult(
+      int width,
+      int height,
+      long mismatchedPixels,
+      long antialiasedPixels,
+      boolean sizeMismatch,
+      boolean identical,
+      byte[] diffPng) {
+    this(
+        width,
+        height,
+        mismatchedPixels,
+        antialiasedPixels,
+        sizeMismatch,
+        identical,
+        diffPng,
+        List.of());
+  }
+
+  /** The mismatched pixels the moves explain. */
+  public long shiftedPixels() {
+    long sum = 0;
+    for (Shift shift : shifts) {
+      sum += shift.mismatchedPixels();
+    }
+    return sum;
+  }
 
   public long totalPixels() {
     return (long) width * height;
@@ -47,7 +85,7 @@ public record DiffResult(
   /** The figures alone, to keep once the picture is stored. */
   public DiffResult withoutPicture() {
     return new DiffResult(
-        width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, null);
+        width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, null, shifts);
   }
 
   public boolean passes(PassRule rule) {

@@ -26,6 +26,8 @@ import java.util.concurrent.Callable;
  * is not counted (Vysniauskas' anti-aliased pixel detector, as pixelmatch has it). The figures
  * equal pixelmatch 7's with its defaults ({@code checkerboard} blending of transparent pixels).
  *
+ * <p>Blocks whose content moved are reported as {@link Shift}s ({@link ShiftDetector}).
+ *
  * <p>The diff picture is the first image, faded to a light grey, with mismatched pixels in red and
  * anti-aliased ones in yellow. Identical bytes are equal without being decoded.
  *
@@ -125,7 +127,7 @@ public final class ImageDiffer {
     return Parallel.run(decodes, UndecodableImageException.class).toArray(new Pixels[0]);
   }
 
-  /** What one band of rows holds. */
+  /** What one band of rows holds (its mismatched pixels are marked in the shared mask). */
   private record Band(long mismatched, long antialiased, boolean identical, byte[] deflated) {}
 
   /**
@@ -142,13 +144,14 @@ public final class ImageDiffer {
     int[] pa = a.argb();
     int[] pb = b == null ? pa : b.argb();
     byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
+    MismatchMask mask = b == null ? null : new MismatchMask(width, height);
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
       int from = (int) ((long) height * part / parts);
       int to = (int) ((long) height * (part + 1) / parts);
       boolean last = part == parts - 1;
-      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, last));
+      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, mask, last));
     }
     long mismatched = 0;
     long antialiased = 0;
@@ -161,12 +164,25 @@ public final class ImageDiffer {
       deflated.add(band.deflated());
     }
     byte[] png = picture ? PngCodec.encodePalette(width, height, rows, deflated, PALETTE) : null;
-    return new DiffResult(width, height, mismatched, antialiased, false, identical, png);
+    List<Shift> shifts =
+        mismatched == 0 ? List.of() : ShiftDetector.detect(pa, pb, mask, mismatched, maxDelta);
+    return new DiffResult(width, height, mismatched, antialiased, false, identical, png, shifts);
   }
 
-  /** Compares rows {@code [from, to)}, draws them into {@code rows} and compresses them. */
+  /**
+   * Compares rows {@code [from, to)}, marks their mismatched pixels in {@code mask}, draws them
+   * into {@code rows} and compresses them.
+   */
   private Band compareRows(
-      int[] pa, int[] pb, int width, int height, int from, int to, byte[] rows, boolean last) {
+      int[] pa,
+      int[] pb,
+      int width,
+      int height,
+      int from,
+      int to,
+      byte[] rows,
+      MismatchMask mask,
+      boolean last) {
     long mismatched = 0;
     long antialiased = 0;
     boolean identical = true;
@@ -200,6 +216,7 @@ public final class ImageDiffer {
           mark = ANTIALIASED;
         } else {
           mismatched++;
+          mask.set(x, y);
           mark = MISMATCH;
         }
         if (rows != null) {
