@@ -21,9 +21,11 @@
 // picture) and ImageDiffer.compare (the figures of /diff/{a}/{b}/info) on bench/diff.sh's pairs:
 // base.png against base-copy.png (identical bytes), changed.png (1 % of the pixels), other.png
 // (another screen). In every round each pair runs on both engines back to back, the order
-// alternating, so both see the same load. Times are the calling thread's CPU time: run the JVM
-// with -XX:ActiveProcessorCount=1 so the engine does all its work on that thread. Prints the
-// median CPU ms per engine and the median of the per-round ratios new/base.
+// rotating, so all see the same load. BASE_JAR is also loaded a second time ("base again"): its
+// ratio to base is the noise floor of the measurement (the same code, timed the same way). Times
+// are the calling thread's CPU time: run the JVM with -XX:ActiveProcessorCount=1 so the engine
+// does all its work on that thread. Prints the median CPU ms per engine and the medians of the
+// per-round ratios new/base and base again/base.
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -64,6 +66,7 @@ public class ShiftOverhead {
 
   public static void main(String[] args) throws Exception {
     Engine base = Engine.load("base", Path.of(args[0]));
+    Engine again = Engine.load("base again", Path.of(args[0]));
     Engine changed = Engine.load("new", Path.of(args[1]));
     Path dir = Path.of(args[2]);
     int rounds = Integer.parseInt(args[3]);
@@ -75,7 +78,8 @@ public class ShiftOverhead {
     System.out.printf(
         Locale.ROOT,
         "processors %d%n| pair | call | base CPU ms (median) | new CPU ms (median) | new ÷ base (median"
-            + " of %d paired rounds) |%n| --- | --- | ---: | ---: | ---: |%n",
+            + " of %d paired rounds) | base again ÷ base (noise floor) |%n"
+            + "| --- | --- | ---: | ---: | ---: | ---: |%n",
         Runtime.getRuntime().availableProcessors(),
         rounds);
     for (boolean picture : new boolean[] {true, false}) {
@@ -84,30 +88,30 @@ public class ShiftOverhead {
         List<Double> baseMs = new ArrayList<>();
         List<Double> newMs = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
+        Engine[] engines = {base, again, changed};
         for (int round = 0; round < warmup + rounds; round++) {
-          long tb;
-          long tn;
-          if (round % 2 == 0) {
-            tb = base.cpuNanos(threads, picture, a, b);
-            tn = changed.cpuNanos(threads, picture, a, b);
-          } else {
-            tn = changed.cpuNanos(threads, picture, a, b);
-            tb = base.cpuNanos(threads, picture, a, b);
+          long[] t = new long[3];
+          for (int k = 0; k < 3; k++) {
+            int e = (k + round) % 3;
+            t[e] = engines[e].cpuNanos(threads, picture, a, b);
           }
           if (round >= warmup) {
-            baseMs.add(tb / 1e6);
-            newMs.add(tn / 1e6);
-            ratios.add((double) tn / Math.max(1, tb));
+            baseMs.add(t[0] / 1e6);
+            newMs.add(t[2] / 1e6);
+            ratios.add((double) t[2] / Math.max(1, t[0]));
+            floor.add((double) t[1] / Math.max(1, t[0]));
           }
         }
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %.2f | %.2f | %.3f |%n",
+            "| %s | %s | %.2f | %.2f | %.3f | %.3f |%n",
             labels[p],
             picture ? "diff (picture)" : "compare (figures)",
             median(baseMs),
             median(newMs),
-            median(ratios));
+            median(ratios),
+            median(floor));
         System.out.printf(
             Locale.ROOT,
             "result %s_%s_ratio %.3f%n",

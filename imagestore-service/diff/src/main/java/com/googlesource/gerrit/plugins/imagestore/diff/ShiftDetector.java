@@ -76,7 +76,7 @@ final class ShiftDetector {
   static final int MAX_CLUSTERS = 64;
 
   /** Clusters with fewer mismatched pixels in dense cells say too little to tell a move. */
-  static final int MIN_CLUSTER_PIXELS = 24;
+  static final int MIN_CLUSTER_PIXELS = 64;
 
   /** Mismatched pixels of a cluster each displacement is tried on. */
   static final int SAMPLE = 256;

@@ -133,7 +133,7 @@ public final class MovedBlocks {
     throw new IllegalStateException("no room to move a block");
   }
 
-  /** A colour change of an element: its non-background pixels tinted. */
+  /** A colour change of an element: its non-background pixels tinted red. */
   private void recolour(BufferedImage img, List<int[]> taken) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int[] r = element();
@@ -145,11 +145,11 @@ public final class MovedBlocks {
         for (int x = r[0]; x < r[0] + r[2]; x++) {
           int c = img.getRGB(x, y);
           if (visiblyDifferent(c, r[4])) {
-            // Swap the red and blue channels, and darken: another theme colour.
-            int red = c >> 16 & 0xff;
-            int green = c >> 8 & 0xff;
-            int blue = c & 0xff;
-            img.setRGB(x, y, 0xff000000 | (blue * 3 / 4) << 16 | (green * 3 / 4) << 8 | red);
+            // Tinted red: an error state, another theme colour.
+            int red = Math.max(c >> 16 & 0xff, 200);
+            int green = (c >> 8 & 0xff) / 2;
+            int blue = (c & 0xff) / 2;
+            img.setRGB(x, y, 0xff000000 | red << 16 | green << 8 | blue);
           }
         }
       }
