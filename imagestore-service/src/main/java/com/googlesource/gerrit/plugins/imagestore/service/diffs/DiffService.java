@@ -48,8 +48,10 @@ import java.util.function.Supplier;
  * Comparisons of stored images. Images with identical bytes are equal without being read.
  *
  * <p>Comparisons with the stored options ({@link #isStored}) are computed once: the figures go to
- * the {@code diffs} table, the diff picture to the blob store. Any other options are computed on
- * every request and stored nowhere, so requests without login cannot make the store grow.
+ * the {@code diffs} table (with the moved blocks found; rows stored before they were detected are
+ * computed again on their next read), the diff picture to the blob store. Any other options are
+ * computed on every request and stored nowhere, so requests without login cannot make the store
+ * grow.
  *
  * <p>Requests for a comparison being computed in this process wait for that computation instead of
  * starting their own. Replicas may compute the same pair at once; both store the same bytes and
@@ -216,10 +218,14 @@ public final class DiffService {
     return new DiffKey(pair.a().sha256(), pair.b().sha256(), options);
   }
 
+  /**
+   * The stored diff, computed and stored first if need be. A row stored before moved blocks were
+   * detected is computed again (once: the moves are filled into it).
+   */
   private DiffRecord stored(Pair pair, DiffOptions options) {
     DiffKey key = key(pair, options);
     Optional<DiffRecord> found = db.read(c -> diffs.find(c, key));
-    return found.isPresent() ? found.get() : compute(pair, key);
+    return found.isPresent() && found.get().shiftsKnown() ? found.get() : compute(pair, key);
   }
 
   /** Computes and stores a diff, or waits for this process's computation of the same one. */
@@ -321,7 +327,7 @@ public final class DiffService {
       throw new UncheckedIOException(e);
     }
     DiffRecord diff = new DiffRecord(key, result.withoutPicture(), sha, png.length, clock.millis());
-    db.read(c -> diffs.insertIfAbsent(c, diff));
+    db.read(c -> diffs.insertIfAbsent(c, diff) || diffs.fillShifts(c, diff));
     return diff;
   }
 

@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
+import java.util.List;
+
 /**
  * The figures of a comparison of two images ({@code GET /diff/{uuidA}/{uuidB}/info}, and the
  * command line's {@code diff --json}).
@@ -62,4 +64,13 @@ public class DiffInfo {
 
   /** What the rule allows for this image: min(percentage of the pixels, pixel count). */
   public double allowedMismatchedPixels;
+
+  /**
+   * Blocks whose content moved, "moved by (dx, dy)"; empty when none (or the sizes differ). They
+   * explain mismatched pixels but do not change the verdict: a move is a change.
+   */
+  public List<ShiftInfo> shifts;
+
+  /** The mismatched pixels the {@link #shifts} explain (part of {@link #mismatchedPixels}). */
+  public long shiftedPixels;
 }
