@@ -122,6 +122,8 @@ bench_start_service() {
     "${clean[@]}" "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR" user add bench --role "$roles" \
       --data "$data" >"${log%.log}-user.log" 2>&1 ||
     { cat "${log%.log}-user.log" >&2; bench_fail "user add failed"; }
+  # Created before the JVM is started in the background, so polling it below cannot find it missing.
+  : >"$log"
   "${clean[@]}" "$JAVA_HOME/bin/java" "$@" -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$data" \
     </dev/null >"$log" 2>&1 &
   SERVICE_PID=$!

@@ -30,6 +30,8 @@ seconds="${FUZZ_SECONDS:-20}"
 targets=(
   "imagestore-service/client LnkFileFuzzTest#readsWhatUiveri5Reads"
   "imagestore-service/client LnkFileFuzzTest#formatThenParseIsTheIdentity"
+  "imagestore-service/client ComparisonConfigFuzzTest#parsesWithinBoundsOrRefusesWithAReason"
+  "imagestore-service/client ComparisonConfigFuzzTest#resolvesOverHostileFiles"
   "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service PngValidationFuzzTest#acceptsOnlyWellFormedPngs"
   "imagestore-service/diff PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
   "imagestore-service/diff ZlibInflaterFuzzTest#agreesWithZlib"

@@ -150,6 +150,25 @@ public class ImagestoreConfig {
     return serviceUrlRefusal();
   }
 
+  /**
+   * What anyone but an administrator is told, wherever the plugin cannot talk to the image service
+   * because of its {@code serviceUrl}: why is for administrators only ({@link #serviceUrlError},
+   * {@link #serviceUrlRefusal}: the configuration and status views, the log), since it says how the
+   * site is set up (a password in gerrit.config, say). Also what the merge gate and every other
+   * answer that any reader of a change sees say.
+   */
+  public static final String SERVICE_URL_UNUSABLE =
+      "the plugin's service address (serviceUrl) is not usable;"
+          + " administrators see why in imagestore~status";
+
+  /**
+   * {@link #serviceUrlError} as {@code administrator} or someone else may see it: the reason, or
+   * {@link #SERVICE_URL_UNUSABLE}.
+   */
+  public Optional<String> serviceUrlErrorFor(boolean administrator) {
+    return serviceUrlError().map(e -> administrator ? e : SERVICE_URL_UNUSABLE);
+  }
+
   /** Why the {@code serviceUrl} that is set is refused; empty when it is usable or not set. */
   public Optional<String> serviceUrlRefusal() {
     return configuredServiceUrl()

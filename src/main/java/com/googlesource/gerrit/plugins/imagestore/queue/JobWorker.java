@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,22 +31,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drains the {@link Outbox} on a queue of Gerrit's work queue, oldest job first, so pushes never
  * wait for the image service; each job goes to the {@link JobHandler} bound for its kind. A job
- * that fails transiently ({@link FailurePolicy}) stays at the head and is retried with exponential
- * back-off (1 s doubling to 5 min); nothing behind it runs first, so the order holds. A job that
- * fails permanently is set aside in {@code outbox/failed} and reported in {@link #lastError}.
+ * that fails stays at the head and is retried with exponential back-off (1 s doubling to 5 min) for
+ * as long as {@link FailurePolicy#retry} says; nothing behind it runs first, so the order holds. A
+ * job the policy gives up is set aside in {@code outbox/failed} and reported in {@link #lastError}.
  */
 @Singleton
 public class JobWorker implements LifecycleListener {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
   private static final long MAX_BACKOFF_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
+  /** How long {@link #stop} waits for the job in progress to end once it is interrupted. */
+  private static final long STOP_WAIT_SECONDS = 10;
+
   private final WorkQueue workQueue;
   private final Outbox outbox;
   private final Map<Job.Kind, JobHandler<?>> handlers;
   private final Set<StartupJobs> startupJobs;
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private ScheduledExecutorService queue;
+  private volatile ScheduledExecutorService queue;
+
+  /** How many times in a row the job at the head of the queue has failed. */
   private int failures;
+
   private volatile long retryAt;
   private volatile String lastError;
 
@@ -66,6 +73,10 @@ public class JobWorker implements LifecycleListener {
 
   @Override
   public synchronized void start() {
+    // A drain or retry that a stop dropped unrun must not hold up this run's.
+    scheduled.set(false);
+    retryAt = 0;
+    failures = 0;
     queue = workQueue.createQueue(1, "imagestore-indexer");
     // First, on this one-thread queue: what moved while the plugin was not running, measured
     // against the state as the last run left it, before any left-over job changes that state.
@@ -89,11 +100,30 @@ public class JobWorker implements LifecycleListener {
     }
   }
 
+  /**
+   * Ends the drain between two jobs: the job in progress is interrupted and may finish or fail;
+   * either way its file stays in the outbox unless it finished, and every job behind it stays there
+   * too, for the next start. Waits up to {@value #STOP_WAIT_SECONDS} s for the job in progress to
+   * end (a call to the service that does not heed the interruption may take longer; it then ends on
+   * its own, and the drain runs nothing after it).
+   */
   @Override
   public synchronized void stop() {
-    if (queue != null) {
-      queue.shutdownNow();
-      queue = null;
+    ScheduledExecutorService q = queue;
+    if (q == null) {
+      return;
+    }
+    queue = null;
+    q.shutdownNow();
+    try {
+      if (!q.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        logger.atWarning().log(
+            "the job in progress did not end within %d s of the stop; it stays queued unless it"
+                + " finishes",
+            STOP_WAIT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -110,11 +140,16 @@ public class JobWorker implements LifecycleListener {
     }
     ScheduledExecutorService q = queue;
     if (q != null && scheduled.compareAndSet(false, true)) {
-      q.execute(this::drain);
+      try {
+        q.execute(() -> drain(q));
+      } catch (RejectedExecutionException e) {
+        scheduled.set(false); // stopped in the meantime: the next start drains
+      }
     }
   }
 
-  private void drain() {
+  /** Runs the queued jobs on {@code q} until none is left or {@code q} is shut down. */
+  private void drain(ScheduledExecutorService q) {
     scheduled.set(false);
     try {
       // Jobs may queue more jobs (a reconcile queues its projects): drain until nothing is left.
@@ -122,11 +157,20 @@ public class JobWorker implements LifecycleListener {
           !pending.isEmpty();
           pending = outbox.pending()) {
         for (Outbox.Entry entry : pending) {
+          if (q.isShutdown()) {
+            return; // stopped: this job and those behind it stay queued for the next start
+          }
           try {
             run(entry.job());
           } catch (Exception e) {
-            if (FailurePolicy.isTransient(e)) {
-              retryLater(entry, e);
+            if (q.isShutdown()) {
+              // Interrupted by the stop, or failing because of it: not the job's fault.
+              logger.atInfo().log("stopped during %s; it stays queued: %s", entry.job(), e);
+              return;
+            }
+            failures++;
+            if (FailurePolicy.retry(e, failures)) {
+              retryLater(q, entry, e);
               return;
             }
             giveUp(entry, e);
@@ -153,15 +197,15 @@ public class JobWorker implements LifecycleListener {
   }
 
   private void giveUp(Outbox.Entry entry, Exception e) throws IOException {
-    logger.atSevere().withCause(e).log("giving up on %s: %s", entry.job(), e);
+    String attempts = failures == 1 ? "" : " after " + failures + " attempts";
+    logger.atSevere().withCause(e).log("giving up on %s%s: %s", entry.job(), attempts, e);
     lastErrorProject = entry.job().project();
-    lastError = "gave up on " + entry.job() + ": " + e;
+    lastError = "gave up on " + entry.job() + attempts + ": " + e;
     failures = 0;
     outbox.setAside(entry.file());
   }
 
-  private void retryLater(Outbox.Entry entry, Exception e) {
-    failures++;
+  private void retryLater(ScheduledExecutorService q, Outbox.Entry entry, Exception e) {
     long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 20));
     retryAt = System.currentTimeMillis() + delay;
     lastErrorProject = entry.job().project();
@@ -169,8 +213,7 @@ public class JobWorker implements LifecycleListener {
     logger.atWarning().withCause(failures == 1 ? e : null).log(
         "%s failed (attempt %d), retrying in %d s: %s",
         entry.job(), failures, delay / 1000, e.getMessage());
-    ScheduledExecutorService q = queue;
-    if (q != null) {
+    try {
       q.schedule(
           () -> {
             retryAt = 0;
@@ -178,6 +221,8 @@ public class JobWorker implements LifecycleListener {
           },
           delay,
           TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // The next start retries it.
     }
   }
 

@@ -22,7 +22,6 @@ import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
@@ -86,9 +85,13 @@ public class ImagestoreConnection implements LifecycleListener {
   }
 
   private ImagestoreClient client(RequestConfig timeouts) throws IOException {
-    Optional<String> error = config.serviceUrlError();
-    if (error.isPresent()) {
-      throw new IOException(error.get());
+    if (config.serviceUrlRefusal().isPresent()) {
+      // Without the reason: this ends up where any reader of a change sees it (the merge gate's
+      // message); administrators read it in the status and the log.
+      throw new IOException(ImagestoreConfig.SERVICE_URL_UNUSABLE);
+    }
+    if (config.serviceUrlError().isPresent()) {
+      throw new IOException(config.serviceUrlError().get()); // not set: nothing to hide
     }
     String url = config.serviceUrl().orElseThrow();
     return new ImagestoreClient(

@@ -18,6 +18,8 @@ import com.google.gerrit.extensions.restapi.ResourceConflictException;
 import com.google.gerrit.extensions.restapi.Response;
 import com.google.gerrit.extensions.restapi.RestReadView;
 import com.google.gerrit.server.change.RevisionResource;
+import com.google.gerrit.server.permissions.GlobalPermission;
+import com.google.gerrit.server.permissions.PermissionBackend;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
@@ -26,22 +28,24 @@ import com.googlesource.gerrit.plugins.imagestore.review.PreviewBuilder;
 import com.googlesource.gerrit.plugins.imagestore.review.PreviewsInfo;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /changes/{id}/revisions/{revision}/imagestore~previews}: the screenshots a patch set
  * adds, changes or deletes, with links to the reference, new and diff images and the mismatch
- * figures. Anyone who can see the change may read it; the images are public in the service.
+ * figures. Anyone who can see the change may read it; the images are public in the service. Without
+ * a usable {@code serviceUrl} it answers 409: why to administrators, a fixed sentence to others.
  */
 @Singleton
 public class GetPreviews implements RestReadView<RevisionResource> {
   private final ImagestoreConfig config;
   private final PreviewBuilder previews;
+  private final PermissionBackend permissions;
 
   @Inject
-  GetPreviews(ImagestoreConfig config, PreviewBuilder previews) {
+  GetPreviews(ImagestoreConfig config, PreviewBuilder previews, PermissionBackend permissions) {
     this.config = config;
     this.previews = previews;
+    this.permissions = permissions;
   }
 
   @Override
@@ -52,11 +56,11 @@ public class GetPreviews implements RestReadView<RevisionResource> {
         config.isEnabled(rsrc.getProject())
             ? previews.changes(rsrc.getProject(), rsrc.getPatchSet().commitId())
             : List.of();
-    Optional<String> serviceUrlError = config.serviceUrlError();
-    if (!changes.isEmpty() && serviceUrlError.isPresent()) {
-      // Said plainly (the panel shows it), rather than a bare 500.
+    if (!changes.isEmpty() && config.serviceUrlError().isPresent()) {
+      // Said plainly (the panel shows it), rather than a bare 500; why only to administrators.
+      boolean admin = permissions.currentUser().testOrFalse(GlobalPermission.ADMINISTRATE_SERVER);
       throw new ResourceConflictException(
-          "screenshots cannot be checked: " + serviceUrlError.get());
+          "screenshots cannot be checked: " + config.serviceUrlErrorFor(admin).orElseThrow());
     }
     return Response.ok(
         previews.build(rsrc.getChange().getChangeId(), rsrc.getPatchSet().number(), changes));

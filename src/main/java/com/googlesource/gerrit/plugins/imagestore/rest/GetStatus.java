@@ -118,7 +118,7 @@ public class GetStatus implements RestReadView<ProjectResource> {
     info.serviceUrlError =
         config
             .serviceUrlRefusal()
-            .map(e -> admin ? e : "the plugin's serviceUrl is refused; administrators see why")
+            .map(e -> admin ? e : ImagestoreConfig.SERVICE_URL_UNUSABLE)
             .orElse(null);
     if (admin) {
       info.outboxDepth = outbox.depth();

@@ -33,14 +33,20 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /**
- * A {@code serviceUrl} with a user name and password in gerrit.config, as an administrator sees it:
- * the plugin loads but never uses the address; its configuration, status and previews say why, the
- * merge gate blocks submitting, and the password appears in no answer and no log line.
+ * A {@code serviceUrl} with a user name and password in gerrit.config: the plugin loads but never
+ * uses the address. Administrators read why in the configuration, the status and the previews;
+ * everyone else, and the merge gate (which every reader of a change sees), says only that the
+ * service address is not usable. The merge gate blocks submitting, and the address appears in no
+ * answer and no log line.
  */
 @TestPlugin(name = "imagestore", sysModule = "com.googlesource.gerrit.plugins.imagestore.Module")
 public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
   private static final String PASSWORD = "pa55-in-the-url";
+  private static final String URL = "http://gerrit-indexer:" + PASSWORD + "@127.0.0.1:1/";
   private static final String REFUSED = "must not contain a user name or password";
+  private static final String NOT_USABLE =
+      "the plugin's service address (serviceUrl) is not usable;"
+          + " administrators see why in imagestore~status";
 
   /** Outermost: attached before the test's Gerrit starts and the plugin loads (and logs). */
   @Rule(order = Integer.MIN_VALUE)
@@ -49,11 +55,7 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
   @ConfigSuite.Default
   public static Config defaultConfig() {
     Config cfg = new Config();
-    cfg.setString(
-        "plugin",
-        "imagestore",
-        "serviceUrl",
-        "http://gerrit-indexer:" + PASSWORD + "@127.0.0.1:1/");
+    cfg.setString("plugin", "imagestore", "serviceUrl", URL);
     return cfg;
   }
 
@@ -75,7 +77,9 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
     RestResponse userStatus = userRestSession.get(statusUrl());
     userStatus.assertOK();
     answers.add(userStatus.getEntityContent());
-    assertThat(userStatus.getEntityContent()).contains("administrators see why");
+    JsonObject userStatusInfo =
+        JsonParser.parseString(userStatus.getEntityContent()).getAsJsonObject();
+    assertThat(userStatusInfo.get("service_url_error").getAsString()).isEqualTo(NOT_USABLE);
 
     String changeId =
         createChange(
@@ -83,26 +87,36 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
                 LNK_DIR + "a.ref.lnk",
                 LnkFile.format(ImageId.of("0123456789abcdef0123456789abcdef")))
             .getChangeId();
-    RestResponse previews =
-        getAnswered("/changes/" + changeId + "/revisions/1/imagestore~previews");
+    String previewsUrl = "/changes/" + changeId + "/revisions/1/imagestore~previews";
+    RestResponse previews = getAnswered(previewsUrl);
     answers.add(previews.getEntityContent());
     previews.assertConflict();
     assertThat(previews.getEntityContent()).contains(REFUSED);
+    // Any other reader of the change: the same 409, without the reason.
+    RestResponse userPreviews = userRestSession.get(previewsUrl);
+    answers.add(userPreviews.getEntityContent());
+    userPreviews.assertConflict();
+    assertThat(userPreviews.getEntityContent())
+        .contains("screenshots cannot be checked: " + NOT_USABLE);
+    assertThat(userPreviews.getEntityContent()).doesNotContain(REFUSED);
 
     JsonObject gate = gateAnswer(changeId);
     answers.add(gate.toString());
     assertThat(gate.get("status").getAsString()).isNotEqualTo("SATISFIED");
+    // Every reader of the change sees the gate's message: no reason in it.
     assertThat(
             gate.getAsJsonObject("submittability_expression_result")
                 .get("error_message")
                 .getAsString())
-        .contains(REFUSED);
+        .contains(NOT_USABLE);
+    assertThat(gate.toString()).doesNotContain(REFUSED);
 
     RestResponse messages = getAnswered("/changes/" + changeId + "/messages");
     answers.add(messages.getEntityContent());
 
     for (String answer : answers) {
       assertWithMessage("a REST answer").that(answer).doesNotContain(PASSWORD);
+      assertWithMessage("a REST answer").that(answer).doesNotContain("@127.0.0.1:1/");
     }
     List<String> logged = logs.lines();
     assertWithMessage("the refusal is logged at load")
@@ -110,6 +124,7 @@ public class ServiceUrlWithCredentialsIT extends ImagestoreTestBase {
         .isTrue();
     for (String line : logged) {
       assertWithMessage("a log line").that(line).doesNotContain(PASSWORD);
+      assertWithMessage("a log line").that(line).doesNotContain("@127.0.0.1:1/");
     }
   }
 }

@@ -15,10 +15,10 @@
 package com.googlesource.gerrit.plugins.imagestore.client;
 
 /** Keeps untrusted input short and printable when it is echoed in an error message. */
-final class Abbreviate {
+public final class Abbreviate {
   private static final int MAX = 80;
 
-  static String forMessage(String input) {
+  public static String forMessage(String input) {
     if (input == null) {
       return "null";
     }

@@ -39,12 +39,17 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Why our own and not JDBI: these few dozen statements bind and map in a line each with it, and
- * the service jar and its start-up carry no reflection-based mapping layer. Measured on the upload
- * path (2026-12-06, UploadBench, 32 connections, the build before this helper and this one running
- * side by side and taking turns after a 20 s warm-up each): old 10.6 / new 8.4 uploads/s in the
- * only clean pair, i.e. about 0.8x, but the shared 2-core machine was at load 21-25 and later pairs
- * of both builds failed requests alike, so no difference was measurable; a JDBI variant was not
- * built. Statements and their order are unchanged; only boilerplate went.
+ * the service jar and its start-up carry no reflection-based mapping layer; a JDBI variant was not
+ * built. Statements and their order are unchanged; only boilerplate went. Measured on the upload
+ * path (2026-12-06, bench/upload-ab.sh: UploadBench at 32 connections against two services side by
+ * side, warmed up 60 s each, then 15 s turns A, B, A, B…; the service's own CPU time per upload
+ * from /proc, since the shared 2-core machine ran at load 21-30): this helper's commit (3e8d69c)
+ * against the build before it (9684f2d), 6 pairs each way round, per-pair ratios 0.80-1.35, median
+ * 1.09 (1.03 without the JIT compiler threads); current main against 9684f2d, 11 pairs, ratios
+ * 0.56-1.89, median 0.90. So no cost above the noise of such a machine (±20 % and more per pair);
+ * the helper adds a lambda per parameter to a path of one PNG check, one hash, one fsynced file and
+ * a few statements, i.e. nothing a profile could find at this noise. Details in bench/README.md
+ * ("Data access: db/Sql on the upload path").
  */
 public final class Sql {
   /** Reads one row (the cursor is on it) into a value. */

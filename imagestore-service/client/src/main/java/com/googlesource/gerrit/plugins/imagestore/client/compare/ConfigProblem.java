@@ -1,0 +1,28 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.client.compare;
+
+/**
+ * An invalid configuration file, by its path and the reason in words.
+ *
+ * @param file the path of the {@code .imagestore.json} (relative to the tree's root)
+ * @param reason what is wrong with it, with the JSON path of the value when there is one
+ */
+public record ConfigProblem(String file, String reason) {
+  @Override
+  public String toString() {
+    return file + ": " + reason;
+  }
+}
