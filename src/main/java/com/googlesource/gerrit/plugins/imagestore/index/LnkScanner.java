@@ -17,6 +17,7 @@ package com.googlesource.gerrit.plugins.imagestore.index;
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
@@ -69,9 +70,10 @@ public final class LnkScanner implements AutoCloseable {
   private final TreeFilter filter;
 
   /**
-   * Parsed ids of link blobs; empty for a malformed one. Blobs recur across commits and branches.
+   * Parsed link blobs (reference and variants); empty for a malformed one. Blobs recur across
+   * commits and branches.
    */
-  private final Map<ObjectId, Optional<ImageId>> blobs = new ConcurrentHashMap<>();
+  private final Map<ObjectId, Optional<Links>> blobs = new ConcurrentHashMap<>();
 
   /** Links each commit adds, so a commit shared by several branches is diffed once. */
   private final Map<ObjectId, List<String[]>> commits = new ConcurrentHashMap<>();
@@ -100,7 +102,8 @@ public final class LnkScanner implements AutoCloseable {
 
   /**
    * Walks the commits reachable from {@code tip} but not from any of {@code exclude}, and returns a
-   * reference for every link each of them adds or changes.
+   * reference for every image (the reference and each variant) of every link each of them adds or
+   * changes.
    */
   public List<ReferenceInfo> scan(String branch, ObjectId tip, Collection<ObjectId> exclude)
       throws IOException {
@@ -208,7 +211,7 @@ public final class LnkScanner implements AutoCloseable {
       if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
         ObjectId blob = tw.getObjectId(1);
         String path = tw.getPathString();
-        Optional<ImageId> id =
+        Optional<Links> parsed =
             blobs.computeIfAbsent(
                 blob.copy(),
                 b -> {
@@ -218,20 +221,26 @@ public final class LnkScanner implements AutoCloseable {
                     throw new UncheckedIOException(e);
                   }
                 });
-        id.ifPresent(i -> links.add(new String[] {path, i.value()}));
+        // Every image a link lists is referenced: a variant is as much in use as the reference.
+        parsed.ifPresent(
+            l -> {
+              for (ImageId id : l.all()) {
+                links.add(new String[] {path, id.value()});
+              }
+            });
       }
     }
     return links;
   }
 
-  private Optional<ImageId> parse(ObjectReader r, ObjectId blob, ObjectId commit, String path)
+  private Optional<Links> parse(ObjectReader r, ObjectId blob, ObjectId commit, String path)
       throws IOException {
     ObjectLoader loader = r.open(blob);
     try {
       if (loader.getSize() > LnkFile.MAX_SIZE) {
         throw new MalformedLnkException("too large for a link (" + loader.getSize() + " bytes)");
       }
-      return Optional.of(LnkFile.parse(loader.getCachedBytes(LnkFile.MAX_SIZE)));
+      return Optional.of(LnkFile.parseLinks(loader.getCachedBytes(LnkFile.MAX_SIZE)));
     } catch (MalformedLnkException e) {
       malformed.incrementAndGet();
       logger.atWarning().log(

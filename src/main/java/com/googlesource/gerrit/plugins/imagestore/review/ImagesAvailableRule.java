@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The merge gate: a change to a tracked branch cannot be submitted while one of its links names an
- * image the service does not have, or does not parse. The requirement names the files.
+ * image the service does not have (its reference or any accepted variant), or does not parse. The
+ * requirement names the files and the missing images.
  */
 @Singleton
 public class ImagesAvailableRule implements SubmitRule {
@@ -90,8 +91,12 @@ public class ImagesAvailableRule implements SubmitRule {
       // change is verified over a few evaluations and a dead service costs little.
       Set<ImageId> unknown = new LinkedHashSet<>();
       for (LinkChange c : changes) {
-        if (c.problem() == null && c.newId() != null && present.getIfPresent(c.newId()) == null) {
-          unknown.add(c.newId());
+        if (c.problem() == null) {
+          for (ImageId id : c.newIds()) {
+            if (present.getIfPresent(id) == null) {
+              unknown.add(id);
+            }
+          }
         }
       }
       List<ImageId> asked =
@@ -120,20 +125,27 @@ public class ImagesAvailableRule implements SubmitRule {
                   + ")");
           continue;
         }
-        if (c.newId() == null || present.getIfPresent(c.newId()) != null) {
-          continue;
-        }
-        ServiceCalls.Outcome<Boolean> answer = answers.get(c.newId());
-        if (answer == null || !answer.ok()) {
-          unverified++;
-          if (cannotVerify == null) {
-            cannotVerify =
-                answer == null ? "more images than one evaluation checks" : answer.problem();
+        List<String> missing = new ArrayList<>();
+        for (ImageId id : c.newIds()) {
+          if (present.getIfPresent(id) != null) {
+            continue;
           }
-        } else if (answer.value()) {
-          present.put(c.newId(), true);
-        } else {
-          problems.add(Markdown.visible(c.path()) + " (image " + c.newId() + " not uploaded)");
+          ServiceCalls.Outcome<Boolean> answer = answers.get(id);
+          if (answer == null || !answer.ok()) {
+            unverified++;
+            if (cannotVerify == null) {
+              cannotVerify =
+                  answer == null ? "more images than one evaluation checks" : answer.problem();
+            }
+          } else if (answer.value()) {
+            present.put(id, true);
+          } else {
+            missing.add((id.equals(c.newId()) ? "image " : "variant ") + id);
+          }
+        }
+        if (!missing.isEmpty()) {
+          problems.add(
+              Markdown.visible(c.path()) + " (" + String.join(", ", missing) + " not uploaded)");
         }
       }
       if (!problems.isEmpty()) {

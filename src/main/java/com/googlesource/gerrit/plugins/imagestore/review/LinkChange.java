@@ -16,6 +16,8 @@ package com.googlesource.gerrit.plugins.imagestore.review;
 
 import com.google.gerrit.common.Nullable;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A {@code .lnk} file a commit adds, changes or deletes compared with its base.
@@ -23,13 +25,39 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
  * @param oldId the image the base names; null when added or when the base's file does not parse
  * @param newId the image the commit names; null when deleted or when the file does not parse
  * @param problem why the commit's file does not name an image, or null
+ * @param newVariants the accepted variants ({@code alt=} lines) the commit's file lists
  */
 public record LinkChange(
     String path,
     Status status,
     @Nullable ImageId oldId,
     @Nullable ImageId newId,
-    @Nullable String problem) {
+    @Nullable String problem,
+    List<ImageId> newVariants) {
+  public LinkChange {
+    newVariants = List.copyOf(newVariants);
+  }
+
+  public LinkChange(
+      String path,
+      Status status,
+      @Nullable ImageId oldId,
+      @Nullable ImageId newId,
+      @Nullable String problem) {
+    this(path, status, oldId, newId, problem, List.of());
+  }
+
+  /** Every image the commit's file names: the reference, then the variants. */
+  public List<ImageId> newIds() {
+    if (newId == null) {
+      return List.of();
+    }
+    List<ImageId> ids = new ArrayList<>(1 + newVariants.size());
+    ids.add(newId);
+    ids.addAll(newVariants);
+    return ids;
+  }
+
   public enum Status {
     ADDED,
     MODIFIED,

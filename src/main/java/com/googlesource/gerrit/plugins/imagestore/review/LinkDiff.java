@@ -17,6 +17,7 @@ package com.googlesource.gerrit.plugins.imagestore.review;
 import com.google.gerrit.common.Nullable;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ public final class LinkDiff {
 
   /**
    * The link changes of {@code commit} against its first parent (against nothing for a root
-   * commit), in path order. A file whose image stays the same (say, reformatted) is no change.
+   * commit), in path order. A file whose images stay the same (say, reformatted) is no change; one
+   * that adds or drops a variant is.
    */
   public static List<LinkChange> of(Repository repo, ObjectId commit, String suffix)
       throws IOException {
@@ -74,13 +76,25 @@ public final class LinkDiff {
         Parsed newSide = after ? read(reader, tw.getObjectId(1)) : null;
         String path = tw.getPathString();
         if (oldSide == null) {
-          out.add(new LinkChange(path, LinkChange.Status.ADDED, null, newSide.id, newSide.problem));
-        } else if (newSide == null) {
-          out.add(new LinkChange(path, LinkChange.Status.DELETED, oldSide.id, null, null));
-        } else if (newSide.id == null || !newSide.id.equals(oldSide.id)) {
           out.add(
               new LinkChange(
-                  path, LinkChange.Status.MODIFIED, oldSide.id, newSide.id, newSide.problem));
+                  path,
+                  LinkChange.Status.ADDED,
+                  null,
+                  newSide.id(),
+                  newSide.problem,
+                  newSide.variants()));
+        } else if (newSide == null) {
+          out.add(new LinkChange(path, LinkChange.Status.DELETED, oldSide.id(), null, null));
+        } else if (newSide.links == null || !newSide.links.equals(oldSide.links)) {
+          out.add(
+              new LinkChange(
+                  path,
+                  LinkChange.Status.MODIFIED,
+                  oldSide.id(),
+                  newSide.id(),
+                  newSide.problem,
+                  newSide.variants()));
         }
       }
     }
@@ -91,7 +105,16 @@ public final class LinkDiff {
     return FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode);
   }
 
-  private record Parsed(ImageId id, String problem) {}
+  private record Parsed(@Nullable Links links, @Nullable String problem) {
+    @Nullable
+    ImageId id() {
+      return links == null ? null : links.reference();
+    }
+
+    List<ImageId> variants() {
+      return links == null ? List.of() : links.variants();
+    }
+  }
 
   private static Parsed read(ObjectReader reader, ObjectId blob) throws IOException {
     ObjectLoader loader = reader.open(blob);
@@ -99,7 +122,7 @@ public final class LinkDiff {
       return new Parsed(null, "too large for a link file (" + loader.getSize() + " bytes)");
     }
     try {
-      return new Parsed(LnkFile.parse(loader.getCachedBytes()), null);
+      return new Parsed(LnkFile.parseLinks(loader.getCachedBytes()), null);
     } catch (MalformedLnkException e) {
       return new Parsed(null, e.getMessage());
     }

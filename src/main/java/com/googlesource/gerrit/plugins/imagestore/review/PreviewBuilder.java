@@ -128,9 +128,7 @@ public class PreviewBuilder {
       if (c.oldId() != null) {
         ids.add(c.oldId());
       }
-      if (c.newId() != null) {
-        ids.add(c.newId());
-      }
+      ids.addAll(c.newIds());
     }
     List<ImageId> order = new ArrayList<>(ids);
     List<Callable<Boolean>> calls = new ArrayList<>();
@@ -179,6 +177,16 @@ public class PreviewBuilder {
         counts.unverified++;
       }
     }
+    if (!c.newVariants().isEmpty()) {
+      p.variants = new ArrayList<>();
+      for (ImageId variant : c.newVariants()) {
+        ImageLink v = link(client, exists, variant);
+        p.variants.add(v);
+        if (v.missing) {
+          counts.missing++;
+        }
+      }
+    }
     return p;
   }
 
@@ -195,7 +203,8 @@ public class PreviewBuilder {
           && p.reference != null
           && isThere(p.reference)
           && p.newImage != null
-          && isThere(p.newImage)) {
+          && isThere(p.newImage)
+          && !c.newId().equals(c.oldId())) {
         p.diff = new DiffLink();
         p.diff.url = client.diffUrl(c.oldId(), c.newId()).toString();
         p.diff.infoUrl = client.diffInfoUrl(c.oldId(), c.newId()).toString();
@@ -279,7 +288,8 @@ public class PreviewBuilder {
 
   private static int rank(ImagePreview p) {
     if (p.problem != null
-        || (p.newImage != null && (p.newImage.missing || p.newImage.problem != null))) {
+        || (p.newImage != null && (p.newImage.missing || p.newImage.problem != null))
+        || (p.variants != null && p.variants.stream().anyMatch(v -> v.missing))) {
       return 0;
     }
     if (p.diff != null && Boolean.FALSE.equals(p.diff.passed)) {

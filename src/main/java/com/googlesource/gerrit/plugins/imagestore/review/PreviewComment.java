@@ -58,7 +58,7 @@ public final class PreviewComment {
     if (p.runtime != null) {
       s.append(" (").append(Markdown.code(p.runtime.label())).append(')');
     }
-    s.append(": ").append(status(p));
+    s.append(": ").append(status(p)).append(missingVariants(p));
     List<String> links = new ArrayList<>();
     if (p.reference != null) {
       links.add(link("reference", p.reference));
@@ -68,6 +68,11 @@ public final class PreviewComment {
     }
     if (p.diff != null) {
       links.add("[diff](" + p.diff.url + ")");
+    }
+    if (p.variants != null) {
+      for (int i = 0; i < p.variants.size(); i++) {
+        links.add(link("variant " + (i + 1), p.variants.get(i)));
+      }
     }
     if (!links.isEmpty()) {
       s.append(" — ").append(String.join(" · ", links));
@@ -97,7 +102,26 @@ public final class PreviewComment {
     };
   }
 
+  /** The accepted variants of the link the image service lacks, if any. */
+  private static String missingVariants(ImagePreview p) {
+    if (p.variants == null || p.problem != null) {
+      return "";
+    }
+    List<String> missing =
+        p.variants.stream().filter(v -> v.missing).map(v -> Markdown.code(v.uuid)).toList();
+    if (missing.isEmpty()) {
+      return "";
+    }
+    return "; **the image service does not have "
+        + (missing.size() == 1 ? "variant " : "variants ")
+        + String.join(", ", missing)
+        + "** (upload, or drop the alt= line)";
+  }
+
   private static String modified(ImagePreview p) {
+    if (p.reference != null && p.newImage != null && p.reference.uuid.equals(p.newImage.uuid)) {
+      return "variants changed (same reference)";
+    }
     if (p.diff == null) {
       return "changed (no diff: the reference image is missing)";
     }

@@ -42,7 +42,7 @@ public class PreviewsInfo {
     public int modified;
     public int deleted;
 
-    /** Images a link names that the image service does not have. */
+    /** Images a link names (reference or variant) that the image service does not have. */
     public int missing;
 
     /** Links that do not parse. */
@@ -71,6 +71,12 @@ public class PreviewsInfo {
     /** The image of the patch set; absent for deleted links and links that do not parse. */
     @SerializedName("new")
     public ImageLink newImage;
+
+    /**
+     * The accepted variants the patch set's link lists ({@code alt=} lines), in their order; absent
+     * when it lists none.
+     */
+    public List<ImageLink> variants;
 
     /** Only for modified links whose two images both exist. */
     public DiffLink diff;

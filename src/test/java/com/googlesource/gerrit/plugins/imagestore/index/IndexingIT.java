@@ -15,6 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.index;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allow;
 import static com.google.gerrit.acceptance.testsuite.project.TestProjectUpdate.allowCapability;
 
 import com.google.common.collect.ImmutableMap;
@@ -24,6 +25,7 @@ import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.acceptance.UseSsh;
 import com.google.gerrit.acceptance.config.GerritConfig;
 import com.google.gerrit.entities.BranchNameKey;
+import com.google.gerrit.entities.Permission;
 import com.google.gerrit.extensions.api.changes.ReviewInput;
 import com.google.gerrit.server.group.SystemGroupBackend;
 import com.google.gson.JsonObject;
@@ -31,6 +33,7 @@ import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.queue.Outbox;
@@ -40,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.Test;
 
 /**
@@ -230,6 +234,59 @@ public class IndexingIT extends ImagestoreTestBase {
       ImageInfo info = reader.info(image).orElseThrow();
       assertThat(info.referenced).isFalse();
       assertThat(info.orphanedAt).isNotNull();
+    }
+  }
+
+  @Test
+  public void everyVariantALinkListsIsReferencedUntilNoTrackedCommitListsIt() throws Exception {
+    // Bytes no other test uses: another project referencing them would keep them referenced.
+    ImageId reference = upload(greyPng(3, 2, 0x50));
+    ImageId variant = upload(greyPng(3, 2, 0x58));
+    String path = LNK_DIR + "variant.ref.lnk";
+    RevCommit base = push("refs/heads/master", ImmutableMap.of("README.md", "base")).getCommit();
+    createBranch(BranchNameKey.create(project, "rel-v"));
+    push(
+        "refs/heads/rel-v",
+        ImmutableMap.of(path, LnkFile.format(new Links(reference, List.of(variant)))));
+    waitForReference("refs/heads/rel-v", path, variant);
+    try (ImagestoreClient reader = service.client(ImageServiceProcess.INDEXER)) {
+      assertThat(reader.info(reference).orElseThrow().referenced).isTrue();
+      ImageInfo listed = reader.info(variant).orElseThrow();
+      assertThat(listed.referenced).isTrue();
+      assertThat(listed.orphanedAt).isNull();
+
+      // Dropping the alt= line in a new commit: the branch's history still lists the variant,
+      // as it still names a replaced reference.
+      push("refs/heads/rel-v", ImmutableMap.of(path, LnkFile.format(reference)));
+      waitForOutbox();
+      assertThat(reader.info(variant).orElseThrow().referenced).isTrue();
+
+      // Rewound to a history that never listed it: the variant is an orphan, the reference not.
+      projectOperations
+          .project(project)
+          .forUpdate()
+          // Its own section: the base's non-forcing rule for refs/heads/* has the same key.
+          .add(allow(Permission.PUSH).ref("refs/heads/rel-v").group(adminGroupUuid()).force(true))
+          .update();
+      testRepo.reset(base);
+      PushOneCommit rewrite =
+          pushFactory.create(
+              admin.newIdent(),
+              testRepo,
+              "screenshots without variants",
+              ImmutableMap.of(path, LnkFile.format(reference)));
+      rewrite.setForce(true);
+      rewrite.to("refs/heads/rel-v").assertOkStatus();
+      waitFor("the variant orphaned", () -> !reader.info(variant).orElseThrow().referenced);
+      ImageInfo orphan = reader.info(variant).orElseThrow();
+      assertThat(orphan.orphanedAt).isNotNull();
+      assertThat(reader.info(reference).orElseThrow().referenced).isTrue();
+      assertThat(
+              references("refs/heads/rel-v").stream()
+                  .filter(r -> r.path.equals(path))
+                  .map(r -> r.uuid)
+                  .toList())
+          .containsExactly(reference.value());
     }
   }
 

@@ -18,6 +18,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -72,6 +73,28 @@ public class LnkScannerTest {
     assertThat(keys(parallel)).containsExactlyElementsIn(keys(sequential)).inOrder();
     assertThat(malformedSequential).isEqualTo(COMMITS / 50);
     assertThat(malformedParallel).isEqualTo(COMMITS / 50);
+  }
+
+  @Test
+  public void everyImageALinkListsIsReferencedAndABadAltLineSkipsTheLink() throws Exception {
+    InMemoryRepository repo = new InMemoryRepository(new DfsRepositoryDescription("variants"));
+    RevCommit tip;
+    try (TestRepository<InMemoryRepository> git = new TestRepository<>(repo)) {
+      tip =
+          git.branch("refs/heads/master")
+              .commit()
+              .add("images/a.ref.lnk", LnkFile.format(new Links(id(1), List.of(id(2), id(3)))))
+              .add("images/b.ref.lnk", "uuid=" + id(4).value() + "\nalt=" + id(5).value() + "x")
+              .create();
+    }
+    try (LnkScanner scanner = new LnkScanner(repo, "p", ".lnk", 1)) {
+      List<ReferenceInfo> refs = scanner.scan("refs/heads/master", tip, List.of());
+      assertThat(refs.stream().map(r -> r.path + " " + r.uuid).toList())
+          .containsExactly(
+              "images/a.ref.lnk " + id(1), "images/a.ref.lnk " + id(2), "images/a.ref.lnk " + id(3))
+          .inOrder();
+      assertThat(scanner.malformed()).isEqualTo(1);
+    }
   }
 
   private static ImageId id(int i) {

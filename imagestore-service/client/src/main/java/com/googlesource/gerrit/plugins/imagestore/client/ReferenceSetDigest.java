@@ -36,11 +36,17 @@ public final class ReferenceSetDigest {
 
   /** SHA-256 (lowercase hex) of the distinct keys, sorted, each followed by a newline. */
   public static String of(Collection<ReferenceInfo> references) {
-    String[] keys = new String[references.size()];
-    int n = 0;
-    for (ReferenceInfo r : references) {
-      keys[n++] = r.branch + '\0' + r.path + '\0' + r.uuid;
-    }
+    return ofKeys(references.stream().map(r -> key(r.branch, r.path, r.uuid)).toList());
+  }
+
+  /** What identifies a stored reference within its project. */
+  public static String key(String branch, String path, String uuid) {
+    return branch + '\0' + path + '\0' + uuid;
+  }
+
+  /** Like {@link #of}, over the {@link #key}s of the references (the service's own records). */
+  public static String ofKeys(Collection<String> referenceKeys) {
+    String[] keys = referenceKeys.toArray(new String[0]);
     Arrays.sort(keys);
     MessageDigest sha256 = sha256();
     String previous = null;

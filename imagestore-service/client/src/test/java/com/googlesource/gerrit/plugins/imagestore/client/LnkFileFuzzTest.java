@@ -18,17 +18,22 @@ import static com.google.common.truth.Truth.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.MalformedLnkException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code .lnk} parsing on any content: it reads what UIVeri5 reads (the first {@code
  * /(uuid=)(\w+)/}) or refuses with {@link MalformedLnkException}, and parse ∘ format is the
- * identity. Every test run replays the corpus in {@code LnkFileFuzzTestInputs/}; {@code
- * tools/fuzz/run.sh} fuzzes.
+ * identity; reading the variants ({@code alt=} lines) never changes the reference UIVeri5 reads.
+ * Every test run replays the corpus in {@code LnkFileFuzzTestInputs/}; {@code tools/fuzz/run.sh}
+ * fuzzes.
  */
 class LnkFileFuzzTest {
   /** UIVeri5's own regular expression (JavaScript's {@code \w} is ASCII, as Java's). */
@@ -64,6 +69,48 @@ class LnkFileFuzzTest {
     assertThat(LnkFile.parse(LnkFile.format(id))).isEqualTo(id);
     assertThat(new String(LnkFile.formatBytes(id), StandardCharsets.UTF_8))
         .isEqualTo("uuid=" + id.value());
+  }
+
+  @FuzzTest
+  void variantsNeverChangeTheReference(byte[] content) throws MalformedLnkException {
+    Links links;
+    try {
+      links = LnkFile.parseLinks(content);
+    } catch (MalformedLnkException e) {
+      assertThat(e.getMessage()).isNotEmpty();
+      return;
+    }
+    // What parseLinks accepts, parse accepts, with the same reference: UIVeri5's.
+    assertThat(links.reference()).isEqualTo(LnkFile.parse(content));
+    assertThat(links.variants().size()).isAtMost(LnkFile.MAX_VARIANTS);
+    assertThat(new HashSet<>(links.all())).hasSize(links.all().size());
+    assertThat(LnkFile.parseLinks(LnkFile.formatBytes(links))).isEqualTo(links);
+  }
+
+  @FuzzTest
+  void formattedVariantsReadBack(FuzzedDataProvider in) throws MalformedLnkException {
+    ImageId reference = id(in);
+    List<ImageId> variants = new ArrayList<>();
+    int n = in.consumeInt(0, LnkFile.MAX_VARIANTS);
+    for (int i = 0; i < n; i++) {
+      ImageId v = id(in);
+      if (!v.equals(reference) && !variants.contains(v)) {
+        variants.add(v);
+      }
+    }
+    Links links = new Links(reference, variants);
+    String content = LnkFile.format(links);
+    assertThat(LnkFile.parseLinks(content)).isEqualTo(links);
+    // UIVeri5's own expression still finds the reference first.
+    Matcher m = UIVERI5.matcher(content);
+    assertThat(m.find()).isTrue();
+    assertThat(m.group(2)).isEqualTo(reference.value());
+    assertThat(content).startsWith(LnkFile.format(reference));
+  }
+
+  private static ImageId id(FuzzedDataProvider in) {
+    return ImageId.of(
+        HexFormat.of().formatHex(in.consumeBytes(16)).concat("0".repeat(32)).substring(0, 32));
   }
 
   private static ImageId roundTrip(ImageId id) {

@@ -14,7 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.audit;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -80,7 +79,7 @@ public final class AuditLog {
    * Entries newest first, {@code limit} of them with ids below {@code before} (null: from the
    * newest), of one image when {@code uuid} is not null.
    */
-  public List<AuditEntryInfo> list(Long before, String uuid, int limit) {
+  public List<AuditEntry> list(Long before, String uuid, int limit) {
     return db.read(c -> rows.list(c, before == null ? Long.MAX_VALUE : before, uuid, limit));
   }
 

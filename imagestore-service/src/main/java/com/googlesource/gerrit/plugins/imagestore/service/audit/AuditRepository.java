@@ -14,12 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.audit;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 
 /** SQL for the {@code audit_log} table. Callers own connections and transactions. */
@@ -53,7 +51,7 @@ final class AuditRepository {
   }
 
   /** Entries newest first, with ids below {@code before}, of one image unless uuid is null. */
-  List<AuditEntryInfo> list(Connection c, long before, String uuid, int limit) throws SQLException {
+  List<AuditEntry> list(Connection c, long before, String uuid, int limit) throws SQLException {
     Sql query =
         Sql.on(
                 c,
@@ -68,18 +66,17 @@ final class AuditRepository {
     return query.bind(limit).list(AuditRepository::read);
   }
 
-  private static AuditEntryInfo read(ResultSet rs) throws SQLException {
-    AuditEntryInfo e = new AuditEntryInfo();
-    e.id = rs.getLong(1);
-    e.at = Instant.ofEpochMilli(rs.getLong(2));
-    e.actor = rs.getString(3);
-    e.address = rs.getString(4);
-    e.action = rs.getString(5);
-    e.uuid = rs.getString(6);
-    e.sha256 = rs.getString(7);
-    e.size = rs.getLong(8);
-    e.bytesFreed = rs.getLong(9);
-    e.detail = rs.getString(10);
-    return e;
+  private static AuditEntry read(ResultSet rs) throws SQLException {
+    return new AuditEntry(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getLong(8),
+        rs.getLong(9),
+        rs.getString(10));
   }
 }

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.cli;
 
 import com.googlesource.gerrit.plugins.imagestore.client.GerritReviewClient;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.ReferenceCache;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.Workflow;
 import java.io.IOException;
@@ -69,6 +70,15 @@ final class WorkflowCommand implements Callable<Integer> {
       names = "--update",
       description = "Point the .lnk of every image that fails or is new at the fresh screenshot.")
   boolean update;
+
+  @Option(
+      names = "--as-variant",
+      description =
+          "With --update: add the fresh screenshot of a failing image to its .lnk as an accepted"
+              + " variant (an alt= line) instead of replacing the reference; at most "
+              + LnkFile.MAX_VARIANTS
+              + " a link.")
+  boolean asVariant;
 
   @Option(
       names = "--upload",
@@ -172,6 +182,13 @@ final class WorkflowCommand implements Callable<Integer> {
     if (upload && client.user == null) {
       throw usage("--upload needs --user (the service account that may upload)");
     }
+    if (asVariant && !update) {
+      throw usage("--as-variant goes with --update");
+    }
+    if (asVariant && central) {
+      // The central review sets whole links to one id; it would drop the variants.
+      throw usage("--as-variant does not go with --central");
+    }
     if (jobs != null && jobs < 1) {
       throw usage("--jobs must be at least 1");
     }
@@ -196,6 +213,7 @@ final class WorkflowCommand implements Callable<Integer> {
             rule.passRule(),
             jobs != null ? jobs : Math.min(4, Runtime.getRuntime().availableProcessors()),
             update,
+            asVariant,
             upload,
             centralSettings);
     try (ImagestoreClient c = client.connect();

@@ -15,7 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditEntry;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -50,18 +50,18 @@ final class AuditEndpoint implements Route.Endpoint {
     if (uuid != null) {
       uuid = ApiServlet.imageId(uuid).value();
     }
-    List<AuditEntryInfo> page = audit.list(before, uuid, limit);
+    List<AuditEntry> page = audit.list(before, uuid, limit);
     if (page.size() == limit) {
       String next =
           "/audit?limit="
               + limit
               + "&before="
-              + page.get(page.size() - 1).id
+              + page.get(page.size() - 1).id()
               + (uuid == null ? "" : "&uuid=" + ImageId.of(uuid).value());
       resp.setHeader("Link", "<" + next + ">; rel=\"next\"");
     }
     resp.setHeader("Cache-Control", "no-store");
-    call.sendJson(200, page);
+    call.sendJson(200, page.stream().map(WireTypes::auditEntryInfo).toList());
   }
 
   private static Long number(

@@ -19,7 +19,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
-import com.googlesource.gerrit.plugins.imagestore.client.model.UploadResult;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
@@ -70,7 +69,10 @@ final class ImageEndpoints {
 
   void info(Call call) throws IOException {
     ImageId id = call.imageId("uuid");
-    call.sendJson(200, images.info(id).orElseThrow(() -> new NotFoundException("no image " + id)));
+    call.sendJson(
+        200,
+        WireTypes.imageInfo(
+            images.details(id).orElseThrow(() -> new NotFoundException("no image " + id))));
   }
 
   /** {@code POST /images}: the multipart upload UIVeri5 sends; the id derives from the content. */
@@ -114,13 +116,12 @@ final class ImageEndpoints {
 
   private void store(Call call, ImageId id, Upload upload, String importDetail) throws IOException {
     StoreOutcome outcome =
-        images.store(upload.image(), id, upload.meta(), call.actor(), importDetail);
-    UploadResult result = new UploadResult();
-    result.uuid = id.value();
+        images.store(
+            upload.image(), id, WireTypes.metadata(upload.meta()), call.actor(), importDetail);
     if (outcome == StoreOutcome.CREATED) {
       call.resp().setHeader("Location", "/images/" + id.value());
     }
-    call.sendJson(outcome == StoreOutcome.CREATED ? 201 : 200, result);
+    call.sendJson(outcome == StoreOutcome.CREATED ? 201 : 200, WireTypes.uploadResult(id.value()));
   }
 
   void delete(Call call) throws IOException {

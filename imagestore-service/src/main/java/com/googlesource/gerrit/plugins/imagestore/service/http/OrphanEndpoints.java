@@ -16,14 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupInput;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanMarkInput;
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService.Selection;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,19 +52,22 @@ final class OrphanEndpoints {
     Paging paging = Paging.of(call.req());
     Selection selection =
         selection(call.query("minAge"), call.query("runtime"), call.query("spec"));
-    List<ImageInfo> page = orphans.list(selection, paging.after(), paging.limit());
-    paging.linkNext(call.req(), call.resp(), page.stream().map(i -> i.uuid).toList());
-    call.sendJson(200, page);
+    List<ImageRecord> page = orphans.list(selection, paging.after(), paging.limit());
+    paging.linkNext(call.req(), call.resp(), page.stream().map(ImageRecord::uuid).toList());
+    call.sendJson(200, page.stream().map(WireTypes::imageInfo).toList());
   }
 
   void get(Call call) throws IOException {
     ImageId id = call.imageId("uuid");
-    call.sendJson(200, orphans.get(id).orElseThrow(() -> new NotFoundException("no orphan " + id)));
+    call.sendJson(
+        200,
+        WireTypes.imageInfo(
+            orphans.get(id).orElseThrow(() -> new NotFoundException("no orphan " + id))));
   }
 
   /** {@code POST /orphans} recomputes every orphan mark from the references. */
   void sweep(Call call) throws IOException {
-    call.sendJson(200, orphans.sweep(call.actor()));
+    call.sendJson(200, WireTypes.sweepResult(orphans.sweep(call.actor())));
   }
 
   /**
@@ -82,14 +87,16 @@ final class OrphanEndpoints {
     }
     Selection selection = uuids == null ? selection(in.minAge, in.runtime, in.spec) : null;
     call.sendJson(
-        200, orphans.cleanup(uuids, selection, in.dryRun, call.actor(), "POST /orphans/trash"));
+        200,
+        WireTypes.cleanupResult(
+            orphans.cleanup(uuids, selection, in.dryRun, call.actor(), "POST /orphans/trash")));
   }
 
   /** Marks an unreferenced image orphaned, since now or since {@code orphanedAt}. */
   void mark(Call call) throws IOException {
     ImageId id = call.imageId("uuid");
     OrphanMarkInput in = call.readJsonOr(OrphanMarkInput.class, new OrphanMarkInput());
-    call.sendJson(200, orphans.mark(id, in.orphanedAt));
+    call.sendJson(200, WireTypes.imageInfo(orphans.mark(id, in.orphanedAt)));
   }
 
   /** Moves an orphan past the grace period to the trash. */
@@ -103,12 +110,13 @@ final class OrphanEndpoints {
 
   private Selection selection(String minAge, String runtimeId, String spec) {
     Duration age = parseAge("minAge", minAge);
-    RuntimeInfo runtime = null;
+    TestRuntime runtime = null;
     if (runtimeId != null) {
       String id = Call.runtimeId(runtimeId);
       runtime =
           runtimes
               .get(id)
+              .map(RuntimeRecord::runtime)
               .orElseThrow(
                   () -> RequestException.badRequest("unknown_runtime", "no runtime " + id));
     }
@@ -127,9 +135,9 @@ final class OrphanEndpoints {
     if (in.uuids.isEmpty()) {
       throw RequestException.badRequest("bad_cleanup", "'uuids' is empty");
     }
-    if (in.uuids.size() > OrphanService.MAX_CLEANUP) {
+    if (in.uuids.size() > CleanupOutcome.MAX_IMAGES) {
       throw RequestException.badRequest(
-          "bad_cleanup", "at most " + OrphanService.MAX_CLEANUP + " uuids fit in one call");
+          "bad_cleanup", "at most " + CleanupOutcome.MAX_IMAGES + " uuids fit in one call");
     }
     List<ImageId> out = new ArrayList<>();
     for (int i = 0; i < in.uuids.size(); i++) {

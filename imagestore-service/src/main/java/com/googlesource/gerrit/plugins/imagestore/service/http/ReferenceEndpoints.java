@@ -31,11 +31,16 @@ final class ReferenceEndpoints {
   }
 
   void list(Call call) throws IOException {
-    call.sendJson(200, references.list(project(call), call.query("branch")));
+    call.sendJson(
+        200,
+        references.list(project(call), call.query("branch")).stream()
+            .map(WireTypes::referenceInfo)
+            .toList());
   }
 
   void digest(Call call) throws IOException {
-    call.sendJson(200, references.digest(project(call), call.query("branch")));
+    call.sendJson(
+        200, WireTypes.referenceSetInfo(references.digest(project(call), call.query("branch"))));
   }
 
   private static String project(Call call) {
@@ -48,11 +53,18 @@ final class ReferenceEndpoints {
 
   void add(Call call) throws IOException {
     ReferencesInput in = call.readJson(ReferencesInput.class);
-    call.sendJson(200, references.add(in.references, call.actor()));
+    call.sendJson(
+        200,
+        WireTypes.referencesResult(
+            references.add(WireTypes.references(in.references), call.actor())));
   }
 
   void replace(Call call) throws IOException {
     ReferencesInput in = call.readJson(ReferencesInput.class);
-    call.sendJson(200, references.replace(in.project, in.branch, in.references, call.actor()));
+    call.sendJson(
+        200,
+        WireTypes.referencesResult(
+            references.replace(
+                in.project, in.branch, WireTypes.references(in.references), call.actor())));
   }
 }

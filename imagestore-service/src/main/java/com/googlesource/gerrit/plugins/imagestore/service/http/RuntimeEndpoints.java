@@ -29,12 +29,12 @@ final class RuntimeEndpoints {
   }
 
   void list(Call call) throws IOException {
-    call.sendJson(200, runtimes.list());
+    call.sendJson(200, runtimes.list().stream().map(WireTypes::runtimeInfo).toList());
   }
 
   void get(Call call) throws IOException {
     String id = call.runtimeId();
-    call.sendJson(200, runtimes.get(id).orElseThrow(() -> notFound(id)));
+    call.sendJson(200, WireTypes.runtimeInfo(runtimes.get(id).orElseThrow(() -> notFound(id))));
   }
 
   private static NotFoundException notFound(String id) {
@@ -43,11 +43,11 @@ final class RuntimeEndpoints {
 
   /** Creates a runtime; 201 with its id, or 200 when it exists already. */
   void create(Call call) throws IOException {
-    Saved saved = runtimes.save(call.readJson(RuntimeInfo.class));
+    Saved saved = runtimes.save(WireTypes.runtimeRecord(call.readJson(RuntimeInfo.class)));
     if (saved.created()) {
-      call.resp().setHeader("Location", "/runtimes/" + saved.runtime().id);
+      call.resp().setHeader("Location", "/runtimes/" + saved.runtime().id());
     }
-    call.sendJson(saved.created() ? 201 : 200, saved.runtime());
+    call.sendJson(saved.created() ? 201 : 200, WireTypes.runtimeInfo(saved.runtime()));
   }
 
   /** Creates or updates the runtime with this id; the body's dimensions must derive to it. */
@@ -60,8 +60,8 @@ final class RuntimeEndpoints {
       throw RequestException.badRequest(
           "runtime_id_mismatch", "the body's id " + in.id + " differs from the path's " + id);
     }
-    Saved saved = runtimes.save(in);
-    call.sendJson(saved.created() ? 201 : 200, saved.runtime());
+    Saved saved = runtimes.save(WireTypes.runtimeRecord(in));
+    call.sendJson(saved.created() ? 201 : 200, WireTypes.runtimeInfo(saved.runtime()));
   }
 
   void delete(Call call) throws IOException {

@@ -14,8 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.SettingsInfo;
-import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import java.io.IOException;
 
@@ -32,15 +30,7 @@ final class SettingsEndpoint implements Route.Endpoint {
 
   @Override
   public void handle(Call call) throws IOException {
-    SettingsInfo info = new SettingsInfo();
-    info.user = call.caller().name();
-    info.orphanGracePeriod = Durations.format(config.orphanGracePeriod());
-    info.orphanGracePeriodSeconds = config.orphanGracePeriod().toSeconds();
-    info.trashRetention = Durations.format(config.trashRetention());
-    info.trashRetentionSeconds = config.trashRetention().toSeconds();
-    info.trashPurgeInterval = Durations.format(config.trashPurgeInterval());
-    info.trashPurgeIntervalSeconds = config.trashPurgeInterval().toSeconds();
     call.noStore();
-    call.sendJson(200, info);
+    call.sendJson(200, WireTypes.settingsInfo(call.caller().name(), config));
   }
 }

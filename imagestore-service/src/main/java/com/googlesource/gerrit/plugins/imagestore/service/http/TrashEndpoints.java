@@ -15,17 +15,13 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupInput;
-import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
-import com.googlesource.gerrit.plugins.imagestore.client.model.TrashInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
-import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,16 +40,16 @@ final class TrashEndpoints {
 
   void list(Call call) throws IOException {
     Paging paging = Paging.of(call.req());
-    List<TrashInfo> page = trash.list(paging.after(), paging.limit());
-    paging.linkNext(call.req(), call.resp(), page.stream().map(i -> i.uuid).toList());
+    List<TrashRecord> page = trash.list(paging.after(), paging.limit());
+    paging.linkNext(call.req(), call.resp(), page.stream().map(t -> t.image().uuid()).toList());
     call.noStore();
-    call.sendJson(200, page);
+    call.sendJson(200, page.stream().map(WireTypes::trashInfo).toList());
   }
 
   void info(Call call) throws IOException {
     ImageId id = call.imageId("uuid");
     call.noStore();
-    call.sendJson(200, trash.info(id).orElseThrow(() -> notInTrash(id)));
+    call.sendJson(200, WireTypes.trashInfo(trash.details(id).orElseThrow(() -> notInTrash(id))));
   }
 
   void image(Call call) throws IOException {
@@ -80,7 +76,7 @@ final class TrashEndpoints {
   void restore(Call call) throws IOException {
     ImageId id = call.imageId("uuid");
     trash.restore(id, call.actor(), "POST /trash/{uuid}/restore");
-    call.sendJson(200, images.info(id).orElseThrow(() -> notInTrash(id)));
+    call.sendJson(200, WireTypes.imageInfo(images.details(id).orElseThrow(() -> notInTrash(id))));
   }
 
   /**
@@ -97,22 +93,10 @@ final class TrashEndpoints {
     if (uuids != null && in.all) {
       throw RequestException.badRequest("bad_cleanup", "give either 'uuids' or 'all'");
     }
-    List<TrashRecord> entries;
-    List<String> missing = new ArrayList<>();
-    if (uuids != null) {
-      entries = new ArrayList<>();
-      for (ImageId id : uuids) {
-        trash.find(id).ifPresentOrElse(entries::add, () -> missing.add(id.value()));
-      }
-    } else {
-      entries = trash.purgeable(in.all, OrphanService.MAX_CLEANUP);
-    }
-    CleanupResult result = trash.purge(entries, in.dryRun, call.actor(), "POST /trash/purge");
-    for (String uuid : missing) {
-      TrashService.skip(result, uuid, notInTrash(ImageId.of(uuid)));
-    }
-    result.more = uuids == null && entries.size() == OrphanService.MAX_CLEANUP;
-    call.sendJson(200, result);
+    call.sendJson(
+        200,
+        WireTypes.cleanupResult(
+            trash.purge(uuids, in.all, in.dryRun, call.actor(), "POST /trash/purge")));
   }
 
   /** {@code DELETE /trash/{uuid}} purges one entry now. */

@@ -14,9 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.images;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 
 /** One row of the {@code images} table. Times are epoch milliseconds. */
 public record ImageRecord(
@@ -27,8 +26,8 @@ public record ImageRecord(
     int height,
     long createdAt,
     String uploadedBy,
-    SpecInfo spec,
-    RuntimeInfo runtime,
+    TestSpec spec,
+    TestRuntime runtime,
     Long orphanedAt)
     implements AuditLog.Subject {
 

@@ -14,11 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.images;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,9 +65,10 @@ public final class ImageRepository {
 
   /** Binds the {@link #COLUMNS} of {@code r}, in order. */
   public static Sql bind(Sql statement, ImageRecord r) {
-    SpecInfo spec = r.spec() == null ? new SpecInfo() : r.spec();
-    RuntimeInfo rt = r.runtime() == null ? new RuntimeInfo() : r.runtime();
-    return statement
+    TestSpec spec = r.spec() == null ? new TestSpec(null, null, null) : r.spec();
+    TestRuntime rt =
+        r.runtime() == null ? new TestRuntime(null, null, null, null, null, null) : r.runtime();
+    statement
         .bind(r.uuid())
         .bind(r.sha256())
         .bind(r.size())
@@ -76,16 +76,21 @@ public final class ImageRepository {
         .bind(r.height())
         .bind(r.createdAt())
         .bind(r.uploadedBy())
-        .bind(spec.lib)
-        .bind(spec.name)
-        .bind(spec.branch)
-        .bind(rt.platform)
-        .bind(rt.resolution)
-        .bind(rt.browser)
-        .bind(rt.theme)
-        .bind(rt.direction)
-        .bind(rt.mode)
-        .bind(r.orphanedAt());
+        .bind(spec.lib())
+        .bind(spec.name())
+        .bind(spec.branch());
+    return bindDimensions(statement, rt).bind(r.orphanedAt());
+  }
+
+  /** Binds the six runtime columns, in {@link #COLUMNS} order. */
+  private static Sql bindDimensions(Sql statement, TestRuntime rt) {
+    return statement
+        .bind(rt.platform())
+        .bind(rt.resolution())
+        .bind(rt.browser())
+        .bind(rt.theme())
+        .bind(rt.direction())
+        .bind(rt.mode());
   }
 
   public boolean delete(Connection c, String uuid) throws SQLException {
@@ -104,12 +109,12 @@ public final class ImageRepository {
    * Which orphans to list: orphaned at or before {@code orphanedBefore}, of one runtime (null: any)
    * and with a spec name or library containing {@code spec} (null: any; case-insensitive).
    */
-  public record OrphanFilter(long orphanedBefore, RuntimeInfo runtime, String spec) {}
+  public record OrphanFilter(long orphanedBefore, TestRuntime runtime, String spec) {}
 
   /** Unreferenced images that pass {@code filter}, in id order. */
   public List<ImageRecord> listOrphans(Connection c, OrphanFilter filter, String after, int limit)
       throws SQLException {
-    RuntimeInfo rt = filter.runtime();
+    TestRuntime rt = filter.runtime();
     String sql =
         "SELECT "
             + COLUMNS
@@ -127,13 +132,7 @@ public final class ImageRepository {
             + " ORDER BY uuid LIMIT ?";
     Sql query = Sql.on(c, sql).bind(filter.orphanedBefore()).bind(after == null ? "" : after);
     if (rt != null) {
-      query
-          .bind(rt.platform)
-          .bind(rt.resolution)
-          .bind(rt.browser)
-          .bind(rt.theme)
-          .bind(rt.direction)
-          .bind(rt.mode);
+      bindDimensions(query, rt);
     }
     if (filter.spec() != null) {
       String pattern = "%" + likeEscape(filter.spec().toLowerCase(Locale.ROOT)) + "%";
@@ -362,24 +361,24 @@ public final class ImageRepository {
 
   /** Reads the {@link #COLUMNS} of the current row. */
   public static ImageRecord read(ResultSet rs) throws SQLException {
-    SpecInfo spec = null;
+    TestSpec spec = null;
     if (rs.getString("spec_lib") != null
         || rs.getString("spec_name") != null
         || rs.getString("spec_branch") != null) {
-      spec = new SpecInfo();
-      spec.lib = rs.getString("spec_lib");
-      spec.name = rs.getString("spec_name");
-      spec.branch = rs.getString("spec_branch");
+      spec =
+          new TestSpec(
+              rs.getString("spec_lib"), rs.getString("spec_name"), rs.getString("spec_branch"));
     }
-    RuntimeInfo rt = null;
+    TestRuntime rt = null;
     if (rs.getString("platform") != null || rs.getString("browser") != null) {
-      rt = new RuntimeInfo();
-      rt.platform = rs.getString("platform");
-      rt.resolution = rs.getString("resolution");
-      rt.browser = rs.getString("browser");
-      rt.theme = rs.getString("theme");
-      rt.direction = rs.getString("direction");
-      rt.mode = rs.getString("mode");
+      rt =
+          new TestRuntime(
+              rs.getString("platform"),
+              rs.getString("resolution"),
+              rs.getString("browser"),
+              rs.getString("theme"),
+              rs.getString("direction"),
+              rs.getString("mode"));
     }
     long orphanedMillis = rs.getLong("orphaned_at");
     Long orphanedAt = rs.wasNull() ? null : orphanedMillis;

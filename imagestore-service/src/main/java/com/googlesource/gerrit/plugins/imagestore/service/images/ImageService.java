@@ -16,10 +16,6 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
@@ -29,13 +25,13 @@ import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictExcepti
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +47,7 @@ import java.util.Set;
 public final class ImageService {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
-  /** How many references an info answer lists at most. */
+  /** How many references a read of one image ({@link #details}) lists at most. */
   public static final int MAX_REFERENCES_IN_INFO = 1000;
 
   /** Images up to this size are read whole ({@link #read}); larger ones are streamed. */
@@ -94,12 +90,17 @@ public final class ImageService {
     EXISTS
   }
 
+  /** What an upload says of its image; either may be null. */
+  public record Metadata(TestSpec spec, TestRuntime runtime) {
+    public static final Metadata NONE = new Metadata(null, null);
+  }
+
   /**
    * Stores an uploaded image under {@code id}.
    *
    * @throws ConflictException when {@code id} holds other bytes
    */
-  public StoreOutcome store(IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor) {
+  public StoreOutcome store(IncomingImage image, ImageId id, Metadata meta, Actor uploaderActor) {
     return store(image, id, meta, uploaderActor, null);
   }
 
@@ -109,10 +110,10 @@ public final class ImageService {
    * the transaction that stores it.
    */
   public StoreOutcome store(
-      IncomingImage image, ImageId id, UploadMeta meta, Actor uploaderActor, String importDetail) {
+      IncomingImage image, ImageId id, Metadata meta, Actor uploaderActor, String importDetail) {
     String uploader = uploaderActor.name();
-    SpecInfo spec = meta == null ? null : meta.spec();
-    RuntimeInfo runtime = meta == null ? null : meta.toRuntime();
+    TestSpec spec = meta.spec();
+    TestRuntime runtime = meta.runtime();
     MetadataRules.check(spec, runtime);
     String sha = image.sha256();
     for (int attempt = 0; ; attempt++) {
@@ -236,38 +237,17 @@ public final class ImageService {
     return blobs.read(image.sha256(), image.size());
   }
 
-  public Optional<ImageInfo> info(ImageId id) {
+  /** The image with the references that name it. */
+  public Optional<StoredImage> details(ImageId id) {
     return db.read(
         c -> {
           Optional<ImageRecord> image = images.find(c, id.value());
           if (image.isEmpty()) {
             return Optional.empty();
           }
-          ImageInfo info = toInfo(image.get());
-          info.references = refs.findByUuid(c, id.value(), MAX_REFERENCES_IN_INFO);
-          info.referenced = !info.references.isEmpty();
-          return Optional.of(info);
+          return Optional.of(
+              new StoredImage(image.get(), refs.findByUuid(c, id.value(), MAX_REFERENCES_IN_INFO)));
         });
-  }
-
-  public static ImageInfo toInfo(ImageRecord r) {
-    return fill(new ImageInfo(), r);
-  }
-
-  /** Sets the fields of {@code info} from the row; {@code referenced} from the orphan mark. */
-  public static <T extends ImageInfo> T fill(T info, ImageRecord r) {
-    info.uuid = r.uuid();
-    info.sha256 = r.sha256();
-    info.size = r.size();
-    info.width = r.width();
-    info.height = r.height();
-    info.createdAt = Instant.ofEpochMilli(r.createdAt());
-    info.uploadedBy = r.uploadedBy();
-    info.spec = r.spec();
-    info.runtime = r.runtime();
-    info.orphanedAt = r.orphanedAt() == null ? null : Instant.ofEpochMilli(r.orphanedAt());
-    info.referenced = r.orphanedAt() == null;
-    return info;
   }
 
   public List<String> list(String after, int limit) {

@@ -14,28 +14,27 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.images;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 
 /** Limits on the spec and runtime fields stored with an image (the database column sizes). */
 final class MetadataRules {
   static final int MAX_SPEC_FIELD = 255;
   static final int MAX_RUNTIME_FIELD = 64;
 
-  static void check(SpecInfo spec, RuntimeInfo runtime) {
+  static void check(TestSpec spec, TestRuntime runtime) {
     if (spec != null) {
-      field("spec.lib", spec.lib, MAX_SPEC_FIELD);
-      field("spec.name", spec.name, MAX_SPEC_FIELD);
-      field("spec.branch", spec.branch, MAX_SPEC_FIELD);
+      field("spec.lib", spec.lib(), MAX_SPEC_FIELD);
+      field("spec.name", spec.name(), MAX_SPEC_FIELD);
+      field("spec.branch", spec.branch(), MAX_SPEC_FIELD);
     }
     if (runtime != null) {
-      field("runtime.platformName", runtime.platform, MAX_RUNTIME_FIELD);
-      field("runtime.platformResolution", runtime.resolution, MAX_RUNTIME_FIELD);
-      field("runtime.browserName", runtime.browser, MAX_RUNTIME_FIELD);
-      field("runtime.ui5.theme", runtime.theme, MAX_RUNTIME_FIELD);
-      field("runtime.ui5.direction", runtime.direction, MAX_RUNTIME_FIELD);
-      field("runtime.ui5.mode", runtime.mode, MAX_RUNTIME_FIELD);
+      field("runtime.platformName", runtime.platform(), MAX_RUNTIME_FIELD);
+      field("runtime.platformResolution", runtime.resolution(), MAX_RUNTIME_FIELD);
+      field("runtime.browserName", runtime.browser(), MAX_RUNTIME_FIELD);
+      field("runtime.ui5.theme", runtime.theme(), MAX_RUNTIME_FIELD);
+      field("runtime.ui5.direction", runtime.direction(), MAX_RUNTIME_FIELD);
+      field("runtime.ui5.mode", runtime.mode(), MAX_RUNTIME_FIELD);
     }
   }
 

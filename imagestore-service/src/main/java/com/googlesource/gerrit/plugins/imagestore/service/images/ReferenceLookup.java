@@ -13,7 +13,6 @@
 // limitations under the License.
 package com.googlesource.gerrit.plugins.imagestore.service.images;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,5 +27,5 @@ public interface ReferenceLookup {
   boolean isReferenced(Connection c, String uuid) throws SQLException;
 
   /** Up to {@code limit} references to {@code uuid}. */
-  List<ReferenceInfo> findByUuid(Connection c, String uuid, int limit) throws SQLException;
+  List<ImageReference> findByUuid(Connection c, String uuid, int limit) throws SQLException;
 }

@@ -15,10 +15,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.orphans;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
@@ -29,8 +25,11 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OrphanFilter;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
+import com.googlesource.gerrit.plugins.imagestore.service.images.StoredImage;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
 import java.time.Clock;
@@ -47,9 +46,6 @@ import java.util.Optional;
  * trash, and only those orphaned for at least the grace period.
  */
 public final class OrphanService {
-  /** Images one cleanup call handles at most; the caller calls again for the rest. */
-  public static final int MAX_CLEANUP = 10_000;
-
   private final Database db;
   private final ImageRepository images;
   private final ReferenceRepository refs;
@@ -73,39 +69,35 @@ public final class OrphanService {
   }
 
   /** Which orphans: orphaned at least {@code minAge} ago, of a runtime, matching a spec. */
-  public record Selection(Duration minAge, RuntimeInfo runtime, String spec) {
+  public record Selection(Duration minAge, TestRuntime runtime, String spec) {
     public static Selection olderThan(Duration minAge) {
       return new Selection(minAge, null, null);
     }
   }
 
   /** Orphans that pass {@code selection}, in id order. */
-  public List<ImageInfo> list(Selection selection, String after, int limit) {
-    return records(selection, after, limit).stream().map(ImageService::toInfo).toList();
-  }
-
-  private List<ImageRecord> records(Selection selection, String after, int limit) {
+  public List<ImageRecord> list(Selection selection, String after, int limit) {
     OrphanFilter filter =
         new OrphanFilter(
             clock.millis() - selection.minAge().toMillis(), selection.runtime(), selection.spec());
     return db.read(c -> images.listOrphans(c, filter, after, limit));
   }
 
-  /** The image if it is an orphan. */
   /** How many images are referenced and how many are orphaned, for the metrics. */
   public ServiceMetrics.ImageCounts counts() {
     return db.read(images::counts);
   }
 
-  public Optional<ImageInfo> get(ImageId id) {
-    return imageService.info(id).filter(i -> !i.referenced && i.orphanedAt != null);
+  /** The image if it is an orphan. */
+  public Optional<StoredImage> get(ImageId id) {
+    return imageService.details(id).filter(i -> !i.referenced() && i.image().orphanedAt() != null);
   }
 
   /**
    * Marks an unreferenced image orphaned since {@code since} (now when null), for instance to let
    * it go before the grace period ends.
    */
-  public ImageInfo mark(ImageId id, Instant since) {
+  public StoredImage mark(ImageId id, Instant since) {
     Instant when = since == null ? clock.instant() : since;
     if (when.isAfter(clock.instant())) {
       throw new InvalidInputException("bad_time", "orphanedAt lies in the future");
@@ -123,24 +115,22 @@ public final class OrphanService {
           images.setOrphanedAt(c, id.value(), when.toEpochMilli());
           return null;
         });
-    return imageService.info(id).orElseThrow();
+    return imageService.details(id).orElseThrow();
   }
 
   /**
    * Recomputes every orphan mark from the references, and brings back from the trash every image a
    * reference names.
    */
-  public OrphanSweepResult sweep(Actor actor) {
+  public SweepOutcome sweep(Actor actor) {
     long now = clock.millis();
-    OrphanSweepResult result = new OrphanSweepResult();
-    db.inTransaction(
+    return db.inTransaction(
         c -> {
-          result.cleared = images.clearReferenced(c);
-          result.marked = images.markUnreferenced(c, now);
-          result.restored = trash.restoreAllReferenced(c, actor);
-          return null;
+          int cleared = images.clearReferenced(c);
+          int marked = images.markUnreferenced(c, now);
+          int restored = trash.restoreAllReferenced(c, actor);
+          return new SweepOutcome(marked, cleared, restored);
         });
-    return result;
   }
 
   /**
@@ -158,10 +148,9 @@ public final class OrphanService {
    * {@code selection} picks (its minimum age raised to the grace period). With {@code dryRun}
    * nothing changes and the answer says what would.
    */
-  public CleanupResult cleanup(
+  public CleanupOutcome cleanup(
       List<ImageId> uuids, Selection selection, boolean dryRun, Actor actor, String detail) {
-    CleanupResult result = new CleanupResult();
-    result.dryRun = dryRun;
+    CleanupOutcome.Builder result = CleanupOutcome.builder(dryRun);
     List<ImageRecord> candidates = new ArrayList<>();
     if (uuids != null) {
       for (ImageId id : new LinkedHashSet<>(uuids)) {
@@ -173,7 +162,7 @@ public final class OrphanService {
           trash.checkGuard(image.get(), Guard.ORPHAN_PAST_GRACE);
           candidates.add(image.get());
         } catch (DomainException refusal) {
-          TrashService.skip(result, id.value(), refusal);
+          result.skip(id.value(), refusal);
         }
       }
     } else {
@@ -182,8 +171,11 @@ public final class OrphanService {
               ? trash.gracePeriod()
               : selection.minAge();
       candidates =
-          records(new Selection(minAge, selection.runtime(), selection.spec()), null, MAX_CLEANUP);
-      result.more = candidates.size() == MAX_CLEANUP;
+          list(
+              new Selection(minAge, selection.runtime(), selection.spec()),
+              null,
+              CleanupOutcome.MAX_IMAGES);
+      result.more(candidates.size() == CleanupOutcome.MAX_IMAGES);
     }
     List<ImageRecord> done = new ArrayList<>();
     for (ImageRecord image : candidates) {
@@ -195,14 +187,13 @@ public final class OrphanService {
         if (trash.moveToTrash(ImageId.of(image.uuid()), Guard.ORPHAN_PAST_GRACE, actor, detail)) {
           done.add(image);
         } else {
-          TrashService.skip(
-              result, image.uuid(), new NotFoundException("no image " + image.uuid()));
+          result.skip(image.uuid(), new NotFoundException("no image " + image.uuid()));
         }
       } catch (DomainException e) {
-        TrashService.skip(result, image.uuid(), e); // referenced or changed since it was selected
+        result.skip(image.uuid(), e); // referenced or changed since it was selected
       }
     }
     trash.account(result, done);
-    return result;
+    return result.build();
   }
 }

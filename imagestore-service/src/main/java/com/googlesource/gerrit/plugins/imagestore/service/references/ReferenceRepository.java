@@ -14,8 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.references;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,21 +26,29 @@ import java.util.List;
 /** SQL for the {@code image_references} table. Callers own connections and transactions. */
 public final class ReferenceRepository implements ReferenceLookup {
   /** Inserts references that are not stored yet; returns how many were new. */
-  public int insertIfAbsent(Connection c, Collection<ReferenceInfo> refs, long now)
+  public int insertIfAbsent(Connection c, Collection<ImageReference> refs, long now)
       throws SQLException {
     Sql batch =
         Sql.on(
             c,
             "INSERT INTO image_references (project, branch, path, uuid, commit_id, indexed_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    for (ReferenceInfo r : refs) {
-      batch.bind(r.project).bind(r.branch).bind(r.path).bind(r.uuid).bind(r.commit).bind(now).add();
+    for (ImageReference r : refs) {
+      batch
+          .bind(r.project())
+          .bind(r.branch())
+          .bind(r.path())
+          .bind(r.uuid())
+          .bind(r.commit())
+          .bind(now)
+          .add();
     }
     return batch.batch();
   }
 
   /** The references of a project, or of one branch of it when {@code branch} is not null. */
-  public List<ReferenceInfo> list(Connection c, String project, String branch) throws SQLException {
+  public List<ImageReference> list(Connection c, String project, String branch)
+      throws SQLException {
     String sql =
         "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE project = ?"
             + (branch == null ? "" : " AND branch = ?");
@@ -52,7 +60,7 @@ public final class ReferenceRepository implements ReferenceLookup {
   }
 
   @Override
-  public List<ReferenceInfo> findByUuid(Connection c, String uuid, int limit) throws SQLException {
+  public List<ImageReference> findByUuid(Connection c, String uuid, int limit) throws SQLException {
     return Sql.on(
             c,
             "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE uuid = ?"
@@ -68,20 +76,20 @@ public final class ReferenceRepository implements ReferenceLookup {
   }
 
   /** Deletes the given references (matched on project, branch, path and uuid). */
-  public int delete(Connection c, Collection<ReferenceInfo> refs) throws SQLException {
+  public int delete(Connection c, Collection<ImageReference> refs) throws SQLException {
     Sql batch =
         Sql.on(
             c,
             "DELETE FROM image_references WHERE project = ? AND branch = ? AND path = ?"
                 + " AND uuid = ?");
-    for (ReferenceInfo r : refs) {
-      batch.bind(r.project).bind(r.branch).bind(r.path).bind(r.uuid).add();
+    for (ImageReference r : refs) {
+      batch.bind(r.project()).bind(r.branch()).bind(r.path()).bind(r.uuid()).add();
     }
     return batch.batch();
   }
 
-  private static ReferenceInfo read(ResultSet rs) throws SQLException {
-    return new ReferenceInfo(
+  private static ImageReference read(ResultSet rs) throws SQLException {
+    return new ImageReference(
         rs.getString(1), rs.getString(2), rs.getString(5), rs.getString(3), rs.getString(4));
   }
 }

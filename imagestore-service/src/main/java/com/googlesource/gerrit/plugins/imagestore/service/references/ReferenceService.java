@@ -16,13 +16,11 @@ package com.googlesource.gerrit.plugins.imagestore.service.references;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
@@ -71,22 +69,22 @@ public final class ReferenceService {
   }
 
   /** Adds references; the ones already known are left as they are. */
-  public ReferencesResult add(List<ReferenceInfo> input, Actor actor) {
-    List<ReferenceInfo> valid = sorted(validate(input, null, null, MAX_BATCH));
+  public ReferenceChanges add(List<ImageReference> input, Actor actor) {
+    List<ImageReference> valid = sorted(validate(input, null, null, MAX_BATCH));
     long now = clock.millis();
-    ReferencesResult result = new ReferencesResult();
     OwedRecheck owed = OwedRecheck.of(uuidsOf(valid));
-    db.inTransaction(
-        c -> {
-          result.added = refs.insertIfAbsent(c, valid, now);
-          Set<String> uuids = uuidsOf(valid);
-          // Waits for the row lock of an image being moved to the trash right now; the restore
-          // below then sees it in the trash and brings it back.
-          images.clearOrphanMarks(c, uuids);
-          result.restored = trash.restoreReferenced(c, uuids, actor);
-          images.owe(c, owed, now);
-          return null;
-        });
+    ReferenceChanges result =
+        db.inTransaction(
+            c -> {
+              int added = refs.insertIfAbsent(c, valid, now);
+              Set<String> uuids = uuidsOf(valid);
+              // Waits for the row lock of an image being moved to the trash right now; the
+              // restore below then sees it in the trash and brings it back.
+              images.clearOrphanMarks(c, uuids);
+              int restored = trash.restoreReferenced(c, uuids, actor);
+              images.owe(c, owed, now);
+              return new ReferenceChanges(added, 0, restored);
+            });
     // A concurrent upload, or removal of another reference to the same image, decided its mark
     // without seeing this change.
     images.recheckOrphanMarks(db, owed, clock.millis());
@@ -97,72 +95,70 @@ public final class ReferenceService {
    * Replaces all references of {@code project} (of {@code branch} only, when not null) by {@code
    * input} in one transaction; images no reference names any more become orphans.
    */
-  public ReferencesResult replace(
-      String project, String branch, List<ReferenceInfo> input, Actor actor) {
+  public ReferenceChanges replace(
+      String project, String branch, List<ImageReference> input, Actor actor) {
     checkName("project", project, 255);
     if (branch != null) {
       checkName("branch", branch, 255);
     }
-    List<ReferenceInfo> wanted = validate(input, project, branch, MAX_REPLACE);
+    List<ImageReference> wanted = validate(input, project, branch, MAX_REPLACE);
     long now = clock.millis();
     // The images this replace touched, known only inside its transaction (a retried attempt
     // computes them again).
     OwedRecheck[] owed = new OwedRecheck[1];
-    ReferencesResult done =
+    ReferenceChanges done =
         db.inTransaction(
             c -> {
-              Map<String, ReferenceInfo> existing = new LinkedHashMap<>();
-              for (ReferenceInfo r : refs.list(c, project, branch)) {
+              Map<String, ImageReference> existing = new LinkedHashMap<>();
+              for (ImageReference r : refs.list(c, project, branch)) {
                 existing.put(key(r), r);
               }
-              Map<String, ReferenceInfo> target = new LinkedHashMap<>();
-              for (ReferenceInfo r : wanted) {
+              Map<String, ImageReference> target = new LinkedHashMap<>();
+              for (ImageReference r : wanted) {
                 target.putIfAbsent(key(r), r);
               }
-              List<ReferenceInfo> removed =
+              List<ImageReference> removed =
                   sorted(
                       existing.entrySet().stream()
                           .filter(e -> !target.containsKey(e.getKey()))
                           .map(Map.Entry::getValue)
                           .toList());
-              List<ReferenceInfo> added =
+              List<ImageReference> added =
                   sorted(
                       target.entrySet().stream()
                           .filter(e -> !existing.containsKey(e.getKey()))
                           .map(Map.Entry::getValue)
                           .toList());
-              ReferencesResult result = new ReferencesResult();
-              result.removed = refs.delete(c, removed);
-              result.added = refs.insertIfAbsent(c, added, now);
+              int removedCount = refs.delete(c, removed);
+              int addedCount = refs.insertIfAbsent(c, added, now);
               Set<String> addedUuids = uuidsOf(added);
               // Also waits for the row lock of an image being moved to the trash right now, as in
               // add(). The removed images' marks are set by the recheck after commit: a second
               // pass over image rows here would lock them out of uuid order (a deadlock).
               images.clearOrphanMarks(c, addedUuids);
-              result.restored = trash.restoreReferenced(c, addedUuids, actor);
+              int restored = trash.restoreReferenced(c, addedUuids, actor);
               Set<String> touched = new HashSet<>(addedUuids);
               touched.addAll(uuidsOf(removed));
               owed[0] = OwedRecheck.of(touched);
               images.owe(c, owed[0], now);
-              return result;
+              return new ReferenceChanges(addedCount, removedCount, restored);
             });
     images.recheckOrphanMarks(db, owed[0], clock.millis());
     return done;
   }
 
   /** The digest of the stored set, for a reconcile to compare with what it scanned. */
-  public ReferenceSetInfo digest(String project, String branch) {
+  public ReferenceSet digest(String project, String branch) {
     checkName("project", project, 255);
-    List<ReferenceInfo> stored = list(project, branch);
-    ReferenceSetInfo info = new ReferenceSetInfo();
-    info.project = project;
-    info.branch = branch;
-    info.count = stored.size();
-    info.digest = ReferenceSetDigest.of(stored);
-    return info;
+    List<ImageReference> stored = list(project, branch);
+    return new ReferenceSet(
+        project,
+        branch,
+        stored.size(),
+        ReferenceSetDigest.ofKeys(stored.stream().map(ReferenceService::key).toList()));
   }
 
-  public List<ReferenceInfo> list(String project, String branch) {
+  public List<ImageReference> list(String project, String branch) {
     checkName("project", project, 255);
     return db.read(c -> refs.list(c, project, branch));
   }
@@ -172,30 +168,31 @@ public final class ReferenceService {
    * uuid order, so two transactions touching the same rows on PostgreSQL wait for each other
    * instead of deadlocking.
    */
-  private static List<ReferenceInfo> sorted(List<ReferenceInfo> list) {
+  private static List<ImageReference> sorted(List<ImageReference> list) {
     return list.stream()
         .sorted(
-            Comparator.<ReferenceInfo, String>comparing(r -> r.project)
-                .thenComparing(r -> r.branch)
-                .thenComparing(r -> r.path)
-                .thenComparing(r -> r.uuid))
+            Comparator.comparing(ImageReference::project)
+                .thenComparing(ImageReference::branch)
+                .thenComparing(ImageReference::path)
+                .thenComparing(ImageReference::uuid))
         .toList();
   }
 
-  private static Set<String> uuidsOf(List<ReferenceInfo> list) {
+  private static Set<String> uuidsOf(List<ImageReference> list) {
     Set<String> out = new TreeSet<>();
-    for (ReferenceInfo r : list) {
-      out.add(r.uuid);
+    for (ImageReference r : list) {
+      out.add(r.uuid());
     }
     return out;
   }
 
-  private static String key(ReferenceInfo r) {
-    return r.branch + '\0' + r.path + '\0' + r.uuid;
+  /** What identifies a stored reference of a project (the digest's key). */
+  private static String key(ImageReference r) {
+    return ReferenceSetDigest.key(r.branch(), r.path(), r.uuid());
   }
 
-  private static List<ReferenceInfo> validate(
-      List<ReferenceInfo> input, String project, String branch, int max) {
+  private static List<ImageReference> validate(
+      List<ImageReference> input, String project, String branch, int max) {
     if (input == null) {
       throw new InvalidInputException("bad_references", "'references' is missing");
     }
@@ -204,27 +201,27 @@ public final class ReferenceService {
           "at most " + max + " references fit in one call, got " + input.size());
     }
     for (int i = 0; i < input.size(); i++) {
-      ReferenceInfo r = input.get(i);
+      ImageReference r = input.get(i);
       String where = "references[" + i + "]";
       if (r == null) {
         throw new InvalidInputException("bad_references", where + " is null");
       }
-      checkName(where + ".project", r.project, 255);
-      checkName(where + ".branch", r.branch, 255);
-      checkName(where + ".path", r.path, 1024);
-      if (r.commit == null || !COMMIT.matcher(r.commit).matches()) {
+      checkName(where + ".project", r.project(), 255);
+      checkName(where + ".branch", r.branch(), 255);
+      checkName(where + ".path", r.path(), 1024);
+      if (r.commit() == null || !COMMIT.matcher(r.commit()).matches()) {
         throw new InvalidInputException(
             "bad_references", where + ".commit must be a full lowercase hex commit id");
       }
-      if (!ImageId.isValid(r.uuid)) {
+      if (!ImageId.isValid(r.uuid())) {
         throw new InvalidInputException(
             "bad_references", where + ".uuid must be 32 lowercase hex digits");
       }
-      if (project != null && !project.equals(r.project)) {
+      if (project != null && !project.equals(r.project())) {
         throw new InvalidInputException(
             "bad_references", where + " belongs to another project than '" + project + "'");
       }
-      if (branch != null && !branch.equals(r.branch)) {
+      if (branch != null && !branch.equals(r.branch())) {
         throw new InvalidInputException(
             "bad_references", where + " belongs to another branch than '" + branch + "'");
       }

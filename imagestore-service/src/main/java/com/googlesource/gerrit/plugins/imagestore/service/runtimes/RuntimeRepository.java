@@ -14,7 +14,6 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.runtimes;
 
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,14 +26,14 @@ public final class RuntimeRepository {
   private static final String COLUMNS =
       "id, platform, resolution, browser, theme, direction, mode, description";
 
-  public Optional<RuntimeInfo> find(Connection c, String id) throws SQLException {
+  public Optional<RuntimeRecord> find(Connection c, String id) throws SQLException {
     return Sql.on(c, "SELECT " + COLUMNS + " FROM runtimes WHERE id = ?")
         .bind(id)
         .one(RuntimeRepository::read);
   }
 
   /** Every runtime, ordered by its dimensions. */
-  public List<RuntimeInfo> list(Connection c) throws SQLException {
+  public List<RuntimeRecord> list(Connection c) throws SQLException {
     return Sql.on(
             c,
             "SELECT "
@@ -44,21 +43,22 @@ public final class RuntimeRepository {
   }
 
   /** Inserts {@code r} (with its id) unless a runtime with its id exists; true when inserted. */
-  public boolean insertIfAbsent(Connection c, RuntimeInfo r, long now) throws SQLException {
+  public boolean insertIfAbsent(Connection c, RuntimeRecord r, long now) throws SQLException {
+    TestRuntime dims = r.runtime();
     return Sql.on(
                 c,
                 "INSERT INTO runtimes ("
                     + COLUMNS
                     + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT DO NOTHING")
-            .bind(r.id)
-            .bind(r.platform)
-            .bind(r.resolution)
-            .bind(r.browser)
-            .bind(r.theme)
-            .bind(r.direction)
-            .bind(r.mode)
-            .bind(r.description)
+            .bind(r.id())
+            .bind(dims.platform())
+            .bind(dims.resolution())
+            .bind(dims.browser())
+            .bind(dims.theme())
+            .bind(dims.direction())
+            .bind(dims.mode())
+            .bind(r.description())
             .bind(now)
             .update()
         > 0;
@@ -75,16 +75,16 @@ public final class RuntimeRepository {
     return Sql.on(c, "DELETE FROM runtimes WHERE id = ?").bind(id).update() > 0;
   }
 
-  private static RuntimeInfo read(ResultSet rs) throws SQLException {
-    RuntimeInfo r = new RuntimeInfo();
-    r.id = rs.getString(1);
-    r.platform = rs.getString(2);
-    r.resolution = rs.getString(3);
-    r.browser = rs.getString(4);
-    r.theme = rs.getString(5);
-    r.direction = rs.getString(6);
-    r.mode = rs.getString(7);
-    r.description = rs.getString(8);
-    return r;
+  private static RuntimeRecord read(ResultSet rs) throws SQLException {
+    return new RuntimeRecord(
+        rs.getString(1),
+        new TestRuntime(
+            rs.getString(2),
+            rs.getString(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getString(6),
+            rs.getString(7)),
+        rs.getString(8));
   }
 }

@@ -15,7 +15,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.runtimes;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import java.nio.charset.StandardCharsets;
@@ -45,37 +44,41 @@ public final class RuntimeService {
   }
 
   /** The stable id of a runtime: 16 hex digits of the SHA-256 of its six dimensions. */
-  public static String idOf(RuntimeInfo r) {
+  public static String idOf(TestRuntime r) {
     String key =
-        String.join("\n", r.platform, r.resolution, r.browser, r.theme, r.direction, r.mode);
+        String.join(
+            "\n", r.platform(), r.resolution(), r.browser(), r.theme(), r.direction(), r.mode());
     byte[] hash = ImageId.newSha256().digest(key.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(hash, 0, 8);
   }
 
-  public record Saved(RuntimeInfo runtime, boolean created) {}
+  public record Saved(RuntimeRecord runtime, boolean created) {}
 
-  /** Creates a runtime, or updates the description of the existing one with these dimensions. */
-  public Saved save(RuntimeInfo input) {
-    RuntimeInfo r = validate(input);
+  /**
+   * Creates a runtime, or updates the description of the existing one with these dimensions. The
+   * input's id, when not null, must be the one its dimensions derive to.
+   */
+  public Saved save(RuntimeRecord input) {
+    RuntimeRecord r = validate(input);
     return db.inTransaction(
         c -> {
-          Optional<RuntimeInfo> existing = runtimes.find(c, r.id);
+          Optional<RuntimeRecord> existing = runtimes.find(c, r.id());
           if (existing.isPresent()) {
-            if (r.description != null) {
-              runtimes.setDescription(c, r.id, r.description);
+            if (r.description() != null) {
+              runtimes.setDescription(c, r.id(), r.description());
             }
-            return new Saved(runtimes.find(c, r.id).orElseThrow(), false);
+            return new Saved(runtimes.find(c, r.id()).orElseThrow(), false);
           }
           boolean inserted = runtimes.insertIfAbsent(c, r, clock.millis());
-          return new Saved(runtimes.find(c, r.id).orElseThrow(), inserted);
+          return new Saved(runtimes.find(c, r.id()).orElseThrow(), inserted);
         });
   }
 
-  public Optional<RuntimeInfo> get(String id) {
+  public Optional<RuntimeRecord> get(String id) {
     return db.read(c -> runtimes.find(c, id));
   }
 
-  public List<RuntimeInfo> list() {
+  public List<RuntimeRecord> list() {
     return db.read(runtimes::list);
   }
 
@@ -83,36 +86,29 @@ public final class RuntimeService {
     return db.read(c -> runtimes.delete(c, id));
   }
 
-  /** Checks the dimensions and returns a copy with its derived id. */
-  public static RuntimeInfo validate(RuntimeInfo in) {
+  /** Checks the dimensions and returns the runtime with its derived id. */
+  private static RuntimeRecord validate(RuntimeRecord in) {
     if (in == null) {
       throw new InvalidInputException("bad_runtime", "the body must be a runtime object");
     }
-    dimension("platform", in.platform);
-    dimension("resolution", in.resolution);
-    dimension("browser", in.browser);
-    dimension("theme", in.theme);
-    dimension("direction", in.direction);
-    dimension("mode", in.mode);
-    if (in.description != null && in.description.length() > MAX_DESCRIPTION) {
+    TestRuntime dims = in.runtime();
+    dimension("platform", dims.platform());
+    dimension("resolution", dims.resolution());
+    dimension("browser", dims.browser());
+    dimension("theme", dims.theme());
+    dimension("direction", dims.direction());
+    dimension("mode", dims.mode());
+    if (in.description() != null && in.description().length() > MAX_DESCRIPTION) {
       throw new InvalidInputException(
           "bad_runtime", "description is longer than " + MAX_DESCRIPTION + " characters");
     }
-    RuntimeInfo r = new RuntimeInfo();
-    r.platform = in.platform;
-    r.resolution = in.resolution;
-    r.browser = in.browser;
-    r.theme = in.theme;
-    r.direction = in.direction;
-    r.mode = in.mode;
-    r.description = in.description;
-    r.id = idOf(r);
-    if (in.id != null && !in.id.equals(r.id)) {
+    String id = idOf(dims);
+    if (in.id() != null && !in.id().equals(id)) {
       throw new InvalidInputException(
           "runtime_id_mismatch",
-          "id " + in.id + " does not match the dimensions, whose id is " + r.id);
+          "id " + in.id() + " does not match the dimensions, whose id is " + id);
     }
-    return r;
+    return new RuntimeRecord(id, dims, in.description());
   }
 
   private static void dimension(String name, String value) {

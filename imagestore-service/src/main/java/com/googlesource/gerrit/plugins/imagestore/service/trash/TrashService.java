@@ -16,15 +16,12 @@ package com.googlesource.gerrit.plugins.imagestore.service.trash;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
-import com.googlesource.gerrit.plugins.imagestore.client.model.TrashInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
-import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
@@ -269,7 +266,7 @@ public final class TrashService implements TrashedImages {
   private String referencedAgain(Connection c, String uuid) throws SQLException {
     return refs.findByUuid(c, uuid, 1).stream()
         .findFirst()
-        .map(r -> "referenced again: " + r.project + " " + r.branch + " " + r.path)
+        .map(r -> "referenced again: " + r.project() + " " + r.branch() + " " + r.path())
         .orElse("referenced again");
   }
 
@@ -314,41 +311,51 @@ public final class TrashService implements TrashedImages {
   }
 
   /** Trash entries whose retention has ended (all of them with {@code all}), at most limit. */
-  public List<TrashRecord> purgeable(boolean all, int limit) {
+  private List<TrashRecord> purgeable(boolean all, int limit) {
     return db.read(
         c -> all ? trash.list(c, null, limit) : trash.listExpired(c, clock.millis(), limit));
   }
 
   /**
-   * Purges these entries, or with {@code dryRun} says what purging them would free. Entries gone
-   * meanwhile (restored, purged) are skipped.
+   * Purges the trash entries named by {@code uuids}, or else those past their retention (every
+   * entry with {@code all}), at most {@link CleanupOutcome#MAX_IMAGES} of them; with {@code dryRun}
+   * it only says what purging them would free. Named ids not in the trash, and entries gone
+   * meanwhile (restored, purged), are skipped.
    */
-  public CleanupResult purge(
-      List<TrashRecord> entries, boolean dryRun, Actor actor, String detail) {
-    CleanupResult result = new CleanupResult();
-    result.dryRun = dryRun;
+  public CleanupOutcome purge(
+      List<ImageId> uuids, boolean all, boolean dryRun, Actor actor, String detail) {
+    List<TrashRecord> entries;
+    List<String> missing = new ArrayList<>();
+    if (uuids != null) {
+      entries = new ArrayList<>();
+      for (ImageId id : uuids) {
+        find(id).ifPresentOrElse(entries::add, () -> missing.add(id.value()));
+      }
+    } else {
+      entries = purgeable(all, CleanupOutcome.MAX_IMAGES);
+    }
+    CleanupOutcome.Builder result = CleanupOutcome.builder(dryRun);
     if (dryRun) {
       account(result, entries.stream().map(TrashRecord::image).toList());
-      return result;
-    }
-    for (TrashRecord t : entries) {
-      ImageRecord r = t.image();
-      Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
-      if (freed.isEmpty()) {
-        skip(result, r.uuid(), new NotFoundException("image " + r.uuid() + " is not in the trash"));
-        continue;
+    } else {
+      for (TrashRecord t : entries) {
+        ImageRecord r = t.image();
+        Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
+        if (freed.isEmpty()) {
+          result.skip(r.uuid(), notInTrash(r.uuid()));
+          continue;
+        }
+        result.cleaned(r, freed.get() > 0, freed.get());
       }
-      CleanupResult.Item item = new CleanupResult.Item();
-      item.uuid = r.uuid();
-      item.sha256 = r.sha256();
-      item.size = r.size();
-      item.freesBytes = freed.get() > 0;
-      result.images.add(item);
-      result.count++;
-      result.size += r.size();
-      result.bytesFreed += freed.get();
     }
-    return result;
+    for (String uuid : missing) {
+      result.skip(uuid, notInTrash(uuid));
+    }
+    return result.more(uuids == null && entries.size() == CleanupOutcome.MAX_IMAGES).build();
+  }
+
+  private static NotFoundException notInTrash(String uuid) {
+    return new NotFoundException("image " + uuid + " is not in the trash");
   }
 
   /** Purges every entry whose retention has ended; the periodic task. Returns how many. */
@@ -371,21 +378,24 @@ public final class TrashService implements TrashedImages {
     return db.read(c -> trash.find(c, id.value()));
   }
 
-  public List<TrashInfo> list(String after, int limit) {
-    return db.read(c -> trash.list(c, after, limit)).stream().map(TrashService::toInfo).toList();
+  /**
+   * Trash entries in id order, {@code limit} of them after {@code after} (null: from the start).
+   */
+  public List<TrashRecord> list(String after, int limit) {
+    return db.read(c -> trash.list(c, after, limit));
   }
 
-  public Optional<TrashInfo> info(ImageId id) {
+  /** A trash entry with the references that name its image now. */
+  public Optional<TrashedImage> details(ImageId id) {
     return db.read(
         c -> {
           Optional<TrashRecord> t = trash.find(c, id.value());
           if (t.isEmpty()) {
             return Optional.empty();
           }
-          TrashInfo info = toInfo(t.get());
-          info.references = refs.findByUuid(c, id.value(), ImageService.MAX_REFERENCES_IN_INFO);
-          info.referenced = !info.references.isEmpty();
-          return Optional.of(info);
+          return Optional.of(
+              new TrashedImage(
+                  t.get(), refs.findByUuid(c, id.value(), ImageService.MAX_REFERENCES_IN_INFO)));
         });
   }
 
@@ -395,10 +405,11 @@ public final class TrashService implements TrashedImages {
   }
 
   /**
-   * Fills in the sizes and freed bytes of a cleanup of {@code selected} (images or trash entries):
-   * a content's bytes are freed when every holder of it is among the selected.
+   * Adds {@code selected} (images or trash entries) to a cleanup's outcome, with the bytes that
+   * cleaning them up frees: a content's bytes are freed when every holder of it is among the
+   * selected.
    */
-  public void account(CleanupResult result, List<ImageRecord> selected) {
+  public void account(CleanupOutcome.Builder result, List<ImageRecord> selected) {
     Map<String, Long> selectedPerContent = new HashMap<>();
     for (ImageRecord r : selected) {
       selectedPerContent.merge(r.sha256(), 1L, Long::sum);
@@ -407,37 +418,11 @@ public final class TrashService implements TrashedImages {
         db.read(c -> contents.rows().holders(c, new LinkedHashSet<>(selectedPerContent.keySet())));
     Map<String, Boolean> counted = new HashMap<>();
     for (ImageRecord r : selected) {
-      CleanupResult.Item item = new CleanupResult.Item();
-      item.uuid = r.uuid();
-      item.sha256 = r.sha256();
-      item.size = r.size();
-      item.freesBytes = holders.getOrDefault(r.sha256(), 0L) <= selectedPerContent.get(r.sha256());
-      result.images.add(item);
-      result.count++;
-      result.size += r.size();
-      if (item.freesBytes && counted.putIfAbsent(r.sha256(), true) == null) {
-        result.bytesFreed += r.size();
-      }
+      boolean freesBytes =
+          holders.getOrDefault(r.sha256(), 0L) <= selectedPerContent.get(r.sha256());
+      boolean firstOfContent = freesBytes && counted.putIfAbsent(r.sha256(), true) == null;
+      result.cleaned(r, freesBytes, firstOfContent ? r.size() : 0);
     }
-  }
-
-  /** Notes in {@code result} that an image was left alone, and why. */
-  public static void skip(CleanupResult result, String uuid, DomainException why) {
-    CleanupResult.Skipped s = new CleanupResult.Skipped();
-    s.uuid = uuid;
-    s.error = why.code();
-    s.message = why.getMessage();
-    result.skipped.add(s);
-  }
-
-  public static TrashInfo toInfo(TrashRecord t) {
-    TrashInfo info = ImageService.fill(new TrashInfo(), t.image());
-    info.referenced = false;
-    info.references = new ArrayList<>();
-    info.trashedAt = Instant.ofEpochMilli(t.trashedAt());
-    info.trashedBy = t.trashedBy();
-    info.purgeAfter = Instant.ofEpochMilli(t.purgeAfter());
-    return info;
   }
 
   private static long saturatedAdd(long a, long b) {

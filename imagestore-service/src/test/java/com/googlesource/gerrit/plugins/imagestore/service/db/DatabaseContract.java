@@ -20,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
-import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
@@ -42,12 +40,16 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
+import com.googlesource.gerrit.plugins.imagestore.service.images.TestSpec;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
@@ -117,17 +119,8 @@ public abstract class DatabaseContract {
   }
 
   private static ImageRecord image(String uuid, String sha, Long orphanedAt) {
-    SpecInfo spec = new SpecInfo();
-    spec.lib = "sap.m";
-    spec.name = "Bütton spec";
-    spec.branch = "master";
-    RuntimeInfo rt = new RuntimeInfo();
-    rt.platform = "linux";
-    rt.resolution = "1600x1200";
-    rt.browser = "chrome";
-    rt.theme = "sap_horizon";
-    rt.direction = "ltr";
-    rt.mode = "cozy";
+    TestSpec spec = new TestSpec("sap.m", "Bütton spec", "master");
+    TestRuntime rt = new TestRuntime("linux", "1600x1200", "chrome", "sap_horizon", "ltr", "cozy");
     return new ImageRecord(
         uuid, sha, 123_456_789_012L, 1920, 1080, T0, "uploader", spec, rt, orphanedAt);
   }
@@ -140,8 +133,15 @@ public abstract class DatabaseContract {
         });
   }
 
-  private static ReferenceInfo ref(String project, String branch, String path, String uuid) {
-    return new ReferenceInfo(project, branch, COMMIT, path, uuid);
+  private static ImageReference ref(String project, String branch, String path, String uuid) {
+    return new ImageReference(project, branch, COMMIT, path, uuid);
+  }
+
+  /** The references as the client library (the plugin) holds them. */
+  private static List<ReferenceInfo> wire(List<ImageReference> refs) {
+    return refs.stream()
+        .map(r -> new ReferenceInfo(r.project(), r.branch(), r.commit(), r.path(), r.uuid()))
+        .toList();
   }
 
   // --- images ---
@@ -157,8 +157,8 @@ public abstract class DatabaseContract {
     assertThat(read.size()).isEqualTo(123_456_789_012L);
     assertThat(read.createdAt()).isEqualTo(T0);
     assertThat(read.orphanedAt()).isEqualTo(T0 + 5);
-    assertThat(read.spec().name).isEqualTo("Bütton spec");
-    assertThat(read.runtime().theme).isEqualTo("sap_horizon");
+    assertThat(read.spec().name()).isEqualTo("Bütton spec");
+    assertThat(read.runtime().theme()).isEqualTo("sap_horizon");
     ImageRecord readBare = db.read(c -> images.find(c, uuid(2))).orElseThrow();
     assertThat(readBare.spec()).isNull();
     assertThat(readBare.runtime()).isNull();
@@ -243,9 +243,9 @@ public abstract class DatabaseContract {
   void theRecheckAfterCommitMarksWhatConcurrentRemovalsMissed() throws Exception {
     insert(image(uuid(7), SHA_A, null));
     insert(image(uuid(8), SHA_B, T0 - 5));
-    ReferenceInfo inP = ref("p", "master", "a.lnk", uuid(7));
-    ReferenceInfo inQ = ref("q", "master", "a.lnk", uuid(7));
-    ReferenceInfo eight = ref("p", "master", "b.lnk", uuid(8));
+    ImageReference inP = ref("p", "master", "a.lnk", uuid(7));
+    ImageReference inQ = ref("q", "master", "a.lnk", uuid(7));
+    ImageReference eight = ref("p", "master", "b.lnk", uuid(8));
     db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inP, inQ, eight), T0));
     db.inTransaction(
         c -> {
@@ -421,7 +421,7 @@ public abstract class DatabaseContract {
 
   @Test
   void referencesAreAddedOnceListedAndDeleted() {
-    List<ReferenceInfo> batch =
+    List<ImageReference> batch =
         List.of(
             ref("p", "master", "images/a/ä.ref.lnk", uuid(1)),
             ref("p", "rel-1", "images/a/ä.ref.lnk", uuid(1)),
@@ -430,28 +430,28 @@ public abstract class DatabaseContract {
     assertThat(db.<Integer>inTransaction(c -> refs.insertIfAbsent(c, batch, T0))).isEqualTo(4);
     assertThat(db.<Integer>inTransaction(c -> refs.insertIfAbsent(c, batch, T0))).isEqualTo(0);
 
-    assertThat(db.<List<ReferenceInfo>>read(c -> refs.list(c, "p", null))).hasSize(3);
+    assertThat(db.<List<ImageReference>>read(c -> refs.list(c, "p", null))).hasSize(3);
     assertThat(keys(db.read(c -> refs.list(c, "p", "master"))))
         .containsExactly(
             "master images/a/ä.ref.lnk " + uuid(1), "master images/b.ref.lnk " + uuid(2));
     assertThat(keys(db.read(c -> refs.findByUuid(c, uuid(2), 10))))
         .containsExactly(
             "master images/b.ref.lnk " + uuid(2), "master images/b.ref.lnk " + uuid(2));
-    assertThat(db.<List<ReferenceInfo>>read(c -> refs.findByUuid(c, uuid(2), 10)).get(0).project)
+    assertThat(db.<List<ImageReference>>read(c -> refs.findByUuid(c, uuid(2), 10)).get(0).project())
         .isEqualTo("p");
-    assertThat(db.<List<ReferenceInfo>>read(c -> refs.findByUuid(c, uuid(2), 1))).hasSize(1);
+    assertThat(db.<List<ImageReference>>read(c -> refs.findByUuid(c, uuid(2), 1))).hasSize(1);
     assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(1)))).isTrue();
     assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(3)))).isFalse();
 
     assertThat(db.<Integer>inTransaction(c -> refs.delete(c, List.of(batch.get(0), batch.get(1)))))
         .isEqualTo(2);
     assertThat(db.<Boolean>read(c -> refs.isReferenced(c, uuid(1)))).isFalse();
-    assertThat(db.<List<ReferenceInfo>>read(c -> refs.list(c, "p", null)).get(0).commit)
+    assertThat(db.<List<ImageReference>>read(c -> refs.list(c, "p", null)).get(0).commit())
         .isEqualTo(COMMIT);
   }
 
-  private static List<String> keys(List<ReferenceInfo> list) {
-    return list.stream().map(r -> r.branch + " " + r.path + " " + r.uuid).toList();
+  private static List<String> keys(List<ImageReference> list) {
+    return list.stream().map(r -> r.branch() + " " + r.path() + " " + r.uuid()).toList();
   }
 
   @Test
@@ -461,30 +461,31 @@ public abstract class DatabaseContract {
     ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
     insert(image(uuid(1), SHA_A, null));
     insert(image(uuid(2), SHA_A, null));
-    List<ReferenceInfo> first =
+    List<ImageReference> first =
         List.of(
             ref("p", "master", "x/a.ref.lnk", uuid(1)),
             ref("p", "master", "x/b.ref.lnk", uuid(2)),
             ref("p", "rel-2", "x/a.ref.lnk", uuid(1)));
     service.replace("p", null, first, Actor.SYSTEM);
-    assertThat(service.digest("p", null).digest).isEqualTo(ReferenceSetDigest.of(first));
-    assertThat(service.digest("p", null).count).isEqualTo(3);
+    assertThat(service.digest("p", null).digest()).isEqualTo(ReferenceSetDigest.of(wire(first)));
+    assertThat(service.digest("p", null).count()).isEqualTo(3);
     assertThat(orphanedAt(uuid(2))).isEmpty();
 
     // Replacing one branch leaves the others; uuid(2) loses its last reference.
-    List<ReferenceInfo> master = List.of(ref("p", "master", "x/a.ref.lnk", uuid(1)));
+    List<ImageReference> master = List.of(ref("p", "master", "x/a.ref.lnk", uuid(1)));
     var result = service.replace("p", "master", master, Actor.SYSTEM);
-    assertThat(result.removed).isEqualTo(1);
-    assertThat(result.added).isEqualTo(0);
-    assertThat(service.digest("p", "master").digest).isEqualTo(ReferenceSetDigest.of(master));
-    assertThat(service.digest("p", null).count).isEqualTo(2);
+    assertThat(result.removed()).isEqualTo(1);
+    assertThat(result.added()).isEqualTo(0);
+    assertThat(service.digest("p", "master").digest())
+        .isEqualTo(ReferenceSetDigest.of(wire(master)));
+    assertThat(service.digest("p", null).count()).isEqualTo(2);
     assertThat(orphanedAt(uuid(2))).hasValue(T0);
 
     // Adding it back clears the mark.
     service.add(List.of(ref("p", "rel-2", "x/b.ref.lnk", uuid(2))), Actor.SYSTEM);
     assertThat(orphanedAt(uuid(2))).isEmpty();
-    assertThat(service.digest("q", null).count).isEqualTo(0);
-    assertThat(service.digest("q", null).digest).isEqualTo(ReferenceSetDigest.of(List.of()));
+    assertThat(service.digest("q", null).count()).isEqualTo(0);
+    assertThat(service.digest("q", null).digest()).isEqualTo(ReferenceSetDigest.of(List.of()));
   }
 
   // --- runtimes ---
@@ -492,27 +493,25 @@ public abstract class DatabaseContract {
   @Test
   void runtimesAreSavedOnceAndUpdated() {
     RuntimeService runtimes = new RuntimeService(db, clock);
-    RuntimeInfo in = new RuntimeInfo();
-    in.platform = "linux";
-    in.resolution = "1600x1200";
-    in.browser = "chrome";
-    in.theme = "sap_horizon";
-    in.direction = "ltr";
-    in.mode = "cozy";
-    RuntimeService.Saved created = runtimes.save(in);
+    TestRuntime chrome =
+        new TestRuntime("linux", "1600x1200", "chrome", "sap_horizon", "ltr", "cozy");
+    RuntimeService.Saved created = runtimes.save(new RuntimeRecord(null, chrome, null));
     assertThat(created.created()).isTrue();
-    in.description = "CI's Chrome";
-    RuntimeService.Saved again = runtimes.save(in);
+    RuntimeService.Saved again = runtimes.save(new RuntimeRecord(null, chrome, "CI's Chrome"));
     assertThat(again.created()).isFalse();
-    assertThat(again.runtime().description).isEqualTo("CI's Chrome");
-    assertThat(runtimes.get(created.runtime().id).orElseThrow().mode).isEqualTo("cozy");
-    in.browser = "firefox";
-    runtimes.save(in);
-    assertThat(runtimes.list().stream().map(r -> r.browser).toList())
+    assertThat(again.runtime().description()).isEqualTo("CI's Chrome");
+    assertThat(runtimes.get(created.runtime().id()).orElseThrow().runtime().mode())
+        .isEqualTo("cozy");
+    runtimes.save(
+        new RuntimeRecord(
+            null,
+            new TestRuntime("linux", "1600x1200", "firefox", "sap_horizon", "ltr", "cozy"),
+            "CI's Chrome"));
+    assertThat(runtimes.list().stream().map(r -> r.runtime().browser()).toList())
         .containsExactly("chrome", "firefox")
         .inOrder();
-    assertThat(runtimes.delete(created.runtime().id)).isTrue();
-    assertThat(runtimes.delete(created.runtime().id)).isFalse();
+    assertThat(runtimes.delete(created.runtime().id())).isTrue();
+    assertThat(runtimes.delete(created.runtime().id())).isFalse();
   }
 
   @Test
@@ -525,14 +524,11 @@ public abstract class DatabaseContract {
         saves.add(
             pool.submit(
                 () -> {
-                  RuntimeInfo in = new RuntimeInfo();
-                  in.platform = "mac";
-                  in.resolution = "1x1";
-                  in.browser = "safari";
-                  in.theme = "t";
-                  in.direction = "rtl";
-                  in.mode = "compact";
-                  return runtimes.save(in);
+                  return runtimes.save(
+                      new RuntimeRecord(
+                          null,
+                          new TestRuntime("mac", "1x1", "safari", "t", "rtl", "compact"),
+                          null));
                 }));
       }
       int created = 0;

@@ -36,6 +36,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
+import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.Multipart;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.Snapshot;
@@ -721,8 +722,7 @@ class BadInputTest {
             "forbidden",
             () -> {
               RuntimeInfo r = otherRuntime();
-              return sendJson(
-                  "PUT", "/runtimes/" + RuntimeService.idOf(r), UPLOADER, Json.gson().toJson(r));
+              return sendJson("PUT", "/runtimes/" + idOf(r), UPLOADER, Json.gson().toJson(r));
             }));
     cases.add(
         new Case(
@@ -1098,7 +1098,7 @@ class BadInputTest {
             "runtime_id_mismatch",
             () -> {
               RuntimeInfo r = otherRuntime();
-              String id = RuntimeService.idOf(r);
+              String id = idOf(r);
               r.id = "0123456789abcdef";
               return sendJson("PUT", "/runtimes/" + id, ADMIN, Json.gson().toJson(r));
             }));
@@ -2201,6 +2201,12 @@ class BadInputTest {
   /** A valid runtime the store does not hold. */
   static RuntimeInfo otherRuntime() {
     return runtimeOf("windows", "1920x1080", "firefox", "sap_horizon", "rtl", "default");
+  }
+
+  /** The id the service derives from a runtime's dimensions. */
+  static String idOf(RuntimeInfo r) {
+    return RuntimeService.idOf(
+        new TestRuntime(r.platform, r.resolution, r.browser, r.theme, r.direction, r.mode));
   }
 
   static RuntimeInfo runtimeOf(

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
+import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.diff.PngHeader;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The first step: compares every fresh screenshot with its reference and writes the reference, the
- * new image and their diff of every failure into the output directory.
+ * new image and their diff of every failure into the output directory. A screenshot that fails
+ * against the reference passes when it matches an accepted variant of its link ({@code alt=}).
  */
 final class CompareStep {
   private final Workflow.Settings settings;
@@ -100,7 +102,13 @@ final class CompareStep {
 
   private ImageResult compare(ScannedImage image)
       throws IOException, LnkFile.MalformedLnkException {
-    ImageId ref = image.lnkExists() ? LnkFile.parse(Files.readAllBytes(image.lnk())) : null;
+    Links links = image.lnkExists() ? LnkFile.parseLinks(Files.readAllBytes(image.lnk())) : null;
+    ImageResult r = compare(image, links);
+    return links == null ? r : r.withVariants(links.variants());
+  }
+
+  private ImageResult compare(ScannedImage image, Links links) throws IOException {
+    ImageId ref = links == null ? null : links.reference();
     if (image.actual() == null) {
       return ImageResult.noScreenshot(image, ref);
     }
@@ -115,40 +123,88 @@ final class CompareStep {
     }
     byte[] act = Files.readAllBytes(image.actual());
     ImageId actId = ImageId.forContent(act);
+    // The listed image being compared, for the message when it is no PNG.
+    ImageId comparing = ref;
     try {
-      if (ref == null || ref.equals(actId)) {
+      if (ref == null || links.names(actId)) {
         PngHeader h = PngHeader.parse(act);
         if (ref == null) {
           return ImageResult.newImage(image, actId, copyActual(image, act));
         }
-        return ImageResult.passed(image, ref, actId, ImageDiffer.identical(h.width(), h.height()));
+        return ImageResult.passed(image, ref, actId, ImageDiffer.identical(h.width(), h.height()))
+            .matching(actId);
       }
       Optional<byte[]> refBytes = cache.get(ref);
+      DiffResult figures = null;
+      if (refBytes.isPresent()) {
+        figures = differ.compare(refBytes.get(), act);
+        if (figures.passes(settings.rule())) {
+          return ImageResult.passed(image, ref, actId, figures).matching(ref);
+        }
+      }
+      // Failed against the reference (or it is missing): any accepted variant will do.
+      List<ImageId> missingVariants = new ArrayList<>();
+      for (ImageId variant : links.variants()) {
+        comparing = variant;
+        Optional<byte[]> variantBytes = cache.get(variant);
+        if (variantBytes.isEmpty()) {
+          missingVariants.add(variant);
+          continue;
+        }
+        DiffResult variantFigures = differ.compare(variantBytes.get(), act);
+        if (variantFigures.passes(settings.rule())) {
+          return ImageResult.passed(image, ref, actId, variantFigures).matching(variant);
+        }
+      }
+      comparing = ref;
+      String variantsNote = variantsNote(links, missingVariants);
       if (refBytes.isEmpty()) {
         return ImageResult.missing(
-            image, ref, actId, copyActual(image, act), "the service has no image " + ref);
-      }
-      DiffResult figures = differ.compare(refBytes.get(), act);
-      if (figures.passes(settings.rule())) {
-        return ImageResult.passed(image, ref, actId, figures);
+            image,
+            ref,
+            actId,
+            copyActual(image, act),
+            "the service has no image " + ref + (variantsNote == null ? "" : "; " + variantsNote));
       }
       DiffResult withPicture = differ.diff(refBytes.get(), act);
       AtomicFiles.write(outRef, refBytes.get());
       AtomicFiles.write(outDiff, withPicture.diffPng());
       return ImageResult.failed(
-          image,
-          ref,
-          actId,
-          withPicture.withoutPicture(),
-          new OutputFiles(outRef, copyActual(image, act), outDiff));
+              image,
+              ref,
+              actId,
+              withPicture.withoutPicture(),
+              new OutputFiles(outRef, copyActual(image, act), outDiff))
+          .saying(variantsNote);
     } catch (UndecodableImageException e) {
-      // The reference is image A of the comparison, the fresh screenshot image B.
+      // The listed image is image A of the comparison, the fresh screenshot image B.
       String which =
           e.image() == Side.A
-              ? "the reference " + ref + " is no readable PNG"
+              ? (comparing.equals(ref) ? "the reference " : "the variant ")
+                  + comparing
+                  + " is no readable PNG"
               : image.actual() + " is no readable PNG";
       return ImageResult.error(image, ref, which + ": " + e.getMessage());
     }
+  }
+
+  /** What a failure says of the variants: how many did not match, which the service lacks. */
+  private static String variantsNote(Links links, List<ImageId> missing) {
+    if (links.variants().isEmpty()) {
+      return null;
+    }
+    int compared = links.variants().size() - missing.size();
+    String note =
+        compared == 0
+            ? ""
+            : "none of its " + compared + (compared == 1 ? " variant matches" : " variants match");
+    if (!missing.isEmpty()) {
+      note +=
+          (note.isEmpty() ? "" : "; ")
+              + "the service has no variant "
+              + String.join(", ", missing.stream().map(ImageId::value).toList());
+    }
+    return note;
   }
 
   private Path outFile(ScannedImage image, String ending) {

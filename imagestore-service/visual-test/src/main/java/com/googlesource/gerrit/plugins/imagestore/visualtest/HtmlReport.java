@@ -119,7 +119,7 @@ final class HtmlReport {
     if (r.figures() == null) {
       return r.status() == Status.NEW ? "no reference yet" : "";
     }
-    return Summary.describe(r.figures(), rule);
+    return Summary.describe(r.figures(), rule) + Summary.matchNote(r);
   }
 
   private static String cell(Path dir, Path image, String alt) {

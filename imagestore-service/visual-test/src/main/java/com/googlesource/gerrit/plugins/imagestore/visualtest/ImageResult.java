@@ -17,6 +17,7 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How one image compared. Built by the factory of its status, which takes what that status has.
@@ -27,7 +28,10 @@ import java.nio.file.Path;
  * @param actual the id of the fresh screenshot (content-derived), or null
  * @param figures the comparison's figures (no picture), or null when nothing was compared
  * @param files the pictures written to the output directory
- * @param message why it is an error or a missing reference, or null
+ * @param message why it is an error or a missing reference, or what else a failure has to say
+ *     (variants the service lacks), or null
+ * @param variants the accepted variants its link lists ({@code alt=} lines), in their order
+ * @param matched the image the screenshot passed against: the reference or a variant; else null
  */
 public record ImageResult(
     ScannedImage image,
@@ -36,12 +40,52 @@ public record ImageResult(
     ImageId actual,
     DiffResult figures,
     OutputFiles files,
-    String message) {
+    String message,
+    List<ImageId> variants,
+    ImageId matched) {
+
+  public ImageResult {
+    variants = List.copyOf(variants);
+  }
+
+  private ImageResult(
+      ScannedImage image,
+      Status status,
+      ImageId reference,
+      ImageId actual,
+      DiffResult figures,
+      OutputFiles files,
+      String message) {
+    this(image, status, reference, actual, figures, files, message, List.of(), null);
+  }
+
+  /** This result, for a link that also lists {@code variants}. */
+  ImageResult withVariants(List<ImageId> variants) {
+    return new ImageResult(
+        image, status, reference, actual, figures, files, message, variants, matched);
+  }
+
+  /** This passed result, saying which listed image the screenshot matched. */
+  ImageResult matching(ImageId matched) {
+    return new ImageResult(
+        image, status, reference, actual, figures, files, message, variants, matched);
+  }
+
+  /** This result with {@code message}. */
+  ImageResult saying(String message) {
+    return new ImageResult(
+        image, status, reference, actual, figures, files, message, variants, matched);
+  }
+
+  /** Whether the screenshot passed against a variant rather than the reference. */
+  public boolean matchedVariant() {
+    return matched != null && !matched.equals(reference);
+  }
 
   public enum Status {
-    /** The screenshot matches the reference by the pass rule. */
+    /** The screenshot matches the reference, or an accepted variant, by the pass rule. */
     PASSED("PASS"),
-    /** The screenshot differs from the reference beyond the pass rule. */
+    /** The screenshot differs from the reference and every variant beyond the pass rule. */
     FAILED("FAIL"),
     /** There is a screenshot but no reference link. */
     NEW("NEW"),

@@ -36,12 +36,23 @@ final class Summary {
   static String line(ImageResult r, PassRule rule) {
     String label = String.format(Locale.ROOT, "%-7s %s", r.status().label, r.key().path());
     return switch (r.status()) {
-      case PASSED -> label + "  " + describe(r.figures(), rule);
-      case FAILED -> label + "  " + describe(r.figures(), rule) + "; diff: " + r.diffPng();
+      case PASSED -> label + "  " + describe(r.figures(), rule) + matchNote(r);
+      case FAILED ->
+          label
+              + "  "
+              + describe(r.figures(), rule)
+              + (r.message() == null ? "" : "; " + r.message())
+              + "; diff: "
+              + r.diffPng();
       case NEW -> label + "  no reference yet (" + r.actual() + ")";
       case MISSING, ERROR -> label + "  " + r.message();
       case NO_SCREENSHOT -> label + "  no new screenshot";
     };
+  }
+
+  /** Which variant a screenshot passed against, when not the reference. */
+  static String matchNote(ImageResult r) {
+    return r.matchedVariant() ? " (matches variant " + r.matched() + ")" : "";
   }
 
   /** The figures of a comparison in words, with the bound of the pass rule. */

@@ -109,9 +109,10 @@ final class UploadStep {
   private Map<ImageId, Candidate> candidates(List<ImageResult> results) {
     Map<ImageId, Candidate> candidates = new LinkedHashMap<>();
     for (ImageResult r : results) {
-      boolean identical = r.status() == Status.PASSED && r.actual().equals(r.reference());
+      boolean identical = r.status() == Status.PASSED && r.actual().equals(r.matched());
       if (r.status().needsNewReference() || identical) {
-        // The new image (for an identical one: the reference itself, in case the service lost it).
+        // The new image, a new reference or variant (for an identical one: the listed image
+        // itself, in case the service lost it).
         candidates.putIfAbsent(r.actual(), new Candidate(r.actual(), r.image().actual(), r.key()));
       }
       if (r.status() == Status.FAILED) {

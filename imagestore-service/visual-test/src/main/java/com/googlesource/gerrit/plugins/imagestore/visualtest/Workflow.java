@@ -54,6 +54,8 @@ public final class Workflow {
    * @param refRoot the tree with the links (and, by default, the screenshots)
    * @param actualRoot where the screenshots are when not beside the links (UIVeri5's {@code
    *     actImagesRoot}), or null
+   * @param asVariant with {@code update}: add new images to failing links as accepted variants
+   *     instead of replacing their reference
    * @param central null unless {@code --central}
    */
   public record Settings(
@@ -65,6 +67,7 @@ public final class Workflow {
       PassRule rule,
       int jobs,
       boolean update,
+      boolean asVariant,
       boolean upload,
       Central central) {}
 
@@ -122,7 +125,8 @@ public final class Workflow {
           out.println(Summary.line(r, settings.rule()));
         }
       }
-      Set<ImageKey> updated = settings.update() ? UpdateStep.run(results, out, err) : Set.of();
+      Set<ImageKey> updated =
+          settings.update() ? UpdateStep.run(results, settings.asVariant(), out, err) : Set.of();
       Central central = settings.central();
       Uploads uploads =
           settings.upload()

@@ -71,7 +71,7 @@ class UpdateAndSummaryTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Set<ImageKey> updated =
-        UpdateStep.run(results, new PrintStream(out, true), new PrintStream(err, true));
+        UpdateStep.run(results, false, new PrintStream(out, true), new PrintStream(err, true));
 
     assertThat(updated).containsExactly(failing.key());
     assertThat(Files.readString(failing.lnk())).isEqualTo("uuid=" + NEW.value());

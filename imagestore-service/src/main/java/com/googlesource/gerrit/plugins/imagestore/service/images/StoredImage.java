@@ -1,0 +1,28 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.images;
+
+import java.util.List;
+
+/**
+ * An image with the references that name it (at most {@link ImageService#MAX_REFERENCES_IN_INFO}):
+ * what a read of one image answers.
+ */
+public record StoredImage(ImageRecord image, List<ImageReference> references) {
+  /** Whether a reference names it now (rather than the orphan mark's view). */
+  public boolean referenced() {
+    return !references.isEmpty();
+  }
+}

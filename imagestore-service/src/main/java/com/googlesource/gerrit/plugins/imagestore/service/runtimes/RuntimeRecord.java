@@ -1,0 +1,22 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.runtimes;
+
+/**
+ * One row of the {@code runtimes} table: a runtime, its id (derived from the dimensions, {@link
+ * RuntimeService#idOf}) and an administrator's free-text description. As the input of {@link
+ * RuntimeService#save} the id may be null, or the id the caller expects.
+ */
+public record RuntimeRecord(String id, TestRuntime runtime, String description) {}

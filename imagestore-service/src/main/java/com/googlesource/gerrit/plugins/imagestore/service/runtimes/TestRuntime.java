@@ -1,0 +1,27 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.runtimes;
+
+/**
+ * The runtime a visual test ran in: UIVeri5's six dimensions, each one path segment of its image
+ * layout. On an image a dimension may be missing (null); a registered runtime has all six.
+ */
+public record TestRuntime(
+    String platform,
+    String resolution,
+    String browser,
+    String theme,
+    String direction,
+    String mode) {}

@@ -1,0 +1,25 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.trash;
+
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
+import java.util.List;
+
+/**
+ * A trash entry with the references that name its image now (at most {@link
+ * com.googlesource.gerrit.plugins.imagestore.service.images.ImageService#MAX_REFERENCES_IN_INFO}):
+ * what a read of one trash entry answers.
+ */
+public record TrashedImage(TrashRecord entry, List<ImageReference> references) {}
