@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.diff;
 
+import java.util.List;
+
 /**
  * What a comparison found.
  *
@@ -28,6 +30,8 @@ package com.googlesource.gerrit.plugins.imagestore.diff;
  * @param ignoredPixels pixels inside the ignore regions: not compared, so neither mismatched nor
  *     anti-aliased (they still count in {@link #totalPixels}, as in pixelmatch with a mask); 0 when
  *     the sizes differ. {@code identical} speaks of the compared pixels only
+ * @param shifts blocks whose content moved ({@link Shift}); they explain mismatched pixels, they do
+ *     not forgive them: the verdict counts every mismatched pixel
  */
 public record DiffResult(
     int width,
@@ -37,7 +41,55 @@ public record DiffResult(
     boolean sizeMismatch,
     boolean identical,
     byte[] diffPng,
-    long ignoredPixels) {
+    long ignoredPixels,
+    List<Shift> shifts) {
+
+  public DiffResult {
+    shifts = List.copyOf(shifts);
+  }
+
+  /** The figures of a comparison without ignore regions and without moved blocks. */
+  public DiffResult(
+      int width,
+      int height,
+      long mismatchedPixels,
+      long antialiasedPixels,
+      boolean sizeMismatch,
+      boolean identical,
+      byte[] diffPng) {
+    this(
+        width,
+        height,
+        mismatchedPixels,
+        antialiasedPixels,
+        sizeMismatch,
+        identical,
+        diffPng,
+        0,
+        List.of());
+  }
+
+  /** The figures of a comparison with ignore regions, without moved blocks. */
+  public DiffResult(
+      int width,
+      int height,
+      long mismatchedPixels,
+      long antialiasedPixels,
+      boolean sizeMismatch,
+      boolean identical,
+      byte[] diffPng,
+      long ignoredPixels) {
+    this(
+        width,
+        height,
+        mismatchedPixels,
+        antialiasedPixels,
+        sizeMismatch,
+        identical,
+        diffPng,
+        ignoredPixels,
+        List.of());
+  }
 
   /** The figures of a comparison without ignore regions. */
   public DiffResult(
@@ -47,8 +99,27 @@ public record DiffResult(
       long antialiasedPixels,
       boolean sizeMismatch,
       boolean identical,
-      byte[] diffPng) {
-    this(width, height, mismatchedPixels, antialiasedPixels, sizeMismatch, identical, diffPng, 0);
+      byte[] diffPng,
+      List<Shift> shifts) {
+    this(
+        width,
+        height,
+        mismatchedPixels,
+        antialiasedPixels,
+        sizeMismatch,
+        identical,
+        diffPng,
+        0,
+        shifts);
+  }
+
+  /** The mismatched pixels the moves explain. */
+  public long shiftedPixels() {
+    long sum = 0;
+    for (Shift shift : shifts) {
+      sum += shift.mismatchedPixels();
+    }
+    return sum;
   }
 
   public long totalPixels() {
@@ -70,7 +141,8 @@ public record DiffResult(
         sizeMismatch,
         identical,
         null,
-        ignoredPixels);
+        ignoredPixels,
+        shifts);
   }
 
   public boolean passes(PassRule rule) {

@@ -26,6 +26,8 @@ import java.util.concurrent.Callable;
  * is not counted (Vysniauskas' anti-aliased pixel detector, as pixelmatch has it). The figures
  * equal pixelmatch 7's with its defaults ({@code checkerboard} blending of transparent pixels).
  *
+ * <p>Blocks whose content moved are reported as {@link Shift}s ({@link ShiftDetector}).
+ *
  * <p>The diff picture is the first image, faded to a light grey, with mismatched pixels in red and
  * anti-aliased ones in yellow. Identical bytes are equal without being decoded.
  *
@@ -129,7 +131,8 @@ public final class ImageDiffer {
   /** The figures of two images with identical bytes, of the given size, compared with options. */
   public static DiffResult identical(int width, int height, DiffOptions options) {
     IgnoreMask mask = IgnoreMask.of(options.ignore(), width, height);
-    return new DiffResult(width, height, 0, 0, false, true, null, mask == null ? 0 : mask.count());
+    return new DiffResult(
+        width, height, 0, 0, false, true, null, mask == null ? 0 : mask.count(), List.of());
   }
 
   /** Inflating is most of a decode and cannot be split: decode the two images side by side. */
@@ -162,13 +165,14 @@ public final class ImageDiffer {
     IgnoreMask mask =
         options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
     byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
+    MismatchMask mismatches = b == null ? null : new MismatchMask(width, height);
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
       int from = (int) ((long) height * part / parts);
       int to = (int) ((long) height * (part + 1) / parts);
       boolean last = part == parts - 1;
-      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, last, mask));
+      tasks.add(() -> compareRows(pa, pb, width, height, from, to, rows, last, mask, mismatches));
     }
     long mismatched = 0;
     long antialiased = 0;
@@ -184,12 +188,18 @@ public final class ImageDiffer {
     }
     int[] palette = mask == null ? PALETTE : PALETTE_WITH_IGNORED;
     byte[] png = picture ? PngCodec.encodePalette(width, height, rows, deflated, palette) : null;
-    return new DiffResult(width, height, mismatched, antialiased, false, identical, png, ignored);
+    List<Shift> shifts =
+        mismatched == 0
+            ? List.of()
+            : ShiftDetector.detect(pa, pb, mismatches, mismatched, maxDelta);
+    return new DiffResult(
+        width, height, mismatched, antialiased, false, identical, png, ignored, shifts);
   }
 
   /**
    * Compares rows {@code [from, to)}, draws them into {@code rows} and compresses them; the spans
-   * of {@code mask} (null: none) are skipped and hatched.
+   * of {@code mask} (null: none) are skipped and hatched; mismatched pixels are marked in {@code
+   * mismatches}.
    */
   private Band compareRows(
       int[] pa,
@@ -200,7 +210,8 @@ public final class ImageDiffer {
       int to,
       byte[] rows,
       boolean last,
-      IgnoreMask mask) {
+      IgnoreMask mask,
+      MismatchMask mismatches) {
     long mismatched = 0;
     long antialiased = 0;
     long ignored = 0;
@@ -253,6 +264,7 @@ public final class ImageDiffer {
           mark = ANTIALIASED;
         } else {
           mismatched++;
+          mismatches.set(x, y);
           mark = MISMATCH;
         }
         if (rows != null) {

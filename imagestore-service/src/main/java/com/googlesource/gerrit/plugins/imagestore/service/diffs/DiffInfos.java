@@ -16,9 +16,12 @@ package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RegionInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ShiftInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
+import java.util.ArrayList;
 
 /** The diff engine's figures as the client library's wire type; the engine knows no wire types. */
 public final class DiffInfos {
@@ -48,6 +51,19 @@ public final class DiffInfos {
             .map(r -> new RegionInfo(r.x(), r.y(), r.width(), r.height()))
             .toList();
     info.ignoredPixels = result.ignoredPixels();
+    info.shifts = new ArrayList<>(result.shifts().size());
+    for (Shift s : result.shifts()) {
+      ShiftInfo shift = new ShiftInfo();
+      shift.x = s.x();
+      shift.y = s.y();
+      shift.width = s.width();
+      shift.height = s.height();
+      shift.dx = s.dx();
+      shift.dy = s.dy();
+      shift.mismatchedPixels = s.mismatchedPixels();
+      info.shifts.add(shift);
+    }
+    info.shiftedPixels = result.shiftedPixels();
     return info;
   }
 }

@@ -18,7 +18,18 @@ import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 
 /**
  * One row of the {@code diffs} table: a stored comparison. The figures carry no picture; it is in
- * the blob store under {@code diffSha256}. Times are epoch milliseconds.
+ * the blob store under {@code diffSha256}. Times are epoch milliseconds. {@code shiftsKnown} is
+ * false for rows stored before moved blocks were detected (their figures list none).
  */
 public record DiffRecord(
-    DiffKey key, DiffResult figures, String diffSha256, long diffSize, long computedAt) {}
+    DiffKey key,
+    DiffResult figures,
+    String diffSha256,
+    long diffSize,
+    long computedAt,
+    boolean shiftsKnown) {
+  public DiffRecord(
+      DiffKey key, DiffResult figures, String diffSha256, long diffSize, long computedAt) {
+    this(key, figures, diffSha256, diffSize, computedAt, true);
+  }
+}

@@ -17,10 +17,13 @@ package com.googlesource.gerrit.plugins.imagestore.service.diffs;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for the {@code diffs} table. Callers own connections. */
@@ -34,12 +37,15 @@ public final class DiffRepository {
             Sql.on(
                 c,
                 "SELECT width, height, mismatched_pixels, antialiased_pixels, size_mismatch,"
-                    + " identical, diff_sha256, diff_size, computed_at, ignored_pixels FROM diffs"
-                    + " WHERE "
+                    + " identical, diff_sha256, diff_size, computed_at, ignored_pixels, shifts,"
+                    + " shifted_pixels FROM diffs WHERE "
                     + KEY),
             key)
         .one(
             rs -> {
+              String shifts = rs.getString(11);
+              rs.getLong(12);
+              boolean shiftsKnown = shifts != null && !rs.wasNull();
               DiffResult figures =
                   new DiffResult(
                       rs.getInt(1),
@@ -49,8 +55,10 @@ public final class DiffRepository {
                       rs.getBoolean(5),
                       rs.getBoolean(6),
                       null,
-                      rs.getLong(10));
-              return new DiffRecord(key, figures, rs.getString(7), rs.getLong(8), rs.getLong(9));
+                      rs.getLong(10),
+                      shiftsKnown ? decodeShifts(shifts) : List.of());
+              return new DiffRecord(
+                  key, figures, rs.getString(7), rs.getLong(8), rs.getLong(9), shiftsKnown);
             });
   }
 
@@ -63,8 +71,8 @@ public final class DiffRepository {
                     "INSERT INTO diffs (sha256_a, sha256_b, threshold_millionths,"
                         + " include_antialiasing, ignore_sha256, width, height, mismatched_pixels,"
                         + " antialiased_pixels, size_mismatch, identical, diff_sha256, diff_size,"
-                        + " computed_at, ignored_pixels)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " computed_at, ignored_pixels, shifts, shifted_pixels)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT DO NOTHING"),
                 r.key())
             .bind(figures.width())
@@ -77,6 +85,8 @@ public final class DiffRepository {
             .bind(r.diffSize())
             .bind(r.computedAt())
             .bind(figures.ignoredPixels())
+            .bind(encodeShifts(figures.shifts()))
+            .bind(figures.shiftedPixels())
             .update()
         > 0;
   }
@@ -96,6 +106,62 @@ public final class DiffRepository {
   static String ignoreSha256(DiffOptions options) {
     String regions = options.ignoreKey();
     return regions.isEmpty() ? "" : ImageId.sha256Hex(regions.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Fills in the moved blocks of a row stored before they were detected; false when the row has
+   * them already (or is gone).
+   */
+  public boolean fillShifts(Connection c, DiffRecord r) throws SQLException {
+    DiffResult figures = r.figures();
+    return bindKey(
+                Sql.on(
+                        c,
+                        "UPDATE diffs SET shifts = ?, shifted_pixels = ? WHERE "
+                            + KEY
+                            + " AND shifted_pixels IS NULL")
+                    .bind(encodeShifts(figures.shifts()))
+                    .bind(figures.shiftedPixels()),
+                r.key())
+            .update()
+        > 0;
+  }
+
+  /** {@code x,y,width,height,dx,dy,mismatchedPixels} per move, separated by {@code ;}. */
+  static String encodeShifts(List<Shift> shifts) {
+    StringBuilder out = new StringBuilder();
+    for (Shift s : shifts) {
+      if (!out.isEmpty()) {
+        out.append(';');
+      }
+      out.append(s.x()).append(',').append(s.y()).append(',').append(s.width()).append(',');
+      out.append(s.height()).append(',').append(s.dx()).append(',').append(s.dy()).append(',');
+      out.append(s.mismatchedPixels());
+    }
+    return out.toString();
+  }
+
+  static List<Shift> decodeShifts(String text) {
+    List<Shift> shifts = new ArrayList<>();
+    if (text.isEmpty()) {
+      return shifts;
+    }
+    for (String one : text.split(";")) {
+      String[] f = one.split(",");
+      if (f.length != 7) {
+        throw new IllegalStateException("malformed stored shift: " + one);
+      }
+      shifts.add(
+          new Shift(
+              Integer.parseInt(f[0]),
+              Integer.parseInt(f[1]),
+              Integer.parseInt(f[2]),
+              Integer.parseInt(f[3]),
+              Integer.parseInt(f[4]),
+              Integer.parseInt(f[5]),
+              Long.parseLong(f[6])));
+    }
+    return shifts;
   }
 
   /** Binds the {@link #KEY} columns of {@code key}, in order. */

@@ -48,11 +48,12 @@ import java.util.function.Supplier;
  * Comparisons of stored images. Images with identical bytes are equal without being read.
  *
  * <p>Comparisons with the stored options ({@link #isStored}) are computed once: the figures go to
- * the {@code diffs} table, the diff picture to the blob store. Any other options are computed on
- * every request and stored nowhere, so requests without login cannot make the store grow. Ignore
- * regions can be chosen freely, so of one pair only the first {@link #MAX_STORED_WITH_REGIONS}
- * comparisons with regions are stored (a repository's configuration names a few sets); others are
- * computed on every request.
+ * the {@code diffs} table (with the moved blocks found; rows stored before they were detected are
+ * computed again on their next read), the diff picture to the blob store. Any other options are
+ * computed on every request and stored nowhere, so requests without login cannot make the store
+ * grow. Ignore regions can be chosen freely, so of one pair only the first {@link
+ * #MAX_STORED_WITH_REGIONS} comparisons with regions are stored (a repository's configuration names
+ * a few sets); others are computed on every request.
  *
  * <p>Requests for a comparison being computed in this process wait for that computation instead of
  * starting their own. Replicas may compute the same pair at once; both store the same bytes and
@@ -223,13 +224,14 @@ public final class DiffService {
 
   /**
    * The stored comparison, computed and stored now if need be; empty when it is not to be stored
-   * (the pair has as many sets of ignore regions stored as it may).
+   * (the pair has as many sets of ignore regions stored as it may). A row stored before moved
+   * blocks were detected is computed again (once: the moves are filled into it).
    */
   private Optional<DiffRecord> stored(Pair pair, DiffOptions options) {
     DiffKey key = key(pair, options);
     Optional<DiffRecord> found = db.read(c -> diffs.find(c, key));
     if (found.isPresent()) {
-      return found;
+      return found.get().shiftsKnown() ? found : Optional.of(compute(pair, key));
     }
     if (!options.ignore().isEmpty()
         && db.<Long>read(c -> diffs.countWithIgnoreRegions(c, pair.a().sha256(), pair.b().sha256()))
@@ -338,7 +340,7 @@ public final class DiffService {
       throw new UncheckedIOException(e);
     }
     DiffRecord diff = new DiffRecord(key, result.withoutPicture(), sha, png.length, clock.millis());
-    db.read(c -> diffs.insertIfAbsent(c, diff));
+    db.read(c -> diffs.insertIfAbsent(c, diff) || diffs.fillShifts(c, diff));
     return diff;
   }
 

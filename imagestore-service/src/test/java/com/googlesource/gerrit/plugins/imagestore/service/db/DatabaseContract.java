@@ -23,6 +23,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
+import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
@@ -57,6 +58,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -587,13 +589,28 @@ public abstract class DatabaseContract {
     DiffRecord r =
         new DiffRecord(
             key,
-            new DiffResult(1920, 1080, 5_000_000_000L, 7, false, false, null),
+            new DiffResult(
+                1920,
+                1080,
+                5_000_000_000L,
+                7,
+                false,
+                false,
+                null,
+                List.of(
+                    new Shift(10, 20, 300, 40, -12, 35, 4_000_000_000L),
+                    new Shift(0, 0, 1, 1, 1, 0, 1))),
             "d".repeat(64),
             12345,
             T0);
     assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, r))).isTrue();
     assertThat(db.<Boolean>read(c -> diffs.insertIfAbsent(c, r))).isFalse();
+    // A row with its moves is not filled in again.
+    assertThat(db.<Boolean>read(c -> diffs.fillShifts(c, r))).isFalse();
     DiffRecord read = db.read(c -> diffs.find(c, key)).orElseThrow();
+    assertThat(read.shiftsKnown()).isTrue();
+    assertThat(read.figures().shifts()).isEqualTo(r.figures().shifts());
+    assertThat(read.figures().shiftedPixels()).isEqualTo(4_000_000_001L);
     assertThat(read.figures().mismatchedPixels()).isEqualTo(5_000_000_000L);
     assertThat(read.figures().sizeMismatch()).isFalse();
     assertThat(read.diffSha256()).isEqualTo("d".repeat(64));
@@ -607,6 +624,25 @@ public abstract class DatabaseContract {
             db.<Optional<DiffRecord>>read(
                 c -> diffs.find(c, new DiffKey(SHA_A, SHA_B, new DiffOptions(0.2, true)))))
         .isEmpty();
+
+    // A row as the V9 migration leaves those stored before moves were detected: not known, until
+    // filled in once.
+    db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE diffs SET shifts = NULL, shifted_pixels = NULL")) {
+            return ps.executeUpdate();
+          }
+        });
+    DiffRecord legacy = db.read(c -> diffs.find(c, key)).orElseThrow();
+    assertThat(legacy.shiftsKnown()).isFalse();
+    assertThat(legacy.figures().shifts()).isEmpty();
+    assertThat(legacy.figures().mismatchedPixels()).isEqualTo(5_000_000_000L);
+    assertThat(db.<Boolean>read(c -> diffs.fillShifts(c, r))).isTrue();
+    assertThat(db.<Boolean>read(c -> diffs.fillShifts(c, r))).isFalse();
+    DiffRecord filled = db.read(c -> diffs.find(c, key)).orElseThrow();
+    assertThat(filled.shiftsKnown()).isTrue();
+    assertThat(filled.figures().shifts()).isEqualTo(r.figures().shifts());
   }
 
   @Test

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.CentralStep.Reviews;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.ImageResult.Status;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.UploadStep.Uploads;
@@ -63,15 +64,39 @@ final class Summary {
     if (f.sizeMismatch()) {
       return "the sizes differ";
     }
-    return String.format(
-            Locale.ROOT,
-            "%d px mismatched (%.4f %%, allowed below %.1f px), %d anti-aliased",
-            f.mismatchedPixels(),
-            f.mismatchPercentage(),
-            rule.allowedMismatchedPixels(f.totalPixels()),
-            f.antialiasedPixels())
-        + ignored;
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%d px mismatched (%.4f %%, allowed below %.1f px), %d anti-aliased",
+                f.mismatchedPixels(),
+                f.mismatchPercentage(),
+                rule.allowedMismatchedPixels(f.totalPixels()),
+                f.antialiasedPixels()));
+    out.append(ignored);
+    List<Shift> shifts = f.shifts();
+    for (int i = 0; i < Math.min(shifts.size(), MAX_SHIFTS_SHOWN); i++) {
+      Shift s = shifts.get(i);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "; block at (%d, %d) %dx%d moved by (%d, %d): %d px",
+              s.x(),
+              s.y(),
+              s.width(),
+              s.height(),
+              s.dx(),
+              s.dy(),
+              s.mismatchedPixels()));
+    }
+    if (shifts.size() > MAX_SHIFTS_SHOWN) {
+      out.append("; ").append(shifts.size() - MAX_SHIFTS_SHOWN).append(" more moved blocks");
+    }
+    return out.toString();
   }
+
+  /** Moved blocks described per image; the rest are counted. */
+  static final int MAX_SHIFTS_SHOWN = 5;
 
   /**
    * {@link Workflow#BAD_INPUT} when an image could not be checked; else {@link Workflow#FAILED}

@@ -17,7 +17,11 @@ package com.googlesource.gerrit.plugins.imagestore.visualtest;
 import static com.google.common.truth.Truth.assertThat;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.testing.MovedBlocks;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.CentralStep.Reviews;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.ImageResult.OutputFiles;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.UploadStep.Uploads;
@@ -94,5 +98,21 @@ class UpdateAndSummaryTest {
                 List.of(passed), Set.of(), new Uploads(0, 1, Set.of(NEW)), Reviews.NONE))
         .isEqualTo(Workflow.FAILED);
     assertThat(Summary.line(error, null)).isEqualTo("ERROR   " + error.key() + "  malformed link");
+  }
+
+  @Test
+  void aMovedBlockIsDescribedWithItsDisplacement() throws Exception {
+    MovedBlocks.Pair pair = new MovedBlocks(1280, 800, 1).pair(MovedBlocks.Kind.MOVE_XY);
+    MovedBlocks.Move move = pair.moves().get(0);
+    DiffResult figures =
+        new ImageDiffer(DiffOptions.DEFAULT).compare(pair.reference(), pair.changed());
+    assertThat(figures.shifts()).hasSize(1);
+    ScannedImage moved = image("table");
+    ImageResult failed =
+        ImageResult.failed(moved, OLD, NEW, figures, new OutputFiles(null, moved.actual(), null));
+
+    String line = Summary.line(failed, PassRule.DEFAULT);
+    assertThat(line).contains("moved by (" + move.dx() + ", " + move.dy() + ")");
+    assertThat(line).contains(figures.shiftedPixels() + " px");
   }
 }

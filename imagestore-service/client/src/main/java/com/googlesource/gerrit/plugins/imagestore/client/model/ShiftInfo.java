@@ -15,17 +15,25 @@
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
 /**
- * A block whose content moved between the reference (a) and the new image (b): it is at {@code x,
- * y, width, height} in b, and was at {@code (x - dx, y - dy)} in a; "moved by (dx, dy)".
+ * A block of the new image ({@code b}) whose content moved from elsewhere in the reference ({@code
+ * a}): "moved by (dx, dy)". Its content was at {@code (x - dx, y - dy)} in the reference.
  */
 public class ShiftInfo {
+  /** Left edge of the block in the new image. */
   public int x;
+
+  /** Top edge of the block in the new image. */
   public int y;
+
   public int width;
   public int height;
+
+  /** How far the content moved right (negative: left). */
   public int dx;
+
+  /** How far the content moved down (negative: up). */
   public int dy;
 
-  /** Mismatched pixels the move explains. */
+  /** The mismatched pixels this move explains (where the content arrived and where it left). */
   public long mismatchedPixels;
 }
