@@ -423,7 +423,8 @@ public class CentralReviews {
     builder.finish();
     DirCacheEditor editor = index.editor();
     for (Map.Entry<String, ImageId> e : images.entrySet()) {
-      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, LnkFile.formatBytes(e.getValue()));
+      LnkFile.Links links = keptVariants(reader, tip.getTree(), e.getKey(), e.getValue());
+      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, LnkFile.formatBytes(links));
       editor.add(
           new DirCacheEditor.PathEdit(e.getKey()) {
             @Override
@@ -446,6 +447,27 @@ public class CentralReviews {
     cb.setCommitter(ident);
     cb.setMessage(message + "Change-Id: " + key + "\n");
     return inserter.insert(cb);
+  }
+
+  /**
+   * The link to write at {@code path}: {@code image} as the reference, keeping the accepted
+   * variants the branch's link lists, as the workflow's {@code --update} does. A missing or
+   * unreadable link on the branch gives the reference alone, as UIVeri5 writes it.
+   */
+  private static LnkFile.Links keptVariants(
+      ObjectReader reader, RevTree tree, String path, ImageId image) throws IOException {
+    try (TreeWalk tw = TreeWalk.forPath(reader, path, tree)) {
+      if (tw == null || !FileMode.REGULAR_FILE.equals(tw.getRawMode(0))) {
+        return LnkFile.Links.of(image);
+      }
+      ObjectLoader blob = reader.open(tw.getObjectId(0));
+      if (blob.getSize() > LnkFile.MAX_SIZE) {
+        return LnkFile.Links.of(image);
+      }
+      return LnkFile.parseLinks(blob.getCachedBytes()).withReference(image);
+    } catch (LnkFile.MalformedLnkException e) {
+      return LnkFile.Links.of(image);
+    }
   }
 
   private static String message(CentralReviewInput in, String branch) {

@@ -142,6 +142,26 @@ public class CentralReviewIT extends ImagestoreTestBase {
   }
 
   @Test
+  public void theNewReferenceKeepsTheVariantsTheBranchsLinkLists() throws Exception {
+    ImageId variant = upload(greyPng(8, 8, 0x33));
+    pushFactory
+        .create(
+            admin.newIdent(),
+            testRepo,
+            "accept a variant",
+            FORM,
+            LnkFile.format(new LnkFile.Links(first, List.of(variant))))
+        .to("refs/heads/master")
+        .assertOkStatus();
+
+    CentralReviewInfo created = ok(adminRestSession, input(RUNTIME, second), 201);
+
+    // The reference is replaced, the accepted variant stays, as the workflow's --update does.
+    assertThat(lnkInChange(created.number))
+        .isEqualTo(LnkFile.format(new LnkFile.Links(second, List.of(variant))));
+  }
+
+  @Test
   public void nothingNewOnTheBranchMakesNoChange() throws Exception {
     // The branch's link already names the image (which the service has, or the call would fail).
     CentralReviewInput in = input(RUNTIME, first);
