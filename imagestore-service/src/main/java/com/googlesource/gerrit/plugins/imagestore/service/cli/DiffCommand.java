@@ -22,7 +22,7 @@ import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.diff.Side;
 import com.googlesource.gerrit.plugins.imagestore.diff.UndecodableImageException;
-import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffInfos;
+import com.googlesource.gerrit.plugins.imagestore.service.http.WireTypes;
 import com.googlesource.gerrit.plugins.imagestore.visualtest.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +105,8 @@ final class DiffCommand implements Callable<Integer> {
     }
     boolean passed = result.passes(passRule);
     if (json) {
-      System.out.println(Json.gson().toJson(DiffInfos.of(result, options, passRule, null, null)));
+      System.out.println(
+          Json.gson().toJson(WireTypes.diffInfo(result, options, passRule, null, null)));
     } else {
       System.out.printf(
           Locale.ROOT,

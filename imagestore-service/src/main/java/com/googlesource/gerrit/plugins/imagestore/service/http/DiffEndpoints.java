@@ -19,7 +19,6 @@ import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
-import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffInfos;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffService.Picture;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,7 +60,7 @@ final class DiffEndpoints {
     PassRule rule = passRule(call.req());
     DiffResult figures = diffs.figures(a, b, options);
     call.resp().setHeader("Cache-Control", ApiServlet.IMMUTABLE);
-    call.sendJson(200, DiffInfos.of(figures, options, rule, a.value(), b.value()));
+    call.sendJson(200, WireTypes.diffInfo(figures, options, rule, a.value(), b.value()));
   }
 
   void picture(Call call) throws IOException {

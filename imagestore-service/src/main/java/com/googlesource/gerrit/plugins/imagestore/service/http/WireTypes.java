@@ -16,17 +16,24 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.RegionInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.RuntimeInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SettingsInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ShiftInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.SpecInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.TrashInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
+import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
+import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
+import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditEntry;
 import com.googlesource.gerrit.plugins.imagestore.service.config.Durations;
 import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
@@ -50,9 +57,10 @@ import java.util.List;
 /**
  * The one place where the domain's records become the client library's wire types ({@code
  * client.model}) and request bodies become domain arguments. Endpoints call it; nothing outside
- * {@code http/} (and the command line, a client) knows the wire types.
+ * {@code http/} (and the command line, a client) knows the wire types. Public for the command
+ * line's {@code diff --json}, which prints what the diff endpoint answers.
  */
-final class WireTypes {
+public final class WireTypes {
   private WireTypes() {}
 
   // Images, the trash and orphans.
@@ -237,6 +245,51 @@ final class WireTypes {
     return in == null
         ? null
         : new TestRuntime(in.platform, in.resolution, in.browser, in.theme, in.direction, in.mode);
+  }
+
+  // Diffs.
+
+  /**
+   * The diff engine's figures with the verdict of {@code rule}; the ids are null when the command
+   * line compared local files.
+   */
+  public static DiffInfo diffInfo(
+      DiffResult result, DiffOptions options, PassRule rule, String uuidA, String uuidB) {
+    DiffInfo info = new DiffInfo();
+    info.uuidA = uuidA;
+    info.uuidB = uuidB;
+    info.width = result.width();
+    info.height = result.height();
+    info.mismatchedPixels = result.mismatchedPixels();
+    info.mismatchPercentage = result.mismatchPercentage();
+    info.antialiasedPixels = result.antialiasedPixels();
+    info.sizeMismatch = result.sizeMismatch();
+    info.identical = result.identical();
+    info.passed = result.passes(rule);
+    info.threshold = options.threshold();
+    info.includeAntialiasing = !options.detectAntialiasing();
+    info.maxMismatchPercentage = rule.maxMismatchPercentage();
+    info.maxMismatchedPixels = rule.maxMismatchedPixels();
+    info.allowedMismatchedPixels = rule.allowedMismatchedPixels(result.totalPixels());
+    info.ignore =
+        options.ignore().stream()
+            .map(r -> new RegionInfo(r.x(), r.y(), r.width(), r.height()))
+            .toList();
+    info.ignoredPixels = result.ignoredPixels();
+    info.shifts = new ArrayList<>(result.shifts().size());
+    for (Shift s : result.shifts()) {
+      ShiftInfo shift = new ShiftInfo();
+      shift.x = s.x();
+      shift.y = s.y();
+      shift.width = s.width();
+      shift.height = s.height();
+      shift.dx = s.dx();
+      shift.dy = s.dy();
+      shift.mismatchedPixels = s.mismatchedPixels();
+      info.shifts.add(shift);
+    }
+    info.shiftedPixels = result.shiftedPixels();
+    return info;
   }
 
   // The audit log and the settings.
