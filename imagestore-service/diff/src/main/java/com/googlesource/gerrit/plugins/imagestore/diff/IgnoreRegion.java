@@ -42,6 +42,33 @@ public record IgnoreRegion(int x, int y, int width, int height)
     }
   }
 
+  /**
+   * Reads {@code x,y,width,height} as the diff endpoints and the command line take it: whole
+   * numbers, x and y from 0, width and height from 1.
+   *
+   * @throws IllegalArgumentException with a message naming the expected form and (the start of) the
+   *     text
+   */
+  public static IgnoreRegion parse(String text) {
+    String[] parts = text.length() > 64 ? new String[0] : text.split(",", -1);
+    if (parts.length == 4) {
+      try {
+        return new IgnoreRegion(
+            Integer.parseInt(parts[0]),
+            Integer.parseInt(parts[1]),
+            Integer.parseInt(parts[2]),
+            Integer.parseInt(parts[3]));
+      } catch (IllegalArgumentException e) { // NumberFormatException too
+        // Refused below, with the same message for every malformed text.
+      }
+    }
+    String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    throw new IllegalArgumentException(
+        "ignore must be x,y,width,height (whole numbers; x, y from 0; width, height from 1), not '"
+            + shown
+            + "'");
+  }
+
   /** The first column right of the region (beyond {@code int} for huge regions). */
   long right() {
     return (long) x + width;

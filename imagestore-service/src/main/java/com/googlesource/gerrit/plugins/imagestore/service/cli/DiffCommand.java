@@ -18,6 +18,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffOptions;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.DiffTooLargeException;
+import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.ImageDiffer;
 import com.googlesource.gerrit.plugins.imagestore.diff.PassRule;
 import com.googlesource.gerrit.plugins.imagestore.diff.Side;
@@ -28,12 +29,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code diff A.png B.png}: compares two local images; exit 1 when the verdict is "fail". */
 @Command(
@@ -64,9 +70,23 @@ final class DiffCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as JSON (like GET /diff/…/info).")
   boolean json;
 
+  @Option(
+      names = "--ignore",
+      paramLabel = "X,Y,WIDTH,HEIGHT",
+      description =
+          "Leave this region out of the comparison (repeatable, at most "
+              + MAX_IGNORE
+              + "; like the diff endpoints' ignore=).")
+  List<String> ignore = List.of();
+
+  /** As many regions as the diff endpoints and an {@code .imagestore.json} entry take. */
+  static final int MAX_IGNORE = 100;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    DiffOptions options = rule.diffOptions();
+    DiffOptions options = rule.diffOptions().withIgnore(regions());
     PassRule passRule = rule.passRule();
     byte[] a;
     byte[] b;
@@ -110,18 +130,36 @@ final class DiffCommand implements Callable<Integer> {
     } else {
       System.out.printf(
           Locale.ROOT,
-          "%s: %d of %d pixels mismatched (%.4f %%), %d anti-aliased; %dx%d%s%s%n",
+          "%s: %d of %d pixels mismatched (%.4f %%), %d anti-aliased%s; %dx%d%s%s%n",
           passed ? "passed" : "FAILED",
           result.mismatchedPixels(),
           result.totalPixels(),
           result.mismatchPercentage(),
           result.antialiasedPixels(),
+          result.ignoredPixels() == 0 ? "" : ", " + result.ignoredPixels() + " ignored",
           result.width(),
           result.height(),
           result.sizeMismatch() ? ", the sizes differ" : "",
           result.identical() ? ", identical" : "");
     }
     return passed ? 0 : 1;
+  }
+
+  /** The {@code --ignore} regions; a bad one is a usage error (exit code 2). */
+  private List<IgnoreRegion> regions() {
+    if (ignore.size() > MAX_IGNORE) {
+      throw new ParameterException(
+          spec.commandLine(), "at most " + MAX_IGNORE + " --ignore regions, not " + ignore.size());
+    }
+    List<IgnoreRegion> regions = new ArrayList<>(ignore.size());
+    for (String text : ignore) {
+      try {
+        regions.add(IgnoreRegion.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+      }
+    }
+    return regions;
   }
 
   private Path which(UndecodableImageException e) {

@@ -113,24 +113,11 @@ final class DiffEndpoints {
 
   /** {@code x,y,width,height}: whole numbers, x and y from 0, width and height from 1. */
   private static IgnoreRegion region(String text) {
-    String[] parts = text.length() > 64 ? new String[0] : text.split(",", -1);
-    if (parts.length == 4) {
-      try {
-        return new IgnoreRegion(
-            Integer.parseInt(parts[0]),
-            Integer.parseInt(parts[1]),
-            Integer.parseInt(parts[2]),
-            Integer.parseInt(parts[3]));
-      } catch (IllegalArgumentException e) { // NumberFormatException too
-        // Answered below.
-      }
+    try {
+      return IgnoreRegion.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw RequestException.badRequest("bad_parameter", e.getMessage());
     }
-    String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-    throw RequestException.badRequest(
-        "bad_parameter",
-        "ignore must be x,y,width,height (whole numbers; x, y from 0; width, height from 1), not '"
-            + shown
-            + "'");
   }
 
   private static PassRule passRule(HttpServletRequest req) {

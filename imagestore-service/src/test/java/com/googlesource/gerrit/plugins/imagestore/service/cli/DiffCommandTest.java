@@ -107,6 +107,38 @@ class DiffCommandTest {
   }
 
   @Test
+  void ignoredRegionsAreLeftOutOfTheComparison() throws Exception {
+    Path a = image("a.png", 0, 100);
+    Path b = image("b.png", 300, 100); // rows 50 to 58 differ: fails the default rule
+    assertThat(run("", "diff", a.toString(), b.toString()).exit()).isEqualTo(1);
+
+    Result r = run("", "diff", a.toString(), b.toString(), "--ignore", "0,50,100,9", "--json");
+    assertWithMessage(r.err()).that(r.exit()).isEqualTo(0);
+    DiffInfo info = Json.gson().fromJson(r.out(), DiffInfo.class);
+    assertThat(info.mismatchedPixels).isEqualTo(0);
+    assertThat(info.ignoredPixels).isEqualTo(900);
+    assertThat(info.ignore).hasSize(1);
+    assertThat(info.ignore.get(0).width).isEqualTo(100);
+
+    Result text =
+        run(
+            "",
+            "diff",
+            a.toString(),
+            b.toString(),
+            "--ignore",
+            "0,50,100,2",
+            "--ignore",
+            "0,52,100,7");
+    assertWithMessage(text.err()).that(text.exit()).isEqualTo(0);
+    assertThat(text.out()).contains("900 ignored");
+
+    Result bad = run("", "diff", a.toString(), b.toString(), "--ignore", "0,50,0,9");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--ignore must be x,y,width,height");
+  }
+
+  @Test
   void identicalFilesAndDifferentSizes() throws Exception {
     Path a = image("a.png", 4, 100);
     Path copy = Files.copy(a, tmp.resolve("copy.png"));
