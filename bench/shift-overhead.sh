@@ -32,7 +32,7 @@ BASE_REF="${BENCH_BASE_REF:-$(git -C "$BENCH_ROOT" log -n1 --format=%H --diff-fi
 
 NEW_JAR="$BENCH_ROOT/imagestore-service/diff/target/imagestore-diff-1.0.0-SNAPSHOT.jar"
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
-  (cd "$BENCH_ROOT" && bin/mvn -B -ntp -q -o -pl imagestore-service/diff package -DskipTests \
+  (cd "$BENCH_ROOT" && bin/mvn -B -ntp -q -pl imagestore-service/diff package -DskipTests \
     -Dimagestore.npm.skip=true)
 fi
 
@@ -41,17 +41,17 @@ if [ ! -f "$BASE_DIR/engine.jar" ]; then
   bench_log "building the engine of $BASE_REF into $BASE_DIR..."
   rm -rf "$BASE_DIR" && mkdir -p "$BASE_DIR/src" "$BASE_DIR/classes"
   git -C "$BENCH_ROOT" archive "$BASE_REF" imagestore-service/diff/src/main/java | tar -x -C "$BASE_DIR/src"
-  javac -d "$BASE_DIR/classes" $(find "$BASE_DIR/src" -name '*.java')
-  jar --create --file "$BASE_DIR/engine.jar" -C "$BASE_DIR/classes" .
+  "$JAVA_HOME/bin/javac" -d "$BASE_DIR/classes" $(find "$BASE_DIR/src" -name '*.java')
+  "$JAVA_HOME/bin/jar" --create --file "$BASE_DIR/engine.jar" -C "$BASE_DIR/classes" .
 fi
 
 PAIRS="$BENCH_WORK/diff-pairs-${BENCH_DIFF_SIZE:-1920x1080}-v1"
 if [ ! -f "$PAIRS/other.png" ]; then
   bench_log "generating the pairs into $PAIRS..."
-  java -cp "$NEW_JAR" "$BENCH_ROOT/bench/DiffBench.java" generate "$PAIRS"
+  "$JAVA_HOME/bin/java" -cp "$NEW_JAR" "$BENCH_ROOT/bench/DiffBench.java" generate "$PAIRS"
 fi
 
 bench_log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -XX:ActiveProcessorCount=1 -Xmx2g "$BENCH_ROOT/bench/ShiftOverhead.java" \
+"$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -Xmx2g "$BENCH_ROOT/bench/ShiftOverhead.java" \
   "$BASE_DIR/engine.jar" "$NEW_JAR" "$PAIRS" "$REPS" "$WARMUP"
 bench_log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -24,8 +24,8 @@ set -euo pipefail
 
 TARGET="$BENCH_ROOT/imagestore-service/diff/target"
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
-  (cd "$BENCH_ROOT" && bin/mvn -B -ntp -q -o -pl imagestore-service/diff package -DskipTests \
+  (cd "$BENCH_ROOT" && bin/mvn -B -ntp -q -pl imagestore-service/diff package -DskipTests \
     -Dimagestore.npm.skip=true)
 fi
-java -cp "$TARGET/imagestore-diff-1.0.0-SNAPSHOT.jar:$TARGET/imagestore-diff-1.0.0-SNAPSHOT-tests.jar" \
+"$JAVA_HOME/bin/java" -cp "$TARGET/imagestore-diff-1.0.0-SNAPSHOT.jar:$TARGET/imagestore-diff-1.0.0-SNAPSHOT-tests.jar" \
   "$BENCH_ROOT/bench/ShiftPrecision.java" "${BENCH_SHIFT_PAIRS:-10}" "${BENCH_SHIFT_SEEDS:-3}"
