@@ -69,50 +69,6 @@ public record DiffResult(
         List.of());
   }
 
-  /** The figures of a comparison with ignore regions, without moved blocks. */
-  public DiffResult(
-      int width,
-      int height,
-      long mismatchedPixels,
-      long antialiasedPixels,
-      boolean sizeMismatch,
-      boolean identical,
-      byte[] diffPng,
-      long ignoredPixels) {
-    this(
-        width,
-        height,
-        mismatchedPixels,
-        antialiasedPixels,
-        sizeMismatch,
-        identical,
-        diffPng,
-        ignoredPixels,
-        List.of());
-  }
-
-  /** The figures of a comparison without ignore regions. */
-  public DiffResult(
-      int width,
-      int height,
-      long mismatchedPixels,
-      long antialiasedPixels,
-      boolean sizeMismatch,
-      boolean identical,
-      byte[] diffPng,
-      List<Shift> shifts) {
-    this(
-        width,
-        height,
-        mismatchedPixels,
-        antialiasedPixels,
-        sizeMismatch,
-        identical,
-        diffPng,
-        0,
-        shifts);
-  }
-
   /** The mismatched pixels the moves explain. */
   public long shiftedPixels() {
     long sum = 0;

@@ -597,6 +597,7 @@ public abstract class DatabaseContract {
                 false,
                 false,
                 null,
+                0,
                 List.of(
                     new Shift(10, 20, 300, 40, -12, 35, 4_000_000_000L),
                     new Shift(0, 0, 1, 1, 1, 0, 1))),
@@ -658,7 +659,7 @@ public abstract class DatabaseContract {
     DiffRecord withRegions =
         new DiffRecord(
             new DiffKey(SHA_A, SHA_B, ignoring),
-            new DiffResult(1920, 1080, 11, 3, false, false, null, 3040),
+            new DiffResult(1920, 1080, 11, 3, false, false, null, 3040, List.of()),
             "e".repeat(64),
             999,
             T0);
@@ -758,7 +759,7 @@ public abstract class DatabaseContract {
                           c,
                           new DiffRecord(
                               withRegions,
-                              new DiffResult(1920, 1080, 40, 7, false, false, null, 100),
+                              new DiffResult(1920, 1080, 40, 7, false, false, null, 100, List.of()),
                               "f".repeat(64),
                               4000,
                               T0))))
