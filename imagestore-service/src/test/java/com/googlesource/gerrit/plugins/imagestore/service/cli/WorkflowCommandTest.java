@@ -45,53 +45,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.LogManager;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code imagestore workflow} over a UIVeri5 tree of real PNGs in a temporary directory, against a
  * real service. Only Gerrit is stood in for, by a tiny HTTP server, until the plugin's endpoint is
  * merged.
  */
-class WorkflowCommandTest {
+class WorkflowCommandTest extends WorkflowTreeTest {
   static final String RUNTIME = "linux/1600x1200/chrome/belize/ltr/desktop";
   static final String RUNTIME_RTL = "linux/1600x1200/chrome/belize/rtl/desktop";
 
   private static final AtomicInteger SEEDS = new AtomicInteger(1000);
-
-  @TempDir static Path serviceDir;
-  static TestService service;
-
-  @TempDir Path repo;
-  @TempDir Path cache;
-  Path tests;
-  Path out;
-
-  @BeforeAll
-  static void start() throws Exception {
-    service = TestService.start(serviceDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-    LogManager.getLogManager().readConfiguration();
-  }
-
-  @BeforeEach
-  void layout() throws IOException {
-    Files.createDirectories(repo.resolve(".git"));
-    tests = repo.resolve("test/visual");
-    out = repo.resolve("target/imagestore");
-  }
 
   // --- the tree ---------------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.Result;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -37,47 +36,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.LogManager;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code imagestore workflow} applying the {@code .imagestore.json} files of a UIVeri5 tree of real
  * screenshots, against a real service.
  */
-class WorkflowComparisonConfigTest {
+class WorkflowComparisonConfigTest extends WorkflowTreeTest {
   private static final String RUNTIME = WorkflowCommandTest.RUNTIME;
   private static final AtomicInteger SEEDS = new AtomicInteger(5000);
-
-  @TempDir static Path serviceDir;
-  static TestService service;
-
-  @TempDir Path repo;
-  @TempDir Path cache;
-  Path tests;
-  Path out;
-
-  @BeforeAll
-  static void start() throws Exception {
-    service = TestService.start(serviceDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-    LogManager.getLogManager().readConfiguration();
-  }
-
-  @BeforeEach
-  void layout() throws IOException {
-    Files.createDirectories(repo.resolve(".git"));
-    tests = repo.resolve("test/visual");
-    out = repo.resolve("target/imagestore");
-  }
 
   /** A business app screenshot with a clock showing {@code time} and a status line. */
   private static byte[] screen(int seed, String time, String status) throws IOException {

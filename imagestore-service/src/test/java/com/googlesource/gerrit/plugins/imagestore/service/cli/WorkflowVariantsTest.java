@@ -26,7 +26,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.cli.CliTest.Result;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,13 +36,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.LogManager;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Accepted variants ({@code alt=} lines) in {@code imagestore workflow}: a screenshot passes when
@@ -51,35 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * replacing the reference, {@code --upload} stores it. Real screenshots-like PNGs in a UIVeri5
  * tree, a real service.
  */
-class WorkflowVariantsTest {
+class WorkflowVariantsTest extends WorkflowTreeTest {
   private static final String RUNTIME = "linux/1600x1200/chrome/sap_horizon/ltr/cozy";
   private static final AtomicInteger SEEDS = new AtomicInteger(5000);
-
-  @TempDir static Path serviceDir;
-  static TestService service;
-
-  @TempDir Path repo;
-  @TempDir Path cache;
-  Path tests;
-  Path out;
-
-  @BeforeAll
-  static void start() throws Exception {
-    service = TestService.start(serviceDir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-    LogManager.getLogManager().readConfiguration();
-  }
-
-  @BeforeEach
-  void layout() throws IOException {
-    Files.createDirectories(repo.resolve(".git"));
-    tests = repo.resolve("test/visual");
-    out = repo.resolve("target/imagestore");
-  }
 
   /**
    * A business-app screenshot and renderings of it: the reference, a variant (a focus ring the
