@@ -15,7 +15,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import static com.google.common.truth.Truth.assertThat;
-import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -85,14 +84,6 @@ class DiffApiTest {
     return TestPngs.encode(img);
   }
 
-  private static ImageId upload(byte[] png) throws Exception {
-    try (ImagestoreClient c = service.client(UPLOADER)) {
-      Path file = Files.createTempFile(dir, "upload-", ".png");
-      Files.write(file, png);
-      return c.upload(file, null).id();
-    }
-  }
-
   private static HttpResponse<byte[]> get(String path) throws Exception {
     return service.send(service.request(path, null).build());
   }
@@ -117,9 +108,9 @@ class DiffApiTest {
 
   @Test
   void diffPictureIsComputedOnceAndServedFromTheStore() throws Exception {
-    ImageId a = upload(screen(W, H, 0, 1));
+    ImageId a = service.upload(screen(W, H, 0, 1));
     byte[] bBytes = screen(W, H, 3, 1);
-    ImageId b = upload(bBytes);
+    ImageId b = service.upload(bBytes);
     int before = storedDiffs();
 
     HttpResponse<byte[]> first = get("/diff/" + a + "/" + b);
@@ -172,8 +163,8 @@ class DiffApiTest {
 
   @Test
   void infoHasTheFiguresAndTheVerdict() throws Exception {
-    ImageId a = upload(screen(W, H, 0, 2));
-    ImageId b = upload(screen(W, H, 5, 2));
+    ImageId a = service.upload(screen(W, H, 0, 2));
+    ImageId b = service.upload(screen(W, H, 5, 2));
 
     HttpResponse<byte[]> r = get("/diff/" + a + "/" + b + "/info");
     assertThat(r.statusCode()).isEqualTo(200);
@@ -214,7 +205,7 @@ class DiffApiTest {
   @Test
   void identicalBytesAreEqualWithoutBeingDecoded() throws Exception {
     byte[] undecodable = TestPngs.undecodable(TestPngs.png(64, 32, 77));
-    ImageId id = upload(undecodable);
+    ImageId id = service.upload(undecodable);
     String other = "0123456789abcdef0123456789abcdef";
     HttpResponse<String> put =
         service.sendForString(
@@ -239,7 +230,7 @@ class DiffApiTest {
     assertThat(storedDiffs()).isEqualTo(stored);
 
     // Against other bytes it must be decoded, and cannot be: 422 naming it.
-    ImageId good = upload(screen(64, 32, 0, 3));
+    ImageId good = service.upload(screen(64, 32, 0, 3));
     for (String path : List.of("/diff/" + good + "/" + id, "/diff/" + id + "/" + good + "/info")) {
       HttpResponse<byte[]> r = get(path);
       assertThat(r.statusCode()).isEqualTo(422);
@@ -251,7 +242,7 @@ class DiffApiTest {
 
   @Test
   void identicalImagesHaveAFadedPicture() throws Exception {
-    ImageId a = upload(screen(W, H, 2, 4));
+    ImageId a = service.upload(screen(W, H, 2, 4));
     HttpResponse<byte[]> r = get("/diff/" + a + "/" + a);
     assertThat(r.statusCode()).isEqualTo(200);
     BufferedImage picture = ImageIO.read(new ByteArrayInputStream(r.body()));
@@ -263,8 +254,8 @@ class DiffApiTest {
 
   @Test
   void aDifferentSizeIsAFullMismatch() throws Exception {
-    ImageId a = upload(screen(W, H, 0, 5));
-    ImageId b = upload(screen(W, H + 10, 0, 5));
+    ImageId a = service.upload(screen(W, H, 0, 5));
+    ImageId b = service.upload(screen(W, H + 10, 0, 5));
     DiffInfo info = anonymous.diffInfo(a, b).orElseThrow();
     assertThat(info.sizeMismatch).isTrue();
     assertThat(info.width).isEqualTo(W);
@@ -280,7 +271,7 @@ class DiffApiTest {
 
   @Test
   void clientAnswersEmptyForAMissingImage() throws Exception {
-    ImageId a = upload(screen(W, H, 0, 6));
+    ImageId a = service.upload(screen(W, H, 0, 6));
     ImageId missing = ImageId.of("f".repeat(32));
     assertThat(anonymous.diffInfo(a, missing)).isEmpty();
     assertThat(anonymous.downloadDiff(missing, a, DiffQuery.DEFAULTS, tmp.resolve("x.png")))
@@ -300,8 +291,8 @@ class DiffApiTest {
 
   @Test
   void concurrentRequestsForOnePairStoreOneDiff() throws Exception {
-    ImageId a = upload(screen(W, H, 0, 7));
-    ImageId b = upload(screen(W, H, 4, 7));
+    ImageId a = service.upload(screen(W, H, 0, 7));
+    ImageId b = service.upload(screen(W, H, 4, 7));
     int before = storedDiffs();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {

@@ -15,7 +15,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import static com.google.common.truth.Truth.assertThat;
-import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -34,7 +33,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -91,14 +89,6 @@ class DiffIgnoreApiTest {
     return TestPngs.encode(img);
   }
 
-  private static ImageId upload(byte[] png) throws Exception {
-    try (ImagestoreClient c = service.client(UPLOADER)) {
-      Path file = Files.createTempFile(dir, "upload-", ".png");
-      Files.write(file, png);
-      return c.upload(file, null).id();
-    }
-  }
-
   private static HttpResponse<byte[]> get(String path) throws Exception {
     return service.send(service.request(path, null).build());
   }
@@ -130,8 +120,8 @@ class DiffIgnoreApiTest {
 
   @Test
   void aClockInAnIgnoredRegionDoesNotFailTheComparison() throws Exception {
-    ImageId a = upload(screen(11, "10:41", "Saved"));
-    ImageId b = upload(screen(11, "10:42", "Saved"));
+    ImageId a = service.upload(screen(11, "10:41", "Saved"));
+    ImageId b = service.upload(screen(11, "10:42", "Saved"));
 
     // A strict rule: no mismatched pixel at all.
     JsonObject plain = info(a, b, "?maxMismatchedPixels=0");
@@ -192,8 +182,8 @@ class DiffIgnoreApiTest {
 
   @Test
   void thePassRuleAppliesToWhatIsCompared() throws Exception {
-    ImageId a = upload(screen(12, "09:00", "Saved"));
-    ImageId b = upload(screen(12, "09:01", "Saved 3 items"));
+    ImageId a = service.upload(screen(12, "09:00", "Saved"));
+    ImageId b = service.upload(screen(12, "09:01", "Saved 3 items"));
     JsonObject ignoring = info(a, b, "?ignore=" + CLOCK + "&maxMismatchedPixels=0");
     long left = ignoring.get("mismatchedPixels").getAsLong();
     assertThat(left).isGreaterThan(10L);
@@ -220,8 +210,8 @@ class DiffIgnoreApiTest {
 
   @Test
   void badRegionsAreRefusedAndChangeNothing() throws Exception {
-    ImageId a = upload(screen(13, "11:00", "Saved"));
-    ImageId b = upload(screen(13, "11:01", "Saved"));
+    ImageId a = service.upload(screen(13, "11:00", "Saved"));
+    ImageId b = service.upload(screen(13, "11:01", "Saved"));
     int stored = storedDiffs("1 = 1");
     StringBuilder tooMany = new StringBuilder("?ignore=0,0,1,1");
     for (int i = 1; i <= 100; i++) {
@@ -265,8 +255,8 @@ class DiffIgnoreApiTest {
 
   @Test
   void onlyAFewComparisonsWithRegionsAreStoredPerPair() throws Exception {
-    ImageId a = upload(screen(14, "12:00", "Saved"));
-    ImageId b = upload(screen(14, "12:01", "Saved"));
+    ImageId a = service.upload(screen(14, "12:00", "Saved"));
+    ImageId b = service.upload(screen(14, "12:01", "Saved"));
     String pair = "sha256_a <> sha256_b AND ignore_sha256 <> ''";
     int before = storedDiffs(pair);
     for (int i = 0; i < 20; i++) {
@@ -285,8 +275,8 @@ class DiffIgnoreApiTest {
 
   @Test
   void theClientComparesAsAComparisonSays() throws Exception {
-    ImageId a = upload(screen(15, "13:00", "Saved"));
-    ImageId b = upload(screen(15, "13:01", "Saved"));
+    ImageId a = service.upload(screen(15, "13:00", "Saved"));
+    ImageId b = service.upload(screen(15, "13:01", "Saved"));
     Comparison strict = Comparison.DEFAULT.withMaxMismatchedPixels(0);
     Comparison ignoringClock =
         strict.withIgnore(List.of(new Region(600, 390, 100, 100), new Region(520, 4, 70, 26)));
