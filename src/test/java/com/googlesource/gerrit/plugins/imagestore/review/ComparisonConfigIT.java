@@ -19,11 +19,9 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.gerrit.acceptance.GitUtil;
-import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.extensions.common.ChangeMessageInfo;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
@@ -281,24 +279,6 @@ public class ComparisonConfigIT extends ImagestoreTestBase {
     return gApi.changes().id(changeId).messages().stream()
         .filter(m -> PreviewComment.TAG.equals(m.tag))
         .toList();
-  }
-
-  private JsonObject previews(String changeId, int patchSet) throws Exception {
-    RestResponse r =
-        adminRestSession.get(
-            "/changes/" + changeId + "/revisions/" + patchSet + "/imagestore~previews");
-    r.assertOK();
-    return JsonParser.parseReader(r.getReader()).getAsJsonObject();
-  }
-
-  private static JsonObject image(JsonObject previews, String path) {
-    JsonArray images = previews.getAsJsonArray("images");
-    for (JsonElement e : images) {
-      if (e.getAsJsonObject().get("path").getAsString().equals(path)) {
-        return e.getAsJsonObject();
-      }
-    }
-    throw new AssertionError(path + " not in " + images);
   }
 
   /** The figures behind a diff's info link, as a reviewer's browser gets them. */

@@ -20,14 +20,11 @@ import static org.junit.Assert.assertThrows;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.gerrit.acceptance.GitUtil;
-import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.extensions.client.ListChangesOption;
 import com.google.gerrit.extensions.common.ChangeMessageInfo;
 import com.google.gerrit.extensions.common.SubmitRequirementResultInfo;
 import com.google.gerrit.extensions.restapi.ResourceConflictException;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
@@ -291,24 +288,6 @@ public class ReviewPreviewsIT extends ImagestoreTestBase {
         comments(changeId).stream().filter(m -> m._revisionNumber == patchSet).toList();
     assertThat(onPatchSet).hasSize(1);
     return onPatchSet.get(0);
-  }
-
-  private JsonObject previews(String changeId, int patchSet) throws Exception {
-    RestResponse r =
-        adminRestSession.get(
-            "/changes/" + changeId + "/revisions/" + patchSet + "/imagestore~previews");
-    r.assertOK();
-    return JsonParser.parseReader(r.getReader()).getAsJsonObject();
-  }
-
-  private static JsonObject image(JsonObject previews, String path) {
-    JsonArray images = previews.getAsJsonArray("images");
-    for (JsonElement e : images) {
-      if (e.getAsJsonObject().get("path").getAsString().equals(path)) {
-        return e.getAsJsonObject();
-      }
-    }
-    throw new AssertionError(path + " not in " + images);
   }
 
   private static List<String> links(String markdown) {

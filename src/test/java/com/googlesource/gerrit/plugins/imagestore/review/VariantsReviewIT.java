@@ -19,14 +19,11 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.gerrit.acceptance.GitUtil;
-import com.google.gerrit.acceptance.RestResponse;
 import com.google.gerrit.acceptance.TestPlugin;
 import com.google.gerrit.extensions.common.ChangeMessageInfo;
 import com.google.gerrit.extensions.common.SubmitRequirementResultInfo;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
@@ -193,22 +190,5 @@ public class VariantsReviewIT extends ImagestoreTestBase {
         .filter(m -> PreviewComment.TAG.equals(m.tag))
         .findFirst()
         .orElseThrow();
-  }
-
-  private JsonObject previews(String changeId, int patchSet) throws Exception {
-    RestResponse r =
-        adminRestSession.get(
-            "/changes/" + changeId + "/revisions/" + patchSet + "/imagestore~previews");
-    r.assertOK();
-    return JsonParser.parseReader(r.getReader()).getAsJsonObject();
-  }
-
-  private static JsonObject image(JsonObject previews, String path) {
-    for (JsonElement e : previews.getAsJsonArray("images")) {
-      if (e.getAsJsonObject().get("path").getAsString().equals(path)) {
-        return e.getAsJsonObject();
-      }
-    }
-    throw new AssertionError(path + " not in " + previews);
   }
 }

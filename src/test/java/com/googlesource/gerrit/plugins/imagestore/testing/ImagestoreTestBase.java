@@ -28,6 +28,7 @@ import com.google.gerrit.extensions.restapi.IdString;
 import com.google.gerrit.server.config.SitePaths;
 import com.google.gerrit.server.securestore.SecureStore;
 import com.google.gerrit.testing.ConfigSuite;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -223,5 +224,25 @@ public abstract class ImagestoreTestBase extends LightweightPluginDaemonTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     return out.toByteArray();
+  }
+
+  /** The previews of a patch set, as the change screen's panel asks for them. */
+  protected JsonObject previews(String changeId, int patchSet) throws Exception {
+    RestResponse r =
+        adminRestSession.get(
+            "/changes/" + changeId + "/revisions/" + patchSet + "/imagestore~previews");
+    r.assertOK();
+    return JsonParser.parseReader(r.getReader()).getAsJsonObject();
+  }
+
+  /** The entry of {@code previews} for the link at {@code path}. */
+  protected static JsonObject image(JsonObject previews, String path) {
+    JsonArray images = previews.getAsJsonArray("images");
+    for (JsonElement e : images) {
+      if (e.getAsJsonObject().get("path").getAsString().equals(path)) {
+        return e.getAsJsonObject();
+      }
+    }
+    throw new AssertionError(path + " not in " + images);
   }
 }
