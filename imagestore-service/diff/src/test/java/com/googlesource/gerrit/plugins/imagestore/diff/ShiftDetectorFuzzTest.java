@@ -33,7 +33,7 @@ class ShiftDetectorFuzzTest {
 
   @FuzzTest
   void reportsBoundedMovesThatExplainOnlyMismatches(byte[] data) throws Exception {
-    if (data.length < 8) {
+    if (data.length <= 8) { // 8 bytes of parameters, then at least one of tiles
       return;
     }
     int[] palette = new int[4];
