@@ -181,6 +181,9 @@ public record ComparisonConfig(
           i++;
         } else if (c == '*' && (i == 0 || glob.charAt(i - 1) != '*')) {
           stars++;
+        } else if (c == '*' && i >= 2 && glob.charAt(i - 2) == '*') {
+          // Java compiles each ** of a longer run to its own .*, which backtracks without bound.
+          throw new IllegalArgumentException("holds *** (use * within a name, ** across /)");
         } else if (c == '{') {
           braces++;
         } else if (c == ',') {
@@ -420,7 +423,7 @@ public record ComparisonConfig(
         throw fail(
             at, "must be from " + plain(min) + " to " + plain(max) + ", not " + number(literal));
       }
-      return value;
+      return value + 0.0; // -0 is 0 (plain 0 in messages and equal to it)
     }
 
     private long whole(String at, long min, long max) throws IOException, InvalidConfigException {

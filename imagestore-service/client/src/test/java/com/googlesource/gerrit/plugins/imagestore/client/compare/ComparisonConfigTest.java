@@ -77,6 +77,8 @@ class ComparisonConfigTest {
     assertThat(c.maxMismatchPercentage()).isEqualTo(100.0);
     assertThat(c.maxMismatchedPixels()).isEqualTo(0L);
     assertThat(parse("{\"threshold\": 1e0}").threshold()).isEqualTo(1.0);
+    // -0 is within the bounds and reads as the 0 it means (Double.compare keeps -0.0 below 0.0).
+    assertThat(Double.compare(parse("{\"threshold\": -0}").threshold(), 0.0)).isEqualTo(0);
     assertThat(parse("{\"maxMismatchedPixels\": 9223372036854775807}").maxMismatchedPixels())
         .isEqualTo(Long.MAX_VALUE);
   }
@@ -117,6 +119,8 @@ class ComparisonConfigTest {
           {"ignore": [{"images": "/clock", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: starts with /: a path glob is relative to the directory of the file
           {"ignore": [{"images": "[a-", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: not a valid glob: Missing ']
           {"ignore": [{"images": "*a*b*", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: more than 2 runs of * (each * or ** counts)
+          {"ignore": [{"images": "***b", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: holds *** (use * within a name, ** across /)
+          {"ignore": [{"images": "**************************b}*", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: holds *** (use * within a name, ** across /)
           {"ignore": [{"images": "{a,b}{c,d}", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: more than one {…} group
           {"ignore": [{"images": "{a,b,c,d,e,f,g,h,i}", "regions": [{"x": 0, "y": 0, "width": 1, "height": 1}]}]} | ignore[0].images: more than 8 alternatives in {…}
           []                                         | the file: must be an object, not a list
