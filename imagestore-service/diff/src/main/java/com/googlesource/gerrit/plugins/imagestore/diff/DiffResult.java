@@ -26,7 +26,8 @@ import java.util.List;
  * @param antialiasedPixels pixels that differ beyond the threshold but look like anti-aliasing
  * @param sizeMismatch the images have different sizes: a full mismatch
  * @param identical every pixel is exactly equal (identical bytes are, without being decoded)
- * @param diffPng the diff picture, or null when it was not asked for
+ * @param diffPng the diff picture, or null when it was not asked for; blank (white, ignore regions
+ *     hatched) for identical bytes, which are not decoded
  * @param ignoredPixels pixels inside the ignore regions: not compared, so neither mismatched nor
  *     anti-aliased (they still count in {@link #totalPixels}, as in pixelmatch with a mask); 0 when
  *     the sizes differ. {@code identical} speaks of the compared pixels only

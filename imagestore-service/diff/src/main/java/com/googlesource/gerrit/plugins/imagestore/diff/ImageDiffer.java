@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * <p>Blocks whose content moved are reported as {@link Shift}s ({@link ShiftDetector}).
  *
  * <p>The diff picture is the first image, faded to a light grey, with mismatched pixels in red and
- * anti-aliased ones in yellow. Identical bytes are equal without being decoded.
+ * anti-aliased ones in yellow. Identical bytes are equal without being decoded, so their picture is
+ * blank (white), not the faded image.
  *
  * <p>Pixels inside the options' ignore regions are not compared: they count as neither mismatched
  * nor anti-aliased, and the picture hatches them in two blues, which neither the greys nor the
@@ -79,7 +80,8 @@ public final class ImageDiffer {
   }
 
   /**
-   * Compares two PNGs and draws the diff picture.
+   * Compares two PNGs and draws the diff picture (for identical bytes a blank one, without
+   * decoding).
    *
    * @throws DiffTooLargeException when the comparison is beyond the limits (nothing was decoded)
    */
@@ -101,7 +103,7 @@ public final class ImageDiffer {
     }
     limits.check(a, same ? null : header(pngB, Side.B), picture, (long) pngA.length + pngB.length);
     if (same) {
-      return compare(decode(pngA, Side.A), null, true);
+      return identicalWithPicture(a.width(), a.height());
     }
     Pixels[] decoded = decodeBoth(pngA, pngB);
     return compare(decoded[0], decoded[1], picture);
@@ -135,6 +137,31 @@ public final class ImageDiffer {
         width, height, 0, 0, false, true, null, mask == null ? 0 : mask.count(), List.of());
   }
 
+  /**
+   * Identical bytes with the picture: nothing is decoded, so the picture is blank (white: no pixel
+   * differs), the ignore regions hatched as always.
+   */
+  private DiffResult identicalWithPicture(int width, int height) {
+    IgnoreMask mask =
+        options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
+    byte[] rows = new byte[Math.toIntExact(height * (width + 1L))];
+    for (int y = 0; mask != null && y < height; y++) {
+      int[] spans = mask.row(y);
+      for (int s = 0; s < spans.length; s += 2) {
+        hatch(rows, y * (width + 1) + 1 + spans[s], spans[s], spans[s + 1], y);
+      }
+    }
+    byte[] png =
+        PngCodec.encodePalette(
+            width,
+            height,
+            rows,
+            List.of(PngCodec.deflatePart(rows, 0, rows.length, width + 1, true)),
+            mask == null ? PALETTE : PALETTE_WITH_IGNORED);
+    long ignored = mask == null ? 0 : mask.count();
+    return new DiffResult(width, height, 0, 0, false, true, png, ignored, List.of());
+  }
+
   /** Inflating is most of a decode and cannot be split: decode the two images side by side. */
   private static Pixels[] decodeBoth(byte[] pngA, byte[] pngB) throws UndecodableImageException {
     if (Runtime.getRuntime().availableProcessors() < 2) {
@@ -150,22 +177,21 @@ public final class ImageDiffer {
       long mismatched, long antialiased, long ignored, boolean identical, byte[] deflated) {}
 
   /**
-   * Compares decoded images; {@code b} null means "identical to {@code a}" (only the picture is
-   * drawn). Bands of rows are compared, drawn and compressed in parallel. The limits were checked:
-   * the picture's rows fit an array.
+   * Compares decoded images. Bands of rows are compared, drawn and compressed in parallel. The
+   * limits were checked: the picture's rows fit an array.
    */
   private DiffResult compare(Pixels a, Pixels b, boolean picture) {
-    if (b != null && (a.width() != b.width() || a.height() != b.height())) {
+    if (a.width() != b.width() || a.height() != b.height()) {
       return sizeMismatch(a, b, picture);
     }
     int width = a.width();
     int height = a.height();
     int[] pa = a.argb();
-    int[] pb = b == null ? pa : b.argb();
+    int[] pb = b.argb();
     IgnoreMask mask =
         options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
     byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
-    MismatchMask mismatches = b == null ? null : new MismatchMask(width, height);
+    MismatchMask mismatches = new MismatchMask(width, height);
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
@@ -275,7 +301,7 @@ public final class ImageDiffer {
     byte[] deflated =
         rows == null
             ? null
-            : PngCodec.deflatePart(rows, from * (width + 1), to * (width + 1), last);
+            : PngCodec.deflatePart(rows, from * (width + 1), to * (width + 1), width + 1, last);
     return new Band(mismatched, antialiased, ignored, identical, deflated);
   }
 
@@ -312,7 +338,7 @@ public final class ImageDiffer {
           rows[out] = mark;
         }
       }
-      byte[] deflated = PngCodec.deflatePart(rows, 0, rows.length, true);
+      byte[] deflated = PngCodec.deflatePart(rows, 0, rows.length, width + 1, true);
       png = PngCodec.encodePalette(width, height, rows, List.of(deflated), PALETTE);
     }
     return new DiffResult(width, height, (long) width * height, 0, true, false, png);

@@ -28,7 +28,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -38,8 +37,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * PNG in and out for the diff engine. Decoding has a fast path for what browsers' screenshots are
  * (8-bit RGB or RGBA, not interlaced; see {@link ZlibInflater}) and hands every other PNG to the
  * JDK's ImageIO, which reads all of them. Encoding writes the diff picture as a palette PNG: it has
- * few colours, so one byte a pixel is exact, and deflating a quarter of the bytes of RGBA at the
- * fastest level is quick.
+ * few colours, so one byte a pixel is exact, and its rows compress with runs and copies of the row
+ * above ({@link PictureDeflater}).
  */
 public final class PngCodec {
   // First: the chunk types below are read with it.
@@ -337,33 +336,13 @@ public final class PngCodec {
   }
 
   /**
-   * Compresses {@code raw[from..to)} as raw deflate data that the next part can follow (or that
-   * ends the stream, when {@code last}), so that parts compressed in parallel join into one stream
-   * as pigz does. At the fastest level: the pictures are mostly long runs of a few colours.
+   * Compresses {@code raw[from..to)}, rows of {@code stride} bytes from the array's start, as raw
+   * deflate data that the next part can follow (or that ends the stream, when {@code last}), so
+   * that parts compressed in parallel join into one stream as pigz does ({@link PictureDeflater}:
+   * the pictures are mostly runs of a few colours and rows like the one above).
    */
-  public static byte[] deflatePart(byte[] raw, int from, int to, boolean last) {
-    Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-    try {
-      deflater.setInput(raw, from, to - from);
-      if (last) {
-        deflater.finish();
-      }
-      byte[] out = new byte[(to - from) / 8 + 1024];
-      int size = 0;
-      while (true) {
-        if (size == out.length) {
-          out = Arrays.copyOf(out, out.length * 2);
-        }
-        size += deflater.deflate(out, size, out.length - size, Deflater.SYNC_FLUSH);
-        // Done when the stream is finished, or flushed with room to spare in the buffer.
-        if (last ? deflater.finished() : size < out.length && deflater.needsInput()) {
-          break;
-        }
-      }
-      return Arrays.copyOf(out, size);
-    } finally {
-      deflater.end();
-    }
+  public static byte[] deflatePart(byte[] raw, int from, int to, int stride, boolean last) {
+    return PictureDeflater.deflate(raw, from, to, stride, last);
   }
 
   private static int writeChunk(byte[] png, int pos, String type, byte[] data, int length) {

@@ -179,6 +179,9 @@ class IgnoreRegionsTest {
         .isEqualTo(same);
     DiffResult drawn = differ(CLOCK).diff(a, a);
     assertThat(read(drawn.diffPng()).getRGB(CLOCK.x(), CLOCK.y())).isAnyOf(HATCH, HATCH_STRIPE);
+    assertThat(drawn.ignoredPixels()).isEqualTo(70L * 26);
+    // Not decoded: blank outside the region.
+    assertThat(read(drawn.diffPng()).getRGB(0, 0)).isEqualTo(0xffffffff);
   }
 
   @Test

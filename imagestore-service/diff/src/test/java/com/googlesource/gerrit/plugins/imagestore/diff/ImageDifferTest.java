@@ -190,8 +190,9 @@ class ImageDifferTest {
     BufferedImage img = white(3, 1);
     img.setRGB(0, 0, 0xff000000);
     img.setRGB(1, 0, 0xff808080);
-    byte[] png = TestPngs.encode(img);
-    BufferedImage picture = read(DIFFER.diff(png, png).diffPng());
+    // The same pixels in other bytes: decoded, so faded (identical bytes give a blank picture).
+    BufferedImage picture =
+        read(DIFFER.diff(TestPngs.encode(img), PngCodecTest.interlaced(img)).diffPng());
     assertThat(picture.getRGB(0, 0)).isEqualTo(0xffe5e5e5); // 255 - 25.5 rounded: 229
     assertThat(picture.getRGB(1, 0)).isEqualTo(0xfff2f2f2); // 255 - 12.7: 242
     assertThat(picture.getRGB(2, 0)).isEqualTo(0xffffffff);
@@ -258,6 +259,19 @@ class ImageDifferTest {
     UndecodableImageException e =
         assertThrows(UndecodableImageException.class, () -> DIFFER.compare(good, undecodable));
     assertThat(e.image()).isEqualTo(Side.B);
+
+    // With the picture too: a blank one of the image's size.
+    DiffResult withPicture = DIFFER.diff(undecodable, undecodable.clone());
+    assertThat(withPicture.identical()).isTrue();
+    assertThat(withPicture.mismatchedPixels()).isEqualTo(0);
+    BufferedImage picture = read(withPicture.diffPng());
+    assertThat(picture.getWidth()).isEqualTo(64);
+    assertThat(picture.getHeight()).isEqualTo(32);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 64; x++) {
+        assertThat(picture.getRGB(x, y)).isEqualTo(0xffffffff);
+      }
+    }
   }
 
   @Test

@@ -202,9 +202,9 @@ class PngCodecTest {
     int third = (h / 3) * (w + 1);
     List<byte[]> parts =
         List.of(
-            PngCodec.deflatePart(rows, 0, third, false),
-            PngCodec.deflatePart(rows, third, 2 * third, false),
-            PngCodec.deflatePart(rows, 2 * third, rows.length, true));
+            PngCodec.deflatePart(rows, 0, third, w + 1, false),
+            PngCodec.deflatePart(rows, third, 2 * third, w + 1, false),
+            PngCodec.deflatePart(rows, 2 * third, rows.length, w + 1, true));
     byte[] png = PngCodec.encodePalette(w, h, rows, parts, palette);
     BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
     assertThat(read.getWidth()).isEqualTo(w);
