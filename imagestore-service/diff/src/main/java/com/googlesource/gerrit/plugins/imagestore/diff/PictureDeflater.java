@@ -144,7 +144,7 @@ final class PictureDeflater {
       }
       // A run's distance code is shorter: it wins ties.
       int run = 0;
-      if (i > from && max >= MIN_MATCH && data[i] == data[i - 1]) {
+      if (above < max && i > from && max >= MIN_MATCH && data[i] == data[i - 1]) {
         run = matchLength(data, i, i - 1, max);
       }
       if (above >= MIN_MATCH && above > run) {
