@@ -268,14 +268,24 @@ public final class ImageDiffer {
         int ca = pa[i];
         int cb = pb[i];
         if (ca == cb) {
-          if (rows == null) {
-            continue;
+          // Most pixels are equal: find the end of their run at once (vectorised), up to the next
+          // ignored span, and only fade it for the picture.
+          int n = (skipFrom >= 0 ? skipFrom : width) - x;
+          int run = Arrays.mismatch(pa, i, i + n, pb, i, i + n);
+          run = run < 0 ? n : run;
+          if (rows != null) {
+            for (int k = 0; k < run; k++) {
+              int c = pa[i + k];
+              if (c != lastColour) {
+                lastColour = c;
+                lastFaded = fade(c);
+              }
+              rows[out + k] = lastFaded;
+            }
           }
-          if (ca != lastColour) {
-            lastColour = ca;
-            lastFaded = fade(ca);
-          }
-          rows[out] = lastFaded;
+          x += run - 1;
+          i += run - 1;
+          out += run - 1;
           continue;
         }
         identical = false;

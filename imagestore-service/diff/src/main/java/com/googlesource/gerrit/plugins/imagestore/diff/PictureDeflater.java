@@ -138,14 +138,18 @@ final class PictureDeflater {
     int i = from;
     while (i < to) {
       int max = Math.min(MAX_MATCH, to - i);
-      int above = 0;
-      if (rowAbove && i - stride >= from && max >= MIN_MATCH && data[i] == data[i - stride]) {
-        above = matchLength(data, i, i - stride, max);
-      }
-      // A run's distance code is shorter: it wins ties.
+      // A run's distance code is shorter: it wins ties, and a full-length run saves looking above.
       int run = 0;
-      if (above < max && i > from && max >= MIN_MATCH && data[i] == data[i - 1]) {
+      if (i > from && max >= MIN_MATCH && data[i] == data[i - 1]) {
         run = matchLength(data, i, i - 1, max);
+      }
+      int above = 0;
+      if (run < max
+          && rowAbove
+          && i - stride >= from
+          && max >= MIN_MATCH
+          && data[i] == data[i - stride]) {
+        above = matchLength(data, i, i - stride, max);
       }
       if (above >= MIN_MATCH && above > run) {
         match(above, distanceAbove);
