@@ -62,7 +62,8 @@ final class DiffCommand implements Callable<Integer> {
       names = {"-o", "--out"},
       paramLabel = "FILE",
       description =
-          "Write the diff picture here (PNG: A faded, mismatches red, anti-aliasing" + " yellow).")
+          "Write the diff picture here (PNG: A faded, mismatches red, anti-aliasing yellow;"
+              + " blank for files with identical bytes, which are not decoded).")
   Path out;
 
   @Mixin DiffRuleOptions rule;
