@@ -45,20 +45,10 @@ final class PictureDeflater {
 
   private static final int[] LENGTH_BITS = new int[MAX_MATCH + 1];
 
-  private static final int[] LENGTH_BASE = {
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-    163, 195, 227, 258
-  };
-  private static final int[] LENGTH_EXTRA = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
-  };
-  private static final int[] DISTANCE_BASE = {
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
-    3073, 4097, 6145, 8193, 12289, 16385, 24577
-  };
-  private static final int[] DISTANCE_EXTRA = {
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
-  };
+  private static final int[] LENGTH_BASE = ZlibInflater.LENGTH_BASE;
+  private static final int[] LENGTH_EXTRA = ZlibInflater.LENGTH_EXTRA;
+  private static final int[] DISTANCE_BASE = ZlibInflater.DISTANCE_BASE;
+  private static final int[] DISTANCE_EXTRA = ZlibInflater.DISTANCE_EXTRA;
 
   static {
     for (int s = 0; s < 288; s++) {
