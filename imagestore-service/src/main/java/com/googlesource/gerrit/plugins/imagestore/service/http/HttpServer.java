@@ -53,11 +53,7 @@ public final class HttpServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    // One selector per core (Jetty's default is one per two): cached downloads are answered in the
-    // selector threads (CoreRoutes), so with one they would get one core at most.
-    int selectors = Runtime.getRuntime().availableProcessors();
-    ServerConnector connector =
-        new ServerConnector(server, -1, selectors, new HttpConnectionFactory(http));
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(store.config().bind());
     connector.setPort(store.config().port());
     server.addConnector(connector);

@@ -72,27 +72,6 @@ class CachingBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
-  void heldAnswersOnlyFromMemory() throws Exception {
-    CachingBlobStore cache = cache(1024 * KIB, 512 * KIB);
-    byte[] content = random(20 * KIB, 4);
-    String sha = put(cache, content);
-    // Stored but never read: held does no I/O, so it has nothing, and counts no miss.
-    assertThat(cache.held(sha, content.length)).isEmpty();
-    assertThat(cache.misses()).isEqualTo(0);
-
-    assertThat(cache.read(sha, content.length)).isPresent();
-    assertThat(bytes(cache.held(sha, content.length).orElseThrow())).isEqualTo(content);
-    // Each caller gets its own view: reading one leaves the next whole.
-    assertThat(bytes(cache.held(sha, content.length).orElseThrow())).isEqualTo(content);
-    assertThat(cache.held(sha, content.length + 1)).isEmpty();
-    assertThat(cache.hits()).isEqualTo(2);
-    assertThat(cache.misses()).isEqualTo(1);
-
-    assertThat(cache.delete(sha)).isTrue();
-    assertThat(cache.held(sha, content.length)).isEmpty();
-  }
-
-  @Test
   void deletingDropsTheEntry() throws Exception {
     CachingBlobStore cache = cache(1024 * KIB, 512 * KIB);
     byte[] content = random(10 * KIB, 2);
