@@ -73,15 +73,6 @@ public interface BlobStore {
     return Optional.of(buffer.flip().asReadOnlyBuffer());
   }
 
-  /**
-   * The {@code size} bytes under {@code sha256} if this process holds them in memory already (a
-   * cache), else empty: never any I/O, so a caller that must not block (Jetty's selector thread)
-   * may ask. The default holds nothing.
-   */
-  default Optional<ByteBuffer> held(String sha256, long size) {
-    return Optional.empty();
-  }
-
   /** Removes the bytes under {@code sha256}; false when there were none. */
   boolean delete(String sha256) throws IOException;
 

@@ -50,11 +50,6 @@ public abstract class ForwardingBlobStore implements BlobStore {
   }
 
   @Override
-  public Optional<ByteBuffer> held(String sha256, long size) {
-    return store.held(sha256, size);
-  }
-
-  @Override
   public boolean delete(String sha256) throws IOException {
     return store.delete(sha256);
   }

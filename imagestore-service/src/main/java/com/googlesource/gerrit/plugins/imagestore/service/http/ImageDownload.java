@@ -24,7 +24,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
@@ -36,11 +35,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code GET} and {@code HEAD /images/{uuid}}: an image's bytes, by anyone. The hottest request, so
  * a stored image of at most {@link ImageService#MAX_HELD_BYTES} is answered in Jetty's core,
  * without the servlet layer ({@link CoreRoutes}): a lookup, then the whole image from the blob
- * cache in one write; when both the lookup and the bytes are in memory, in the selector thread that
- * read the request ({@link #answerFromMemory}), else in a pool thread ({@link #handleInCore}). The
- * rest (HEAD, large images, and every error) is answered through the servlet ({@link #handle}),
- * which streams the bytes. Both go by {@link #etag} and {@link #notModified}, and send the same
- * headers (tests compare both).
+ * cache in one write. The rest (HEAD, large images, and every error) is answered through the
+ * servlet ({@link #handle}), which streams the bytes. Both go by {@link #etag} and {@link
+ * #notModified}, and send the same headers (tests compare both).
  */
 final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
   private static final HttpField PNG =
@@ -100,35 +97,13 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
   }
 
   @Override
-  public boolean answerFromMemory(
-      Request request, Response response, Callback callback, Map<String, String> pathParameters) {
-    ImageRecord image;
-    try {
-      image = images.findRecentlyDownloaded(ImageId.of(pathParameters.get("uuid"))).orElse(null);
-    } catch (IllegalArgumentException e) {
-      return false; // an invalid id: the servlet answers 400
-    }
-    return answer(request, response, callback, image, i -> images.held(i).orElse(null));
-  }
-
-  @Override
   public boolean handleInCore(
       Request request, Response response, Callback callback, Map<String, String> pathParameters) {
+    if (!request.getMethod().equals("GET")) {
+      return false;
+    }
     ImageRecord image = lookUp(request, pathParameters.get("uuid"));
-    return answer(request, response, callback, image, i -> read(request, i));
-  }
-
-  /**
-   * Answers a GET of {@code image} (304, or its {@code bytes}); false when there is no image or no
-   * bytes, which leaves the request to the next way.
-   */
-  private static boolean answer(
-      Request request,
-      Response response,
-      Callback callback,
-      ImageRecord image,
-      Function<ImageRecord, ByteBuffer> bytes) {
-    if (image == null || !request.getMethod().equals("GET")) {
+    if (image == null) {
       return false;
     }
     String etag = etag(image);
@@ -138,8 +113,8 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
       callback.succeeded();
       return true;
     }
-    ByteBuffer body = bytes.apply(image);
-    if (body == null) {
+    ByteBuffer bytes = read(request, image);
+    if (bytes == null) {
       return false;
     }
     response.setStatus(200);
@@ -149,7 +124,7 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
         .put(IMMUTABLE)
         .put(PNG)
         .put(HttpHeader.CONTENT_LENGTH, image.size());
-    response.write(true, body, callback);
+    response.write(true, bytes, callback);
     return true;
   }
 

@@ -227,19 +227,6 @@ public final class ImageService {
     return recent.find(id.value(), () -> find(id));
   }
 
-  /**
-   * {@link #findForDownload} without the database: the image if a download found it recently, else
-   * empty. Never blocks.
-   */
-  public Optional<ImageRecord> findRecentlyDownloaded(ImageId id) {
-    return recent.known(id.value());
-  }
-
-  /** The bytes of a stored image if they are held in memory, else empty. Never blocks. */
-  public Optional<ByteBuffer> held(ImageRecord image) {
-    return blobs.held(image.sha256(), image.size());
-  }
-
   /** Opens the bytes of a stored image; empty if they vanished (deleted in between). */
   public Optional<InputStream> open(ImageRecord image) throws IOException {
     return blobs.open(image.sha256());

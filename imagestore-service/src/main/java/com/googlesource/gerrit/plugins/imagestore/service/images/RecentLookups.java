@@ -52,11 +52,6 @@ public final class RecentLookups {
     return found;
   }
 
-  /** The image if a download found it within {@link #TTL}; never asks the database. */
-  Optional<ImageRecord> known(String id) {
-    return Optional.ofNullable(records.getIfPresent(id));
-  }
-
   /** Called once a delete of {@code id} committed. */
   public void forget(String id) {
     records.invalidate(id);

@@ -73,12 +73,6 @@ public final class MeteredBlobStore implements BlobStore {
     return metered("read", () -> store.read(sha256, size));
   }
 
-  /** Not metered: memory only, it cannot fail like the store. */
-  @Override
-  public Optional<ByteBuffer> held(String sha256, long size) {
-    return store.held(sha256, size);
-  }
-
   @Override
   public boolean delete(String sha256) throws IOException {
     return metered("delete", () -> store.delete(sha256));

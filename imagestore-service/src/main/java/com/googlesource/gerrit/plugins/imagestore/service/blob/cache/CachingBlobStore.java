@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps the buffers {@link BlobStore#read} returned for recently served blobs, up to a budget of
@@ -39,7 +38,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CachingBlobStore extends ForwardingBlobStore {
   private final long maxEntryBytes;
   private final Cache<String, ByteBuffer> buffers;
-  private final LongAdder heldHits = new LongAdder();
 
   /**
    * @param maxBytes the budget: the sum of the cached blobs' sizes
@@ -83,20 +81,6 @@ public final class CachingBlobStore extends ForwardingBlobStore {
     }
   }
 
-  /**
-   * A cached blob, or empty. A hit counts as one; a miss does not, since the caller then {@link
-   * #read}s, which counts it.
-   */
-  @Override
-  public Optional<ByteBuffer> held(String sha256, long size) {
-    ByteBuffer cached = buffers.asMap().get(sha256); // unlike getIfPresent, counts no miss
-    if (cached == null || cached.capacity() != size) {
-      return Optional.empty();
-    }
-    heldHits.increment();
-    return Optional.of(cached.duplicate());
-  }
-
   /** Missing bytes are an answer, not an entry. */
   private static final class Absent extends Exception {
     private static final long serialVersionUID = 1L;
@@ -114,7 +98,7 @@ public final class CachingBlobStore extends ForwardingBlobStore {
 
   /** Reads answered from the cache. */
   public long hits() {
-    return buffers.stats().hitCount() + heldHits.sum();
+    return buffers.stats().hitCount();
   }
 
   /** Reads of blobs small enough to keep that went to the store. */
