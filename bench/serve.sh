@@ -22,7 +22,8 @@
 #              BENCH_SERVE_SECONDS (10 s) each, the two servers taking turns (service first in odd
 #              rounds, nginx first in even ones) so both see the same machine load. Per round:
 #              requests/s, p50 and p99 latency, the ratio, and each server's own CPU time per
-#              request from /proc (what the load generator sharing the cores does not blur);
+#              request from /proc (what the load generator sharing the cores does not blur),
+#              after a warm-up of BENCH_SERVE_WARMUP_SECONDS (as long as a turn) for each;
 #   upload     PUT /images/{uuid} of distinct 100 KiB PNGs (every request stores new bytes) with
 #              the same number of connections (bench/UploadBench.java), after as long a warm-up,
 #              against the download rate; and, as the reference, what the disk alone takes: new
@@ -40,6 +41,7 @@ set -euo pipefail
 SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
 CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
 ROUNDS="${BENCH_SERVE_ROUNDS:-5}"
+WARMUP_SECONDS="${BENCH_SERVE_WARMUP_SECONDS:-$SECONDS_PER_RUN}"
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
@@ -164,9 +166,10 @@ wrk_percentile() {
     printf "%.2f\n", v * (u == "us" ? 0.001 : u == "s" ? 1000 : u == "m" ? 60000 : 1) }'
 }
 
-# Warm up both (JIT, page cache).
-wrk -t2 -c"$CONNECTIONS" -d3s "${SERVICE_URL}images/$UUID" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d3s "${NGINX_URL}images/$UUID" >/dev/null
+# Warm up both (JIT, page cache), as long as each turn: on a loaded machine the JIT needs that much
+# (3 s left the first rounds measuring the compiler: 800 µs of CPU per request, 65 µs in the fifth).
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
 RATIOS=()
