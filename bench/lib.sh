@@ -35,7 +35,8 @@ BENCH_PUSH_COMMITS="${BENCH_PUSH_COMMITS:-8}"
 BENCH_SEED="${BENCH_SEED:-42}"
 BENCH_REPS="${BENCH_REPS:-7}"
 BENCH_WORK="$BENCH_ROOT/bench/.work"
-BENCH_SERVICE_JAR="$BENCH_ROOT/imagestore-service/target/imagestore-service.jar"
+# A jar given from outside (another build, say; with BENCH_NO_BUILD=1) is used as it is.
+BENCH_SERVICE_JAR="${BENCH_SERVICE_JAR:-$BENCH_ROOT/imagestore-service/target/imagestore-service.jar}"
 # Bump when GenRepo.java changes what it generates, so cached repositories are not reused.
 BENCH_GEN_VERSION=1
 BENCH_REPO="$BENCH_WORK/repo-c$BENCH_COMMITS-l$BENCH_LINKS-p${BENCH_PUSH_LINKS}x$BENCH_PUSH_COMMITS-s$BENCH_SEED-v$BENCH_GEN_VERSION.git"
