@@ -61,7 +61,6 @@ public class UploadBench {
       }
     }
     int connections = Integer.parseInt(args[3]);
-    long deadline = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
     int tag = Integer.parseInt(args[5]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     AtomicLong next = new AtomicLong();
@@ -70,7 +69,9 @@ public class UploadBench {
     AtomicLong bytes = new AtomicLong();
     List<long[]> latencies = new ArrayList<>(); // one {count, micros...} array per thread
     ExecutorService pool = Executors.newFixedThreadPool(connections);
+    // From here: on a loaded machine, starting the JVM and its HTTP client can take seconds.
     long start = System.nanoTime();
+    long deadline = start + Long.parseLong(args[4]) * 1_000_000_000L;
     List<Future<?>> running = new ArrayList<>();
     for (int t = 0; t < connections; t++) {
       running.add(
