@@ -76,10 +76,7 @@ public final class Contents {
    */
   public void storeBytes(String sha256, long size, Path file) throws IOException {
     blobs.put(sha256, file);
-    // Need not be on disk before the transaction that confirms it, whose flush takes it along (a
-    // database's log is written in order); lost in a crash before, the bytes are stray, as after a
-    // crash between the two lines here.
-    db.inLazilyFlushedTransaction(c -> rows.insertIfAbsent(c, sha256, size, clock.millis()));
+    db.read(c -> rows.insertIfAbsent(c, sha256, size, clock.millis()));
   }
 
   /**

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -55,11 +54,9 @@ public final class Database implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private final HikariDataSource dataSource;
-  private final boolean postgres;
 
-  private Database(HikariDataSource dataSource, boolean postgres) {
+  private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
-    this.postgres = postgres;
   }
 
   /** The JDBC URL of the embedded database under a data directory. */
@@ -103,7 +100,7 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     logger.atInfo().log("metadata database ready (%s)", redact(url));
-    return new Database(ds, url.startsWith("jdbc:postgresql:"));
+    return new Database(ds);
   }
 
   /**
@@ -163,32 +160,10 @@ public final class Database implements AutoCloseable {
    * state it changed outside the database in an earlier attempt.
    */
   public <T> T inTransaction(SqlWork<T> work) {
-    return inTransaction(work, true);
-  }
-
-  /**
-   * Like {@link #inTransaction}, but the commit does not wait for the database to flush it to disk
-   * (PostgreSQL's {@code synchronous_commit = off}: the commit is atomic and visible at once, and
-   * on disk a moment later, with the next flushed commit at the latest). Only for work that a crash
-   * may lose because something already durable makes it be done again or makes it moot: a recheck
-   * whose debt a flushed transaction recorded, say. Saves a disk flush per call on PostgreSQL; on
-   * embedded H2, whose commits are never flushed (see {@link #embeddedUrl}), it is {@link
-   * #inTransaction}.
-   */
-  public <T> T inLazilyFlushedTransaction(SqlWork<T> work) {
-    return inTransaction(work, !postgres);
-  }
-
-  private <T> T inTransaction(SqlWork<T> work, boolean waitForFlush) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
-          if (!waitForFlush) {
-            try (Statement s = c.createStatement()) {
-              s.execute("SET LOCAL synchronous_commit TO OFF");
-            }
-          }
           T result = work.run(c);
           c.commit();
           c.setAutoCommit(true);

@@ -259,8 +259,7 @@ public final class ImageRepository {
     if (owed.uuids().isEmpty()) {
       return;
     }
-    // The debt is on disk with the change: a recheck lost in a crash is done again from it.
-    db.inLazilyFlushedTransaction(
+    db.inTransaction(
         c -> {
           recheckOrphanMarks(c, owed.uuids(), now);
           settle(c, owed.token(), owed.uuids());
