@@ -17,15 +17,19 @@
 # one run, on this machine:
 #
 #   download   GET /images/{uuid} of one 100 KiB PNG: the image service against nginx serving the
-#              same file from disk (sendfile, same URL path), with wrk (BENCH_SERVE_CONNECTIONS
-#              connections, 32), BENCH_SERVE_ROUNDS rounds (3) of BENCH_SERVE_SECONDS (10 s) each,
-#              the two servers taking turns so both see the same machine load;
+#              same file from disk (sendfile, access log off, same URL path), with wrk (2 threads,
+#              BENCH_SERVE_CONNECTIONS connections, 32, --latency), BENCH_SERVE_ROUNDS rounds (5) of
+#              BENCH_SERVE_SECONDS (10 s) each, the two servers taking turns (service first in odd
+#              rounds, nginx first in even ones) so both see the same machine load. Per round:
+#              requests/s, p50 and p99 latency, the ratio, and each server's own CPU time per
+#              request from /proc (what the load generator sharing the cores does not blur),
+#              after a warm-up of BENCH_SERVE_WARMUP_SECONDS (as long as a turn) for each;
 #   upload     PUT /images/{uuid} of distinct 100 KiB PNGs (every request stores new bytes) with
 #              the same number of connections (bench/UploadBench.java), after as long a warm-up,
 #              against the download rate; and, as the reference, what the disk alone takes: new
 #              100 KiB files per second, with and without fsync (bench/FileWriteCeiling.java).
 #
-# Goals (issue 6): downloads at least nginx's requests per second; uploads at least half the
+# Goals (issues 6, 14): downloads at least nginx's requests per second, in every round; uploads at least half the
 # download rate, without an error. Needs wrk and nginx (installed with apt-get when missing and
 # root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*;
 # BENCH_JAVA_OPTS adds JVM options to it (a JFR recording, say).
@@ -36,7 +40,8 @@ set -euo pipefail
 
 SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
 CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
-ROUNDS="${BENCH_SERVE_ROUNDS:-3}"
+ROUNDS="${BENCH_SERVE_ROUNDS:-5}"
+WARMUP_SECONDS="${BENCH_SERVE_WARMUP_SECONDS:-$SECONDS_PER_RUN}"
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
@@ -120,46 +125,83 @@ done
 cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
 cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
 
-# The service's CPU time so far (user + system), in clock ticks: what a request costs it, whatever
-# else runs on the machine (the load generator shares the cores).
+# CPU time so far (user + system, in clock ticks) of the service's JVM and of nginx (master and
+# workers): what a request costs each server, whatever else runs on the machine (wrk and both
+# servers share the cores, so requests per second also measure who got the CPU).
 TICKS_PER_SECOND="$(getconf CLK_TCK)"
 service_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
+nginx_ticks() {
+  local pid total=0
+  for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 cpu_us_per_request() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
 
-# wrk_rate URL: requests per second (non-2xx answers are errors and fail the run); adds the
-# number of requests to WRK_REQUESTS.
-WRK_REQUESTS=0
-wrk_rate() {
-  local out
-  out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$1")"
+# wrk_turn NAME URL TICKS_FUNCTION: one turn of wrk (BENCH_SERVE_CONNECTIONS connections, 2
+# threads, --latency) against a server; non-2xx answers fail the run. Sets TURN_RATE (requests/s),
+# TURN_P50 and TURN_P99 (ms) and TURN_CPU (the server's CPU µs per request in the turn).
+wrk_turn() {
+  local out before ticks requests
+  before="$($3)"
+  out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
+  ticks=$(($($3) - before))
   if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
     echo "$out" >&2
-    bench_fail "errors from $1"
+    bench_fail "errors from $1 ($2)"
   fi
-  printf '%s\n' "$out" >>"$RUN/wrk.log"
-  WRK_REQUESTS=$((WRK_REQUESTS + $(awk '/requests in/ {print $1}' <<<"$out")))
-  sed -n 's/^Requests\/sec: *//p' <<<"$out"
+  printf '== %s\n%s\n' "$1" "$out" >>"$RUN/wrk.log"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  TURN_RATE="$(sed -n 's/^Requests\/sec: *//p' <<<"$out")"
+  TURN_P50="$(wrk_percentile 50 <<<"$out")"
+  TURN_P99="$(wrk_percentile 99 <<<"$out")"
+  TURN_CPU="$(cpu_us_per_request "$ticks" "$requests")"
 }
 
-# Warm up both (JIT, page cache).
-wrk -t2 -c"$CONNECTIONS" -d3s "${SERVICE_URL}images/$UUID" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d3s "${NGINX_URL}images/$UUID" >/dev/null
+# wrk_percentile P: wrk's --latency line of percentile P, in milliseconds.
+wrk_percentile() {
+  awk -v p="$1%" '$1 == p && NF == 2 {
+    v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+    printf "%.2f\n", v * (u == "us" ? 0.001 : u == "s" ? 1000 : u == "m" ? 60000 : 1) }'
+}
+
+# Warm up both (JIT, page cache), as long as each turn: on a loaded machine the JIT needs that much
+# (3 s left the first rounds measuring the compiler: 800 µs of CPU per request, 65 µs in the fifth).
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
-GET_TICKS=0
-GET_REQUESTS=0
+RATIOS=()
+OURS_P99=()
+THEIRS_P99=()
+OURS_CPU=()
+THEIRS_CPU=()
+ROUND_LINES=()
 for r in $(seq "$ROUNDS"); do
-  bench_log "round $r of $ROUNDS: the service, then nginx, ${SECONDS_PER_RUN}s each..."
-  WRK_REQUESTS=0
-  before="$(service_ticks)"
-  wrk_rate "${SERVICE_URL}images/$UUID" >"$RUN/rate"
-  GET_TICKS=$((GET_TICKS + $(service_ticks) - before))
-  GET_REQUESTS=$((GET_REQUESTS + WRK_REQUESTS))
-  OURS+=("$(cat "$RUN/rate")")
-  THEIRS+=("$(wrk_rate "${NGINX_URL}images/$UUID")")
+  # Odd rounds the service goes first, even rounds nginx: neither always follows the other.
+  if ((r % 2)); then order="service nginx"; else order="nginx service"; fi
+  bench_log "round $r of $ROUNDS: ${order/ /, then }, ${SECONDS_PER_RUN}s each..."
+  for who in $order; do
+    if [ "$who" = service ]; then
+      wrk_turn service "${SERVICE_URL}images/$UUID" service_ticks
+      o_rate="$TURN_RATE" o_p50="$TURN_P50" o_p99="$TURN_P99" o_cpu="$TURN_CPU"
+    else
+      wrk_turn nginx "${NGINX_URL}images/$UUID" nginx_ticks
+      n_rate="$TURN_RATE" n_p50="$TURN_P50" n_p99="$TURN_P99" n_cpu="$TURN_CPU"
+    fi
+  done
+  ratio="$(bench_ratio "$o_rate" "$n_rate")"
+  OURS+=("$o_rate") THEIRS+=("$n_rate") RATIOS+=("$ratio")
+  OURS_P99+=("$o_p99") THEIRS_P99+=("$n_p99") OURS_CPU+=("$o_cpu") THEIRS_CPU+=("$n_cpu")
+  ROUND_LINES+=("$(printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s' "$r" "$o_rate" "$o_p50" \
+    "$o_p99" "$n_rate" "$n_p50" "$n_p99" "$ratio" "$o_cpu" "$n_cpu")")
 done
 OURS_MEDIAN="$(bench_median "${OURS[@]}")"
 THEIRS_MEDIAN="$(bench_median "${THEIRS[@]}")"
+RATIO_MEDIAN="$(printf '%s\n' "${RATIOS[@]}" | sort -g | awk '{v[NR] = $1} END {
+  printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')"
+RATIO_MIN="$(printf '%s\n' "${RATIOS[@]}" | sort -g | head -n 1)"
 
 bench_log "uploads: warming up ${SECONDS_PER_RUN}s, then $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
 "$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
@@ -180,17 +222,23 @@ ceiling() { sed -n "s/^result $1 //p" "$RUN/files.out"; }
 
 echo
 echo "=== serve benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
-echo "one PNG of $SIZE bytes; $CONNECTIONS connections; $ROUNDS rounds of ${SECONDS_PER_RUN}s, taking turns"
+echo "one PNG of $SIZE bytes; wrk -t2 -c$CONNECTIONS --latency on both; $ROUNDS rounds of ${SECONDS_PER_RUN}s, taking turns"
+echo "nginx: sendfile on, tcp_nopush on, access_log off, worker_processes auto; the service logs no request either"
 echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
+echo "GET /images/{uuid}: requests/s, latency p50 / p99 (ms), ratio of requests/s, each server's own CPU per request (µs, /proc)"
+printf '  %5s %10s %7s %8s %10s %7s %8s %8s %8s %8s\n' round service p50 p99 nginx p50 p99 ratio "CPU svc" "CPU ngx"
+printf '%s\n' "${ROUND_LINES[@]}"
+printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s\n' median "$OURS_MEDIAN" "" \
+  "$(bench_median "${OURS_P99[@]}")" "$THEIRS_MEDIAN" "" "$(bench_median "${THEIRS_P99[@]}")" \
+  "$RATIO_MEDIAN" "$(bench_median "${OURS_CPU[@]}" | cut -d. -f1)" "$(bench_median "${THEIRS_CPU[@]}" | cut -d. -f1)"
+echo "  (median ratio = median of the per-round ratios; lowest round $RATIO_MIN×)"
+echo
 printf '  %-52s %12s %10s\n' "" "requests/s" "ratio"
-printf '  %-52s %12s %10s\n' "GET /images/{uuid}, image service (median)" "$OURS_MEDIAN" "$(bench_ratio "$OURS_MEDIAN" "$THEIRS_MEDIAN")× nginx"
-printf '  %-52s %12s %10s\n' "GET same file, nginx from disk (median)" "$THEIRS_MEDIAN" "1.00"
 printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"
-echo "  rounds (service / nginx): ${OURS[*]} / ${THEIRS[*]}"
-echo "  the service's CPU per request: GET $(cpu_us_per_request "$GET_TICKS" "$GET_REQUESTS") µs, PUT $(cpu_us_per_request "$PUT_TICKS" "$(result uploads_created)") µs"
+echo "  the service's CPU per upload: $(cpu_us_per_request "$PUT_TICKS" "$(result uploads_created)") µs"
 printf '  %-52s %12s %10s\n' "new 100 KiB files + fsync, nothing else (the disk)" "$(ceiling synced_files_per_s)" "$(bench_ratio "$UPLOADS" "$(ceiling synced_files_per_s)")× (ours)"
 printf '  %-52s %12s\n' "new 100 KiB files, no fsync" "$(ceiling files_per_s)"
 echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s"
-echo "goals: downloads ≥ 1.00× nginx; uploads ≥ 0.50× our downloads with 0 errors"
+echo "goals: downloads ≥ 1.00× nginx in every round; uploads ≥ 0.50× our downloads with 0 errors"
 [ "$(result uploads_errors)" = 0 ] || exit 1
