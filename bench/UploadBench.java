@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +34,9 @@ import java.util.zip.CRC32;
 /**
  * The upload side of bench/serve.sh: CONNECTIONS threads PUT distinct PNGs for SECONDS; prints
  * "result uploads_per_s N", the count of created images and of errors (any status other than
- * 201).
+ * 201), and the 50th and 99th percentiles of the request latency in ms (of every request, errors
+ * included). Any HTTP server that answers 201 to a new PUT can be the target (nginx's WebDAV, say:
+ * the Authorization header is then ignored).
  *
  * <p>Every request stores new bytes without a pile of files on disk: it takes one of the PNGs in
  * DIR (made by MakeNoisePngs.java) and puts a tEXt chunk with a counter right after IHDR, a valid
@@ -58,20 +61,24 @@ public class UploadBench {
       }
     }
     int connections = Integer.parseInt(args[3]);
-    long deadline = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
     int tag = Integer.parseInt(args[5]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     AtomicLong next = new AtomicLong();
     AtomicLong created = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
+    List<long[]> latencies = new ArrayList<>(); // one {count, micros...} array per thread
     ExecutorService pool = Executors.newFixedThreadPool(connections);
+    // From here: on a loaded machine, starting the JVM and its HTTP client can take seconds.
     long start = System.nanoTime();
+    long deadline = start + Long.parseLong(args[4]) * 1_000_000_000L;
     List<Future<?>> running = new ArrayList<>();
     for (int t = 0; t < connections; t++) {
       running.add(
           pool.submit(
               () -> {
+                long[] mine = new long[1 << 16];
+                int count = 0;
                 while (System.nanoTime() < deadline) {
                   long i = next.getAndIncrement();
                   byte[] body = distinct(pngs.get((int) (i % pngs.size())), tag, i);
@@ -84,6 +91,7 @@ public class UploadBench {
                           .header("Content-Type", "image/png")
                           .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                           .build();
+                  long sent = System.nanoTime();
                   try {
                     int status = http.send(put, HttpResponse.BodyHandlers.discarding()).statusCode();
                     if (status == 201) {
@@ -95,6 +103,13 @@ public class UploadBench {
                   } catch (Exception e) {
                     errors.incrementAndGet();
                   }
+                  if (count == mine.length) {
+                    mine = Arrays.copyOf(mine, count * 2);
+                  }
+                  mine[count++] = (System.nanoTime() - sent) / 1000;
+                }
+                synchronized (latencies) {
+                  latencies.add(Arrays.copyOf(mine, count));
                 }
                 return null;
               }));
@@ -108,6 +123,13 @@ public class UploadBench {
     System.out.printf("result uploads_created %d%n", created.get());
     System.out.printf("result uploads_errors %d%n", errors.get());
     System.out.printf("result uploads_mb_per_s %.1f%n", bytes.get() / seconds / 1e6);
+    long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    System.out.printf("result p50_ms %.1f%n", percentile(all, 0.50) / 1000.0);
+    System.out.printf("result p99_ms %.1f%n", percentile(all, 0.99) / 1000.0);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, p * sorted.length)];
   }
 
   /** The id the service gives these bytes: the first 32 hex digits of their SHA-256. */

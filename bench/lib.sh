@@ -35,7 +35,8 @@ BENCH_PUSH_COMMITS="${BENCH_PUSH_COMMITS:-8}"
 BENCH_SEED="${BENCH_SEED:-42}"
 BENCH_REPS="${BENCH_REPS:-7}"
 BENCH_WORK="$BENCH_ROOT/bench/.work"
-BENCH_SERVICE_JAR="$BENCH_ROOT/imagestore-service/target/imagestore-service.jar"
+# A jar given from outside (another build, say; with BENCH_NO_BUILD=1) is used as it is.
+BENCH_SERVICE_JAR="${BENCH_SERVICE_JAR:-$BENCH_ROOT/imagestore-service/target/imagestore-service.jar}"
 # Bump when GenRepo.java changes what it generates, so cached repositories are not reused.
 BENCH_GEN_VERSION=1
 BENCH_REPO="$BENCH_WORK/repo-c$BENCH_COMMITS-l$BENCH_LINKS-p${BENCH_PUSH_LINKS}x$BENCH_PUSH_COMMITS-s$BENCH_SEED-v$BENCH_GEN_VERSION.git"
@@ -49,11 +50,12 @@ bench_fail() {
 
 bench_now_ns() { date +%s%N; }
 
-# bench_median V...: the median of the numbers (the mean of the middle two for an even count).
+# bench_median V...: the median of the numbers (the mean of the middle two for an even count),
+# with BENCH_MEDIAN_DECIMALS decimals (1).
 bench_median() {
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {
+  printf '%s\n' "$@" | sort -g | awk -v d="${BENCH_MEDIAN_DECIMALS:-1}" '{v[NR] = $1} END {
     if (NR == 0) { print "nan"; exit }
-    if (NR % 2) printf "%.1f\n", v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    printf "%." d "f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 # bench_ratio A B: A / B with two decimals ("n/a" when either is missing).
@@ -110,9 +112,13 @@ bench_build_service() {
 # (e.g. uploader or indexer,admin) whose new random password is exported as
 # BENCH_SERVICE_PASSWORD; sets SERVICE_PID (the JVM's) and SERVICE_URL. IMAGESTORE_* settings of
 # the caller's environment do not reach it. JVM options go to the service, not to its CLI call.
+# BENCH_SERVICE_CONFIG names a properties file both calls read (--config), e.g. with db-url,
+# db-user and db-password for PostgreSQL.
 bench_start_service() {
   local roles="$1" data="$2" log="$3"
   shift 3
+  local config=()
+  [ -z "${BENCH_SERVICE_CONFIG:-}" ] || config=(--config "$BENCH_SERVICE_CONFIG")
   local clean=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
     -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT)
   BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
@@ -120,12 +126,12 @@ bench_start_service() {
   mkdir -p "$data"
   printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
     "${clean[@]}" "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR" user add bench --role "$roles" \
-      --data "$data" >"${log%.log}-user.log" 2>&1 ||
+      --data "$data" "${config[@]}" >"${log%.log}-user.log" 2>&1 ||
     { cat "${log%.log}-user.log" >&2; bench_fail "user add failed"; }
   # Created before the JVM is started in the background, so polling it below cannot find it missing.
   : >"$log"
   "${clean[@]}" "$JAVA_HOME/bin/java" "$@" -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$data" \
-    </dev/null >"$log" 2>&1 &
+    "${config[@]}" </dev/null >"$log" 2>&1 &
   SERVICE_PID=$!
   SERVICE_URL=""
   for _ in $(seq 600); do

@@ -45,6 +45,26 @@ public final class ImageRepository {
     return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ?", uuid);
   }
 
+  /**
+   * What an upload under {@code uuid} needs to know before it inserts the image, read with one
+   * statement (the usual new id takes no more): the content of the image under the id and of a
+   * trash entry under it (null without one), and whether a reference names it.
+   */
+  public record UploadProbe(String imageSha256, String trashedSha256, boolean referenced) {}
+
+  public UploadProbe probeForUpload(Connection c, String uuid) throws SQLException {
+    return Sql.on(
+            c,
+            "SELECT (SELECT sha256 FROM images WHERE uuid = ?),"
+                + " (SELECT sha256 FROM trash WHERE uuid = ?),"
+                + " EXISTS (SELECT 1 FROM image_references WHERE uuid = ?)")
+        .bind(uuid)
+        .bind(uuid)
+        .bind(uuid)
+        .one(rs -> new UploadProbe(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
+        .orElseThrow();
+  }
+
   /** Like {@link #find} but locks the row until the transaction ends. */
   public Optional<ImageRecord> findForUpdate(Connection c, String uuid) throws SQLException {
     return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ? FOR UPDATE", uuid);

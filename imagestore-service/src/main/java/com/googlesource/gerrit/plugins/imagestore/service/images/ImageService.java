@@ -24,6 +24,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.UploadProbe;
 import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.io.IOException;
@@ -134,14 +135,17 @@ public final class ImageService {
                   if (!contents.confirm(c, sha)) {
                     return Optional.empty(); // reclaimed in between: store the bytes again
                   }
-                  Optional<ImageRecord> existing = images.find(c, id.value());
-                  if (existing.isPresent()) {
-                    if (existing.get().sha256().equals(sha)) {
+                  UploadProbe probe = images.probeForUpload(c, id.value());
+                  if (probe.imageSha256() != null) {
+                    if (probe.imageSha256().equals(sha)) {
                       return Optional.of(StoreOutcome.EXISTS);
                     }
                     throw idTaken(id);
                   }
-                  Optional<ImageRecord> trashed = trash.findTrashedForUpdate(c, id.value());
+                  Optional<ImageRecord> trashed =
+                      probe.trashedSha256() == null
+                          ? Optional.empty()
+                          : trash.findTrashedForUpdate(c, id.value());
                   if (trashed.isPresent()) {
                     if (!trashed.get().sha256().equals(sha)) {
                       throw new ConflictException(
@@ -152,7 +156,7 @@ public final class ImageService {
                     images.owe(c, owed, now);
                     return Optional.of(StoreOutcome.CREATED);
                   }
-                  Long orphanedAt = refs.isReferenced(c, id.value()) ? null : now;
+                  Long orphanedAt = probe.referenced() ? null : now;
                   ImageRecord created =
                       new ImageRecord(
                           id.value(),
