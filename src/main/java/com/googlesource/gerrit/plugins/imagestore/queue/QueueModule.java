@@ -46,13 +46,14 @@ public class QueueModule extends AbstractModule {
    */
   public static <S, J extends Job> void handle(
       Binder binder, Class<J> type, Class<S> service, Work<S, J> work) {
-    Provider<S> provider = binder.getProvider(service);
-    JobHandler<J> handler =
-        job -> {
-          work.run(provider.get(), job);
-          return null;
-        };
-    handlers(binder).addBinding(Job.Kind.of(type)).toInstance(handler);
+    handleInSteps(
+        binder,
+        type,
+        service,
+        (s, job) -> {
+          work.run(s, job);
+          return null; // done in one step
+        });
   }
 
   /** One step of a job done in steps; see {@link #handleInSteps}. */
