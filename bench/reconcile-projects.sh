@@ -41,7 +41,7 @@
 #   BENCH_BRANCH_LINKS   .lnk files on each branch (300), added over BENCH_PROJECT_COMMITS commits
 #   BENCH_PROJECT_COMMITS commits on master of each project (10)
 #   BENCH_PUSHES         pushes to time during each reconcile (8)
-#   BENCH_PUSH_LINKS     .lnk files each push changes (20)
+#   BENCH_PROJECTS_PUSH_LINKS  .lnk files each push changes (20)
 #   BENCH_PUSH_GAP       seconds between one push being indexed and the next push (1)
 #   BENCH_RECONCILES     reconciles to run (2: the first loads every project into Gerrit's caches)
 #   BENCH_GERRIT_JAVA_OPTS  extra JVM options for Gerrit (e.g. -Xmx512m)
@@ -59,7 +59,7 @@ BRANCHES="${BENCH_BRANCHES:-3}"
 BRANCH_LINKS="${BENCH_BRANCH_LINKS:-300}"
 PROJECT_COMMITS="${BENCH_PROJECT_COMMITS:-10}"
 PUSHES="${BENCH_PUSHES:-8}"
-PUSH_LINKS="${BENCH_PUSH_LINKS:-20}"
+PUSH_LINKS="${BENCH_PROJECTS_PUSH_LINKS:-20}"
 PUSH_GAP="${BENCH_PUSH_GAP:-1}"
 RECONCILES="${BENCH_RECONCILES:-2}"
 TIMEOUT="${BENCH_TIMEOUT:-1800}"
@@ -122,6 +122,14 @@ export IMAGESTORE_DEV_GERRIT_PORT=0 IMAGESTORE_DEV_SSH_PORT=0 IMAGESTORE_DEV_SER
 mkdir -p "$BENCH_WORK"
 WORK="$(mktemp -d "$BENCH_WORK/projects.XXXXXX")"
 projects_repos
+# A Gerrit site initialised and never started, kept between runs (Init takes minutes here).
+SITE_TEMPLATE="$BENCH_WORK/devstack-template"
+if [ -f "$SITE_TEMPLATE/gerrit/.devstack-initialized" ] &&
+    [ -z "$(find "$BENCH_ROOT/pom.xml" "$BENCH_ROOT/plugin.pom.xml" -newer "$SITE_TEMPLATE/gerrit/.devstack-initialized")" ]; then
+  bench_log "copying the initialised site from $SITE_TEMPLATE"
+  cp -a "$SITE_TEMPLATE" "$WORK/stack"
+  rm -f "$WORK/stack/stack.pid"
+fi
 devstack_setup "$WORK/stack"
 if [ -n "${BENCH_PLUGIN_JAR:-}" ]; then
   [ -f "$BENCH_PLUGIN_JAR" ] || bench_fail "no $BENCH_PLUGIN_JAR"
@@ -129,6 +137,11 @@ if [ -n "${BENCH_PLUGIN_JAR:-}" ]; then
 fi
 bench_devstack_build
 devstack_prepare
+if [ ! -f "$SITE_TEMPLATE/gerrit/.devstack-initialized" ]; then
+  rm -rf "$SITE_TEMPLATE" "$SITE_TEMPLATE.tmp"
+  cp -a "$WORK/stack" "$SITE_TEMPLATE.tmp"
+  mv "$SITE_TEMPLATE.tmp" "$SITE_TEMPLATE"
+fi
 if [ -n "${BENCH_PLUGIN_JAR:-}" ]; then
   cp "$BENCH_PLUGIN_JAR" "$DEVSTACK_SITE/plugins/imagestore.jar"
 fi
@@ -197,10 +210,8 @@ mapfile -t CHAIN < <("${GIT[@]}" rev-list --reverse refs/heads/master..refs/head
 bench_log "copying $PROJECTS projects into the site"
 t0=$SECONDS
 mkdir -p "$DEVSTACK_SITE/git/bench"
-for repo in "$PROJECTS_CACHE"/p*.git; do
-  cp -a "$repo" "$DEVSTACK_SITE/git/bench/"
-done
-status="$(gerrit_json POST /a/config/server/caches/project_list/flush)"
+cp -a "$PROJECTS_CACHE"/p*.git "$DEVSTACK_SITE/git/bench/"
+status="$(gerrit_json POST /a/config/server/caches/project_list/flush '{}')"
 [ "$status" = 200 ] || bench_fail "flushing project_list: HTTP $status $(cat "$WORK/body")"
 gerrit_json GET "/a/projects/?p=bench/&n=$((PROJECTS + 10))" >/dev/null
 listed="$(grep -o '"id":' "$WORK/body" | wc -l)"
