@@ -219,11 +219,15 @@ listed="$(grep -o '"id":' "$WORK/body" | wc -l)"
 bench_log "$PROJECTS projects in place in $((SECONDS - t0)) s"
 
 # --- memory probes -------------------------------------------------------------------------------
-# heap_after_full_gc: a full GC (jcmd GC.run), then the heap's use, in MiB (GC.heap_info).
+# heap_after_full_gc: a full GC (jcmd GC.run), then the heap's use after it, in MiB (its line in
+# the GC log; GC.heap_info's format differs between JDKs).
 heap_after_full_gc() {
+  local before
+  before="$(gc_lines)"
   "$JAVA_HOME/bin/jcmd" "$GERRIT_PID" GC.run >/dev/null 2>&1 || return 0
-  "$JAVA_HOME/bin/jcmd" "$GERRIT_PID" GC.heap_info 2>/dev/null |
-    sed -n 's/.* total \([0-9]*\)K, used \([0-9]*\)K.*/\2/p' | head -n 1 | awk '{ printf "%.0f\n", $1 / 1024 }'
+  tail -n +"$((before + 1))" "$GC_LOG" | grep 'Pause Full' | tail -n 1 |
+    grep -o '[0-9]*[KMG]->[0-9]*[KMG]([0-9]*[KMG])' | sed 's/.*->\([0-9]*\)\([KMG]\)(.*/\1 \2/' |
+    awk '{ v = $1; if ($2 == "K") v /= 1024; if ($2 == "G") v *= 1024; printf "%.0f\n", v }'
 }
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$GERRIT_PID/status"; }
 hwm_mb() { awk '/^VmHWM:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$GERRIT_PID/status"; }
@@ -235,7 +239,7 @@ gc_after_mb() {
 }
 gc_lines() { wc -l <"$GC_LOG"; }
 MAX_HEAP="$("$JAVA_HOME/bin/jcmd" "$GERRIT_PID" VM.flags 2>/dev/null |
-  grep -o 'MaxHeapSize=[0-9]*' | awk -F= '{ printf "%.0f\n", $2 / 1048576 }')"
+  grep -o ' -XX:MaxHeapSize=[0-9]*' | head -n 1 | awk -F= '{ printf "%.0f\n", $2 / 1048576 }')"
 
 # --- reconciles with pushes ----------------------------------------------------------------------
 # push_and_time COMMIT: pushes it to master of the push project; sets LAT_POLL (ms after 'git
