@@ -16,9 +16,14 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes a git fast-import stream for the benchmark repository to standard output. Deterministic:
@@ -37,6 +42,9 @@ import java.util.SplittableRandom;
  * fast-forwards).
  *
  * <p>Usage: java GenRepo.java COMMITS LINKS PUSH_LINKS PUSH_COMMITS [SEED] | git fast-import
+ *
+ * <p>Or, for the many-projects benchmark ({@link #projects}): java GenRepo.java --projects DIR
+ * COUNT BRANCHES COMMITS LINKS [SEED]
  */
 public class GenRepo {
   static final String[] RUNTIMES = {
@@ -107,6 +115,14 @@ public class GenRepo {
   }
 
   void run(int pushLinks, int pushCommits) throws IOException {
+    master();
+    pushBranch(pushLinks, pushCommits);
+    write("done\n");
+    out.flush();
+  }
+
+  /** refs/heads/master: the history of {@code links} links over {@code commits} commits. */
+  void master() throws IOException {
     int specs = specs();
     int added = 0;
     for (int i = 0; i < commits; i++) {
@@ -131,6 +147,10 @@ public class GenRepo {
       }
       write("\n");
     }
+  }
+
+  /** refs/heads/bench-push: the chain of commits the latency benchmark pushes one by one. */
+  void pushBranch(int pushLinks, int pushCommits) throws IOException {
     for (int p = 0; p < pushCommits; p++) {
       header(
           "refs/heads/bench-push",
@@ -143,11 +163,93 @@ public class GenRepo {
       }
       write("\n");
     }
-    write("done\n");
-    out.flush();
   }
 
-  public static void main(String[] args) throws IOException {
+  /**
+   * refs/heads/rel-1 … rel-{@code n}: release branches off master's tip, each with one commit that
+   * re-records {@code reRecord} of its links (the screenshots that differ on that release).
+   */
+  void releaseBranches(int n, int reRecord) throws IOException {
+    for (int b = 1; b <= n; b++) {
+      header("refs/heads/rel-" + b, "Release " + b + "\n", "refs/heads/master");
+      for (int j = 0; j < reRecord; j++) {
+        link(rnd.nextInt(links));
+      }
+      write("\n");
+    }
+  }
+
+  /**
+   * Creates {@code count} bare repositories {@code dir/p0001.git} … with git fast-import, two at a
+   * time: master of {@code links} links over {@code commits} commits and
+   * {@code branches - 1} release branches, each re-recording a tenth of the links; project i is
+   * generated from seed + i.
+   */
+  static void projects(Path dir, int count, int branches, int commits, int links, long seed)
+      throws Exception {
+    Files.createDirectories(dir);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      Path repo = dir.resolve(String.format("p%04d.git", i));
+      long projectSeed = seed + i;
+      done.add(
+          pool.submit(
+              () -> {
+                initBare(repo);
+                Process p =
+                    new ProcessBuilder("git", "--git-dir=" + repo, "fast-import", "--quiet")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+                  GenRepo g = new GenRepo(commits, links, projectSeed, out);
+                  g.master();
+                  g.releaseBranches(branches - 1, Math.max(1, links / 10));
+                  g.write("done\n");
+                }
+                check(p, "fast-import into " + repo);
+                return null;
+              }));
+    }
+    pool.shutdown();
+    for (Future<?> f : done) {
+      f.get();
+    }
+  }
+
+  /** What 'git init --bare' makes, without its hook samples: a process less per project. */
+  static void initBare(Path repo) throws IOException {
+    Files.createDirectories(repo.resolve("objects/pack"));
+    Files.createDirectories(repo.resolve("refs/heads"));
+    Files.createDirectories(repo.resolve("refs/tags"));
+    Files.writeString(repo.resolve("HEAD"), "ref: refs/heads/master\n");
+    Files.writeString(
+        repo.resolve("config"),
+        "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n");
+  }
+
+  static void check(Process p, String what) throws InterruptedException {
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(what + " failed with exit code " + p.exitValue());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--projects")) {
+      if (args.length < 6) {
+        System.err.println("usage: GenRepo --projects DIR COUNT BRANCHES COMMITS LINKS [SEED]");
+        System.exit(2);
+      }
+      projects(
+          Path.of(args[1]),
+          Integer.parseInt(args[2]),
+          Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]),
+          args.length > 6 ? Long.parseLong(args[6]) : 42);
+      return;
+    }
     if (args.length < 4) {
       System.err.println("usage: GenRepo COMMITS LINKS PUSH_LINKS PUSH_COMMITS [SEED]");
       System.exit(2);

@@ -88,6 +88,17 @@ bench_build() {
   fi
 }
 
+# Builds the jars like bench_build, for the scripts that run a devstack (tools/devstack/stack.sh,
+# sourced, and devstack_setup called): devstack_build, with Gerrit's class path kept in bench/.work
+# between runs. A stack directory is new on each run, and without a cached class path
+# devstack_build runs the whole reactor build again to ask Maven for it.
+bench_devstack_build() {
+  local cached="$BENCH_WORK/gerrit-classpath.txt"
+  [ ! -s "$cached" ] || cp -p "$cached" "$DEVSTACK_CLASSPATH_FILE"
+  devstack_build
+  cp -p "$DEVSTACK_CLASSPATH_FILE" "$cached"
+}
+
 # Builds only the service jar (the image service and its command line) when it is missing or older
 # than its sources: what bench/diff.sh needs, without the Gerrit plugin.
 bench_build_service() {

@@ -86,7 +86,7 @@ mkdir -p "$BENCH_WORK"
 WORK="$(mktemp -d "$BENCH_WORK/push.XXXXXX")"
 bench_repo
 devstack_setup "$WORK/stack"
-devstack_build
+bench_devstack_build
 devstack_prepare
 # The throwaway site only: let one push carry the whole synthetic history (Gerrit's default
 # receive.maxBatchCommits is 10,000).

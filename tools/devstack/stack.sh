@@ -398,7 +398,8 @@ devstack_start() {
   : >"$DEVSTACK_GERRIT_LOG"
   devstack_launch_gerrit
 
-  if ! devstack_wait_http "the image service" "$DEVSTACK_SERVICE_PID" 60 \
+  # As long as Gerrit gets (180 s): both start at once, and a loaded machine starts both slowly.
+  if ! devstack_wait_http "the image service" "$DEVSTACK_SERVICE_PID" 180 \
       "${DEVSTACK_SERVICE_URL}health"; then
     tail -n 30 "$DEVSTACK_SERVICE_LOG" >&2
     return 1

@@ -16,6 +16,7 @@ package com.googlesource.gerrit.plugins.imagestore.index;
 
 import static com.googlesource.gerrit.plugins.imagestore.queue.QueueModule.atStart;
 import static com.googlesource.gerrit.plugins.imagestore.queue.QueueModule.handle;
+import static com.googlesource.gerrit.plugins.imagestore.queue.QueueModule.handleInSteps;
 
 import com.google.gerrit.extensions.events.ChangeMergedListener;
 import com.google.gerrit.extensions.events.GitReferenceUpdatedListener;
@@ -43,12 +44,8 @@ public class IndexModule extends AbstractModule {
         Job.RescanProject.class,
         Indexer.class,
         (indexer, job) -> indexer.rescanProject(job.project(), line -> {}));
-    // Queues a rescan of every enabled project (and the orphan deletion), to run after it.
-    handle(
-        binder(),
-        Job.ReconcileAll.class,
-        Indexer.class,
-        (indexer, job) -> indexer.queueReconcile());
+    // Every enabled project, one per step (then the orphan deletion), pushes in between.
+    handleInSteps(binder(), Job.ReconcileAll.class, Indexer.class, Indexer::reconcileStep);
     handle(
         binder(),
         Job.DeleteOrphans.class,

@@ -92,10 +92,24 @@ public class IndexState {
 
   public synchronized void indexed(String project, String branch, String commit)
       throws IOException {
-    BranchState b = new BranchState();
-    b.commit = commit;
-    b.indexedAt = Instant.now();
-    data.projects.computeIfAbsent(project, p -> new TreeMap<>()).put(branch, b);
+    indexed(project, Map.of(branch, commit));
+  }
+
+  /**
+   * Records the commits of several branches of a project (branch name to commit) with one write of
+   * the file, which holds every branch of the site.
+   */
+  public synchronized void indexed(String project, Map<String, String> commits) throws IOException {
+    Instant now = Instant.now();
+    Map<String, BranchState> branches =
+        data.projects.computeIfAbsent(project, p -> new TreeMap<>());
+    commits.forEach(
+        (branch, commit) -> {
+          BranchState b = new BranchState();
+          b.commit = commit;
+          b.indexedAt = now;
+          branches.put(branch, b);
+        });
     save();
   }
 

@@ -14,6 +14,7 @@
 
 package com.googlesource.gerrit.plugins.imagestore.index;
 
+import com.google.common.collect.ImmutableSortedSet;
 import com.google.common.collect.Lists;
 import com.google.common.flogger.FluentLogger;
 import com.google.gerrit.entities.Project;
@@ -27,6 +28,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreException;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.config.ImagestoreConfig;
+import com.googlesource.gerrit.plugins.imagestore.queue.FailurePolicy;
 import com.googlesource.gerrit.plugins.imagestore.queue.Job;
 import com.googlesource.gerrit.plugins.imagestore.queue.Outbox;
 import com.googlesource.gerrit.plugins.imagestore.remote.ImagestoreConnection;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
@@ -186,9 +189,11 @@ public class Indexer {
     try (ImagestoreClient client = connection.client()) {
       client.replaceReferences(projectName, null, all);
     }
+    Map<String, String> tips = new TreeMap<>();
     for (Ref ref : branches) {
-      state.indexed(projectName, ref.getName(), ref.getObjectId().name());
+      tips.put(ref.getName(), ref.getObjectId().name());
     }
+    state.indexed(projectName, tips);
     logger.atInfo().log(
         "rescanned project %s: %d branches, %d references, %d malformed links",
         projectName, branches.size(), all.size(), malformed);
@@ -206,16 +211,50 @@ public class Indexer {
     return out;
   }
 
-  synchronized void queueReconcile() throws IOException {
-    List<String> names = enabledProjects();
-    for (String name : names) {
-      outbox.add(new Job.RescanProject(name));
+  /**
+   * One step of a full reconcile: rescans the first enabled project after {@code job.after()} (in
+   * name order, as the project list is when the step runs) and returns the step after it; after the
+   * last project, queues the deletion of expired orphans (if configured) and returns null. A step
+   * holds one project's references; between two steps, whatever was queued in the meantime runs. A
+   * project that fails for a reason of its own is queued as a job of its own (retried, given up and
+   * reported as any) and the reconcile goes on; trouble reaching the service or the disk fails the
+   * step, which is retried.
+   */
+  synchronized Job.ReconcileAll reconcileStep(Job.ReconcileAll job) throws IOException {
+    if (job.after() == null) {
+      state.reconciled(Instant.now());
+      logger.atInfo().log("reconcile started");
     }
-    if (config.orphanAutoDelete()) {
-      outbox.add(new Job.DeleteOrphans());
+    String project = nextEnabledProject(job.after());
+    if (project == null) {
+      if (config.orphanAutoDelete()) {
+        outbox.add(new Job.DeleteOrphans());
+      }
+      logger.atInfo().log("reconcile done");
+      return null;
     }
-    state.reconciled(Instant.now());
-    logger.atInfo().log("reconcile queued for %d projects", names.size());
+    try {
+      rescanProject(project, line -> {});
+    } catch (IOException | RuntimeException e) {
+      if (FailurePolicy.classify(e) == FailurePolicy.Kind.TRANSIENT) {
+        throw e;
+      }
+      logger.atWarning().withCause(e).log(
+          "reconcile: cannot rescan %s; it is queued on its own: %s", project, e);
+      outbox.add(new Job.RescanProject(project));
+    }
+    return new Job.ReconcileAll(project);
+  }
+
+  /** The first enabled project whose name sorts after {@code after} (any when null), or null. */
+  private String nextEnabledProject(String after) {
+    ImmutableSortedSet<Project.NameKey> all = projects.all();
+    for (Project.NameKey p : after == null ? all : all.tailSet(Project.nameKey(after), false)) {
+      if (config.isEnabled(p)) {
+        return p.get();
+      }
+    }
+    return null;
   }
 
   /**

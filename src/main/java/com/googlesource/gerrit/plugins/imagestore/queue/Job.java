@@ -95,8 +95,19 @@ public sealed interface Job {
     }
   }
 
-  /** Rescan every enabled project, then delete expired orphans if configured. */
-  record ReconcileAll() implements Job {
+  /**
+   * Rescan every enabled project, then delete expired orphans if configured. Runs one project per
+   * step: each step's handler returns the next one, which goes to the back of the queue, so jobs
+   * queued in the meantime (a push) wait for one project's rescan at most, not for all of them.
+   *
+   * @param after the last project done, in name order; null to start from the first
+   */
+  record ReconcileAll(String after) implements Job {
+    /** A reconcile from the start. */
+    public ReconcileAll() {
+      this(null);
+    }
+
     @Override
     public String toString() {
       return Job.describe(this);
@@ -151,6 +162,9 @@ public sealed interface Job {
     }
     if (job.branch() != null) {
       s.append(' ').append(job.branch());
+    }
+    if (job instanceof ReconcileAll r && r.after() != null) {
+      s.append(" after ").append(r.after());
     }
     if (job instanceof PostPreviews p) {
       s.append(' ').append(p.change()).append('/').append(p.patchSet());

@@ -15,12 +15,16 @@
 package com.googlesource.gerrit.plugins.imagestore.queue;
 
 /**
- * Runs the jobs of one {@link Job.Kind}; bound with {@link QueueModule#handle}. A handler only does
- * the work and throws what went wrong: whether that is retried or given up is decided in one place,
- * {@link FailurePolicy}. Jobs may be replayed (after a crash or a retry), so handlers must be
- * idempotent.
+ * Runs the jobs of one {@link Job.Kind}; bound with {@link QueueModule#handle} (or {@link
+ * QueueModule#handleInSteps} for a job done in steps). A handler only does the work and throws what
+ * went wrong: whether that is retried or given up is decided in one place, {@link FailurePolicy}.
+ * Jobs may be replayed (after a crash or a retry), so handlers must be idempotent.
  */
 @FunctionalInterface
 public interface JobHandler<J extends Job> {
-  void run(J job) throws Exception;
+  /**
+   * Does the job, or the next step of it: returns null when it is done, or the job that goes on
+   * with it, which takes its place at the back of the queue ({@link Outbox#requeue}).
+   */
+  Job run(J job) throws Exception;
 }

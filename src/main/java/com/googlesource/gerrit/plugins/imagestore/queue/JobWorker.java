@@ -31,9 +31,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drains the {@link Outbox} on a queue of Gerrit's work queue, oldest job first, so pushes never
  * wait for the image service; each job goes to the {@link JobHandler} bound for its kind. A job
- * that fails stays at the head and is retried with exponential back-off (1 s doubling to 5 min) for
- * as long as {@link FailurePolicy#retry} says; nothing behind it runs first, so the order holds. A
- * job the policy gives up is set aside in {@code outbox/failed} and reported in {@link #lastError}.
+ * done in steps (a reconcile: a project per step) goes to the back of the queue after each step, so
+ * the jobs queued in the meantime run before its next one. A job that fails stays at the head and
+ * is retried with exponential back-off (1 s doubling to 5 min) for as long as {@link
+ * FailurePolicy#retry} says; nothing behind it runs first, so the order holds. A job the policy
+ * gives up is set aside in {@code outbox/failed} and reported in {@link #lastError}.
  */
 @Singleton
 public class JobWorker implements LifecycleListener {
@@ -160,8 +162,9 @@ public class JobWorker implements LifecycleListener {
           if (q.isShutdown()) {
             return; // stopped: this job and those behind it stay queued for the next start
           }
+          Job next;
           try {
-            run(entry.job());
+            next = run(entry.job());
           } catch (Exception e) {
             if (q.isShutdown()) {
               // Interrupted by the stop, or failing because of it: not the job's fault.
@@ -176,7 +179,12 @@ public class JobWorker implements LifecycleListener {
             giveUp(entry, e);
             continue;
           }
-          outbox.done(entry);
+          if (next == null) {
+            outbox.done(entry);
+          } else {
+            // The next step waits behind what was queued meanwhile: the next pending() has it.
+            outbox.requeue(entry, next);
+          }
           failures = 0;
           lastError = null;
         }
@@ -186,14 +194,17 @@ public class JobWorker implements LifecycleListener {
     }
   }
 
-  /** Runs a job with the handler of its kind; one at a time, in the order they were queued. */
-  private void run(Job job) throws Exception {
+  /**
+   * Runs a job with the handler of its kind; one at a time, in the order they were queued. Returns
+   * the job of its next step, or null when it is done.
+   */
+  private Job run(Job job) throws Exception {
     @SuppressWarnings("unchecked") // QueueModule.handle binds each kind to a handler of its type
     JobHandler<Job> handler = (JobHandler<Job>) handlers.get(job.kind());
     if (handler == null) {
       throw new IllegalStateException("no handler bound for " + job.kind());
     }
-    handler.run(job);
+    return handler.run(job);
   }
 
   private void giveUp(Outbox.Entry entry, Exception e) throws IOException {

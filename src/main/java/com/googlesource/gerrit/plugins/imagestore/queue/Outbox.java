@@ -89,14 +89,32 @@ public class Outbox {
   /** Queues a job; returns its file. */
   public Path add(Job job) throws IOException {
     Path file = dir.resolve(fileName(job) + SUFFIX);
+    DurableFiles.write(file, content(job));
+    return file;
+  }
+
+  /**
+   * Replaces a queued job by the one that goes on with it, at the back of the queue: behind every
+   * job queued while it ran. The file is rewritten in place, then renamed to the new job's name
+   * (both atomic and durable), so a crash in between leaves the next step queued early, never both
+   * steps (which would do the rest twice). Returns the new file.
+   */
+  public Path requeue(Entry entry, Job next) throws IOException {
+    DurableFiles.write(entry.file(), content(next));
+    Path file = dir.resolve(fileName(next) + SUFFIX);
+    Files.move(entry.file(), file, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.syncDirectory(dir);
+    return file;
+  }
+
+  private static String content(Job job) {
     JsonObject json = new JsonObject();
     json.addProperty(KIND, job.kind().name());
     for (Map.Entry<String, JsonElement> field :
         Json.gson().toJsonTree(job).getAsJsonObject().entrySet()) {
       json.add(field.getKey(), field.getValue());
     }
-    DurableFiles.write(file, Json.gson().toJson(json));
-    return file;
+    return Json.gson().toJson(json);
   }
 
   /**

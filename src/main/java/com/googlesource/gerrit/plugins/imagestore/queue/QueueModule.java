@@ -46,8 +46,32 @@ public class QueueModule extends AbstractModule {
    */
   public static <S, J extends Job> void handle(
       Binder binder, Class<J> type, Class<S> service, Work<S, J> work) {
+    handleInSteps(
+        binder,
+        type,
+        service,
+        (s, job) -> {
+          work.run(s, job);
+          return null; // done in one step
+        });
+  }
+
+  /** One step of a job done in steps; see {@link #handleInSteps}. */
+  @FunctionalInterface
+  public interface Step<S, J extends Job> {
+    /** Does one step; returns the job that does the next, or null after the last. */
+    J run(S service, J job) throws Exception;
+  }
+
+  /**
+   * Binds the one handler of jobs of {@code type} that are done in steps: {@code step} on the
+   * (injected) {@code service} returns the job of the next step, which waits behind the jobs queued
+   * in the meantime, or null when there is none.
+   */
+  public static <S, J extends Job> void handleInSteps(
+      Binder binder, Class<J> type, Class<S> service, Step<S, J> step) {
     Provider<S> provider = binder.getProvider(service);
-    JobHandler<J> handler = job -> work.run(provider.get(), job);
+    JobHandler<J> handler = job -> step.run(provider.get(), job);
     handlers(binder).addBinding(Job.Kind.of(type)).toInstance(handler);
   }
 

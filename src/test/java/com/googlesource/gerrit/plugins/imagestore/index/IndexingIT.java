@@ -26,6 +26,7 @@ import com.google.gerrit.acceptance.UseSsh;
 import com.google.gerrit.acceptance.config.GerritConfig;
 import com.google.gerrit.entities.BranchNameKey;
 import com.google.gerrit.entities.Permission;
+import com.google.gerrit.entities.Project;
 import com.google.gerrit.extensions.api.changes.ReviewInput;
 import com.google.gerrit.server.group.SystemGroupBackend;
 import com.google.gson.JsonObject;
@@ -42,6 +43,7 @@ import com.googlesource.gerrit.plugins.imagestore.testing.ImagestoreTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.Test;
@@ -414,6 +416,48 @@ public class IndexingIT extends ImagestoreTestBase {
         "a scheduled reconcile to drop the stray reference",
         () -> references(null).stream().noneMatch(r -> r.uuid.equals(stray.value())));
     assertThat(status().get("last_reconcile").getAsString()).isNotEqualTo(first);
+  }
+
+  @Test
+  public void aReconcileRescansEveryEnabledProjectAndLeavesTheOthersAlone() throws Exception {
+    waitForFirstReconcile();
+    Project.NameKey second = projectOperations.newProject().create();
+    try (ProjectConfigUpdate u = updateProject(second)) {
+      u.getConfig().updatePluginConfig("imagestore", c -> c.setBoolean("enabled", true));
+      u.save();
+    }
+    Project.NameKey disabled = projectOperations.newProject().create();
+    ImageId a = id("a");
+    push("refs/heads/master", ImmutableMap.of(LNK_DIR + "a.ref.lnk", LnkFile.format(a)));
+    waitForReference("refs/heads/master", LNK_DIR + "a.ref.lnk", a);
+    // The service drifts: each project holds a reference no commit of it has.
+    ImageId stray = id("stray");
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      List<ReferenceInfo> strays = new ArrayList<>();
+      for (Project.NameKey p : List.of(project, second, disabled)) {
+        strays.add(
+            new ReferenceInfo(
+                p.get(),
+                "refs/heads/master",
+                "1".repeat(40),
+                LNK_DIR + "s.ref.lnk",
+                stray.value()));
+      }
+      indexer.addReferences(strays);
+
+      adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
+      waitForOutbox();
+
+      assertThat(uuids(indexer, project)).containsExactly(a.value());
+      assertThat(uuids(indexer, second)).isEmpty();
+      // Not enabled: the reconcile does not touch it.
+      assertThat(uuids(indexer, disabled)).containsExactly(stray.value());
+    }
+    assertThat(status().has("last_error")).isFalse();
+  }
+
+  private static List<String> uuids(ImagestoreClient c, Project.NameKey p) throws Exception {
+    return c.listReferences(p.get(), null).stream().map(r -> r.uuid).toList();
   }
 
   /** Body of the reindex call. */

@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Config;
@@ -72,6 +73,20 @@ public class JobWorkerTest {
         b.run(attempt);
       }
     }
+
+    /** The projects a reconcile goes through, in order. */
+    final List<String> reconciled = new CopyOnWriteArrayList<>();
+
+    /** A step of a reconcile, as the indexer's: the project after {@code after}, run as a job. */
+    Job.ReconcileAll step(Job.ReconcileAll job) throws Exception {
+      int next = job.after() == null ? 0 : reconciled.indexOf(job.after()) + 1;
+      if (next == reconciled.size()) {
+        return null;
+      }
+      String project = reconciled.get(next);
+      run(new Job.RescanProject(project));
+      return new Job.ReconcileAll(project);
+    }
   }
 
   private final Script script = new Script();
@@ -105,6 +120,8 @@ public class JobWorkerTest {
                     bind(Script.class).toInstance(script);
                     QueueModule.handle(
                         binder(), Job.RescanProject.class, Script.class, Script::run);
+                    QueueModule.handleInSteps(
+                        binder(), Job.ReconcileAll.class, Script.class, Script::step);
                   }
                 })
             .getInstance(JobWorker.class);
@@ -291,5 +308,80 @@ public class JobWorkerTest {
     start();
     waitFor("an empty outbox", () -> files("outbox").isEmpty());
     assertThat(script.runs).containsExactlyElementsIn(projects(0, queued)).inOrder();
+  }
+
+  /** The outbox's files as the jobs they hold (those of the step in progress included). */
+  private List<String> queued() throws IOException {
+    return new Outbox(data).pending().stream().map(e -> e.job().toString()).toList();
+  }
+
+  @Test
+  public void jobsQueuedDuringAStepRunBeforeTheNextStep() throws Exception {
+    script.reconciled.addAll(List.of("a", "b", "c"));
+    AtomicReference<JobWorker> worker = new AtomicReference<>();
+    List<List<String>> queuedDuringStep = new CopyOnWriteArrayList<>();
+    script.byProject.put(
+        "a",
+        attempt -> {
+          queuedDuringStep.add(queued());
+          worker.get().submit(job("push")); // as a push arriving during the step
+        });
+    script.byProject.put("b", attempt -> queuedDuringStep.add(queued()));
+    worker.set(start());
+    worker.get().submit(new Job.ReconcileAll());
+
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    assertThat(script.runs).containsExactly("a", "push", "b", "c").inOrder();
+    // One file for the whole reconcile: the step in progress; the push's is behind the first.
+    assertThat(queuedDuringStep)
+        .containsExactly(List.of("reconcile_all"), List.of("reconcile_all after a"))
+        .inOrder();
+    assertThat(files("outbox/failed")).isEmpty();
+  }
+
+  @Test
+  public void aStepThatFailsIsRetriedAndTheReconcileGoesOnFromThere() throws Exception {
+    script.reconciled.addAll(List.of("a", "b", "c"));
+    script.byProject.put(
+        "b",
+        attempt -> {
+          if (attempt == 1) {
+            throw new ImagestoreException(503, "unavailable", "down");
+          }
+        });
+    JobWorker worker = start();
+    worker.submit(new Job.ReconcileAll());
+
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    assertThat(script.runs).containsExactly("a", "b", "b", "c").inOrder();
+    assertThat(files("outbox/failed")).isEmpty();
+  }
+
+  @Test
+  public void aReconcileStoppedDuringAStepGoesOnFromThatStepAtTheNextStart() throws Exception {
+    script.reconciled.addAll(List.of("a", "b", "c"));
+    CountDownLatch running = new CountDownLatch(1);
+    script.byProject.put(
+        "b",
+        attempt -> {
+          if (attempt == 1) {
+            running.countDown();
+            new CountDownLatch(1).await(); // until the stop interrupts it
+          }
+        });
+    JobWorker worker = start();
+    worker.submit(new Job.ReconcileAll());
+    running.await();
+
+    worker.stop();
+
+    assertThat(script.runs).containsExactly("a", "b").inOrder();
+    assertThat(queued()).containsExactly("reconcile_all after a");
+
+    start();
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    // Only the interrupted step ran twice.
+    assertThat(script.runs).containsExactly("a", "b", "b", "c").inOrder();
+    assertThat(files("outbox/failed")).isEmpty();
   }
 }

@@ -82,6 +82,26 @@ public class OutboxTest {
   }
 
   @Test
+  public void aRequeuedJobTakesItsPlaceBehindTheJobsQueuedMeanwhile() throws Exception {
+    Path first = outbox.add(new Job.ReconcileAll());
+    outbox.add(new Job.IndexCommits(PROJECT, BRANCH, null, "2".repeat(40)));
+    Outbox.Entry step = outbox.pending().get(0);
+
+    Path next = outbox.requeue(step, new Job.ReconcileAll(PROJECT));
+
+    assertThat(Files.exists(first)).isFalse();
+    assertThat(new Outbox(data).pending().stream().map(Outbox.Entry::job).toList())
+        .containsExactly(
+            new Job.IndexCommits(PROJECT, BRANCH, null, "2".repeat(40)),
+            new Job.ReconcileAll(PROJECT))
+        .inOrder();
+    assertThat(outbox.pending().get(1).file()).isEqualTo(next);
+    assertThat(outbox.pending().get(1).job().toString())
+        .isEqualTo("reconcile_all after " + PROJECT);
+    assertThat(outbox.depth()).isEqualTo(2);
+  }
+
+  @Test
   public void anEmptyJobFileIsSetAsideReportedAndItsBranchRescanned() throws Exception {
     outbox.add(new Job.RescanProject("other"));
     // The name the outbox gives a job, emptied as a power loss before the fsync would leave it.
