@@ -36,6 +36,7 @@ targets=(
   "imagestore-service/diff PngCodecFuzzTest#decodesToItsHeaderSizeOrRefuses"
   "imagestore-service/diff ZlibInflaterFuzzTest#agreesWithZlib"
   "imagestore-service/diff ZlibInflaterFuzzTest#inflatesWhatDeflaterWrites"
+  "imagestore-service/diff PictureDeflaterFuzzTest#zlibInflatesWhatItWrites"
   "imagestore-service/diff IgnoreMaskFuzzTest#spansAreTheUnionOfTheRegions"
   "imagestore-service/diff ShiftDetectorFuzzTest#reportsBoundedMovesThatExplainOnlyMismatches"
   "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"

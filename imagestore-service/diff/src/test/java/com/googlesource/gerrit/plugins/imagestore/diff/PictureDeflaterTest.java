@@ -79,7 +79,7 @@ class PictureDeflaterTest {
     return rows;
   }
 
-  private static byte[] deflateInParts(byte[] rows, int stride, int parts) {
+  static byte[] deflateInParts(byte[] rows, int stride, int parts) {
     int height = rows.length / stride;
     List<byte[]> deflated = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
@@ -96,7 +96,7 @@ class PictureDeflaterTest {
     return joined.toByteArray();
   }
 
-  private static byte[] inflate(byte[] raw) throws DataFormatException {
+  static byte[] inflate(byte[] raw) throws DataFormatException {
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(raw);
@@ -104,7 +104,9 @@ class PictureDeflaterTest {
       byte[] buf = new byte[64 * 1024];
       while (!inflater.finished()) {
         int n = inflater.inflate(buf);
-        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+        if (n == 0
+            && !inflater.finished()
+            && (inflater.needsInput() || inflater.needsDictionary())) {
           throw new DataFormatException("the stream ends early");
         }
         out.write(buf, 0, n);
