@@ -185,7 +185,7 @@ measure() {
 }
 
 for N in $SIZES; do
-  cache="$BENCH_WORK/scale-blobs-$N"
+  cache="$BENCH_WORK/scale-blobs-$N-$PURGE"
   for DB in $DBS; do
     base="$RUN/$DB-$N"
     mkdir -p "$base/data" "$cache"
@@ -198,7 +198,8 @@ for N in $SIZES; do
       dbname="imagestore_scale_$N"
       pg_admin -c "DROP DATABASE IF EXISTS $dbname" -c "CREATE DATABASE $dbname" >/dev/null
       PG_DATABASES+=("$dbname")
-      url="${IMAGESTORE_TEST_PG_URL%/*}/$dbname"
+      # A loaded machine may take longer than the service's 5 s to accept a connection.
+      url="${IMAGESTORE_TEST_PG_URL%/*}/$dbname?connectTimeout=60&loginTimeout=60"
       {
         echo "db-url = $url"
         echo "db-user = $IMAGESTORE_TEST_PG_USER"
