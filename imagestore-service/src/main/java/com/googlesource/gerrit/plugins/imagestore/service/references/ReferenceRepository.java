@@ -69,8 +69,7 @@ public final class ReferenceRepository implements ReferenceLookup {
    */
   public void forEachKey(Connection c, String project, String branch, KeyConsumer consumer)
       throws SQLException {
-    String collate =
-        c.getMetaData().getDatabaseProductName().equals("PostgreSQL") ? " COLLATE \"C\"" : "";
+    String collate = byteOrderCollation(c);
     String sql =
         "SELECT branch, path, uuid FROM image_references WHERE project = ?"
             + (branch == null ? "" : " AND branch = ?")
@@ -88,6 +87,23 @@ public final class ReferenceRepository implements ReferenceLookup {
         rs ->
             consumer.accept(
                 ReferenceSetDigest.key(rs.getString(1), rs.getString(2), rs.getString(3))));
+  }
+
+  /**
+   * What makes PostgreSQL sort by bytes: nothing when the database's collation does already (the
+   * primary key's order then serves, no sort), else {@code COLLATE "C"}. Nothing on H2.
+   */
+  private static String byteOrderCollation(Connection c) throws SQLException {
+    if (!c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+      return "";
+    }
+    String collation =
+        Sql.on(c, "SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            .one(rs -> rs.getString(1))
+            .orElse("");
+    return collation.equals("C") || collation.equals("POSIX") || collation.startsWith("C.")
+        ? ""
+        : " COLLATE \"C\"";
   }
 
   /** Takes one reference's digest key. */
