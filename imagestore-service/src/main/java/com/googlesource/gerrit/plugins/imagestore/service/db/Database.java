@@ -94,12 +94,7 @@ public final class Database implements AutoCloseable {
     }
     HikariDataSource ds = new HikariDataSource(config);
     try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations("classpath:db/migration")
-          .javaMigrations(new ScaleIndexes())
-          .load()
-          .migrate();
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw e;
