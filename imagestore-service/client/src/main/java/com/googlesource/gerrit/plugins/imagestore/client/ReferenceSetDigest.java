@@ -48,16 +48,43 @@ public final class ReferenceSetDigest {
   public static String ofKeys(Collection<String> referenceKeys) {
     String[] keys = referenceKeys.toArray(new String[0]);
     Arrays.sort(keys);
-    MessageDigest sha256 = sha256();
-    String previous = null;
+    Sorted digest = new Sorted();
     for (String key : keys) {
-      if (!key.equals(previous)) {
-        sha256.update(key.getBytes(StandardCharsets.UTF_8));
-        sha256.update((byte) '\n');
-        previous = key;
-      }
+      digest.add(key);
     }
-    return HexFormat.of().formatHex(sha256.digest());
+    return digest.digest();
+  }
+
+  /**
+   * The digest of keys given one at a time in ascending order ({@link String#compareTo}), holding
+   * none of them: for a set read from a database in that order, however large.
+   */
+  public static final class Sorted {
+    private final MessageDigest sha256 = sha256();
+    private String previous;
+
+    /**
+     * Adds the next key (a repeat of the previous one counts once).
+     *
+     * @return false, adding nothing, when {@code key} sorts before the previous key
+     */
+    public boolean add(String key) {
+      if (previous != null) {
+        int order = key.compareTo(previous);
+        if (order <= 0) {
+          return order == 0;
+        }
+      }
+      sha256.update(key.getBytes(StandardCharsets.UTF_8));
+      sha256.update((byte) '\n');
+      previous = key;
+      return true;
+    }
+
+    /** The digest of the keys added (once: it resets the computation). */
+    public String digest() {
+      return HexFormat.of().formatHex(sha256.digest());
+    }
   }
 
   private static MessageDigest sha256() {

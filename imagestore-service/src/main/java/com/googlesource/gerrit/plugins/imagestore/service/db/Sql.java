@@ -152,6 +152,28 @@ public final class Sql {
     }
   }
 
+  /** Rows a {@link #stream} fetches at a time. */
+  public static final int STREAM_FETCH_SIZE = 1000;
+
+  /**
+   * Like {@link #forEach}, but the driver fetches {@link #STREAM_FETCH_SIZE} rows at a time instead
+   * of the whole result: PostgreSQL's driver then reads through a cursor, which needs the
+   * connection in a transaction (auto-commit off). For results as large as the store.
+   */
+  public void stream(RowConsumer consumer) throws SQLException {
+    if (connection.getAutoCommit()) {
+      throw new IllegalStateException("a streamed query runs in a transaction");
+    }
+    try (PreparedStatement ps = prepare()) {
+      ps.setFetchSize(STREAM_FETCH_SIZE);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          consumer.accept(rs);
+        }
+      }
+    }
+  }
+
   /** Takes one row (the cursor is on it). */
   @FunctionalInterface
   public interface RowConsumer {

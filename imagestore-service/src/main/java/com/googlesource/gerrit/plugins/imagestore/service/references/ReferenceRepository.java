@@ -14,6 +14,7 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.references;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
@@ -57,6 +58,58 @@ public final class ReferenceRepository implements ReferenceLookup {
       query.bind(branch);
     }
     return query.list(ReferenceRepository::read);
+  }
+
+  /**
+   * Hands the {@link ReferenceSetDigest#key}s of a project's references (of one branch when not
+   * null) to {@code consumer} in the digest's order as far as the database sorts so, streamed
+   * ({@link Sql#stream}: in a transaction). PostgreSQL sorts by bytes ({@code COLLATE "C"}), H2 by
+   * {@link String#compareTo} already; the two differ only between characters beyond U+FFFF and
+   * U+E000..U+FFFF, which the caller detects ({@link ReferenceSetDigest.Sorted#add}).
+   */
+  public void forEachKey(Connection c, String project, String branch, KeyConsumer consumer)
+      throws SQLException {
+    String collate = byteOrderCollation(c);
+    String sql =
+        "SELECT branch, path, uuid FROM image_references WHERE project = ?"
+            + (branch == null ? "" : " AND branch = ?")
+            + " ORDER BY branch"
+            + collate
+            + ", path"
+            + collate
+            + ", uuid"
+            + collate;
+    Sql query = Sql.on(c, sql).bind(project);
+    if (branch != null) {
+      query.bind(branch);
+    }
+    query.stream(
+        rs ->
+            consumer.accept(
+                ReferenceSetDigest.key(rs.getString(1), rs.getString(2), rs.getString(3))));
+  }
+
+  /**
+   * What makes PostgreSQL sort by bytes: nothing when the database's collation does already (the
+   * primary key's order then serves, no sort), else {@code COLLATE "C"}. Nothing on H2.
+   */
+  private static String byteOrderCollation(Connection c) throws SQLException {
+    if (!c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+      return "";
+    }
+    String collation =
+        Sql.on(c, "SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            .one(rs -> rs.getString(1))
+            .orElse("");
+    return collation.equals("C") || collation.equals("POSIX") || collation.startsWith("C.")
+        ? ""
+        : " COLLATE \"C\"";
+  }
+
+  /** Takes one reference's digest key. */
+  @FunctionalInterface
+  public interface KeyConsumer {
+    void accept(String key) throws SQLException;
   }
 
   @Override

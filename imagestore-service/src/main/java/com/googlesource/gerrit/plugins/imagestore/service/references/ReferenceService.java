@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -147,15 +148,40 @@ public final class ReferenceService {
     return done;
   }
 
-  /** The digest of the stored set, for a reconcile to compare with what it scanned. */
+  /**
+   * The digest of the stored set, for a reconcile to compare with what it scanned. Streamed from
+   * the database in key order, so a project of any size costs no memory; a set whose database order
+   * is not Java's (characters beyond U+FFFF) is read and sorted in memory instead.
+   */
   public ReferenceSet digest(String project, String branch) {
     checkName("project", project, 255);
-    List<ImageReference> stored = list(project, branch);
-    return new ReferenceSet(
-        project,
-        branch,
-        stored.size(),
-        ReferenceSetDigest.ofKeys(stored.stream().map(ReferenceService::key).toList()));
+    Optional<ReferenceSet> streamed =
+        db.inTransaction(
+            c -> {
+              ReferenceSetDigest.Sorted digest = new ReferenceSetDigest.Sorted();
+              int[] count = {0};
+              boolean[] inOrder = {true};
+              refs.forEachKey(
+                  c,
+                  project,
+                  branch,
+                  key -> {
+                    inOrder[0] = inOrder[0] && digest.add(key);
+                    count[0]++;
+                  });
+              return inOrder[0]
+                  ? Optional.of(new ReferenceSet(project, branch, count[0], digest.digest()))
+                  : Optional.<ReferenceSet>empty();
+            });
+    return streamed.orElseGet(
+        () -> {
+          List<ImageReference> stored = list(project, branch);
+          return new ReferenceSet(
+              project,
+              branch,
+              stored.size(),
+              ReferenceSetDigest.ofKeys(stored.stream().map(ReferenceService::key).toList()));
+        });
   }
 
   public List<ImageReference> list(String project, String branch) {

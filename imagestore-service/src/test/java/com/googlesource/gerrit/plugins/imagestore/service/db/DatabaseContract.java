@@ -496,6 +496,64 @@ public abstract class DatabaseContract {
     assertThat(service.digest("q", null).digest()).isEqualTo(ReferenceSetDigest.of(List.of()));
   }
 
+  @Test
+  void digestStreamsTheSetInTheClientLibrarysOrder() throws Exception {
+    LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    TrashService trash = trashService(blobs, new Contents(db, blobs, contents, clock));
+    ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
+    // Names a locale's collation orders otherwise than String.compareTo (case, punctuation,
+    // accents), and more rows than one fetch of a stream.
+    List<ImageReference> set = new ArrayList<>();
+    List<String> names = List.of("B", "a", "a-b", "a.b", "a_b", "ä", "Z/x", "z", "\uFF21");
+    for (int i = 0; i < 2 * Sql.STREAM_FETCH_SIZE + 7; i++) {
+      String name = names.get(i % names.size());
+      set.add(ref("p", i % 2 == 0 ? "master" : name, name + "/" + i + ".lnk", uuid(i % 5)));
+    }
+    service.replace("p", null, set, Actor.SYSTEM);
+    assertThat(service.digest("p", null).digest()).isEqualTo(ReferenceSetDigest.of(wire(set)));
+    assertThat(service.digest("p", null).count()).isEqualTo(set.size());
+    List<ImageReference> master = set.stream().filter(r -> r.branch().equals("master")).toList();
+    assertThat(service.digest("p", "master").digest())
+        .isEqualTo(ReferenceSetDigest.of(wire(master)));
+
+    // The keys arrive in the digest's order, fetched in pieces inside a transaction: the service
+    // holds one key at a time, whatever the size of the project.
+    List<String> seen = new ArrayList<>();
+    db.inTransaction(
+        c -> {
+          refs.forEachKey(
+              c,
+              "p",
+              null,
+              key -> {
+                assertThat(c.getAutoCommit()).isFalse();
+                seen.add(key);
+              });
+          return null;
+        });
+    assertThat(seen).isInStrictOrder();
+    assertThat(seen).hasSize(set.size());
+    // Outside a transaction PostgreSQL's driver would read the whole result: refused.
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            db.read(
+                c -> {
+                  refs.forEachKey(c, "p", null, key -> {});
+                  return null;
+                }));
+
+    // Beyond U+FFFF a database's byte order and Java's disagree: the digest is still right.
+    List<ImageReference> astral =
+        List.of(
+            ref("q", "master", "\uD83D\uDE00.lnk", uuid(1)),
+            ref("q", "master", "\uFF21.lnk", uuid(2)),
+            ref("q", "master", "a.lnk", uuid(3)));
+    service.replace("q", null, astral, Actor.SYSTEM);
+    assertThat(service.digest("q", null).digest()).isEqualTo(ReferenceSetDigest.of(wire(astral)));
+    assertThat(service.digest("q", null).count()).isEqualTo(3);
+  }
+
   // --- runtimes ---
 
   @Test
@@ -806,6 +864,23 @@ public abstract class DatabaseContract {
     assertThat(db.<Integer>read(c -> Sql.on(c, "DELETE FROM images WHERE uuid = ?").batch()))
         .isEqualTo(0);
     assertThat(db.read(images::count)).isEqualTo(2);
+  }
+
+  /** V10 adds the index fsck's slices of diff pictures read through. */
+  @Test
+  void diffPicturesAreIndexed() {
+    List<String> indexes =
+        db.read(
+            c -> {
+              List<String> names = new ArrayList<>();
+              try (var rs = c.getMetaData().getIndexInfo(null, null, "diffs", false, false)) {
+                while (rs.next()) {
+                  names.add(String.valueOf(rs.getString("INDEX_NAME")).toLowerCase());
+                }
+              }
+              return names;
+            });
+    assertThat(indexes).contains("diffs_diff_sha256");
   }
 
   @Test

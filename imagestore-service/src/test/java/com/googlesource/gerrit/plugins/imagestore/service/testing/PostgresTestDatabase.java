@@ -168,9 +168,24 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try (Connection c = connect(adminUrl, user, password);
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = connect(adminUrl, user, password);
+          Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        return;
+      } catch (SQLException e) {
+        // An autovacuum worker (the server's own role, which this one may not terminate) analysing
+        // what a test wrote: it is done in a moment.
+        if (!"42501".equals(e.getSQLState()) || attempt == 20) {
+          throw e;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 }
