@@ -35,6 +35,7 @@
 #   BENCH_WARMUP            uncounted warm-up scans after the cold one (3)
 #   BENCH_SERVICE=0         skip the image service (no reconcile row, push without the add call)
 #   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
+#   BENCH_SERVICE_JAVA_OPTS extra JVM options for the image service (e.g. -XX:StartFlightRecording=...)
 #   BENCH_PACKED_GIT_LIMIT, BENCH_DELTA_BASE_CACHE_LIMIT
 #                           JGit cache sizes in bytes (default 10 MiB each, as Gerrit's defaults)
 #   BENCH_VARIANTS=1        also time variants of the scanner's loop (bench/ScanVariants.java):
@@ -90,7 +91,8 @@ bench_log "C git lists $GIT_ENTRIES introductions of $GIT_BLOBS distinct blobs, 
 SERVICE_URL=""
 SERVICE_ARGS=()
 if [ "$BENCH_SERVICE" != 0 ]; then
-  bench_start_service indexer,admin "$RUN/service" "$RUN/service.log"
+  # shellcheck disable=SC2086
+  bench_start_service indexer,admin "$RUN/service" "$RUN/service.log" ${BENCH_SERVICE_JAVA_OPTS:-}
   bench_log "image service at $SERVICE_URL"
   SERVICE_ARGS=(--service "$SERVICE_URL" --user bench)
 fi
