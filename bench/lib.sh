@@ -117,13 +117,15 @@ bench_pg_database() {
   name="bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
   BENCH_DB_USER="${IMAGESTORE_TEST_PG_USER:-imagestore_test}"
   BENCH_DB_PASSWORD="${IMAGESTORE_TEST_PG_PASSWORD:-}"
-  BENCH_DB_URL="${IMAGESTORE_TEST_PG_URL%/*}/$name"
+  # Generous connection bounds: the service's defaults (5 s) fail its start on a busy machine.
+  BENCH_DB_URL="${IMAGESTORE_TEST_PG_URL%/*}/$name?connectTimeout=60&loginTimeout=60"
   bench_psql -c "CREATE DATABASE $name" >/dev/null || bench_fail "could not create database $name"
 }
 
 bench_pg_drop() {
   [ -n "${BENCH_DB_URL:-}" ] || return 0
-  bench_psql -c "DROP DATABASE IF EXISTS ${BENCH_DB_URL##*/} WITH (FORCE)" >/dev/null || true
+  local name="${BENCH_DB_URL##*/}"
+  bench_psql -c "DROP DATABASE IF EXISTS ${name%%\?*} WITH (FORCE)" >/dev/null || true
 }
 
 # Runs psql against the test server's own database as the test role (password on the environment).
