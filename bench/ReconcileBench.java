@@ -43,10 +43,11 @@ import org.eclipse.jgit.storage.file.WindowCacheConfig;
  * <pre>
  * java -cp CLASSPATH bench/ReconcileBench.java --git-dir DIR [--reps N] [--warmup N]
  *     [--git-cmd SHELL-COMMAND] [--git-log-cmd SHELL-COMMAND] [--pairs-out FILE]
- *     [--service URL --user NAME] [--push-ref REF]
+ *     [--service LABEL=URL ... --user NAME] [--push-ref REF]
  * </pre>
  *
- * The service password comes from the environment variable BENCH_SERVICE_PASSWORD.
+ * The password of the k-th service (from 0) comes from the environment variable
+ * BENCH_SERVICE_PASSWORD_k.
  * BENCH_PACKED_GIT_LIMIT and BENCH_DELTA_BASE_CACHE_LIMIT (bytes) override JGit's window cache and
  * delta base cache sizes (default 10 MiB each, as Gerrit's core.packedGitLimit and
  * core.deltaBaseCacheLimit).
@@ -58,9 +59,11 @@ import org.eclipse.jgit.storage.file.WindowCacheConfig;
  *       --warmup runs that are not counted; then --reps measured runs, each right after a run of
  *       --git-cmd (the C git pipeline, timed here too, so both see the same load) and
  *       --git-log-cmd.
- *   <li>reconcile (--service): the same scan plus {@code replaceReferences(project, null, all)}.
- *       Run 1 replaces into an empty project (inserts everything); the later runs replace an
- *       unchanged set, the steady state of a scheduled reconcile.
+ *   <li>reconcile (--service, once per service, e.g. one on H2 and one on PostgreSQL): the same
+ *       scan plus {@code replaceReferences(project, null, all)}, each run right after a C git run:
+ *       --reps first imports, each into a new empty project (everything inserted); --reps runs
+ *       with the set unchanged (the steady state of a scheduled reconcile); --reps runs after a
+ *       stray reference was added (the whole set sent and repaired).
  *   <li>push (--push-ref): for each commit C on the push ref above master, what indexCommits does
  *       for a fast-forward to C: scan C excluding its parent, then addReferences in batches of
  *       5000.
@@ -120,10 +123,92 @@ public class ReconcileBench {
     return String.format("%.1f", v);
   }
 
+  /**
+   * The reconcile runs against each service (results prefixed with its label), taking turns so
+   * that all see the same load: first imports (each into a new, empty project: all its references
+   * inserted), then the steady state (the set unchanged: the digests match, nothing is sent), then
+   * after drift (a stray reference added, so the whole set is sent and the stray one removed).
+   * Each run follows a C git run.
+   */
+  static void reconcileRuns(List<ImagestoreClient> clients, List<String> labels, Repository repo,
+      String project, ObjectId tip, int reps, String gitCmd) throws Exception {
+    int n = clients.size();
+    List<Runs> initial = new ArrayList<>();
+    List<Runs> steady = new ArrayList<>();
+    List<Runs> drifted = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      initial.add(new Runs());
+      steady.add(new Runs());
+      drifted.add(new Runs());
+    }
+    String first = project + "-first-0";
+    for (int r = 0; r < reps; r++) {
+      for (int k = 0; k < n; k++) {
+        String into = project + "-first-" + r;
+        String label = labels.get(k) + " first import " + (r + 1);
+        ImagestoreClient client = clients.get(k);
+        initial.get(k).add(gitCmd, () -> reconcile(client, repo, into, tip, label, -1));
+      }
+    }
+    for (int r = 0; r < reps; r++) {
+      for (int k = 0; k < n; k++) {
+        String label = labels.get(k) + " unchanged " + (r + 1);
+        ImagestoreClient client = clients.get(k);
+        steady.get(k).add(gitCmd, () -> reconcile(client, repo, first, tip, label, -1));
+      }
+    }
+    for (int r = 0; r < reps; r++) {
+      for (int k = 0; k < n; k++) {
+        String label = labels.get(k) + " after drift " + (r + 1);
+        ImagestoreClient client = clients.get(k);
+        // A stray reference, as if a push was indexed since: the digest differs, so the whole
+        // set is sent and the stray one removed.
+        client.addReferences(List.of(new ReferenceInfo(first, BRANCH, tip.name(),
+            "stray/" + r + SUFFIX, String.format("%032x", r + 1))));
+        drifted.get(k).add(gitCmd, () -> reconcile(client, repo, first, tip, label, 1));
+      }
+    }
+    for (int k = 0; k < n; k++) {
+      initial.get(k).report(labels.get(k) + ".initial");
+      steady.get(k).report(labels.get(k) + ".steady");
+      drifted.get(k).report(labels.get(k) + ".changed");
+    }
+  }
+
+  /** Timed reconciles, each with the C git run before it. */
+  static final class Runs {
+    final List<Double> totals = new ArrayList<>();
+    final List<Double> replaces = new ArrayList<>();
+    final List<Double> gits = new ArrayList<>();
+    final List<Double> ratios = new ArrayList<>();
+
+    interface Reconcile {
+      double[] run() throws Exception;
+    }
+
+    void add(String gitCmd, Reconcile reconcile) throws Exception {
+      double git = gitCmd == null ? Double.NaN : shell(gitCmd);
+      double[] t = reconcile.run();
+      totals.add(t[0]);
+      replaces.add(t[1]);
+      gits.add(git);
+      ratios.add(t[0] / git);
+    }
+
+    void report(String key) {
+      result(key + "_median_ms", fmt(median(totals)));
+      result(key + "_replace_median_ms", fmt(median(replaces)));
+      result(key + "_git_median_ms", fmt(median(gits)));
+      result(key + "_ratio_median", String.format("%.2f", median(ratios)));
+      result(key + "_runs", join(totals));
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     String gitDir = null;
     String pairsOut = null;
-    String service = null;
+    List<String> services = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     String user = null;
     String pushRef = null;
     String project = "bench-" + Long.toHexString(System.nanoTime());
@@ -136,7 +221,12 @@ public class ReconcileBench {
         case "--git-dir" -> gitDir = argv[++i];
         case "--reps" -> reps = Integer.parseInt(argv[++i]);
         case "--pairs-out" -> pairsOut = argv[++i];
-        case "--service" -> service = argv[++i];
+        case "--service" -> {
+          // LABEL=URL (the label names the database in the results)
+          String[] lu = argv[++i].split("=", 2);
+          labels.add(lu[0]);
+          services.add(lu[1]);
+        }
         case "--user" -> user = argv[++i];
         case "--push-ref" -> pushRef = argv[++i];
         case "--project" -> project = argv[++i];
@@ -240,34 +330,20 @@ public class ReconcileBench {
         result("pairs", pairs.size());
       }
 
-      ImagestoreClient client = null;
-      if (service != null) {
-        client = new ImagestoreClient(URI.create(service), user, System.getenv("BENCH_SERVICE_PASSWORD"));
-        // (c) scan + replaceReferences, as Indexer.rescanProject.
-        List<double[]> runs = new ArrayList<>();
-        for (int r = 0; r < reps; r++) {
-          runs.add(reconcile(client, repo, project, tip, "reconcile run " + (r + 1), -1));
-        }
-        result("reconcile_initial_ms", fmt(runs.get(0)[0]));
-        result("reconcile_initial_replace_ms", fmt(runs.get(0)[1]));
-        List<double[]> steady = runs.subList(Math.min(1, reps - 1), reps);
-        result("reconcile_steady_median_ms", fmt(median(steady.stream().map(t -> t[0]).toList())));
-        result(
-            "reconcile_steady_replace_median_ms",
-            fmt(median(steady.stream().map(t -> t[1]).toList())));
-
-        // (c') the set drifted (a stray reference, as if a push was indexed since): the digest
-        // differs, so the whole set is sent and the stray one removed.
-        List<double[]> drifted = new ArrayList<>();
-        for (int r = 0; r < reps; r++) {
-          client.addReferences(List.of(new ReferenceInfo(project, BRANCH, tip.name(),
-              "stray/" + r + SUFFIX, String.format("%032x", r + 1))));
-          drifted.add(reconcile(client, repo, project, tip, "reconcile after drift " + (r + 1), 1));
-        }
-        result("reconcile_changed_median_ms", fmt(median(drifted.stream().map(t -> t[0]).toList())));
-        result(
-            "reconcile_changed_replace_median_ms",
-            fmt(median(drifted.stream().map(t -> t[1]).toList())));
+      // (c) scan + replaceReferences, as Indexer.rescanProject, against each service (one per
+      // database), each run right after a run of the C git pipeline: the ratios are per pair.
+      List<ImagestoreClient> clients = new ArrayList<>();
+      for (int k = 0; k < services.size(); k++) {
+        clients.add(new ImagestoreClient(
+            URI.create(services.get(k)), user, System.getenv("BENCH_SERVICE_PASSWORD_" + k)));
+      }
+      if (!clients.isEmpty()) {
+        reconcileRuns(clients, labels, repo, project, tip, reps, gitCmd);
+      }
+      // The push below goes to the last service (this build's, with BENCH_BEFORE_JAR).
+      ImagestoreClient client = clients.isEmpty() ? null : clients.get(clients.size() - 1);
+      for (int k = 0; k < clients.size() - 1; k++) {
+        clients.get(k).close();
       }
 
       if (pushRef != null) {

@@ -118,8 +118,40 @@ bench_build_service() {
   fi
 }
 
+# bench_pg_database: a fresh, empty PostgreSQL database on the shared loopback test server
+# (tools/postgres/ensure.sh starts it when needed), for bench_start_service; sets BENCH_DB_URL,
+# BENCH_DB_USER and BENCH_DB_PASSWORD. bench_pg_drop drops it again.
+bench_pg_database() {
+  local settings name
+  settings="$("$BENCH_ROOT/tools/postgres/ensure.sh")" || bench_fail "no PostgreSQL (tools/postgres/ensure.sh)"
+  eval "$settings"
+  [ -f /tmp/imagestore-test-pg/env ] && [ -z "${IMAGESTORE_TEST_PG_PASSWORD:-}" ] &&
+    . /tmp/imagestore-test-pg/env
+  name="bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  BENCH_DB_USER="${IMAGESTORE_TEST_PG_USER:-imagestore_test}"
+  BENCH_DB_PASSWORD="${IMAGESTORE_TEST_PG_PASSWORD:-}"
+  # Generous connection bounds: the service's defaults (5 s) fail its start on a busy machine.
+  BENCH_DB_URL="${IMAGESTORE_TEST_PG_URL%/*}/$name?connectTimeout=60&loginTimeout=60"
+  bench_psql -c "CREATE DATABASE $name" >/dev/null || bench_fail "could not create database $name"
+}
+
+bench_pg_drop() {
+  [ -n "${BENCH_DB_URL:-}" ] || return 0
+  local name="${BENCH_DB_URL##*/}"
+  bench_psql -c "DROP DATABASE IF EXISTS ${name%%\?*} WITH (FORCE)" >/dev/null || true
+}
+
+# Runs psql against the test server's own database as the test role (password on the environment).
+bench_psql() {
+  local hostport="${BENCH_DB_URL#jdbc:postgresql://}"
+  hostport="${hostport%%/*}"
+  PGPASSWORD="$BENCH_DB_PASSWORD" psql -h "${hostport%:*}" -p "${hostport##*:}" -U "$BENCH_DB_USER" \
+    -d "${IMAGESTORE_TEST_PG_URL##*/}" -qAt -v ON_ERROR_STOP=1 "$@"
+}
+
 # bench_start_service ROLES DATA_DIR LOG [JVM_OPTION...]: starts the image service jar on embedded
-# H2 and local disk under DATA_DIR, on a free loopback port, with an account "bench" holding ROLES
+# H2 (or, when BENCH_DB_URL is set, on that PostgreSQL database: bench_pg_database) and local disk
+# under DATA_DIR, on a free loopback port, with an account "bench" holding ROLES
 # (e.g. uploader or indexer,admin) whose new random password is exported as
 # BENCH_SERVICE_PASSWORD; sets SERVICE_PID (the JVM's) and SERVICE_URL. IMAGESTORE_* settings of
 # the caller's environment do not reach it. JVM options go to the service, not to its CLI call.
@@ -132,17 +164,22 @@ bench_start_service() {
   [ -z "${BENCH_SERVICE_CONFIG:-}" ] || config=(--config "$BENCH_SERVICE_CONFIG")
   local clean=(env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER
     -u IMAGESTORE_DB_PASSWORD -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT)
+  local db=()
+  if [ -n "${BENCH_DB_URL:-}" ]; then
+    clean+=(IMAGESTORE_DB_PASSWORD="$BENCH_DB_PASSWORD")
+    db=(--db-url "$BENCH_DB_URL" --db-user "$BENCH_DB_USER")
+  fi
   BENCH_SERVICE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
   export BENCH_SERVICE_PASSWORD
   mkdir -p "$data"
   printf '%s\n' "$BENCH_SERVICE_PASSWORD" |
     "${clean[@]}" "$JAVA_HOME/bin/java" -jar "$BENCH_SERVICE_JAR" user add bench --role "$roles" \
-      --data "$data" "${config[@]}" >"${log%.log}-user.log" 2>&1 ||
+      --data "$data" "${config[@]}" "${db[@]}" >"${log%.log}-user.log" 2>&1 ||
     { cat "${log%.log}-user.log" >&2; bench_fail "user add failed"; }
   # Created before the JVM is started in the background, so polling it below cannot find it missing.
   : >"$log"
   "${clean[@]}" "$JAVA_HOME/bin/java" "$@" -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$data" \
-    "${config[@]}" </dev/null >"$log" 2>&1 &
+    "${config[@]}" "${db[@]}" </dev/null >"$log" 2>&1 &
   SERVICE_PID=$!
   SERVICE_URL=""
   for _ in $(seq 600); do

@@ -34,7 +34,13 @@
 # Environment: see bench/lib.sh (BENCH_COMMITS, BENCH_LINKS, BENCH_REPS, ...), and
 #   BENCH_WARMUP            uncounted warm-up scans after the cold one (3)
 #   BENCH_SERVICE=0         skip the image service (no reconcile row, push without the add call)
+#   BENCH_DB                the service's database: h2 (embedded, the default), pg (a fresh database
+#                           on the shared loopback PostgreSQL of tools/postgres/ensure.sh), or h2,pg
+#                           (one service on each, measured one after the other in the same run)
+#   BENCH_BEFORE_JAR        another build of imagestore-service.jar: each database is then measured
+#                           with it too (label "<db>-before"), in the same run, for before/after
 #   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
+#   BENCH_SERVICE_JAVA_OPTS extra JVM options for the image service (e.g. -XX:StartFlightRecording=...)
 #   BENCH_PACKED_GIT_LIMIT, BENCH_DELTA_BASE_CACHE_LIMIT
 #                           JGit cache sizes in bytes (default 10 MiB each, as Gerrit's defaults)
 #   BENCH_VARIANTS=1        also time variants of the scanner's loop (bench/ScanVariants.java):
@@ -45,11 +51,15 @@ set -euo pipefail
 
 BENCH_SERVICE="${BENCH_SERVICE:-1}"
 BENCH_WARMUP="${BENCH_WARMUP:-3}"
+BENCH_DB="${BENCH_DB:-h2}"
 RUN=""
-SERVICE_PID=""
+SERVICE_PIDS=()
+PG_URLS=()
 
 cleanup() {
-  bench_stop "$SERVICE_PID"
+  local pid url
+  for pid in "${SERVICE_PIDS[@]}"; do bench_stop "$pid"; done
+  for url in "${PG_URLS[@]}"; do BENCH_DB_URL="$url" bench_pg_drop; done
   [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -86,13 +96,43 @@ GIT_PAIRS=$(wc -l <"$RUN/git-pairs.txt")
 GIT_BLOBS=$(grep -c ' blob ' "$RUN/blobs.txt" || true)
 bench_log "C git lists $GIT_ENTRIES introductions of $GIT_BLOBS distinct blobs, $GIT_PAIRS (path, uuid) pairs"
 
-# --- (c) the image service -------------------------------------------------------------------
+# --- (c) the image service, one per database ----------------------------------------------------
 SERVICE_URL=""
 SERVICE_ARGS=()
+DBS=()
+BOTH=()
+BUILT_JAR="$BENCH_SERVICE_JAR"
 if [ "$BENCH_SERVICE" != 0 ]; then
-  bench_start_service indexer,admin "$RUN/service" "$RUN/service.log"
-  bench_log "image service at $SERVICE_URL"
-  SERVICE_ARGS=(--service "$SERVICE_URL" --user bench)
+  IFS=, read -r -a DBS <<<"$BENCH_DB"
+  if [ -n "${BENCH_BEFORE_JAR:-}" ]; then
+    # Each database twice: the jar given (label "<db>-before") and this build, taking turns.
+    for db in "${DBS[@]}"; do BOTH+=("$db-before" "$db"); done
+    DBS=("${BOTH[@]}")
+  fi
+  for k in "${!DBS[@]}"; do
+    db="${DBS[$k]}"
+    BENCH_SERVICE_JAR="$BUILT_JAR"
+    if [[ $db == *-before ]]; then
+      BENCH_SERVICE_JAR="$BENCH_BEFORE_JAR"
+    fi
+    case "${db%-before}" in
+      h2) unset BENCH_DB_URL ;;
+      pg)
+        bench_pg_database
+        PG_URLS+=("$BENCH_DB_URL")
+        ;;
+      *) bench_fail "BENCH_DB: h2, pg or both comma-separated, not '$db'" ;;
+    esac
+    # shellcheck disable=SC2086
+    bench_start_service indexer,admin "$RUN/service-$db" "$RUN/service-$db.log" \
+      ${BENCH_SERVICE_JAVA_OPTS:-}
+    SERVICE_PIDS+=("$SERVICE_PID")
+    export "BENCH_SERVICE_PASSWORD_$k=$BENCH_SERVICE_PASSWORD"
+    bench_log "image service on $db at $SERVICE_URL"
+    SERVICE_ARGS+=(--service "$db=$SERVICE_URL")
+  done
+  unset BENCH_DB_URL
+  SERVICE_ARGS+=(--user bench)
 fi
 
 # --- (b) + (c) + push, one JVM ---------------------------------------------------------------
@@ -140,22 +180,32 @@ row "C git: log --raw '*.lnk' | cat-file --batch" "$GIT_MS" "1.00"
 row "  (git log --raw alone, no blobs read)" "$LOG_MS" "$(ratio "$LOG_MS")"
 row "LnkScanner, warm JVM" "$SCAN_WARM" "$(ratio "$SCAN_WARM")"
 row "LnkScanner, cold JVM (run 1)" "$(result scan_cold_ms)" "$(ratio "$(result scan_cold_ms)")"
-if [ -n "$SERVICE_URL" ]; then
-  R=$(result reconcile_steady_median_ms)
-  row "reconcile = scan + replaceReferences, set unchanged" "$R" "$(ratio "$R")"
-  row "  of which the replace call (digest matched, set not sent)" "$(result reconcile_steady_replace_median_ms)" ""
-  R=$(result reconcile_changed_median_ms)
-  row "reconcile after drift (digest differs, whole set sent)" "$R" "$(ratio "$R")"
-  row "  of which the replace call" "$(result reconcile_changed_replace_median_ms)" ""
-  R=$(result reconcile_initial_ms)
-  row "reconcile into an empty project (run 1, inserts)" "$R" "$(ratio "$R")"
-  row "  of which the replace call" "$(result reconcile_initial_replace_ms)" ""
-fi
+for db in "${DBS[@]}"; do
+  name="$(case "${db%-before}" in h2) echo "embedded H2" ;; pg) echo PostgreSQL ;; esac)"
+  [[ $db != *-before ]] || name="$name, BENCH_BEFORE_JAR"
+  echo
+  echo "  reconcile = scan + replaceReferences, service on $name; each run right after a C git run:"
+  echo "  median ms, its C git run's median, and the median of the per-pair ratios"
+  printf '  %-60s %10s %9s %9s\n' "" "ms" "C git ms" "× C git"
+  for kind in initial:"first import into an empty project (all inserted)" \
+      steady:"set unchanged (digest matched, nothing sent)" \
+      changed:"after drift (digest differs, whole set sent, repaired)"; do
+    k="$db.${kind%%:*}"
+    printf '  %-60s %10s %9s %9s\n' "${kind#*:}" "$(result "${k}_median_ms")" \
+      "$(result "${k}_git_median_ms")" "$(result "${k}_ratio_median")"
+    printf '  %-60s %10s\n' "  of which the replace call" "$(result "${k}_replace_median_ms")"
+  done
+done
+echo
 echo "  C git runs (ms):      $(result git_runs)"
 echo "  LnkScanner runs (ms): $(result scan_runs)"
 echo "  median of the per-pair ratios: $(result paired_ratio_median)×"
-echo "goal: ≤ 1.5× C git — LnkScanner warm: $(ratio "$SCAN_WARM")×$([ -z "$SERVICE_URL" ] ||
-  echo ", full reconcile with the service: $(ratio "$(result reconcile_steady_median_ms)")×")"
+echo "goal: ≤ 1.5× C git — LnkScanner warm: $(ratio "$SCAN_WARM")×"
+for db in "${DBS[@]}"; do
+  echo "goal ($db): first import ≤ 1.5×: $(result "$db.initial_ratio_median")×;" \
+    "unchanged and after drift ≤ 1.0×: $(result "$db.steady_ratio_median")×," \
+    "$(result "$db.changed_ratio_median")×"
+done
 echo "check: $CHECK"
 if [ -s "$RUN/variants.txt" ]; then
   echo

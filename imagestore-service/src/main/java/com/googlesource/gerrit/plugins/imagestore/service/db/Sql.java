@@ -69,6 +69,12 @@ public final class Sql {
    */
   public static final int IN_LIST_MAX = 500;
 
+  /**
+   * Most values in one array parameter ({@link #bindArray}): a set of any size goes in pieces of
+   * this many ({@link #arrayChunks}), so no statement carries a parameter of unbounded size.
+   */
+  public static final int ARRAY_MAX = 10_000;
+
   private final Connection connection;
   private final String sql;
   private List<Param> params = new ArrayList<>();
@@ -133,6 +139,23 @@ public final class Sql {
       bind(v);
     }
     return this;
+  }
+
+  /**
+   * Binds {@code values} as one SQL array of {@code VARCHAR}, in order: a whole set in one
+   * parameter, for {@code = ANY(?)} and {@code UNNEST(?)}, so one statement does what a batch of
+   * one statement per value did (one round trip; on H2 and PostgreSQL alike). At most {@link
+   * #ARRAY_MAX} values; see {@link #arrayChunks}.
+   */
+  public Sql bindArray(Collection<String> values) {
+    Object[] array = values.toArray();
+    params.add((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("varchar", array)));
+    return this;
+  }
+
+  /** {@code values} in pieces of at most {@link #ARRAY_MAX}, in order, one array parameter each. */
+  public static <T> List<List<T>> arrayChunks(Collection<T> values) {
+    return Lists.partition(List.copyOf(values), ARRAY_MAX);
   }
 
   /** Every row, mapped. */

@@ -21,7 +21,6 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -173,36 +172,47 @@ public final class ImageRepository {
         .update();
   }
 
-  /** Clears the orphan marks of these images (they are referenced now). */
+  /**
+   * Clears the orphan marks of these images (they are referenced now). The marked rows are locked
+   * first, in uuid order (as every writer locks image rows), then cleared by one set-based update.
+   */
   public void clearOrphanMarks(Connection c, Collection<String> uuids) throws SQLException {
-    updateEach(
-        c,
-        "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL",
-        uuids);
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+      lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
+      Sql.on(
+              c,
+              "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?) AND orphaned_at IS NOT NULL")
+          .bindArray(chunk)
+          .update();
+    }
   }
 
-  /** Runs {@code sql}, whose one parameter is an image id, for each of {@code uuids} in a batch. */
-  private static void updateEach(Connection c, String sql, Collection<String> uuids)
+  /**
+   * Locks the rows of those of {@code uuids} (at most {@link Sql#ARRAY_MAX}) that match {@code
+   * condition}, in uuid order: a set-based update alone would lock them in whatever order its plan
+   * visits them, and two such updates could deadlock.
+   */
+  private static void lockInOrder(Connection c, List<String> uuids, String condition)
       throws SQLException {
-    Sql batch = Sql.on(c, sql);
-    for (String uuid : uuids) {
-      batch.bind(uuid).add();
-    }
-    batch.batch();
+    Sql.on(
+            c,
+            "SELECT uuid FROM images WHERE uuid = ANY(?)" + condition + " ORDER BY uuid FOR UPDATE")
+        .bindArray(uuids)
+        .forEach(rs -> {}); // Reading every row locks it.
   }
 
   /** Marks those of these images that no reference names as orphaned at {@code now}. */
   public void markOrphanedIfUnreferenced(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    Sql batch =
-        Sql.on(
-            c,
-            "UPDATE images SET orphaned_at = ? WHERE uuid = ? AND orphaned_at IS NULL"
-                + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)");
-    for (String uuid : uuids) {
-      batch.bind(now).bind(uuid).add();
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+      Sql.on(
+              c,
+              "UPDATE images SET orphaned_at = ? WHERE uuid = ANY(?) AND orphaned_at IS NULL"
+                  + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+          .bind(now)
+          .bindArray(chunk)
+          .update();
     }
-    batch.batch();
   }
 
   /** Marks every unreferenced image that is not marked yet as orphaned at {@code now}. */
@@ -232,15 +242,16 @@ public final class ImageRepository {
    * start or sweep ({@link #recheckOwed}) instead of a mark out of step for good.
    */
   public void owe(Connection c, OwedRecheck owed, long now) throws SQLException {
-    Sql batch =
-        Sql.on(
-            c,
-            "INSERT INTO orphan_rechecks (token, uuid, since) VALUES (?, ?, ?)"
-                + " ON CONFLICT DO NOTHING");
-    for (String uuid : owed.uuids()) {
-      batch.bind(owed.token()).bind(uuid).bind(now).add();
+    for (List<String> chunk : Sql.arrayChunks(owed.uuids())) {
+      Sql.on(
+              c,
+              "INSERT INTO orphan_rechecks (token, uuid, since)"
+                  + " SELECT ?, t.uuid, ? FROM UNNEST(?) AS t(uuid) ON CONFLICT DO NOTHING")
+          .bind(owed.token())
+          .bind(now)
+          .bindArray(chunk)
+          .update();
     }
-    batch.batch();
   }
 
   /**
@@ -298,11 +309,12 @@ public final class ImageRepository {
 
   private static void settle(Connection c, String token, Collection<String> uuids)
       throws SQLException {
-    Sql batch = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
-    for (String uuid : uuids) {
-      batch.bind(token).bind(uuid).add();
+    for (List<String> chunk : Sql.arrayChunks(uuids)) {
+      Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ANY(?)")
+          .bind(token)
+          .bindArray(chunk)
+          .update();
     }
-    batch.batch();
   }
 
   /** How many image rechecks changes have owed since {@code before} or earlier. */
@@ -337,22 +349,19 @@ public final class ImageRepository {
 
   private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    List<String> sorted = new ArrayList<>(new TreeSet<>(uuids));
-    for (List<String> chunk : Sql.inListChunks(sorted)) {
+    List<List<String>> chunks = Sql.arrayChunks(new TreeSet<>(uuids));
+    for (List<String> chunk : chunks) {
+      lockInOrder(c, chunk, "");
+    }
+    for (List<String> chunk : chunks) {
       Sql.on(
               c,
-              "SELECT uuid FROM images WHERE uuid IN ("
-                  + Sql.inList(chunk.size())
-                  + ") ORDER BY uuid FOR UPDATE")
-          .bindAll(chunk)
-          .forEach(rs -> {}); // Reading every row locks it.
+              "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?) AND orphaned_at IS NOT NULL"
+                  + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+          .bindArray(chunk)
+          .update();
     }
-    updateEach(
-        c,
-        "UPDATE images SET orphaned_at = NULL WHERE uuid = ? AND orphaned_at IS NOT NULL"
-            + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)",
-        sorted);
-    markOrphanedIfUnreferenced(c, sorted, now);
+    markOrphanedIfUnreferenced(c, uuids, now);
   }
 
   /** Clears the orphan mark of every image that is referenced again. */

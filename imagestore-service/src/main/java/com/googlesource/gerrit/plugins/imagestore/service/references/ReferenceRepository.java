@@ -23,28 +23,40 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 /** SQL for the {@code image_references} table. Callers own connections and transactions. */
 public final class ReferenceRepository implements ReferenceLookup {
-  /** Inserts references that are not stored yet; returns how many were new. */
+  /**
+   * Inserts references that are not stored yet; returns how many were new. One set-based statement
+   * per {@link Sql#ARRAY_MAX} references (the columns as arrays, {@code UNNEST}ed in order), not
+   * one statement per reference: a project's first import is tens of thousands of them.
+   */
   public int insertIfAbsent(Connection c, Collection<ImageReference> refs, long now)
       throws SQLException {
-    Sql batch =
-        Sql.on(
-            c,
-            "INSERT INTO image_references (project, branch, path, uuid, commit_id, indexed_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    for (ImageReference r : refs) {
-      batch
-          .bind(r.project())
-          .bind(r.branch())
-          .bind(r.path())
-          .bind(r.uuid())
-          .bind(r.commit())
-          .bind(now)
-          .add();
+    int inserted = 0;
+    for (List<ImageReference> chunk : Sql.arrayChunks(refs)) {
+      inserted +=
+          Sql.on(
+                  c,
+                  "INSERT INTO image_references (project, branch, path, uuid, commit_id, indexed_at)"
+                      + " SELECT t.project, t.branch, t.path, t.uuid, t.commit_id, ?"
+                      + " FROM UNNEST(?, ?, ?, ?, ?) AS t(project, branch, path, uuid, commit_id)"
+                      + " ON CONFLICT DO NOTHING")
+              .bind(now)
+              .bindArray(column(chunk, ImageReference::project))
+              .bindArray(column(chunk, ImageReference::branch))
+              .bindArray(column(chunk, ImageReference::path))
+              .bindArray(column(chunk, ImageReference::uuid))
+              .bindArray(column(chunk, ImageReference::commit))
+              .update();
     }
-    return batch.batch();
+    return inserted;
+  }
+
+  private static List<String> column(
+      List<ImageReference> refs, Function<ImageReference, String> field) {
+    return refs.stream().map(field).toList();
   }
 
   /** The references of a project, or of one branch of it when {@code branch} is not null. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** SQL for the {@code trash} table. Callers own connections and transactions. */
 public final class TrashRepository {
@@ -84,10 +85,10 @@ public final class TrashRepository {
   /** Those of {@code uuids} that are in the trash. */
   public List<String> trashedAmong(Connection c, Collection<String> uuids) throws SQLException {
     List<String> out = new ArrayList<>();
-    for (List<String> chunk : Sql.inListChunks(uuids)) {
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
       out.addAll(
-          Sql.on(c, "SELECT uuid FROM trash WHERE uuid IN (" + Sql.inList(chunk.size()) + ")")
-              .bindAll(chunk)
+          Sql.on(c, "SELECT uuid FROM trash WHERE uuid = ANY(?) ORDER BY uuid")
+              .bindArray(chunk)
               .list(rs -> rs.getString(1)));
     }
     return out;

@@ -554,6 +554,79 @@ public abstract class DatabaseContract {
     assertThat(service.digest("q", null).count()).isEqualTo(3);
   }
 
+  /**
+   * A project's first import is one set-based statement per {@link Sql#ARRAY_MAX} references or
+   * images: a set larger than one array gives the same rows, counts, marks and debts as one
+   * statement per row did (duplicates in the input and rows already stored counted once).
+   */
+  @Test
+  void setsLargerThanOneArrayAreStoredMarkedAndSettledWhole() {
+    int n = Sql.ARRAY_MAX + 7;
+    List<ImageReference> set =
+        IntStream.range(0, n)
+            .mapToObj(i -> ref("p", "master", "images/shot" + i + ".ref.lnk", uuid(0x100000 + i)))
+            .toList();
+    String first = uuid(0x100000);
+    String last = uuid(0x100000 + n - 1);
+    String unreferenced = uuid(0x1);
+    insert(image(first, SHA_A, T0 - 10)); // in the first array, marked
+    insert(image(last, SHA_B, T0 - 10)); // in the second array, marked
+    insert(image(unreferenced, SHA_A, null)); // owed below, named by nothing
+    db.inTransaction(c -> refs.insertIfAbsent(c, set.subList(0, 3), T0));
+
+    List<ImageReference> withDuplicates = new ArrayList<>(set);
+    withDuplicates.add(set.get(n - 1));
+    assertThat(db.<Integer>inTransaction(c -> refs.insertIfAbsent(c, withDuplicates, T0)))
+        .isEqualTo(n - 3);
+    assertThat(db.<List<ImageReference>>read(c -> refs.list(c, "p", "master"))).hasSize(n);
+
+    db.inTransaction(
+        c -> {
+          images.clearOrphanMarks(c, set.stream().map(ImageReference::uuid).toList());
+          return null;
+        });
+    assertThat(orphanedAt(first)).isEmpty();
+    assertThat(orphanedAt(last)).isEmpty();
+
+    // The debt of a change this large, settled whole by its recheck.
+    List<String> owedIds = new ArrayList<>(set.stream().map(ImageReference::uuid).toList());
+    owedIds.add(unreferenced);
+    OwedRecheck owed = OwedRecheck.of(owedIds);
+    db.inTransaction(
+        c -> {
+          images.owe(c, owed, T0);
+          images.owe(c, owed, T0); // owing twice is owing once
+          return null;
+        });
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0))).isEqualTo(n + 1);
+    db.inTransaction(
+        c -> {
+          images.setOrphanedAt(c, last, T0 - 3); // out of step: the recheck puts it right
+          return null;
+        });
+    images.recheckOrphanMarks(db, owed, T0 + 1);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+    assertThat(orphanedAt(last)).isEmpty(); // referenced: cleared
+    assertThat(orphanedAt(unreferenced)).hasValue(T0 + 1); // named by nothing: marked
+    assertThat(orphanedAt(first)).isEmpty();
+
+    // Trash entries found among a set larger than one array, in id order.
+    for (String uuid : List.of(uuid(0x100000 + n - 2), uuid(0x100000 + 2))) {
+      execute(
+          "INSERT INTO trash ("
+              + ImageRepository.COLUMNS
+              + ", trashed_at, trashed_by, purge_after) VALUES ('"
+              + uuid
+              + "', '"
+              + SHA_A
+              + "', 1, 1, 1, 0, 'u', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 5,"
+              + " 6, 'admin', 7)");
+    }
+    assertThat(db.<List<String>>read(c -> new TrashRepository().trashedAmong(c, owedIds)))
+        .containsExactly(uuid(0x100000 + 2), uuid(0x100000 + n - 2))
+        .inOrder();
+  }
+
   // --- runtimes ---
 
   @Test
