@@ -254,3 +254,31 @@ bench_repo() {
   touch "$BENCH_REPO/bench-complete"
   bench_log "repository ready in $((SECONDS - t0)) s ($(du -sh "$BENCH_REPO" | cut -f1))"
 }
+
+# For the scripts that run a devstack stack (push-latency.sh, reconcile-projects.sh), as their EXIT
+# trap: stops the stack and removes $WORK after a run that set OK (unless BENCH_KEEP is set);
+# keeps it, and says where, after a failure.
+bench_devstack_finish() {
+  local rc=$?
+  trap - EXIT
+  devstack_stop || true
+  if [ -n "${WORK:-}" ]; then
+    if [ -n "${OK:-}" ] && [ -z "${BENCH_KEEP:-}" ]; then
+      rm -rf "$WORK"
+    else
+      bench_log "kept $WORK (logs in $WORK/stack/logs)"
+    fi
+  fi
+  exit "$rc"
+}
+
+# Microseconds since the epoch, without forking (bash 5), else from date.
+bench_now_us() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    local t="$EPOCHREALTIME"
+    echo "${t/./}"
+  else
+    echo $(($(date +%s%N) / 1000))
+  fi
+}
+bench_ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }

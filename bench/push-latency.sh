@@ -52,33 +52,10 @@ GERRIT_RECONCILES="${BENCH_GERRIT_RECONCILES:-3}"
 WORK=""
 OK=""
 
-finish() {
-  local rc=$?
-  trap - EXIT
-  devstack_stop || true
-  if [ -n "$WORK" ]; then
-    if [ -n "$OK" ] && [ -z "${BENCH_KEEP:-}" ]; then
-      rm -rf "$WORK"
-    else
-      bench_log "kept $WORK (logs in $WORK/stack/logs)"
-    fi
-  fi
-  exit "$rc"
-}
-trap finish EXIT
+trap bench_devstack_finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Microseconds since the epoch, without forking (bash 5), else from date.
-now_us() {
-  if [ -n "${EPOCHREALTIME:-}" ]; then
-    local t="$EPOCHREALTIME"
-    echo "${t/./}"
-  else
-    echo $(($(date +%s%N) / 1000))
-  fi
-}
-ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 export IMAGESTORE_DEV_GERRIT_PORT=0 IMAGESTORE_DEV_SSH_PORT=0 IMAGESTORE_DEV_SERVICE_PORT=0
@@ -168,14 +145,14 @@ wait_indexed() {
 }
 
 bench_log "pushing master ($BENCH_COMMITS commits) to $REMOTE"
-t0=$(now_us)
+t0=$(bench_now_us)
 "${GITA[@]}" --git-dir="$BENCH_REPO" push -q -o skip-validation "$REMOTE" \
   "$MASTER:refs/heads/master" 2>"$WORK/push.err" || bench_fail "push: $(cat "$WORK/push.err")"
-t1=$(now_us)
+t1=$(bench_now_us)
 wait_indexed "$MASTER"
-t2=$(now_us)
-INITIAL_PUSH_MS=$(ms_between "$t0" "$t1")
-INITIAL_INDEX_MS=$(ms_between "$t1" "$t2")
+t2=$(bench_now_us)
+INITIAL_PUSH_MS=$(bench_ms_between "$t0" "$t1")
+INITIAL_INDEX_MS=$(bench_ms_between "$t1" "$t2")
 bench_log "initial push: $INITIAL_PUSH_MS ms, branch indexed $INITIAL_INDEX_MS ms later"
 if [ -n "$CONTROL" ]; then
   bench_log "pushing master to $G/a/$CONTROL (plugin not enabled there)"
@@ -198,25 +175,25 @@ for c in "${PUSHES[@]}"; do
   want="$("${GIT[@]}" diff-tree -r --no-renames --diff-filter=AM --name-only "$c^" "$c" -- '*.lnk' | wc -l)"
   clear_master_references
   n_polls=0
-  t0=$(now_us)
+  t0=$(bench_now_us)
   "${GITA[@]}" --git-dir="$BENCH_REPO" push -q "$REMOTE" "$c:refs/heads/master" 2>"$WORK/push.err" ||
     bench_fail "push of $c: $(cat "$WORK/push.err")"
-  t1=$(now_us)
+  t1=$(bench_now_us)
   deadline=$((SECONDS + TIMEOUT))
   while :; do
     body="$(devstack_service_curl -sS --max-time 5 "$S/references?project=$PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
     n_polls=$((n_polls + 1))
     if [[ $body == *"\"commit\":\"$c\""* ]]; then
-      t2=$(now_us)
+      t2=$(bench_now_us)
       got="$(grep -o "\"commit\":\"$c\"" <<<"$body" | wc -l)"
       [ "$got" -lt "$want" ] || break
     fi
     [ "$SECONDS" -lt "$deadline" ] || bench_fail "commit $c not indexed within $TIMEOUT s"
     sleep 0.01
   done
-  PUSH_ONLY+=("$(ms_between "$t0" "$t1")")
-  AFTER_PUSH+=("$(ms_between "$t1" "$t2")")
-  FROM_START+=("$(ms_between "$t0" "$t2")")
+  PUSH_ONLY+=("$(bench_ms_between "$t0" "$t1")")
+  AFTER_PUSH+=("$(bench_ms_between "$t1" "$t2")")
+  FROM_START+=("$(bench_ms_between "$t0" "$t2")")
   POLLS+=("$n_polls")
   # The plugin's own record of when the service acknowledged the batch (same machine, same
   # clock): no polling error, and it may come before 'git push' returns.
@@ -224,15 +201,15 @@ for c in "${PUSHES[@]}"; do
   iso="$(tr -d ' \n' <"$WORK/body" |
     sed -n 's/.*"refs\/heads\/master":{"commit":"[0-9a-f]*","indexed_at":"\([^"]*\)".*/\1/p')"
   if [ -n "$iso" ] && t3=$(date -u -d "$iso" +%s%6N 2>/dev/null); then
-    STATE_FROM_START+=("$(ms_between "$t0" "$t3")")
-    STATE_AFTER_PUSH+=("$(ms_between "$t1" "$t3")")
+    STATE_FROM_START+=("$(bench_ms_between "$t0" "$t3")")
+    STATE_AFTER_PUSH+=("$(bench_ms_between "$t1" "$t3")")
   fi
   if [ -n "$CONTROL" ]; then
-    t0=$(now_us)
+    t0=$(bench_now_us)
     "${GITA[@]}" --git-dir="$BENCH_REPO" push -q "$G/a/$CONTROL" "$c:refs/heads/master" \
       2>"$WORK/push.err" || bench_fail "push of $c to $CONTROL: $(cat "$WORK/push.err")"
-    t1=$(now_us)
-    CONTROL_PUSH+=("$(ms_between "$t0" "$t1")")
+    t1=$(bench_now_us)
+    CONTROL_PUSH+=("$(bench_ms_between "$t0" "$t1")")
   fi
   bench_log "push ${c:0:8} ($want links): git push ${PUSH_ONLY[-1]} ms; seen by poll ${AFTER_PUSH[-1]} ms after it returned (${FROM_START[-1]} ms from its start, $n_polls polls); plugin's indexed_at ${STATE_AFTER_PUSH[-1]:-?} ms after return (${STATE_FROM_START[-1]:-?} ms from start)"
 done
@@ -241,7 +218,7 @@ wait_indexed "${PUSHES[-1]}"
 # --- full reconcile inside Gerrit ----------------------------------------------------------------
 RECONCILES=()
 for _ in $(seq "$GERRIT_RECONCILES"); do
-  t0=$(now_us)
+  t0=$(bench_now_us)
   status="$(gerrit_json POST /a/config/server/imagestore~reindex "{\"project\":\"$PROJECT\"}")"
   [ "$status" = 202 ] || bench_fail "reindex: HTTP $status $(cat "$WORK/body")"
   # Drained when the outbox is empty again (the job file is written before the 202).
@@ -252,8 +229,8 @@ for _ in $(seq "$GERRIT_RECONCILES"); do
     [ "$SECONDS" -lt "$deadline" ] || bench_fail "the rescan did not finish within $TIMEOUT s"
     sleep 0.05
   done
-  t1=$(now_us)
-  RECONCILES+=("$(ms_between "$t0" "$t1")")
+  t1=$(bench_now_us)
+  RECONCILES+=("$(bench_ms_between "$t0" "$t1")")
   bench_log "rescan of $PROJECT through Gerrit: ${RECONCILES[-1]} ms"
 done
 FINAL_REFS="$(devstack_service_curl -fsS "$S/references?project=$PROJECT" | grep -o '"uuid"' | wc -l)"

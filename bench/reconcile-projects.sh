@@ -70,28 +70,10 @@ PROJECTS_CACHE="$BENCH_WORK/projects-n$PROJECTS-b$BRANCHES-c$PROJECT_COMMITS-l$B
 WORK=""
 OK=""
 
-finish() {
-  local rc=$?
-  trap - EXIT
-  devstack_stop || true
-  if [ -n "$WORK" ]; then
-    if [ -n "$OK" ] && [ -z "${BENCH_KEEP:-}" ]; then
-      rm -rf "$WORK"
-    else
-      bench_log "kept $WORK (logs in $WORK/stack/logs)"
-    fi
-  fi
-  exit "$rc"
-}
-trap finish EXIT
+trap bench_devstack_finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now_us() {
-  local t="$EPOCHREALTIME"
-  echo "${t/./}"
-}
-ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
 
 # percentile P V...: the nearest-rank percentile of the numbers ("n/a" for none).
 percentile() {
@@ -248,29 +230,29 @@ MAX_HEAP="$("$JAVA_HOME/bin/jcmd" "$GERRIT_PID" VM.flags 2>/dev/null |
 push_and_time() {
   local c="$1" want t0 t1 t2 body got deadline iso t3
   want="$("${GIT[@]}" diff-tree -r --no-renames --diff-filter=AM --name-only "$c^" "$c" -- '*.lnk' | wc -l)"
-  t0=$(now_us)
+  t0=$(bench_now_us)
   "${DEVSTACK_GIT[@]}" --git-dir="$PUSH_REPO" push -q "$REMOTE" "$c:refs/heads/master" \
     2>"$WORK/push.err" || bench_fail "push of $c: $(cat "$WORK/push.err")"
-  t1=$(now_us)
+  t1=$(bench_now_us)
   deadline=$((SECONDS + TIMEOUT))
   while :; do
     body="$(devstack_service_curl -sS --max-time 5 \
       "$S/references?project=$PUSH_PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
     if [[ $body == *"\"commit\":\"$c\""* ]]; then
-      t2=$(now_us)
+      t2=$(bench_now_us)
       got="$(grep -o "\"commit\":\"$c\"" <<<"$body" | wc -l)"
       [ "$got" -lt "$want" ] || break
     fi
     [ "$SECONDS" -lt "$deadline" ] || bench_fail "commit $c not indexed within $TIMEOUT s"
     sleep 0.01
   done
-  PUSH_MS="$(ms_between "$t0" "$t1")"
-  LAT_POLL="$(ms_between "$t1" "$t2")"
+  PUSH_MS="$(bench_ms_between "$t0" "$t1")"
+  LAT_POLL="$(bench_ms_between "$t1" "$t2")"
   LAT_STATE="?"
   body="$(status_body)"
   iso="$(sed -n 's/.*"refs\/heads\/master":{"commit":"'"$c"'","indexed_at":"\([^"]*\)".*/\1/p' <<<"$body")"
   if [ -n "$iso" ] && t3=$(date -u -d "$iso" +%s%6N 2>/dev/null); then
-    LAT_STATE="$(ms_between "$t1" "$t3")"
+    LAT_STATE="$(bench_ms_between "$t1" "$t3")"
   fi
 }
 
@@ -293,7 +275,7 @@ for r in $(seq "$RECONCILES"); do
   echo 5 >"/proc/$GERRIT_PID/clear_refs" 2>/dev/null || true # VmHWM := VmRSS
   from_line="$(gc_lines)"
   bench_log "reconcile $r of $RECONCILES: $PROJECTS projects + $PUSH_PROJECT and the site's own"
-  t0=$(now_us)
+  t0=$(bench_now_us)
   status="$(gerrit_json POST /a/config/server/imagestore~reindex '{}')"
   [ "$status" = 202 ] || bench_fail "reindex: HTTP $status $(cat "$WORK/body")"
   done_us=""
@@ -305,7 +287,7 @@ for r in $(seq "$RECONCILES"); do
   while :; do
     depth="$(outbox_depth)"
     if [ "$depth" = 0 ]; then
-      done_us=$(now_us)
+      done_us=$(bench_now_us)
       break
     fi
     if [ "$pushes_left" -gt 0 ]; then
@@ -323,7 +305,7 @@ for r in $(seq "$RECONCILES"); do
     [ "$SECONDS" -lt "$deadline" ] || bench_fail "the reconcile did not finish within $TIMEOUT s"
     sleep 0.2
   done
-  RECONCILE_MS+=("$(ms_between "$t0" "$done_us")")
+  RECONCILE_MS+=("$(bench_ms_between "$t0" "$done_us")")
   NOT_MADE=$((NOT_MADE + pushes_left))
   RSS_PEAK+=("$(hwm_mb)")
   mapfile -t after < <(gc_after_mb "$from_line")
