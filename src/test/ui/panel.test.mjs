@@ -1023,7 +1023,10 @@ test('full size: a dialog at 1:1 that scrolls, j / k go through the images, Esc 
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('imagestore-previews').shadowRoot
         .querySelector('dialog').open);
-    // Back in the panel, on the image, in the mode chosen in the dialog.
+    // Back in the panel, on the image, in the mode chosen in the dialog. The dialog's close event
+    // comes in a task after it closes, so wait for it rather than read at once.
+    await page.waitForFunction(li => li.getRootNode().activeElement === li &&
+        li.querySelector('.viewer')?.dataset.mode === 'highlight', await item.elementHandle());
     assert.equal(await item.evaluate(li => li.getRootNode().activeElement === li), true);
     assert.equal(await item.locator('.viewer').getAttribute('data-mode'), 'highlight');
     await page.keyboard.press('1');
