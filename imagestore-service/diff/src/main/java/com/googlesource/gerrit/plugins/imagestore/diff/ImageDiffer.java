@@ -150,7 +150,9 @@ public final class ImageDiffer {
   private DiffResult identicalWithPicture(int width, int height) {
     IgnoreMask mask =
         options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
-    byte[] rows = new byte[Math.toIntExact(height * (width + 1L))];
+    // Blank: white (palette index 0) everywhere, filter bytes 0.
+    byte[] rows = ScratchArrays.bytes(Math.toIntExact(height * (width + 1L)));
+    Arrays.fill(rows, (byte) 0);
     for (int y = 0; mask != null && y < height; y++) {
       int[] spans = mask.row(y);
       for (int s = 0; s < spans.length; s += 2) {
@@ -164,6 +166,7 @@ public final class ImageDiffer {
             rows,
             List.of(PngCodec.deflatePart(rows, 0, rows.length, width + 1, true)),
             mask == null ? PALETTE : PALETTE_WITH_IGNORED);
+    ScratchArrays.give(rows);
     long ignored = mask == null ? 0 : mask.count();
     return new DiffResult(width, height, 0, 0, false, true, png, ignored, List.of());
   }
