@@ -95,7 +95,12 @@ public final class Database implements AutoCloseable {
     }
     HikariDataSource ds = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .javaMigrations(new V11OrphanListingIndexes())
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw e;

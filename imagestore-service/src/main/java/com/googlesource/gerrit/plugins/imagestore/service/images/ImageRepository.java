@@ -132,16 +132,24 @@ public final class ImageRepository {
    */
   public record OrphanFilter(long orphanedBefore, TestRuntime runtime, String spec) {}
 
-  /** Unreferenced images that pass {@code filter}, in id order. */
+  /**
+   * Unreferenced images that pass {@code filter}, in id order. The page's ids are chosen first from
+   * the filter columns alone: on PostgreSQL an index-only scan of the covering partial index {@code
+   * images_orphans} (or {@code images_orphans_runtime}) in id order, V11, that stops when the page
+   * is full; only the chosen rows are then read from the table, so a page costs the orphans walked
+   * to fill it, not the store. Reading whole rows in the walk would fetch a random table page per
+   * orphan tested.
+   */
   public List<ImageRecord> listOrphans(Connection c, OrphanFilter filter, String after, int limit)
       throws SQLException {
     TestRuntime rt = filter.runtime();
     String sql =
         "SELECT "
             + COLUMNS
-            + " FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?"
+            + " FROM images i JOIN (SELECT uuid AS page_uuid FROM images o"
+            + " WHERE orphaned_at IS NOT NULL AND orphaned_at <= ?"
             + " AND uuid > ? AND NOT EXISTS"
-            + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)"
+            + " (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)"
             + (rt == null
                 ? ""
                 : " AND platform = ? AND resolution = ? AND browser = ? AND theme = ?"
@@ -150,7 +158,7 @@ public final class ImageRepository {
                 ? ""
                 : " AND (LOWER(spec_name) LIKE ? ESCAPE '\\' OR LOWER(spec_lib) LIKE ? ESCAPE"
                     + " '\\')")
-            + " ORDER BY uuid LIMIT ?";
+            + " ORDER BY uuid LIMIT ?) p ON i.uuid = p.page_uuid ORDER BY i.uuid";
     Sql query = Sql.on(c, sql).bind(filter.orphanedBefore()).bind(after == null ? "" : after);
     if (rt != null) {
       bindDimensions(query, rt);

@@ -286,6 +286,58 @@ public abstract class DatabaseContract {
     assertThat(orphanedAt(uuid(7))).isEmpty();
   }
 
+  /**
+   * A filtered listing pages like the unfiltered one: every page but the last is full, the pages
+   * follow each other in id order, and together they hold exactly the orphans that pass (old
+   * enough, of the runtime, spec name or library containing the text in any case, unreferenced even
+   * when still marked).
+   */
+  @Test
+  void filteredOrphanPagesAreFullAndInOrder() {
+    TestRuntime linux = new TestRuntime("linux", "1920x1080", "chrome", "light", "ltr", "cozy");
+    TestRuntime mac = new TestRuntime("mac", "1920x1080", "chrome", "light", "ltr", "cozy");
+    List<String> expected = new ArrayList<>();
+    for (int n = 1; n <= 120; n++) {
+      String uuid = uuid(n * 7919 % 1000 + 1000 * n);
+      Long orphanedAt = n % 5 == 0 ? null : n % 7 == 0 ? T0 + 10 : T0 - n;
+      TestRuntime rt = n % 3 == 0 ? mac : linux;
+      TestSpec spec =
+          n % 4 == 0
+              ? new TestSpec("Lib-SPEC-1" + n, "other", "master")
+              : new TestSpec("lib", (n % 2 == 0 ? "Spec-" : "spec-") + n, "master");
+      insert(new ImageRecord(uuid, SHA_A, 1, 1, 1, T0, "uploader", spec, rt, orphanedAt));
+      boolean referenced = n % 11 == 0; // marked, but a reference arrived since
+      if (referenced) {
+        db.inTransaction(
+            c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "a.lnk", uuid)), T0));
+      }
+      boolean specMatches = n % 4 == 0 || String.valueOf(n).startsWith("1");
+      if (orphanedAt != null && orphanedAt <= T0 && rt == linux && specMatches && !referenced) {
+        expected.add(uuid);
+      }
+    }
+    expected.sort(null);
+    assertThat(expected.size()).isGreaterThan(15);
+
+    ImageRepository.OrphanFilter filter = new ImageRepository.OrphanFilter(T0, linux, "sPeC-1");
+    List<String> listed = new ArrayList<>();
+    String after = null;
+    while (true) {
+      String from = after;
+      List<String> page =
+          db.<List<ImageRecord>>read(c -> images.listOrphans(c, filter, from, 4)).stream()
+              .map(ImageRecord::uuid)
+              .toList();
+      assertThat(page).isInOrder();
+      listed.addAll(page);
+      if (page.size() < 4) {
+        break;
+      }
+      after = page.get(page.size() - 1);
+    }
+    assertThat(listed).containsExactlyElementsIn(expected).inOrder();
+  }
+
   private List<String> orphanIds(long before) {
     return db
         .read(
@@ -843,13 +895,7 @@ public abstract class DatabaseContract {
   @Test
   void diffsStoredBeforeIgnoreRegionsKeepTheirFiguresAndPictures() throws Exception {
     Jdbc empty = emptyDatabase();
-    Flyway before =
-        Flyway.configure()
-            .dataSource(empty.url(), empty.user(), empty.password())
-            .locations("classpath:db/migration")
-            .target("7")
-            .load();
-    before.migrate();
+    Flyway before = migratedTo(empty, "7");
     try (Connection c = before.getConfiguration().getDataSource().getConnection()) {
       Sql.on(
               c,
@@ -942,18 +988,81 @@ public abstract class DatabaseContract {
   /** V10 adds the index fsck's slices of diff pictures read through. */
   @Test
   void diffPicturesAreIndexed() {
-    List<String> indexes =
-        db.read(
-            c -> {
-              List<String> names = new ArrayList<>();
-              try (var rs = c.getMetaData().getIndexInfo(null, null, "diffs", false, false)) {
-                while (rs.next()) {
-                  names.add(String.valueOf(rs.getString("INDEX_NAME")).toLowerCase());
-                }
-              }
-              return names;
-            });
-    assertThat(indexes).contains("diffs_diff_sha256");
+    assertThat(indexes(db, "diffs")).contains("diffs_diff_sha256");
+  }
+
+  /**
+   * V11 (Java) replaces {@code images_orphaned_at} by the two covering partial indexes of the
+   * marked images on PostgreSQL; H2 has no partial indexes and keeps {@code images_orphaned_at}. A
+   * store migrated from V10 lists the same orphans after it.
+   */
+  @Test
+  void orphanListingIndexesReplaceTheOrphanedAtIndexOnPostgres() throws Exception {
+    Jdbc empty = emptyDatabase();
+    Flyway before = migratedTo(empty, "10");
+    try (Connection c = before.getConfiguration().getDataSource().getConnection()) {
+      images.insert(c, image(uuid(1), SHA_A, T0 - 5));
+      images.insert(c, image(uuid(2), SHA_A, null));
+      images.insert(c, image(uuid(3), SHA_B, T0 - 3));
+    }
+    try (Database migrated = Database.open(empty.url(), empty.user(), empty.password(), 2)) {
+      boolean postgres =
+          migrated.read(c -> c.getMetaData().getDatabaseProductName().equals("PostgreSQL"));
+      List<String> indexes = indexes(migrated, "images");
+      if (postgres) {
+        assertThat(indexes).containsAtLeast("images_orphans", "images_orphans_runtime");
+        assertThat(indexes).doesNotContain("images_orphaned_at");
+      } else {
+        assertThat(indexes).contains("images_orphaned_at");
+        assertThat(indexes).containsNoneOf("images_orphans", "images_orphans_runtime");
+      }
+      assertThat(
+              migrated
+                  .<List<ImageRecord>>read(
+                      c ->
+                          images.listOrphans(
+                              c, new ImageRepository.OrphanFilter(T0, null, "bütton"), null, 10))
+                  .stream()
+                  .map(ImageRecord::uuid)
+                  .toList())
+          .containsExactly(uuid(1), uuid(3))
+          .inOrder();
+      assertThat(
+              migrated.<String>read(
+                  c ->
+                      Sql.on(
+                              c,
+                              "SELECT description FROM flyway_schema_history WHERE version ="
+                                  + " '11'")
+                          .one(rs -> rs.getString(1))
+                          .orElseThrow()))
+          .isEqualTo("orphan listing indexes");
+    }
+  }
+
+  /** The schema of {@code jdbc} migrated up to version {@code target} (included), no further. */
+  private static Flyway migratedTo(Jdbc jdbc, String target) {
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
+            .locations("classpath:db/migration")
+            .target(target)
+            .load();
+    flyway.migrate();
+    return flyway;
+  }
+
+  private static List<String> indexes(Database db, String table) {
+    return db.read(
+        c -> {
+          List<String> names = new ArrayList<>();
+          try (var rs = c.getMetaData().getIndexInfo(null, null, table, false, false)) {
+            while (rs.next()) {
+              names.add(String.valueOf(rs.getString("INDEX_NAME")).toLowerCase());
+            }
+          }
+          return names;
+        });
   }
 
   @Test
