@@ -27,19 +27,42 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM images WHERE uuid = :'some_u
 \echo '--- GET /images?after=: ImageRepository.listIds, a page at 90%'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
   SELECT uuid FROM images WHERE uuid > :'deep_uuid' ORDER BY uuid LIMIT 1000;
-\echo '--- GET /orphans?minAge&runtime&spec&after=: ImageRepository.listOrphans'
+SELECT uuid AS orphan_deep_uuid FROM images WHERE orphaned_at IS NOT NULL ORDER BY uuid
+  OFFSET (SELECT COUNT(orphaned_at) * 9 / 10 FROM images) LIMIT 1 \gset
+\set runtime 'AND platform = ''linux'' AND resolution = ''1920x1080'' AND browser = ''chrome'' AND theme = ''light'' AND direction = ''ltr'' AND mode = ''cozy'''
+\set spec 'AND (LOWER(spec_name) LIKE ''%spec-1%'' ESCAPE ''\\'' OR LOWER(spec_lib) LIKE ''%spec-1%'' ESCAPE ''\\'')'
+-- ImageRepository.listOrphans: the page's ids from the filter columns alone (on PostgreSQL an
+-- index-only scan of images_orphans_runtime or images_orphans, V11), then only those rows.
+\echo '--- GET /orphans?minAge&runtime&spec (the filters of bench/scale.sh), first page'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-  SELECT * FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999
-    AND uuid > :'deep_uuid' AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)
-    AND platform = 'linux' AND resolution = '1920x1080' AND browser = 'chrome' AND theme = 'light'
-    AND direction = 'ltr' AND mode = 'cozy'
-    AND (LOWER(spec_name) LIKE '%spec-1%' ESCAPE '\' OR LOWER(spec_lib) LIKE '%spec-1%' ESCAPE '\')
-    ORDER BY uuid LIMIT 1000;
-\echo '--- GET /orphans?limit=60 (the management page): ImageRepository.listOrphans, no filter'
+  SELECT i.* FROM images i JOIN (SELECT uuid AS page_uuid FROM images o
+    WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999 AND uuid > ''
+    AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid) :runtime :spec
+    ORDER BY uuid LIMIT 1000) p ON i.uuid = p.page_uuid ORDER BY i.uuid;
+\echo '--- GET /orphans?minAge&runtime&spec&after=: a page at 90% of the keys'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-  SELECT * FROM images i WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999
-    AND uuid > '' AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)
-    ORDER BY uuid LIMIT 60;
+  SELECT i.* FROM images i JOIN (SELECT uuid AS page_uuid FROM images o
+    WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999 AND uuid > :'deep_uuid'
+    AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid) :runtime :spec
+    ORDER BY uuid LIMIT 1000) p ON i.uuid = p.page_uuid ORDER BY i.uuid;
+\echo '--- GET /orphans?spec (no runtime), first page'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+  SELECT i.* FROM images i JOIN (SELECT uuid AS page_uuid FROM images o
+    WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999 AND uuid > ''
+    AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid) :spec
+    ORDER BY uuid LIMIT 1000) p ON i.uuid = p.page_uuid ORDER BY i.uuid;
+\echo '--- GET /orphans?after=: unfiltered, a page at 90% of the orphans'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+  SELECT i.* FROM images i JOIN (SELECT uuid AS page_uuid FROM images o
+    WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999 AND uuid > :'orphan_deep_uuid'
+    AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)
+    ORDER BY uuid LIMIT 1000) p ON i.uuid = p.page_uuid ORDER BY i.uuid;
+\echo '--- GET /orphans?limit=60 (the management page)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+  SELECT i.* FROM images i JOIN (SELECT uuid AS page_uuid FROM images o
+    WHERE orphaned_at IS NOT NULL AND orphaned_at <= 9999999999999 AND uuid > ''
+    AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)
+    ORDER BY uuid LIMIT 60) p ON i.uuid = p.page_uuid ORDER BY i.uuid;
 \echo '--- GET /references/digest: ReferenceRepository.forEachKey (100000 references)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
   SELECT branch, path, uuid FROM image_references WHERE project = 'scale-big'
