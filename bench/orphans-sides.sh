@@ -24,6 +24,10 @@
 #                         its end
 #   orphans_unfiltered_deep_ms  GET /orphans?limit=1000 from the token at 90% of all orphans
 #   admin_orphans_ms      GET /orphans?limit=60 (the management page's first call)
+#   orphans_first_10_ms   the filtered first page with limit=10, and
+#   orphans_unfiltered_first_ms  GET /orphans?limit=1000: pages of the same size on every store
+#                         (the filtered listing of the 10k store holds ~18 orphans, its deep
+#                         pages fewer: a 1000-entry page at 1M is not the same answer)
 #   recompute_orphans_ms  POST /orphans (it changes nothing on a store whose marks are right),
 #                         BENCH_SIDES_RECOMPUTE rounds (default 0: a minute a call at 1M)
 #
@@ -177,9 +181,10 @@ token() {
 }
 
 FILTERS="minAge=14d&runtime=00000000000000a1&spec=spec-1"
-NAMES=(orphans_first_ms orphans_deep_ms orphans_filtered_1000_ms orphans_unfiltered_deep_ms admin_orphans_ms)
+NAMES=(orphans_first_ms orphans_deep_ms orphans_filtered_1000_ms orphans_unfiltered_deep_ms admin_orphans_ms
+  orphans_first_10_ms orphans_unfiltered_first_ms)
 
-declare -A TIMES ANSWERS
+declare -A TIMES ANSWERS ENTRIES
 # measure SIDE NAME: one timed call; the answers of both jars on a store must be the same.
 measure() {
   local side="$1" name="$2" url="${URLS[$1]}" store="${STORE_OF[${1#*@}]}" t path
@@ -199,6 +204,8 @@ measure() {
         orphans_deep_ms) path="/orphans?limit=1000&$FILTERS$(token "$store" orphans-filtered-deep)" ;;
         orphans_unfiltered_deep_ms) path="/orphans?limit=1000$(token "$store" orphans-deep)" ;;
         admin_orphans_ms) path="/orphans?limit=60" ;;
+        orphans_first_10_ms) path="/orphans?limit=10&$FILTERS" ;;
+        orphans_unfiltered_first_ms) path="/orphans?limit=1000" ;;
       esac
       t="$(call "$url" "$path")"
       t="${t%% *}"
@@ -206,6 +213,7 @@ measure() {
   esac
   TIMES[$side.$name]="${TIMES[$side.$name]:-} $t"
   local ids key="${side#*@}.$name"
+  ENTRIES[$key]="$({ grep -o '"uuid": *"[0-9a-f]*"' "$RUN/answer" || true; } | wc -l)"
   ids="$({ grep -o '"uuid": *"[0-9a-f]*"' "$RUN/answer" || true; } | md5sum | cut -c1-12)"
   if [ -z "${ANSWERS[$key]:-}" ]; then
     ANSWERS[$key]="$ids"
@@ -267,3 +275,10 @@ for name in "${NAMES[@]}"; do
   echo "$row"
 done
 echo "times are medians of $REPS calls in ms (the recompute: of $RECOMPUTES); a/b: after/before on one store"
+echo "entries in the (last) answer per store:"
+for name in "${NAMES[@]}"; do
+  [ "$name" != recompute_orphans_ms ] || continue
+  row="$(printf '  %-27s' "$name")"
+  for l in "${LABELS[@]}"; do row+="$(printf ' %14s' "${ENTRIES[$l.$name]:-?}")"; done
+  echo "$row"
+done
