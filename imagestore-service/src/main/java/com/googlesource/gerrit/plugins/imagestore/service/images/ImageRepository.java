@@ -272,10 +272,38 @@ public final class ImageRepository {
     }
     db.inTransaction(
         c -> {
-          recheckOrphanMarks(c, owed.uuids(), now);
-          settle(c, owed.token(), owed.uuids());
+          recheckOrphanMarks(c, List.of(owed), now);
           return null;
         });
+  }
+
+  /**
+   * {@link #recheckOrphanMarks(Database, OwedRecheck, long)} of several committed changes inside
+   * the caller's transaction: the images of all of them are locked in one uuid order and rechecked
+   * together, and each change's debt is settled. The same as rechecking them one after the other,
+   * in one commit ({@code db/GroupCommit} gathers the uploads' rechecks this way).
+   */
+  public void recheckOrphanMarks(Connection c, List<OwedRecheck> owed, long now)
+      throws SQLException {
+    Set<String> uuids = new TreeSet<>();
+    for (OwedRecheck o : owed) {
+      uuids.addAll(o.uuids());
+    }
+    if (uuids.isEmpty()) {
+      return;
+    }
+    recheckOrphanMarks(c, uuids, now);
+    if (owed.size() == 1) {
+      settle(c, owed.get(0).token(), owed.get(0).uuids());
+      return;
+    }
+    Sql settle = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
+    for (OwedRecheck o : owed) {
+      for (String uuid : o.uuids()) {
+        settle.bind(o.token()).bind(uuid).add();
+      }
+    }
+    settle.batch();
   }
 
   /**
