@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #run} returns only after a transaction holding the caller's own item has committed, so
  * it promises what a transaction of its own would. One caller at a time commits (the leader); the
  * others queue meanwhile, and the next leader takes the whole queue. When a shared transaction
- * fails, each of its items runs again alone, so one item's failure is its own caller's only.
+ * fails, each of its items runs again alone, so one item's failure is its own caller's only (unless
+ * the database is unavailable: then all of them fail at once, as each would).
  *
  * <p>The work must be such that running items together means the same as running them one after the
  * other (idempotent, taking locks in one global order), and be safe to run again after a failed
@@ -97,6 +98,11 @@ public final class GroupCommit<T> {
     }
   }
 
+  /** How many callers wait for the next transaction (for tests). */
+  int waiting() {
+    return waiting.size();
+  }
+
   private List<Waiter<T>> drain() {
     List<Waiter<T>> batch = new ArrayList<>();
     Waiter<T> next;
@@ -114,8 +120,10 @@ public final class GroupCommit<T> {
       runTogether(batch);
       return;
     } catch (RuntimeException e) {
-      if (batch.size() == 1) {
-        finish(batch.get(0), e);
+      if (batch.size() == 1 || (e instanceof Database.DatabaseException d && d.unavailable())) {
+        // An unreachable database fails every item alike; alone, each would wait for a connection
+        // in turn (seconds each) while the callers behind them queue.
+        batch.forEach(w -> finish(w, e));
         return;
       }
     }
