@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
@@ -267,14 +269,36 @@ public final class ImageRepository {
    * each still see the other's, and an upload cannot see a reference being added.
    */
   public void recheckOrphanMarks(Database db, OwedRecheck owed, long now) {
+    recheckOrphanMarks(
+        db,
+        owed,
+        now,
+        o ->
+            db.inTransaction(
+                c -> {
+                  recheckOrphanMarks(c, List.of(o), now);
+                  return null;
+                }));
+  }
+
+  /**
+   * Like {@link #recheckOrphanMarks(Database, OwedRecheck, long)}, with the recheck's transaction
+   * run by {@code commit}: a group commit that runs it together with other changes' rechecks
+   * ({@link #recheckOrphanMarks(Connection, List, long)}), say.
+   */
+  public void recheckOrphanMarks(
+      Database db, OwedRecheck owed, long now, Consumer<OwedRecheck> commit) {
+    settleWhatFailuresLeft(db, now);
     if (owed.uuids().isEmpty()) {
       return;
     }
-    db.inTransaction(
-        c -> {
-          recheckOrphanMarks(c, List.of(owed), now);
-          return null;
-        });
+    try {
+      commit.accept(owed);
+    } catch (RuntimeException e) {
+      // Committed, but the recheck failed (the database went away): its debt is left owed.
+      rechecksLeftOwed.set(true);
+      throw e;
+    }
   }
 
   /**
@@ -305,6 +329,29 @@ public final class ImageRepository {
     }
     settle.batch();
   }
+
+  /**
+   * Set when a recheck after a commit failed. The next one that runs settles every debt first, so
+   * that what a database outage left owed is settled by the first change after it, not only by the
+   * next sweep (an hour later by default, when fsck already counts it as a problem).
+   */
+  private final AtomicBoolean rechecksLeftOwed = new AtomicBoolean();
+
+  private void settleWhatFailuresLeft(Database db, long now) {
+    if (!rechecksLeftOwed.compareAndSet(true, false)) {
+      return;
+    }
+    try {
+      while (recheckOwed(db, now, RECHECK_BATCH, now) >= RECHECK_BATCH) {
+        // More than one batch was owed: go on until a batch comes back short.
+      }
+    } catch (RuntimeException e) {
+      rechecksLeftOwed.set(true);
+      throw e;
+    }
+  }
+
+  private static final int RECHECK_BATCH = 10_000;
 
   /**
    * Rechecks what changes owe since {@code before} or earlier: left by a crash between a change and

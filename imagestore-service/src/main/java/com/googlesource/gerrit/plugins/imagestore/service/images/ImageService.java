@@ -203,7 +203,7 @@ public final class ImageService {
           // A reference added or removed while this upload decided its orphan mark could not see
           // the new row yet: look again now that the row is committed. Uploads answering at the
           // same moment share the recheck's transaction; each answers after its own committed.
-          rechecks.run(owed);
+          images.recheckOrphanMarks(db, owed, clock.millis(), rechecks::run);
           logger.atFine().log(
               "stored image %s (%d bytes, %dx%d) for %s",
               id, image.size(), image.header().width(), image.header().height(), uploader);

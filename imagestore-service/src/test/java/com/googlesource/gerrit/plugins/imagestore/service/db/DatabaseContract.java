@@ -1138,6 +1138,31 @@ public abstract class DatabaseContract {
     assertThat(db.isHealthy()).isTrue();
   }
 
+  /**
+   * A change that committed while its recheck failed (the database gone in between, as in an
+   * outage): the first change after it settles that debt too, not only the next sweep.
+   */
+  @Test
+  void aRecheckThatFailedIsSettledByTheNextChange() throws Exception {
+    insert(image(uuid(1), SHA_A, null)); // not marked, yet no reference names it
+    insert(image(uuid(2), SHA_B, null));
+    OwedRecheck owed = OwedRecheck.of(Set.of(uuid(1)));
+    db.inTransaction(
+        c -> {
+          images.owe(c, owed, T0);
+          return null;
+        });
+    Database gone = open();
+    gone.close();
+    assertThrows(RuntimeException.class, () -> images.recheckOrphanMarks(gone, owed, T0 + 1));
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(1);
+
+    images.recheckOrphanMarks(db, OwedRecheck.of(Set.of(uuid(2))), T0 + 2);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+    assertThat(orphanedAt(uuid(1))).hasValue(T0 + 2);
+    assertThat(orphanedAt(uuid(2))).hasValue(T0 + 2);
+  }
+
   /** A change that committed and died before its recheck: the debt is found and settled. */
   @Test
   void aRecheckACrashLeftOwingIsSettledByTheSweep() {

@@ -19,6 +19,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.PrivatePostgres;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.UploadLedger;
@@ -65,6 +66,7 @@ class PostgresOutageTest {
       UploadLedger ledger = new UploadLedger(service);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger uploadsAcknowledged = new AtomicInteger();
+      long lastRestart = 0;
       ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> load = new ArrayList<>();
       try {
@@ -92,6 +94,7 @@ class PostgresOutageTest {
           checkAnswersWhileDown(service, ledger);
 
           pg.startServer();
+          lastRestart = System.currentTimeMillis();
           int acknowledgedAtRestart = uploadsAcknowledged.get();
           await(
               "uploads after the restart (" + mode + ")",
@@ -106,6 +109,16 @@ class PostgresOutageTest {
         f.get();
       }
       assertWithMessage("statuses %s", ledger.statuses()).that(ledger.count(500)).isEqualTo(0);
+      // Rechecks the outage cut after their change committed were settled by the uploads after
+      // it, without waiting for the hourly sweep.
+      long restarted = lastRestart;
+      assertWithMessage("orphan mark rechecks still owed from before the last restart")
+          .that(
+              service
+                  .store()
+                  .database()
+                  .<Integer>read(c -> new ImageRepository().countOwed(c, restarted)))
+          .isEqualTo(0);
       ledger.verify();
     }
   }
