@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -165,7 +166,12 @@ public final class Database implements AutoCloseable {
         c.setAutoCommit(false);
         try {
           T result = work.run(c);
-          c.commit();
+          try {
+            c.commit();
+          } catch (SQLException e) {
+            commitsInDoubt.incrementAndGet();
+            throw e;
+          }
           c.setAutoCommit(true);
           return result;
         } catch (SQLException | RuntimeException e) {
@@ -193,6 +199,17 @@ public final class Database implements AutoCloseable {
   }
 
   private static final int MAX_ATTEMPTS = 4;
+
+  private final AtomicLong commitsInDoubt = new AtomicLong();
+
+  /**
+   * How many commits have failed so far. Such a commit may still have happened (the server wrote it
+   * and went away before it said so), so whatever it recorded for later, e.g. an orphan mark
+   * recheck it owes, may be there although its caller saw a failure.
+   */
+  public long commitsInDoubt() {
+    return commitsInDoubt.get();
+  }
 
   /** SQLSTATE 40001 (serialization failure; H2's deadlock too) or 40P01 (PostgreSQL's deadlock). */
   static boolean isTransient(SQLException e) {

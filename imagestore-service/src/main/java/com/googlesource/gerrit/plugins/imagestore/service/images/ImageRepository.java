@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -337,8 +338,17 @@ public final class ImageRepository {
    */
   private final AtomicBoolean rechecksLeftOwed = new AtomicBoolean();
 
+  /**
+   * {@link Database#commitsInDoubt()} when last looked at: a change whose commit failed may have
+   * committed all the same, its debt with it, and then nobody rechecks it.
+   */
+  private final AtomicLong commitsInDoubtSeen = new AtomicLong();
+
   private void settleWhatFailuresLeft(Database db, long now) {
-    if (!rechecksLeftOwed.compareAndSet(true, false)) {
+    long inDoubt = db.commitsInDoubt();
+    boolean recheckFailed = rechecksLeftOwed.getAndSet(false);
+    boolean commitFailed = commitsInDoubtSeen.getAndSet(inDoubt) != inDoubt;
+    if (!recheckFailed && !commitFailed) {
       return;
     }
     try {
