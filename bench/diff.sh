@@ -32,12 +32,15 @@
 # count, and that our picture is blank).
 #
 # Usage: bench/diff.sh
-# Environment: BENCH_REPS (7) measured rounds, BENCH_WARMUP (3) uncounted rounds first,
+# Environment: BENCH_REPS (7) measured rounds, BENCH_WARMUP (10) uncounted rounds first,
 #   BENCH_DIFF_SIZE (1920x1080), BENCH_NO_BUILD=1 (use target/ as it is), BENCH_JAVA_OPTS.
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
-BENCH_WARMUP="${BENCH_WARMUP:-3}"
+# 10: a fresh JVM compiles the engine's loops during its first ~10 diffs (the process's CPU per
+# diff of the 1 % pair falls from ~110 ms to 30-50 ms there, the JIT's threads included); with 3
+# rounds (6 decoded diffs) the measured rounds timed the compiler too. Every tool gets the same rounds.
+BENCH_WARMUP="${BENCH_WARMUP:-10}"
 BENCH_DIFF_SIZE="${BENCH_DIFF_SIZE:-1920x1080}"
 export BENCH_DIFF_SIZE
 ODIFF_VERSION=4.5.0

@@ -282,3 +282,22 @@ bench_now_us() {
   fi
 }
 bench_ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
+
+# Polls GET $1 (the service's /references of a branch) every ~10 ms until it lists $3 references
+# of commit $2, failing after $4 s. Sets BENCH_SEEN_US (when the poll that first listed the
+# commit returned) and BENCH_POLLS (how many polls). Needs devstack_service_curl (stack.sh).
+bench_await_references() {
+  local url="$1" commit="$2" want="$3" deadline=$((SECONDS + $4)) body got
+  BENCH_POLLS=0
+  while :; do
+    body="$(devstack_service_curl -sS --max-time 5 "$url" 2>/dev/null)" || body=""
+    BENCH_POLLS=$((BENCH_POLLS + 1))
+    if [[ $body == *"\"commit\":\"$commit\""* ]]; then
+      BENCH_SEEN_US=$(bench_now_us)
+      got="$(grep -o "\"commit\":\"$commit\"" <<<"$body" | wc -l)"
+      [ "$got" -lt "$want" ] || return 0
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || bench_fail "commit $commit not indexed within $4 s"
+    sleep 0.01
+  done
+}

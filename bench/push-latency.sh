@@ -174,23 +174,12 @@ CONTROL_PUSH=()
 for c in "${PUSHES[@]}"; do
   want="$("${GIT[@]}" diff-tree -r --no-renames --diff-filter=AM --name-only "$c^" "$c" -- '*.lnk' | wc -l)"
   clear_master_references
-  n_polls=0
   t0=$(bench_now_us)
   "${GITA[@]}" --git-dir="$BENCH_REPO" push -q "$REMOTE" "$c:refs/heads/master" 2>"$WORK/push.err" ||
     bench_fail "push of $c: $(cat "$WORK/push.err")"
   t1=$(bench_now_us)
-  deadline=$((SECONDS + TIMEOUT))
-  while :; do
-    body="$(devstack_service_curl -sS --max-time 5 "$S/references?project=$PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
-    n_polls=$((n_polls + 1))
-    if [[ $body == *"\"commit\":\"$c\""* ]]; then
-      t2=$(bench_now_us)
-      got="$(grep -o "\"commit\":\"$c\"" <<<"$body" | wc -l)"
-      [ "$got" -lt "$want" ] || break
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || bench_fail "commit $c not indexed within $TIMEOUT s"
-    sleep 0.01
-  done
+  bench_await_references "$S/references?project=$PROJECT&branch=refs/heads/master" "$c" "$want" "$TIMEOUT"
+  t2=$BENCH_SEEN_US n_polls=$BENCH_POLLS
   PUSH_ONLY+=("$(bench_ms_between "$t0" "$t1")")
   AFTER_PUSH+=("$(bench_ms_between "$t1" "$t2")")
   FROM_START+=("$(bench_ms_between "$t0" "$t2")")

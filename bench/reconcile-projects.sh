@@ -228,24 +228,15 @@ MAX_HEAP="$("$JAVA_HOME/bin/jcmd" "$GERRIT_PID" VM.flags 2>/dev/null |
 # push' returned until the service lists all of the commit's references), LAT_STATE (until the
 # plugin's indexed_at) and PUSH_MS.
 push_and_time() {
-  local c="$1" want t0 t1 t2 body got deadline iso t3
+  local c="$1" want t0 t1 t2 body iso t3
   want="$("${GIT[@]}" diff-tree -r --no-renames --diff-filter=AM --name-only "$c^" "$c" -- '*.lnk' | wc -l)"
   t0=$(bench_now_us)
   "${DEVSTACK_GIT[@]}" --git-dir="$PUSH_REPO" push -q "$REMOTE" "$c:refs/heads/master" \
     2>"$WORK/push.err" || bench_fail "push of $c: $(cat "$WORK/push.err")"
   t1=$(bench_now_us)
-  deadline=$((SECONDS + TIMEOUT))
-  while :; do
-    body="$(devstack_service_curl -sS --max-time 5 \
-      "$S/references?project=$PUSH_PROJECT&branch=refs/heads/master" 2>/dev/null)" || body=""
-    if [[ $body == *"\"commit\":\"$c\""* ]]; then
-      t2=$(bench_now_us)
-      got="$(grep -o "\"commit\":\"$c\"" <<<"$body" | wc -l)"
-      [ "$got" -lt "$want" ] || break
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || bench_fail "commit $c not indexed within $TIMEOUT s"
-    sleep 0.01
-  done
+  bench_await_references "$S/references?project=$PUSH_PROJECT&branch=refs/heads/master" \
+    "$c" "$want" "$TIMEOUT"
+  t2=$BENCH_SEEN_US
   PUSH_MS="$(bench_ms_between "$t0" "$t1")"
   LAT_POLL="$(bench_ms_between "$t1" "$t2")"
   LAT_STATE="?"

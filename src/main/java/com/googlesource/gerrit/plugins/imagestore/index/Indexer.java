@@ -51,10 +51,13 @@ import org.eclipse.jgit.revwalk.RevWalk;
 /**
  * The indexing work behind the index jobs (bound in {@link IndexModule}): scans the repository and
  * tells the image service which images the tracked branches reference. Every job can be replayed:
- * adding references is idempotent, and a rescan replaces a whole set. One job at a time (also
- * against the ssh command's rescans), so jobs apply in the order they were queued. A rescan reads
- * the branches as they are when it runs, so it may already have seen a deletion that an older index
- * job in the queue has not: an index job adds nothing for a commit its branch no longer holds.
+ * adding references is idempotent, and a rescan replaces a whole set. One job of a project at a
+ * time ({@link ProjectLocks}, also against the ssh command's rescans), while jobs of other projects
+ * run beside it: the worker runs pushes beside a reconcile. So a rescan's replace call never drops
+ * what an index job of its project added in the meantime: the index job ran before the rescan read
+ * the branches (which then hold its commit), or after the replace. A rescan reads the branches as
+ * they are when it runs, so it may already have seen a deletion that an older index job has not: an
+ * index job adds nothing for a commit its branch no longer holds.
  */
 @Singleton
 public class Indexer {
@@ -69,6 +72,7 @@ public class Indexer {
   private final ImagestoreConnection connection;
   private final IndexState state;
   private final Outbox outbox;
+  private final ProjectLocks locks;
 
   @Inject
   Indexer(
@@ -77,16 +81,24 @@ public class Indexer {
       ProjectCache projects,
       ImagestoreConnection connection,
       IndexState state,
-      Outbox outbox) {
+      Outbox outbox,
+      ProjectLocks locks) {
     this.config = config;
     this.repos = repos;
     this.projects = projects;
     this.connection = connection;
     this.state = state;
     this.outbox = outbox;
+    this.locks = locks;
   }
 
-  synchronized void indexCommits(Job.IndexCommits job) throws IOException {
+  void indexCommits(Job.IndexCommits job) throws IOException {
+    try (ProjectLocks.Held held = locks.lock(job.project())) {
+      indexCommitsLocked(job);
+    }
+  }
+
+  private void indexCommitsLocked(Job.IndexCommits job) throws IOException {
     Project.NameKey project = Project.nameKey(job.project());
     if (!config.isEnabled(project)) {
       return;
@@ -127,7 +139,13 @@ public class Indexer {
     logger.atFine().log("%s: %d references", job, refs.size());
   }
 
-  synchronized void rescanBranch(String projectName, String branch) throws IOException {
+  void rescanBranch(String projectName, String branch) throws IOException {
+    try (ProjectLocks.Held held = locks.lock(projectName)) {
+      rescanBranchLocked(projectName, branch);
+    }
+  }
+
+  private void rescanBranchLocked(String projectName, String branch) throws IOException {
     Project.NameKey project = Project.nameKey(projectName);
     if (!config.isEnabled(project)) {
       return;
@@ -163,7 +181,14 @@ public class Indexer {
    *
    * @param progress receives a line per branch
    */
-  public synchronized ProjectScan rescanProject(String projectName, Consumer<String> progress)
+  public ProjectScan rescanProject(String projectName, Consumer<String> progress)
+      throws IOException {
+    try (ProjectLocks.Held held = locks.lock(projectName)) {
+      return rescanProjectLocked(projectName, progress);
+    }
+  }
+
+  private ProjectScan rescanProjectLocked(String projectName, Consumer<String> progress)
       throws IOException {
     Project.NameKey project = Project.nameKey(projectName);
     if (!config.isEnabled(project)) {
@@ -218,9 +243,10 @@ public class Indexer {
    * holds one project's references; between two steps, whatever was queued in the meantime runs. A
    * project that fails for a reason of its own is queued as a job of its own (retried, given up and
    * reported as any) and the reconcile goes on; trouble reaching the service or the disk fails the
-   * step, which is retried.
+   * step, which is retried. A push of the project of the step waits for the step; others run beside
+   * it.
    */
-  synchronized Job.ReconcileAll reconcileStep(Job.ReconcileAll job) throws IOException {
+  Job.ReconcileAll reconcileStep(Job.ReconcileAll job) throws IOException {
     if (job.after() == null) {
       state.reconciled(Instant.now());
       logger.atInfo().log("reconcile started");
@@ -266,7 +292,7 @@ public class Indexer {
    * references is idempotent, so commits a left-over job indexes too do no harm); a rewound branch,
    * one the state never saw and one that is gone are rescanned. Returns how many jobs.
    */
-  public synchronized int queueCatchUp() throws IOException {
+  public int queueCatchUp() throws IOException {
     if (!state.wasEverReconciled()) {
       logger.atInfo().log("this site was never indexed: queueing a full reconcile");
       outbox.add(new Job.ReconcileAll());
@@ -323,7 +349,7 @@ public class Indexer {
   }
 
   /** Deletes orphans past the grace period; returns how many. */
-  synchronized int deleteOrphans() throws IOException {
+  int deleteOrphans() throws IOException {
     long minAge = config.orphanGracePeriod().toSeconds();
     int deleted = 0;
     try (ImagestoreClient client = connection.client()) {

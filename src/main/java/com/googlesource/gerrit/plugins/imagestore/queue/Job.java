@@ -25,21 +25,28 @@ import org.eclipse.jgit.lib.ObjectId;
 public sealed interface Job {
   /** The kinds, as named in job files (their {@code kind} field and their file name). */
   enum Kind {
-    INDEX_COMMITS(IndexCommits.class),
-    RESCAN_BRANCH(RescanBranch.class),
-    RESCAN_PROJECT(RescanProject.class),
-    RECONCILE_ALL(ReconcileAll.class),
-    DELETE_ORPHANS(DeleteOrphans.class),
-    POST_PREVIEWS(PostPreviews.class);
+    INDEX_COMMITS(IndexCommits.class, Lane.PUSHES),
+    RESCAN_BRANCH(RescanBranch.class, Lane.PUSHES),
+    RESCAN_PROJECT(RescanProject.class, Lane.RESCANS),
+    RECONCILE_ALL(ReconcileAll.class, Lane.RESCANS),
+    DELETE_ORPHANS(DeleteOrphans.class, Lane.PUSHES),
+    POST_PREVIEWS(PostPreviews.class, Lane.PUSHES);
 
     private final Class<? extends Job> type;
+    private final Lane lane;
 
-    Kind(Class<? extends Job> type) {
+    Kind(Class<? extends Job> type, Lane lane) {
       this.type = type;
+      this.lane = lane;
     }
 
     public Class<? extends Job> type() {
       return type;
+    }
+
+    /** The lane of the {@link JobWorker} that runs jobs of this kind. */
+    public Lane lane() {
+      return lane;
     }
 
     public static Kind of(Class<? extends Job> type) {
@@ -50,6 +57,24 @@ public sealed interface Job {
       }
       throw new IllegalArgumentException("no kind for " + type);
     }
+  }
+
+  /**
+   * The {@link JobWorker}'s lanes: each runs its jobs one at a time, oldest first, beside the other
+   * lane, so a push is not queued behind a rescan of other projects. Jobs of one project in two
+   * lanes may run in either order: the indexer lets one job of a project run at a time, a rescan
+   * reads the branches as they are when it runs, and an index job adds nothing for a commit its
+   * branch no longer holds, so either order ends with what the branches hold.
+   */
+  enum Lane {
+    /**
+     * What a branch move or a new patch set queues: small, and waited for by people. Also the
+     * orphan deletion a reconcile ends with: behind the pushes queued before it, so that it never
+     * deletes an image one of them refers to again.
+     */
+    PUSHES,
+    /** Whole projects: a reconcile (one project per step), a project's rescan. */
+    RESCANS
   }
 
   /** References added by the commits between {@code oldRev} and {@code newRev} of a branch. */
@@ -97,8 +122,9 @@ public sealed interface Job {
 
   /**
    * Rescan every enabled project, then delete expired orphans if configured. Runs one project per
-   * step: each step's handler returns the next one, which goes to the back of the queue, so jobs
-   * queued in the meantime (a push) wait for one project's rescan at most, not for all of them.
+   * step on the {@link Lane#RESCANS} lane: each step's handler returns the next one, which goes to
+   * the back of that lane, so a project's rescan queued in the meantime waits for one step at most;
+   * a push runs beside the steps, and waits only for a step of its own project.
    *
    * @param after the last project done, in name order; null to start from the first
    */

@@ -167,9 +167,10 @@ public class Outbox {
 
   /**
    * The queued jobs, oldest first. Unreadable files are set aside, see the class comment; the jobs
-   * queued instead come last.
+   * queued instead come last. Synchronized: the worker's lanes read the queue at the same time, and
+   * an unreadable file must be replaced once.
    */
-  public List<Entry> pending() throws IOException {
+  public synchronized List<Entry> pending() throws IOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       s.forEach(files::add);

@@ -30,8 +30,10 @@ import java.util.List;
 import org.kohsuke.args4j.Option;
 
 /**
- * {@code ssh gerrit imagestore reindex [--project P]}: rescans now, printing progress. A project
- * that fails (the service is down, say) is queued for retry in the outbox.
+ * {@code ssh gerrit imagestore reindex [--project P]}: rescans now, printing progress. One project
+ * at a time, holding only that project's references and its lock: the worker indexes pushes
+ * meanwhile, a push of the project being rescanned after that project's rescan. A project that
+ * fails (the service is down, say) is queued for retry in the outbox.
  */
 @RequiresCapability(ReindexCapability.NAME)
 @CommandMetaData(

@@ -45,6 +45,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.Test;
 
@@ -454,6 +455,125 @@ public class IndexingIT extends ImagestoreTestBase {
       assertThat(uuids(indexer, disabled)).containsExactly(stray.value());
     }
     assertThat(status().has("last_error")).isFalse();
+  }
+
+  /** A new enabled project, holding a stray reference only a rescan of it drops. */
+  private Project.NameKey enabledProjectWithStray(ImageId stray) throws Exception {
+    Project.NameKey p = projectOperations.newProject().create();
+    try (ProjectConfigUpdate u = updateProject(p)) {
+      u.getConfig().updatePluginConfig("imagestore", c -> c.setBoolean("enabled", true));
+      u.save();
+    }
+    addStray(p, stray);
+    return p;
+  }
+
+  private static void addStray(Project.NameKey p, ImageId stray) throws Exception {
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      indexer.addReferences(
+          List.of(
+              new ReferenceInfo(
+                  p.get(),
+                  "refs/heads/master",
+                  "1".repeat(40),
+                  LNK_DIR + "stray.ref.lnk",
+                  stray.value())));
+    }
+  }
+
+  private List<String> uuidsOf(Project.NameKey p) throws Exception {
+    try (ImagestoreClient indexer = service.client(ImageServiceProcess.INDEXER)) {
+      return uuids(indexer, p);
+    }
+  }
+
+  /** The kinds of the jobs in the plugin's outbox, as their file names say. */
+  private List<String> queuedKinds() throws Exception {
+    try (Stream<Path> files = Files.list(tempDataDir.getRoot().toPath().resolve("outbox"))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length()).split("_")[1])
+          .toList();
+    }
+  }
+
+  private void waitForOnlyTheReconcileQueued() throws Exception {
+    waitFor(
+        "every job but the reconcile done", () -> queuedKinds().equals(List.of("RECONCILE%5FALL")));
+  }
+
+  /** The lock every job of a project holds, as the plugin running now has it. */
+  private ProjectLocks.Held holdJobsOf(Project.NameKey p) throws Exception {
+    return plugin.getSysInjector().getInstance(ProjectLocks.class).lock(p.get());
+  }
+
+  @Test
+  public void aPushDuringAReconcileIsIndexedBeforeTheReconcileEnds() throws Exception {
+    waitForFirstReconcile();
+    ImageId stray = id("stray");
+    Project.NameKey held = enabledProjectWithStray(stray);
+    ImageId pushed = id("pushed during the reconcile");
+    try (ProjectLocks.Held h = holdJobsOf(held)) {
+      // The reconcile cannot get past this project's step until the lock is released.
+      adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
+      push("refs/heads/master", ImmutableMap.of(LNK_DIR + "p.ref.lnk", LnkFile.format(pushed)));
+
+      waitForReference("refs/heads/master", LNK_DIR + "p.ref.lnk", pushed);
+      // Indexed and done while the reconcile is still queued, before it rescanned the held
+      // project.
+      waitForOnlyTheReconcileQueued();
+      assertThat(uuidsOf(held)).containsExactly(stray.value());
+    }
+    waitForOutbox();
+    assertThat(uuidsOf(held)).isEmpty();
+    assertThat(uuidsOf(project)).containsExactly(pushed.value());
+    assertThat(status().has("last_error")).isFalse();
+  }
+
+  @Test
+  public void aPushAndARescanOfOneProjectTakeTurnsAndLoseNothing() throws Exception {
+    waitForFirstReconcile();
+    ImageId stray = id("stray");
+    addStray(project, stray);
+    ImageId pushed = id("pushed while the project is held");
+    try (ProjectLocks.Held h = holdJobsOf(project)) {
+      // Both the reconcile's step of this project and the push's job wait for the lock.
+      adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
+      push("refs/heads/master", ImmutableMap.of(LNK_DIR + "p.ref.lnk", LnkFile.format(pushed)));
+      waitFor(
+          "the push's job and the reconcile queued",
+          () -> queuedKinds().containsAll(List.of("INDEX%5FCOMMITS", "RECONCILE%5FALL")));
+      assertThat(uuidsOf(project)).containsExactly(stray.value());
+    }
+    // Whichever ran first, the rescan dropped the stray and the push's reference stays.
+    waitForOutbox();
+    assertThat(uuidsOf(project)).containsExactly(pushed.value());
+  }
+
+  @Test
+  public void aStopDuringAReconcileWithAPushIndexedBesideItLosesNothing() throws Exception {
+    waitForFirstReconcile();
+    ImageId stray = id("stray");
+    Project.NameKey held = enabledProjectWithStray(stray);
+    ImageId pushed = id("pushed before the stop");
+    try (ProjectLocks.Held h = holdJobsOf(held)) {
+      adminRestSession.post("/config/server/imagestore~reindex").assertStatus(202);
+      push("refs/heads/master", ImmutableMap.of(LNK_DIR + "p.ref.lnk", LnkFile.format(pushed)));
+      waitForReference("refs/heads/master", LNK_DIR + "p.ref.lnk", pushed);
+      waitForOnlyTheReconcileQueued();
+
+      // Stopped while the reconcile's step waits for the held project: the step stays queued.
+      tearDownTestPlugin();
+      assertThat(queuedKinds()).containsExactly("RECONCILE%5FALL");
+    }
+    assertThat(uuidsOf(held)).containsExactly(stray.value());
+
+    setUpTestPlugin();
+    waitForOutbox();
+    assertThat(uuidsOf(held)).isEmpty();
+    assertThat(uuidsOf(project)).containsExactly(pushed.value());
+    assertThat(tempDataDir.getRoot().toPath().resolve("outbox/failed").toFile().list()).isEmpty();
   }
 
   private static List<String> uuids(ImagestoreClient c, Project.NameKey p) throws Exception {

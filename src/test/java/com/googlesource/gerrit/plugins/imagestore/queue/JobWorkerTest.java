@@ -120,6 +120,7 @@ public class JobWorkerTest {
                     bind(Script.class).toInstance(script);
                     QueueModule.handle(
                         binder(), Job.RescanProject.class, Script.class, Script::run);
+                    QueueModule.handle(binder(), Job.IndexCommits.class, Script.class, Script::run);
                     QueueModule.handleInSteps(
                         binder(), Job.ReconcileAll.class, Script.class, Script::step);
                   }
@@ -132,6 +133,11 @@ public class JobWorkerTest {
 
   private static Job job(String project) {
     return new Job.RescanProject(project);
+  }
+
+  /** A push's job: it runs on the other lane than rescans and reconciles. */
+  private static Job push(String project) {
+    return new Job.IndexCommits(project, "refs/heads/master", null, "1".repeat(40));
   }
 
   private List<String> files(String dir) throws IOException {
@@ -382,6 +388,114 @@ public class JobWorkerTest {
     waitFor("an empty outbox", () -> files("outbox").isEmpty());
     // Only the interrupted step ran twice.
     assertThat(script.runs).containsExactly("a", "b", "b", "c").inOrder();
+    assertThat(files("outbox/failed")).isEmpty();
+  }
+
+  @Test
+  public void aPushRunsWhileAReconcileStepIsInProgress() throws Exception {
+    script.reconciled.addAll(List.of("a", "b"));
+    AtomicReference<JobWorker> worker = new AtomicReference<>();
+    CountDownLatch pushed = new CountDownLatch(1);
+    List<List<String>> queuedWhenPushed = new CopyOnWriteArrayList<>();
+    script.byProject.put(
+        "a",
+        attempt -> {
+          worker.get().submit(push("pushed"));
+          // The step goes on only once the push is done: on one lane this would never end.
+          assertThat(pushed.await(60, TimeUnit.SECONDS)).isTrue();
+        });
+    script.byProject.put(
+        "pushed",
+        attempt -> {
+          queuedWhenPushed.add(queued());
+          pushed.countDown();
+        });
+    worker.set(start());
+    worker.get().submit(new Job.ReconcileAll());
+
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    assertThat(script.runs).containsExactly("a", "pushed", "b").inOrder();
+    // The push ran while the reconcile's first step was in progress.
+    assertThat(queuedWhenPushed)
+        .containsExactly(
+            List.of("reconcile_all", "index_commits pushed refs/heads/master 11111111"));
+    assertThat(files("outbox/failed")).isEmpty();
+  }
+
+  @Test
+  public void aJobFailingOnOneLaneHoldsUpOnlyThatLane() throws Exception {
+    script.reconciled.addAll(List.of("a", "b", "c"));
+    CountDownLatch serviceBack = new CountDownLatch(1);
+    script.byProject.put(
+        "outage",
+        attempt -> {
+          if (serviceBack.getCount() > 0) {
+            throw new ImagestoreException(503, "unavailable", "down, attempt " + attempt);
+          }
+        });
+    JobWorker worker = start();
+    worker.submit(push("outage"));
+    worker.submit(push("behind"));
+    worker.submit(new Job.ReconcileAll());
+
+    // The reconcile ends while the push lane retries its head; the push behind it waits.
+    waitFor(
+        "the reconcile done", () -> queued().stream().noneMatch(j -> j.startsWith("reconcile")));
+    assertThat(script.runs).containsAtLeast("outage", "a", "b", "c");
+    assertThat(script.runs).doesNotContain("behind");
+    assertThat(queued())
+        .containsExactly(
+            "index_commits outage refs/heads/master 11111111",
+            "index_commits behind refs/heads/master 11111111")
+        .inOrder();
+    assertThat(worker.lastError()).contains("index_commits outage");
+
+    serviceBack.countDown();
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    assertThat(script.runs.get(script.runs.size() - 1)).isEqualTo("behind");
+    assertThat(files("outbox/failed")).isEmpty();
+    waitFor("the report cleared", () -> worker.lastError() == null);
+  }
+
+  @Test
+  public void aStopWithBothLanesBusyLosesNothingAndTheNextStartRunsTheRest() throws Exception {
+    script.reconciled.addAll(List.of("a", "b", "c"));
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    Behaviour untilStopped =
+        attempt -> {
+          if (attempt == 1) {
+            bothRunning.countDown();
+            new CountDownLatch(1).await(); // until the stop interrupts it
+          }
+        };
+    script.byProject.put("b", untilStopped);
+    script.byProject.put("pushed", untilStopped);
+    JobWorker worker = start();
+    worker.submit(new Job.ReconcileAll());
+    worker.submit(push("pushed"));
+    worker.submit(push("behind"));
+    assertThat(bothRunning.await(60, TimeUnit.SECONDS)).isTrue();
+
+    worker.stop();
+
+    assertThat(script.runs).containsExactly("a", "pushed", "b");
+    // Which lane got how far first is up to the threads; nothing is lost either way.
+    assertThat(queued())
+        .containsExactly(
+            "reconcile_all after a",
+            "index_commits pushed refs/heads/master 11111111",
+            "index_commits behind refs/heads/master 11111111");
+    assertThat(files("outbox/failed")).isEmpty();
+    assertThat(worker.lastError()).isNull();
+
+    start();
+    waitFor("an empty outbox", () -> files("outbox").isEmpty());
+    // The interrupted jobs ran again, each lane in its order, and nothing else ran twice.
+    List<String> rescans = script.runs.stream().filter(List.of("a", "b", "c")::contains).toList();
+    List<String> pushes =
+        script.runs.stream().filter(List.of("pushed", "behind")::contains).toList();
+    assertThat(rescans).containsExactly("a", "b", "b", "c").inOrder();
+    assertThat(pushes).containsExactly("pushed", "pushed", "behind").inOrder();
     assertThat(files("outbox/failed")).isEmpty();
   }
 }

@@ -106,7 +106,13 @@ public final class ImageDiffer {
       return identicalWithPicture(a.width(), a.height());
     }
     Pixels[] decoded = decodeBoth(pngA, pngB);
-    return compare(decoded[0], decoded[1], picture);
+    try {
+      return compare(decoded[0], decoded[1], picture);
+    } finally {
+      // The result holds none of them.
+      ScratchArrays.give(decoded[0].argb());
+      ScratchArrays.give(decoded[1].argb());
+    }
   }
 
   private static PngHeader header(byte[] png, Side image) throws UndecodableImageException {
@@ -119,7 +125,7 @@ public final class ImageDiffer {
 
   private static Pixels decode(byte[] png, Side image) throws UndecodableImageException {
     try {
-      return PngCodec.decode(png);
+      return PngCodec.decode(png, true);
     } catch (UndecodableImageException e) {
       throw e.of(image);
     }
@@ -144,7 +150,9 @@ public final class ImageDiffer {
   private DiffResult identicalWithPicture(int width, int height) {
     IgnoreMask mask =
         options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
-    byte[] rows = new byte[Math.toIntExact(height * (width + 1L))];
+    // Blank: white (palette index 0) everywhere, filter bytes 0.
+    byte[] rows = ScratchArrays.bytes(Math.toIntExact(height * (width + 1L)));
+    Arrays.fill(rows, (byte) 0);
     for (int y = 0; mask != null && y < height; y++) {
       int[] spans = mask.row(y);
       for (int s = 0; s < spans.length; s += 2) {
@@ -158,6 +166,7 @@ public final class ImageDiffer {
             rows,
             List.of(PngCodec.deflatePart(rows, 0, rows.length, width + 1, true)),
             mask == null ? PALETTE : PALETTE_WITH_IGNORED);
+    ScratchArrays.give(rows);
     long ignored = mask == null ? 0 : mask.count();
     return new DiffResult(width, height, 0, 0, false, true, png, ignored, List.of());
   }
@@ -190,7 +199,7 @@ public final class ImageDiffer {
     int[] pb = b.argb();
     IgnoreMask mask =
         options.ignore().isEmpty() ? null : IgnoreMask.of(options.ignore(), width, height);
-    byte[] rows = picture ? new byte[Math.toIntExact(height * (width + 1L))] : null;
+    byte[] rows = picture ? pictureRows(width, height) : null;
     MismatchMask mismatches = new MismatchMask(width, height);
     int parts = Math.min(height, Parallel.parts(a.count()));
     List<Callable<Band>> tasks = new ArrayList<>(parts);
@@ -213,13 +222,29 @@ public final class ImageDiffer {
       deflated.add(band.deflated());
     }
     int[] palette = mask == null ? PALETTE : PALETTE_WITH_IGNORED;
-    byte[] png = picture ? PngCodec.encodePalette(width, height, rows, deflated, palette) : null;
+    byte[] png = null;
+    if (picture) {
+      png = PngCodec.encodePalette(width, height, rows, deflated, palette);
+      ScratchArrays.give(rows);
+    }
     List<Shift> shifts =
         mismatched == 0
             ? List.of()
             : ShiftDetector.detect(pa, pb, mismatches, mismatched, maxDelta);
     return new DiffResult(
         width, height, mismatched, antialiased, false, identical, png, ignored, shifts);
+  }
+
+  /**
+   * The picture's rows, their filter bytes 0 (none); {@link #compareRows} writes every pixel's
+   * byte.
+   */
+  private static byte[] pictureRows(int width, int height) {
+    byte[] rows = ScratchArrays.bytes(Math.toIntExact(height * (width + 1L)));
+    for (int y = 0; y < height; y++) {
+      rows[y * (width + 1)] = 0;
+    }
+    return rows;
   }
 
   /**

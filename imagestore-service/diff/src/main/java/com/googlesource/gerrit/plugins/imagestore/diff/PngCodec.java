@@ -51,13 +51,21 @@ public final class PngCodec {
 
   /** Decodes a PNG of any colour type, bit depth and interlacing into 8-bit ARGB pixels. */
   public static Pixels decode(byte[] png) throws UndecodableImageException {
+    return decode(png, false);
+  }
+
+  /**
+   * As {@link #decode(byte[])}; with {@code scratchPixels}, the fast path takes the pixels' array
+   * from {@link ScratchArrays}, for the caller to give back when done with it.
+   */
+  static Pixels decode(byte[] png, boolean scratchPixels) throws UndecodableImageException {
     PngHeader h = PngHeader.parse(png);
     if (h.width() * (long) h.height() > Integer.MAX_VALUE - 8) {
       throw new UndecodableImageException(
           "the PNG has too many pixels (" + h.width() + "x" + h.height() + ")");
     }
     if (hasFastPath(h)) {
-      Pixels fast = decodeRgb8(png, h);
+      Pixels fast = decodeRgb8(png, h, scratchPixels);
       if (fast != null) {
         return fast;
       }
@@ -74,7 +82,8 @@ public final class PngCodec {
    * The fast path: inflates the image data in one go, undoes the row filters and packs the pixels.
    * Null when the PNG has a tRNS chunk (a transparent colour), which ImageIO handles.
    */
-  private static Pixels decodeRgb8(byte[] png, PngHeader h) throws UndecodableImageException {
+  private static Pixels decodeRgb8(byte[] png, PngHeader h, boolean scratchPixels)
+      throws UndecodableImageException {
     int[] idat = idatChunks(png);
     if (idat == null) {
       return null;
@@ -87,9 +96,22 @@ public final class PngCodec {
       throw new UndecodableImageException("the PNG is too large to decode");
     }
     int stride = (int) rowBytes;
-    byte[] raw = new byte[stride * height];
-    inflate(png, idat, raw);
-    int[] argb = new int[width * height];
+    // Inflating writes every byte of it (or fails): a used array does.
+    byte[] raw = ScratchArrays.bytes(stride * height);
+    try {
+      inflate(png, idat, raw);
+      int[] argb = scratchPixels ? ScratchArrays.ints(width * height) : new int[width * height];
+      unfilterAndPack(raw, stride, channels, width, height, argb);
+      return new Pixels(width, height, argb);
+    } finally {
+      ScratchArrays.give(raw);
+    }
+  }
+
+  /** Undoes the row filters of {@code raw} in place and packs every pixel into {@code argb}. */
+  private static void unfilterAndPack(
+      byte[] raw, int stride, int channels, int width, int height, int[] argb)
+      throws UndecodableImageException {
     byte[] zeros = new byte[stride];
     for (int y = 0, row = 0, out = 0; y < height; y++, row += stride, out += width) {
       if (y == 0) {
@@ -109,7 +131,6 @@ public final class PngCodec {
         }
       }
     }
-    return new Pixels(width, height, argb);
   }
 
   /**
