@@ -34,6 +34,10 @@
 # root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*;
 # BENCH_JAVA_OPTS adds JVM options to it (a JFR recording, say).
 #
+# BENCH_SERVE_PIN=1 gives each side a core of its own (taskset): wrk on CPU 0, the servers (every
+# thread of the service's JVM; nginx's master and workers) on CPU 1. Then requests/s is what one
+# core serves, not who wins the scheduler's shares of cores that the load generator uses too.
+#
 # Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -42,6 +46,9 @@ SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
 CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
 ROUNDS="${BENCH_SERVE_ROUNDS:-5}"
 WARMUP_SECONDS="${BENCH_SERVE_WARMUP_SECONDS:-$SECONDS_PER_RUN}"
+PIN="${BENCH_SERVE_PIN:-}"
+WRK=(wrk)
+[ -z "$PIN" ] || WRK=(taskset -c 0 wrk)
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
@@ -88,6 +95,11 @@ for _ in $(seq 100); do
 done
 cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
 cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
+if [ -n "$PIN" ]; then
+  for pid in "$SERVICE_PID" "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
+    taskset -a -cp 1 "$pid" >/dev/null || bench_fail "taskset could not pin $pid"
+  done
+fi
 
 # CPU time so far (user + system, in clock ticks) of the service's JVM and of nginx (master and
 # workers): what a request costs each server, whatever else runs on the machine (wrk and both
@@ -101,7 +113,7 @@ nginx_ticks() { bench_cpu_ticks "$NGINX_PID"; }
 wrk_turn() {
   local out before ticks requests
   before="$($3)"
-  out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
+  out="$("${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
   ticks=$(($($3) - before))
   if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
     echo "$out" >&2
@@ -124,8 +136,8 @@ wrk_percentile() {
 
 # Warm up both (JIT, page cache), as long as each turn: on a loaded machine the JIT needs that much
 # (3 s left the first rounds measuring the compiler: 800 µs of CPU per request, 65 µs in the fifth).
-wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
+"${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
+"${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
 RATIOS=()
@@ -180,6 +192,7 @@ echo
 echo "=== serve benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 echo "one PNG of $SIZE bytes; wrk -t2 -c$CONNECTIONS --latency on both; $ROUNDS rounds of ${SECONDS_PER_RUN}s, taking turns"
 echo "nginx: sendfile on, tcp_nopush on, access_log off, worker_processes auto; the service logs no request either"
+[ -z "$PIN" ] || echo "pinned: wrk on CPU 0, each server (all its threads or processes) on CPU 1"
 echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
 echo "GET /images/{uuid}: requests/s, latency p50 / p99 (ms), ratio of requests/s, each server's own CPU per request (µs, /proc)"
