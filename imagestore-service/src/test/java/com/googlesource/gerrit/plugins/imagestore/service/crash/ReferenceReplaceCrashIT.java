@@ -182,7 +182,7 @@ class ReferenceReplaceCrashIT {
         assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("\"marked\":15000");
         assertThat(marked(pg, "")).isEqualTo(images);
         assertThat(Files.readString(log))
-            .contains("orphan recompute: finished, pass 2 of 2, 50000 of 50000");
+            .contains("orphan recompute: finished, 50000 of 50000 image visits");
       } finally {
         server.stop();
       }
