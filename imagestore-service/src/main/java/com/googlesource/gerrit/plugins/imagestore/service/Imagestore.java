@@ -119,6 +119,21 @@ public final class Imagestore implements AutoCloseable {
         new DiffService(
             db, blobs, images, new DiffRepository(), tmpDir, clock, DiffCapacity.of(config));
     metrics.imageCounts(orphans::counts);
+    metrics.bulkProgress(
+        "imagestore_orphan_recompute",
+        "images",
+        "the recomputation of the orphan marks (POST /orphans; 2 visits per image)",
+        orphans::recomputeProgress);
+    metrics.bulkProgress(
+        "imagestore_orphan_cleanup",
+        "images",
+        "a cleanup of orphans into the trash (POST /orphans/trash)",
+        orphans::cleanupProgress);
+    metrics.bulkProgress(
+        "imagestore_trash_purge",
+        "entries",
+        "a purge of the trash (POST /trash/purge)",
+        trash::purgeProgress);
     this.consistency =
         new ConsistencyCheck(db, contents, imageRepo, spool.path().getParent(), clock);
   }

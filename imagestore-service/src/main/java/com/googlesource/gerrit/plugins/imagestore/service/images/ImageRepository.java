@@ -201,39 +201,175 @@ public final class ImageRepository {
   /**
    * Locks the rows of those of {@code uuids} (at most {@link Sql#ARRAY_MAX}) that match {@code
    * condition}, in uuid order: a set-based update alone would lock them in whatever order its plan
-   * visits them, and two such updates could deadlock.
+   * visits them, and two such updates could deadlock. Returns the ids of the locked rows.
    */
-  private static void lockInOrder(Connection c, List<String> uuids, String condition)
+  private static List<String> lockInOrder(Connection c, List<String> uuids, String condition)
       throws SQLException {
-    Sql.on(
+    return Sql.on(
             c,
             "SELECT uuid FROM images WHERE uuid = ANY(?)" + condition + " ORDER BY uuid FOR UPDATE")
         .bindArray(uuids)
-        .forEach(rs -> {}); // Reading every row locks it.
+        .list(ImageRepository::uuid);
   }
 
   /** Marks those of these images that no reference names as orphaned at {@code now}. */
   public void markOrphanedIfUnreferenced(Connection c, Collection<String> uuids, long now)
       throws SQLException {
     for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
-      Sql.on(
-              c,
-              "UPDATE images SET orphaned_at = ? WHERE uuid = ANY(?) AND orphaned_at IS NULL"
-                  + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
-          .bind(now)
-          .bindArray(chunk)
-          .update();
+      markIfUnreferenced(c, chunk, now);
     }
   }
 
-  /** Marks every unreferenced image that is not marked yet as orphaned at {@code now}. */
-  public int markUnreferenced(Connection c, long now) throws SQLException {
+  /** Marks the unmarked unreferenced images of {@code chunk} (at most {@link Sql#ARRAY_MAX}). */
+  private static int markIfUnreferenced(Connection c, List<String> chunk, long now)
+      throws SQLException {
     return Sql.on(
             c,
-            "UPDATE images SET orphaned_at = ? WHERE orphaned_at IS NULL AND NOT EXISTS"
-                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+            "UPDATE images SET orphaned_at = ? WHERE uuid = ANY(?) AND orphaned_at IS NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
         .bind(now)
+        .bindArray(chunk)
         .update();
+  }
+
+  /** Clears the marks of the referenced images of {@code chunk} (at most {@link Sql#ARRAY_MAX}). */
+  private static int clearIfReferenced(Connection c, List<String> chunk) throws SQLException {
+    return Sql.on(
+            c,
+            "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?) AND orphaned_at IS NOT NULL"
+                + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
+        .bindArray(chunk)
+        .update();
+  }
+
+  /**
+   * A slice of the images in id order, for the marking pass of a recomputation: ids after {@code
+   * after} ("" for the first) up to {@code last} (inclusive; null for no end).
+   */
+  public record IdRange(String after, String last) {
+    /** The condition on {@code column}, to bind with {@link #bind}. */
+    private String where(String column) {
+      return " " + column + " > ?" + (last == null ? "" : " AND " + column + " <= ?");
+    }
+
+    private Sql bind(Sql statement) {
+      statement.bind(after);
+      return last == null ? statement : statement.bind(last);
+    }
+  }
+
+  /**
+   * The range of the next {@code size} images after {@code after}: bounded by the id of the size-th
+   * (an index-only scan of the primary key), or open when fewer follow (so images added meanwhile
+   * are in it).
+   */
+  public IdRange nextRange(Connection c, String after, int size) throws SQLException {
+    String last =
+        Sql.on(c, "SELECT uuid FROM images WHERE uuid > ? ORDER BY uuid LIMIT 1 OFFSET ?")
+            .bind(after)
+            .bind(size - 1)
+            .one(ImageRepository::uuid)
+            .orElse(null);
+    return new IdRange(after, last);
+  }
+
+  /**
+   * Marks the unreferenced images of {@code range} that are not marked yet as orphaned at {@code
+   * now}; returns how many.
+   *
+   * <p>The unreferenced ones are found from the two indexes alone, the primary key and {@code
+   * image_references_uuid} read side by side over the same id range (a merge anti join on
+   * PostgreSQL): the range on the references is spelled out, the planner does not carry it over.
+   * Only those few are then read from the table, locked in uuid order and marked. Reading the mark
+   * of every image of an id range instead visits a table page per image.
+   */
+  public int markUnreferenced(Connection c, IdRange range, long now) throws SQLException {
+    List<String> unreferenced =
+        range
+            .bind(
+                range.bind(
+                    Sql.on(
+                        c,
+                        "SELECT uuid FROM images i WHERE"
+                            + range.where("uuid")
+                            + " AND NOT EXISTS (SELECT 1 FROM image_references r WHERE"
+                            + " r.uuid = i.uuid AND"
+                            + range.where("r.uuid")
+                            + ")")))
+            .list(ImageRepository::uuid);
+    int marked = 0;
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(unreferenced))) {
+      List<String> unmarked = lockInOrder(c, chunk, " AND orphaned_at IS NULL");
+      if (!unmarked.isEmpty()) {
+        marked += markIfUnreferenced(c, unmarked, now);
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * A slice of the table in storage order, for the clearing pass of a recomputation: on PostgreSQL
+   * pages {@code from} to {@code to} (exclusive; -1 for no end) by their {@code ctid} (a TID range
+   * scan), on H2 the same by {@code _ROWID_}.
+   */
+  public record TableSlice(long from, long to) {}
+
+  /**
+   * How far the table reaches in {@link TableSlice} units: PostgreSQL's pages, H2's row ids. Rows
+   * added later lie beyond (the last slice is open).
+   */
+  public long tableExtent(Connection c) throws SQLException {
+    return postgres(c)
+        ? Sql.on(
+                c,
+                "SELECT pg_relation_size('images') / CAST(current_setting('block_size') AS bigint)")
+            .number()
+        : Sql.on(c, "SELECT COALESCE(MAX(_ROWID_), 0) + 1 FROM images").number();
+  }
+
+  /**
+   * Clears the marks of the images of {@code slice} that are referenced; returns how many. The
+   * marked rows of the slice are read in storage order (each page once over the whole pass), the
+   * referenced ones locked in uuid order and cleared.
+   */
+  public int clearReferenced(Connection c, TableSlice slice) throws SQLException {
+    boolean pg = postgres(c);
+    String position = pg ? "ctid" : "_ROWID_";
+    String bound = pg ? "CAST(? AS tid)" : "?";
+    Sql query =
+        Sql.on(
+            c,
+            "SELECT uuid FROM images i WHERE "
+                + position
+                + " >= "
+                + bound
+                + (slice.to() < 0 ? "" : " AND " + position + " < " + bound)
+                + " AND orphaned_at IS NOT NULL"
+                + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)");
+    bindPosition(query, pg, slice.from());
+    if (slice.to() >= 0) {
+      bindPosition(query, pg, slice.to());
+    }
+    int cleared = 0;
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(query.list(ImageRepository::uuid)))) {
+      List<String> marked = lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
+      if (!marked.isEmpty()) {
+        cleared += clearIfReferenced(c, marked);
+      }
+    }
+    return cleared;
+  }
+
+  private static void bindPosition(Sql query, boolean postgres, long position) {
+    if (postgres) {
+      query.bind("(" + position + ",0)");
+    } else {
+      query.bind(position);
+    }
+  }
+
+  private static boolean postgres(Connection c) throws SQLException {
+    return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
   }
 
   /**
@@ -447,23 +583,9 @@ public final class ImageRepository {
       lockInOrder(c, chunk, "");
     }
     for (List<String> chunk : chunks) {
-      Sql.on(
-              c,
-              "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?) AND orphaned_at IS NOT NULL"
-                  + " AND EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
-          .bindArray(chunk)
-          .update();
+      clearIfReferenced(c, chunk);
     }
     markOrphanedIfUnreferenced(c, uuids, now);
-  }
-
-  /** Clears the orphan mark of every image that is referenced again. */
-  public int clearReferenced(Connection c) throws SQLException {
-    return Sql.on(
-            c,
-            "UPDATE images SET orphaned_at = NULL WHERE orphaned_at IS NOT NULL AND EXISTS"
-                + " (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid)")
-        .update();
   }
 
   public long count(Connection c) throws SQLException {

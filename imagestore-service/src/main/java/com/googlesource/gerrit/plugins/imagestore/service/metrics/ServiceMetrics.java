@@ -38,6 +38,9 @@ public final class ServiceMetrics {
   /** Counts of images by state, computed when Prometheus scrapes. */
   public record ImageCounts(long referenced, long orphaned) {}
 
+  /** How far a bulk operation is (the last run's figures when none runs). */
+  public record BulkSnapshot(boolean running, long done, long total) {}
+
   /**
    * How long a computed {@link ImageCounts} answers scrapes: counting reads the whole images table
    * (0.2-0.3 s at a million images on PostgreSQL), and every replica is scraped every few seconds.
@@ -124,6 +127,30 @@ public final class ServiceMetrics {
               }
               cb.call(c.referenced(), "referenced");
               cb.call(c.orphaned(), "orphaned");
+            })
+        .register(registry);
+  }
+
+  /**
+   * Registers the progress of a bulk operation: {@code <prefix>_running} (1 while it runs) and
+   * {@code <prefix>_<unit>{state="done|total"}}, e.g. {@code imagestore_orphan_recompute_images}.
+   */
+  public void bulkProgress(
+      String prefix, String unit, String operation, Supplier<BulkSnapshot> progress) {
+    GaugeWithCallback.builder()
+        .name(prefix + "_running")
+        .help("1 while " + operation + " runs, else 0")
+        .callback(cb -> cb.call(progress.get().running() ? 1 : 0))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(prefix + "_" + unit)
+        .help("What the running (or last) " + operation + " has done, and its total")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              BulkSnapshot p = progress.get();
+              cb.call(p.done(), "done");
+              cb.call(p.total(), "total");
             })
         .register(registry);
   }

@@ -23,10 +23,14 @@ import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputExc
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.IdRange;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OrphanFilter;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.TableSlice;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.StoredImage;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.BulkProgress;
 import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics.BulkSnapshot;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
@@ -52,6 +56,9 @@ public final class OrphanService {
   private final ImageService imageService;
   private final TrashService trash;
   private final Clock clock;
+  // Image visits: the recomputation passes over every image twice (clear, then mark).
+  private final BulkProgress progress = new BulkProgress("orphan recompute", "image visits");
+  private final BulkProgress cleanupProgress = new BulkProgress("orphan cleanup", "images");
 
   public OrphanService(
       Database db,
@@ -67,6 +74,12 @@ public final class OrphanService {
     this.trash = trash;
     this.clock = clock;
   }
+
+  /**
+   * About how many images a recomputation checks per transaction: short transactions (a crash loses
+   * at most one, the others stay committed and right) and progress to report.
+   */
+  static final int SWEEP_SLICE = 10_000;
 
   /** Which orphans: orphaned at least {@code minAge} ago, of a runtime, matching a spec. */
   public record Selection(Duration minAge, TestRuntime runtime, String spec) {
@@ -118,19 +131,99 @@ public final class OrphanService {
     return imageService.details(id).orElseThrow();
   }
 
+  /** How far the running (or last) recomputation is, for the metrics. */
+  public BulkSnapshot recomputeProgress() {
+    return progress.snapshot();
+  }
+
+  /** How far the running (or last) cleanup into the trash is, for the metrics. */
+  public BulkSnapshot cleanupProgress() {
+    return cleanupProgress.snapshot();
+  }
+
   /**
    * Recomputes every orphan mark from the references, and brings back from the trash every image a
    * reference names.
+   *
+   * <p>Two passes over the images, one transaction per slice of about {@link #SWEEP_SLICE} images,
+   * then one for the trash. The first clears the marks of referenced images, in table order (each
+   * page read about once; only the marked rows are checked against the references). The second
+   * marks unreferenced images, in id order (the primary key and the references' index read side by
+   * side, no table page but those of the unreferenced). Each slice locks the rows it changes in
+   * uuid order, as every writer of images does, and its marks are right when it commits: a crash
+   * leaves the slices done right and the rest as they were (kept current by the references API; the
+   * next recomputation finishes the job). Progress goes to the log and the metrics; a second
+   * recomputation is refused while one runs.
+   *
+   * @throws ConflictException when a recomputation is running
    */
   public SweepOutcome sweep(Actor actor) {
     long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          int cleared = images.clearReferenced(c);
-          int marked = images.markUnreferenced(c, now);
-          int restored = trash.restoreAllReferenced(c, actor);
-          return new SweepOutcome(marked, cleared, restored);
-        });
+    long total = db.read(images::count);
+    if (!progress.start(2 * total)) {
+      throw new ConflictException(
+          "recompute_running", "the orphan marks are being recomputed: " + progress.describe());
+    }
+    boolean completed = false;
+    try {
+      int cleared = clearPass(total);
+      int marked = markPass(now, total);
+      int restored = db.inTransaction(c -> trash.restoreAllReferenced(c, actor));
+      completed = true;
+      return new SweepOutcome(marked, cleared, restored);
+    } finally {
+      progress.finish(completed);
+    }
+  }
+
+  /** The first pass: clears the marks of referenced images, slice by slice in table order. */
+  private int clearPass(long total) {
+    long extent = db.read(images::tableExtent);
+    // Units (pages, row ids) per slice, so that a slice holds about SWEEP_SLICE images.
+    long step = Math.max(1, extent * SWEEP_SLICE / Math.max(1, total));
+    int cleared = 0;
+    long visited = 0;
+    for (long from = 0; ; from += step) {
+      boolean last = from + step >= extent;
+      TableSlice slice = new TableSlice(from, last ? -1 : from + step);
+      int sliceCleared = db.inTransaction(c -> images.clearReferenced(c, slice));
+      cleared += sliceCleared;
+      long images =
+          last
+              ? Math.max(0, total - visited)
+              : Math.min(total - visited, total * step / Math.max(1, extent));
+      visited += images;
+      progress.advance(images, "pass 1 of 2 (clearing), " + cleared + " cleared");
+      if (last) {
+        return cleared;
+      }
+    }
+  }
+
+  /** The second pass: marks unreferenced images, slice by slice in id order. */
+  private int markPass(long now, long total) {
+    int marked = 0;
+    long visited = 0;
+    String after = "";
+    while (true) {
+      String from = after;
+      record Slice(IdRange range, int marked) {}
+      Slice slice =
+          db.inTransaction(
+              c -> {
+                IdRange range = images.nextRange(c, from, SWEEP_SLICE);
+                return new Slice(range, images.markUnreferenced(c, range, now));
+              });
+      marked += slice.marked();
+      boolean last = slice.range().last() == null;
+      long count = last ? Math.max(0, total - visited) : SWEEP_SLICE;
+      visited += count;
+      progress.advance(count, "pass 2 of 2 (marking), " + marked + " marked");
+      if (last) {
+        return marked;
+      }
+      after = slice.range().last();
+    }
   }
 
   /**
@@ -177,23 +270,36 @@ public final class OrphanService {
               CleanupOutcome.MAX_IMAGES);
       result.more(candidates.size() == CleanupOutcome.MAX_IMAGES);
     }
-    List<ImageRecord> done = new ArrayList<>();
-    for (ImageRecord image : candidates) {
-      if (dryRun) {
-        done.add(image);
-        continue;
-      }
-      try {
-        if (trash.moveToTrash(ImageId.of(image.uuid()), Guard.ORPHAN_PAST_GRACE, actor, detail)) {
-          done.add(image);
-        } else {
-          result.skip(image.uuid(), new NotFoundException("no image " + image.uuid()));
-        }
-      } catch (DomainException e) {
-        result.skip(image.uuid(), e); // referenced or changed since it was selected
-      }
+    if (dryRun) {
+      trash.account(result, candidates);
+      return result.build();
     }
-    trash.account(result, done);
-    return result.build();
+    // One transaction per image (seconds per thousand at a million images): a bulk call that
+    // reports its progress, one at a time.
+    if (!cleanupProgress.start(candidates.size())) {
+      throw new ConflictException(
+          "cleanup_running", "orphans are being moved to the trash: " + cleanupProgress.describe());
+    }
+    boolean completed = false;
+    try {
+      List<ImageRecord> done = new ArrayList<>();
+      for (ImageRecord image : candidates) {
+        try {
+          if (trash.moveToTrash(ImageId.of(image.uuid()), Guard.ORPHAN_PAST_GRACE, actor, detail)) {
+            done.add(image);
+          } else {
+            result.skip(image.uuid(), new NotFoundException("no image " + image.uuid()));
+          }
+        } catch (DomainException e) {
+          result.skip(image.uuid(), e); // referenced or changed since it was selected
+        }
+        cleanupProgress.advance(1, done.size() + " moved");
+      }
+      trash.account(result, done);
+      completed = true;
+      return result.build();
+    } finally {
+      cleanupProgress.finish(completed);
+    }
   }
 }

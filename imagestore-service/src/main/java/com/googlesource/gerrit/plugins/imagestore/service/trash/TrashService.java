@@ -30,6 +30,8 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
 import com.googlesource.gerrit.plugins.imagestore.service.images.TrashedImages;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.BulkProgress;
+import com.googlesource.gerrit.plugins.imagestore.service.metrics.ServiceMetrics.BulkSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -81,6 +83,7 @@ public final class TrashService implements TrashedImages {
   private final Duration gracePeriod;
   private final Duration retention;
   private final Clock clock;
+  private final BulkProgress purgeProgress = new BulkProgress("trash purge", "entries");
 
   public TrashService(
       Database db,
@@ -310,6 +313,11 @@ public final class TrashService implements TrashedImages {
     return Optional.of(purged.get().bytes());
   }
 
+  /** How far the running (or last) purge of the trash is, for the metrics. */
+  public BulkSnapshot purgeProgress() {
+    return purgeProgress.snapshot();
+  }
+
   /** Trash entries whose retention has ended (all of them with {@code all}), at most limit. */
   private List<TrashRecord> purgeable(boolean all, int limit) {
     return db.read(
@@ -338,14 +346,29 @@ public final class TrashService implements TrashedImages {
     if (dryRun) {
       account(result, entries.stream().map(TrashRecord::image).toList());
     } else {
-      for (TrashRecord t : entries) {
-        ImageRecord r = t.image();
-        Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
-        if (freed.isEmpty()) {
-          result.skip(r.uuid(), notInTrash(r.uuid()));
-          continue;
+      // One transaction per entry (seconds per thousand): a bulk call that reports its progress,
+      // one at a time.
+      if (!purgeProgress.start(entries.size())) {
+        throw new ConflictException(
+            "purge_running", "the trash is being purged: " + purgeProgress.describe());
+      }
+      boolean completed = false;
+      try {
+        int purged = 0;
+        for (TrashRecord t : entries) {
+          ImageRecord r = t.image();
+          Optional<Long> freed = purge(ImageId.of(r.uuid()), actor, detail);
+          if (freed.isEmpty()) {
+            result.skip(r.uuid(), notInTrash(r.uuid()));
+          } else {
+            result.cleaned(r, freed.get() > 0, freed.get());
+            purged++;
+          }
+          purgeProgress.advance(1, purged + " purged");
         }
-        result.cleaned(r, freed.get() > 0, freed.get());
+        completed = true;
+      } finally {
+        purgeProgress.finish(completed);
       }
     }
     for (String uuid : missing) {

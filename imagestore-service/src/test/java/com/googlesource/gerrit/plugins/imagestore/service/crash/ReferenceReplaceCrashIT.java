@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * image, at the first statement that needs that row, and the service is SIGKILLed right there.
  * Whether the replace happened or not, after the restart the image's orphan mark must agree with
  * its references (referenced: no mark; unreferenced: orphaned), or it is never offered for cleanup.
+ * And the same for the recomputation of every mark ({@code POST /orphans}), cut between slices.
  */
 class ReferenceReplaceCrashIT {
   @TempDir Path dir;
@@ -113,6 +114,95 @@ class ReferenceReplaceCrashIT {
     }
   }
 
+  /**
+   * {@code POST /orphans} recomputes one transaction per 10 000 images: held by a row lock in the
+   * second slice of its marking pass (the second pass, after the clearing one) and SIGKILLed there,
+   * it leaves the first slice's marks committed and the rest as they were (no slice half done), its
+   * progress was visible in /metrics while it waited, and the next recomputation finishes the job.
+   */
+  @Test
+  void aRecomputeCutByAKillKeepsTheSlicesItCommitted() throws Exception {
+    int images = 25_000;
+    try (PostgresTestDatabase pg = PostgresTestDatabase.create()) {
+      ServiceJar jar = new ServiceJar(Files.createDirectories(dir.resolve("data")), pg);
+      Path log = dir.resolve("service.log");
+      CrashRun.addAdmin(jar, dir.resolve("cli.log"));
+      CrashRun run = new CrashRun("POSTGRESQL");
+      ServiceJar.Server server = jar.serve(log);
+      try {
+        run.begin(1, server.url());
+        // Unreferenced and unmarked: out of step, every one of them is for the recompute to mark.
+        try (Connection c = pg.connect();
+            PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO images (uuid, sha256, size, width, height, created_at,"
+                        + " uploaded_by) VALUES (?, ?, 1, 1, 1, 0, 'test')")) {
+          for (int i = 0; i < images; i++) {
+            ps.setString(1, String.format("%032x", i));
+            ps.setString(2, "0".repeat(64));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        String held = String.format("%032x", 15_000); // in the second slice
+        try (Connection lock = pg.connect()) {
+          lock.setAutoCommit(false);
+          try (PreparedStatement ps =
+              lock.prepareStatement("SELECT uuid FROM images WHERE uuid = ? FOR UPDATE")) {
+            ps.setString(1, held);
+            ps.executeQuery().close();
+          }
+          CompletableFuture<HttpResponse<byte[]>> recompute =
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return run.send("POST", "orphans", new byte[0]);
+                    } catch (Exception e) {
+                      return null; // the kill
+                    }
+                  });
+          awaitBlockedOnALock(pg);
+          String metrics = new String(run.get("metrics").body(), StandardCharsets.UTF_8);
+          assertThat(metrics).contains("imagestore_orphan_recompute_running 1");
+          // Two passes, so 2 visits an image: all of the first, 10 000 of the second.
+          assertThat(metrics).contains("imagestore_orphan_recompute_images{state=\"done\"} 35000");
+          assertThat(metrics).contains("imagestore_orphan_recompute_images{state=\"total\"} 50000");
+          run.killing();
+          server.process().destroyForcibly().waitFor();
+          lock.rollback();
+          recompute.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(marked(pg, "")).isEqualTo(10_000);
+        assertThat(marked(pg, String.format("%032x", 9_999))).isEqualTo(0);
+
+        server = jar.serve(log);
+        run.begin(2, server.url());
+        HttpResponse<byte[]> again = run.send("POST", "orphans", new byte[0]);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("\"marked\":15000");
+        assertThat(marked(pg, "")).isEqualTo(images);
+        assertThat(Files.readString(log))
+            .contains("orphan recompute: finished, 50000 of 50000 image visits");
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  /** How many images after {@code after} are marked orphaned. */
+  private static int marked(PostgresTestDatabase pg, String after) throws Exception {
+    try (Connection c = pg.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM images WHERE orphaned_at IS NOT NULL AND uuid > ?")) {
+      ps.setString(1, after);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   private static HttpResponse<byte[]> replace(CrashRun run, List<ReferenceInfo> refs)
       throws Exception {
     ReferencesInput in = new ReferencesInput();
@@ -149,7 +239,7 @@ class ReferenceReplaceCrashIT {
         Thread.sleep(50);
       }
     }
-    throw new AssertionError("PUT /references never waited for the image's row lock");
+    throw new AssertionError("the request never waited for the row lock the test holds");
   }
 
   private static int referencesOf(PostgresTestDatabase pg, String uuid) throws Exception {

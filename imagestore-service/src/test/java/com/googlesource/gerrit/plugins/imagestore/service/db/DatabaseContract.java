@@ -43,7 +43,9 @@ import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictExcepti
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.IdRange;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.TableSlice;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.images.TestSpec;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
@@ -69,6 +71,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -238,13 +241,99 @@ public abstract class DatabaseContract {
     assertThat(orphanedAt(uuid(3))).isEmpty();
 
     // The sweep: uuid(1) is referenced (cleared), uuid(3) unreferenced (marked).
-    int cleared = db.inTransaction(c -> images.clearReferenced(c));
-    int marked = db.inTransaction(c -> images.markUnreferenced(c, T0 + 1));
+    int cleared = db.inTransaction(c -> images.clearReferenced(c, new TableSlice(0, -1)));
+    int marked = db.inTransaction(c -> images.markUnreferenced(c, new IdRange("", null), T0 + 1));
     assertThat(cleared).isEqualTo(1);
     assertThat(marked).isEqualTo(1);
     assertThat(orphanedAt(uuid(1))).isEmpty();
     assertThat(orphanedAt(uuid(3))).hasValue(T0 + 1);
     assertThat(orphanIds(T0 + 1)).containsExactly(uuid(2), uuid(3)).inOrder();
+  }
+
+  /**
+   * The recomputation's two passes, slice by slice (small slices here: the table in six, the ids 50
+   * at a time), give the marks the single statements gave: referenced images unmarked, unreferenced
+   * ones marked (an old mark kept, a new one at the recomputation's time), also for an image with a
+   * recheck still owed. Rows inserted in table order and id order apart; between slices rows are
+   * inserted, deleted and their references changed, and the marks come out right.
+   */
+  @Test
+  void slicedRecomputeGivesTheMarksOfTheWholeTableStatements() {
+    long now = T0 + 1000;
+    List<Integer> order = new ArrayList<>();
+    for (int n = 1; n <= 400; n++) {
+      order.add(n);
+    }
+    Collections.shuffle(order, new Random(7));
+    List<ImageReference> referenced = new ArrayList<>();
+    for (int n : order) {
+      insert(image(uuid(n), SHA_A, n % 4 == 0 ? T0 - 100 : null));
+      if (n % 3 == 0) {
+        referenced.add(ref("p", "master", n + ".lnk", uuid(n)));
+      }
+    }
+    db.inTransaction(c -> refs.insertIfAbsent(c, referenced, T0));
+    db.inTransaction(
+        c -> {
+          images.owe(c, OwedRecheck.of(List.of(uuid(5))), T0);
+          return null;
+        });
+
+    // Pass 1, clearing in table order.
+    long extent = db.read(images::tableExtent);
+    long step = Math.max(1, extent / 6);
+    int cleared = 0;
+    for (long from = 0; ; from += step) {
+      boolean last = from + step >= extent;
+      TableSlice slice = new TableSlice(from, last ? -1 : from + step);
+      cleared += db.inTransaction(c -> images.clearReferenced(c, slice));
+      if (from == 0) {
+        execute("DELETE FROM images WHERE uuid = '" + uuid(12) + "'");
+        insert(image(uuid(1001), SHA_A, T0 - 100)); // beyond the extent: in the open last slice
+        db.inTransaction(
+            c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "new.lnk", uuid(1001))), T0));
+      }
+      if (last) {
+        break;
+      }
+    }
+    assertThat(cleared).isAtLeast(33); // n % 12 == 0 but maybe 12, and 1001
+
+    // Pass 2, marking in id order.
+    int marked = 0;
+    String after = "";
+    while (true) {
+      String from = after;
+      IdRange range = db.read(c -> images.nextRange(c, from, 50));
+      marked += db.inTransaction(c -> images.markUnreferenced(c, range, now));
+      if (from.isEmpty()) {
+        insert(image(uuid(1002), SHA_A, null)); // after the position: the pass marks it
+        ImageReference gone = ref("p", "master", "300.lnk", uuid(300)); // not visited yet
+        db.inTransaction(c -> refs.delete(c, List.of(gone)));
+        ImageReference added = ref("p", "master", "again.lnk", uuid(20)); // visited already
+        db.inTransaction(c -> refs.insertIfAbsent(c, List.of(added), T0));
+        images.recheckOrphanMarks(db, OwedRecheck.of(List.of(uuid(20))), now);
+      }
+      if (range.last() == null) {
+        break;
+      }
+      after = range.last();
+    }
+    // Unreferenced and unmarked at the start: n % 3 != 0 and n % 4 != 0, 200 of 400; and 1002 and
+    // 300 (its mark cleared by the first pass, its reference gone before the second visits it).
+    assertThat(marked).isEqualTo(200 + 2);
+
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 1000))).isEmpty();
+    assertThat(orphanedAt(uuid(1))).hasValue(now);
+    assertThat(orphanedAt(uuid(4))).hasValue(T0 - 100); // an old mark is kept
+    assertThat(orphanedAt(uuid(3))).isEmpty();
+    assertThat(orphanedAt(uuid(24))).isEmpty(); // was marked and referenced
+    assertThat(orphanedAt(uuid(5))).hasValue(now); // with a recheck owed
+    assertThat(orphanedAt(uuid(1001))).isEmpty();
+    assertThat(orphanedAt(uuid(1002))).hasValue(now);
+    assertThat(orphanedAt(uuid(300))).hasValue(now);
+    assertThat(orphanedAt(uuid(20))).isEmpty();
+    assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(12)))).isEmpty();
   }
 
   /**
