@@ -15,11 +15,11 @@
 package com.googlesource.gerrit.plugins.imagestore.diff;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -94,19 +94,104 @@ public record PngHeader(int width, int height, int bitDepth, int colorType, int 
   }
 
   /**
-   * Reads and checks the PNG in {@code file} without reading its image data: the header, then that
-   * its chunks tile the file from IHDR to IEND and hold image data.
+   * Reads and checks the PNG in {@code file}, as {@link Check} does with the bytes of an upload.
    *
    * @throws NotPngException when it is no PNG
    * @throws DiffTooLargeException when it has more pixels than {@code maxPixels}
    * @throws UndecodableImageException when it is a damaged PNG
    */
   public static PngHeader check(Path file, long maxPixels) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      ByteBuffer head = ByteBuffer.allocate(BYTES);
-      readFully(ch, head, 0);
-      PngHeader header = parse(Arrays.copyOf(head.array(), head.position()));
+    Check check = new Check();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        check.update(buf, 0, n);
+      }
+    }
+    return check.finish(maxPixels);
+  }
+
+  /**
+   * Checks a PNG's structure while its bytes go by, so that an upload is checked in the one pass
+   * that receives it (no second read of the file): the header ({@link #parse}), then that its
+   * chunks tile the bytes from IHDR to an IEND at the very end, and hold image data. Reads the
+   * chunk headers only, not the image data. Failures are kept until {@link #finish}, so that the
+   * caller reads the whole body first (and can tell a body over its size limit from a bad one).
+   */
+  public static final class Check {
+    private final byte[] head = new byte[BYTES];
+    private final byte[] tail = new byte[IEND.length];
+    private final byte[] chunk = new byte[8];
+    private long size;
+    private int chunkFill;
+
+    /** Where the next chunk starts; its header is read once its 8 bytes went by. */
+    private long nextChunk = SIGNATURE.length;
+
+    /** Where the IEND chunk ends, once it was seen; -1 before. */
+    private long end = -1;
+
+    private boolean imageData;
+    private UndecodableImageException chunkError;
+
+    /** Passes the next {@code length} bytes of the PNG. */
+    public void update(byte[] bytes, int offset, int length) {
+      if (size < BYTES) {
+        System.arraycopy(bytes, offset, head, (int) size, (int) Math.min(length, BYTES - size));
+      }
+      keepTail(bytes, offset, length);
+      if (end < 0 && chunkError == null) {
+        walk(bytes, offset, length);
+      }
+      size += length;
+    }
+
+    private void keepTail(byte[] bytes, int offset, int length) {
+      int fresh = Math.min(length, tail.length);
+      System.arraycopy(tail, fresh, tail, 0, tail.length - fresh);
+      System.arraycopy(bytes, offset + length - fresh, tail, tail.length - fresh, fresh);
+    }
+
+    /** Reads the chunk headers within these bytes (at {@link #size} of the whole). */
+    private void walk(byte[] bytes, int offset, int length) {
+      long at = size;
+      long limit = size + length;
+      while (end < 0 && chunkError == null) {
+        long headerByte = nextChunk + chunkFill;
+        if (headerByte >= limit) {
+          return;
+        }
+        int n = (int) Math.min(chunk.length - chunkFill, limit - headerByte);
+        System.arraycopy(bytes, offset + (int) (headerByte - at), chunk, chunkFill, n);
+        chunkFill += n;
+        if (chunkFill < chunk.length) {
+          return;
+        }
+        chunkFill = 0;
+        long chunkLength = Integer.toUnsignedLong(ByteBuffer.wrap(chunk).getInt(0));
+        String type = new String(chunk, 4, 4, StandardCharsets.US_ASCII);
+        if (chunkLength > Integer.MAX_VALUE || !type.chars().allMatch(Character::isLetter)) {
+          chunkError = new UndecodableImageException("the PNG has a malformed chunk");
+          return;
+        }
+        nextChunk += 12 + chunkLength;
+        imageData |= type.equals("IDAT");
+        if (type.equals("IEND")) {
+          end = nextChunk;
+        }
+      }
+    }
+
+    /**
+     * The header, once all bytes went by.
+     *
+     * @throws NotPngException when they are no PNG
+     * @throws DiffTooLargeException when it has more pixels than {@code maxPixels}
+     * @throws UndecodableImageException when they are a damaged PNG
+     */
+    public PngHeader finish(long maxPixels) throws UndecodableImageException {
+      PngHeader header = parse(Arrays.copyOf(head, (int) Math.min(size, BYTES)));
       if (size < BYTES + IEND.length) {
         throw new UndecodableImageException("the PNG is truncated");
       }
@@ -119,49 +204,22 @@ public record PngHeader(int width, int height, int bitDepth, int colorType, int 
                 + " pixels, more than the limit of "
                 + maxPixels);
       }
-      ByteBuffer tail = ByteBuffer.allocate(IEND.length);
-      readFully(ch, tail, size - IEND.length);
-      if (!Arrays.equals(tail.array(), IEND)) {
+      if (!Arrays.equals(tail, IEND)) {
         throw new UndecodableImageException("the PNG is truncated (no IEND chunk at the end)");
       }
-      checkChunks(ch, size);
+      if (chunkError != null) {
+        throw chunkError;
+      }
+      if (end < 0 || end > size) {
+        throw new UndecodableImageException("the PNG is truncated inside a chunk");
+      }
+      if (end != size) {
+        throw new UndecodableImageException("the PNG has data after its IEND chunk");
+      }
+      if (!imageData) {
+        throw new UndecodableImageException("the PNG has no image data (IDAT)");
+      }
       return header;
-    }
-  }
-
-  /**
-   * Walks the chunk headers (not their data) from IHDR to IEND: every length must fit, the chunks
-   * must tile the file exactly, and there must be image data.
-   */
-  private static void checkChunks(FileChannel ch, long size) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(8);
-    long position = SIGNATURE.length;
-    boolean imageData = false;
-    while (true) {
-      chunk.clear();
-      readFully(ch, chunk, position);
-      if (chunk.position() < 8) {
-        throw new UndecodableImageException("the PNG is truncated inside a chunk");
-      }
-      long length = Integer.toUnsignedLong(chunk.getInt(0));
-      String type = new String(chunk.array(), 4, 4, StandardCharsets.US_ASCII);
-      if (length > Integer.MAX_VALUE || !type.chars().allMatch(Character::isLetter)) {
-        throw new UndecodableImageException("the PNG has a malformed chunk");
-      }
-      position += 12 + length;
-      if (position > size) {
-        throw new UndecodableImageException("the PNG is truncated inside a chunk");
-      }
-      imageData |= type.equals("IDAT");
-      if (type.equals("IEND")) {
-        break;
-      }
-    }
-    if (position != size) {
-      throw new UndecodableImageException("the PNG has data after its IEND chunk");
-    }
-    if (!imageData) {
-      throw new UndecodableImageException("the PNG has no image data (IDAT)");
     }
   }
 
@@ -172,14 +230,5 @@ public record PngHeader(int width, int height, int bitDepth, int colorType, int 
       case 2, 4, 6 -> bitDepth == 8 || bitDepth == 16;
       default -> false;
     };
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) {
-        return;
-      }
-    }
   }
 }

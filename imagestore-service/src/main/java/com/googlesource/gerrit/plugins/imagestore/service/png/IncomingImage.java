@@ -55,7 +55,9 @@ public final class IncomingImage implements AutoCloseable {
       throws IOException {
     Path file = Files.createTempFile(tmpDir, "upload-", ".png");
     try {
+      // One pass over the bytes: spooled, hashed and checked as they arrive.
       MessageDigest digest = ImageId.newSha256();
+      PngHeader.Check check = new PngHeader.Check();
       long size = 0;
       byte[] buf = new byte[64 * 1024];
       try (OutputStream out = Files.newOutputStream(file)) {
@@ -67,13 +69,14 @@ public final class IncomingImage implements AutoCloseable {
                 "the image is larger than the limit of " + maxBytes + " bytes");
           }
           digest.update(buf, 0, n);
+          check.update(buf, 0, n);
           out.write(buf, 0, n);
         }
       }
       if (size == 0) {
         throw new InvalidInputException("empty", "the upload is empty");
       }
-      PngHeader header = checkPng(file, maxPixels);
+      PngHeader header = checked(() -> check.finish(maxPixels));
       return new IncomingImage(file, HexFormat.of().formatHex(digest.digest()), size, header);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
@@ -88,8 +91,17 @@ public final class IncomingImage implements AutoCloseable {
    * @throws TooLargeException when it has more pixels than {@code maxPixels}
    */
   public static PngHeader checkPng(Path file, long maxPixels) throws IOException {
+    return checked(() -> PngHeader.check(file, maxPixels));
+  }
+
+  private interface PngCheck {
+    PngHeader run() throws IOException, UndecodableImageException;
+  }
+
+  /** The check's refusals as the domain's: 400 and 413. */
+  private static PngHeader checked(PngCheck check) throws IOException {
     try {
-      return PngHeader.check(file, maxPixels);
+      return check.run();
     } catch (PngHeader.NotPngException e) {
       throw new InvalidInputException("not_png", "the upload is not a PNG image");
     } catch (DiffTooLargeException e) {

@@ -22,6 +22,9 @@ import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -105,6 +108,55 @@ class PngHeaderTest {
     assertThat(tooBig.code()).isEqualTo("too_large");
     try (var left = Files.list(tmp)) {
       assertThat(left.toList()).isEmpty();
+    }
+  }
+
+  /**
+   * An upload is checked while it arrives, in whatever pieces the connection hands over: the
+   * outcome must not depend on where they split the chunk headers.
+   */
+  @Test
+  void checksAnUploadTheSameInAnyPieces() throws Exception {
+    byte[] png = TestPngs.png(40, 30, 5);
+    byte[] trailing = Arrays.copyOf(png, png.length + 3);
+    byte[] badLength = png.clone();
+    badLength[33] = 0x7f;
+    byte[] badType = png.clone();
+    badType[37] = '1';
+    for (byte[] upload :
+        new byte[][] {png, Arrays.copyOf(png, png.length - 5), trailing, badLength, badType}) {
+      String whole = outcome(upload, upload.length);
+      assertThat(whole).isEqualTo(outcomeOfTheFile(upload));
+      for (int piece = 1; piece <= 13; piece++) {
+        assertThat(outcome(upload, piece)).isEqualTo(whole);
+      }
+    }
+    assertThat(outcome(png, 1)).isEqualTo("40x30");
+  }
+
+  /** What receiving {@code upload} read {@code piece} bytes at a time says: a size or an error. */
+  private String outcome(byte[] upload, int piece) throws Exception {
+    ByteArrayInputStream bytes = new ByteArrayInputStream(upload);
+    InputStream pieces =
+        new FilterInputStream(bytes) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            return super.read(b, off, Math.min(len, piece));
+          }
+        };
+    try (IncomingImage img = IncomingImage.receive(pieces, tmp, 1 << 20, Long.MAX_VALUE)) {
+      return img.header().width() + "x" + img.header().height();
+    } catch (DomainException e) {
+      return e.code() + ": " + e.getMessage();
+    }
+  }
+
+  private String outcomeOfTheFile(byte[] upload) throws Exception {
+    try {
+      PngHeader h = check(upload, Long.MAX_VALUE);
+      return h.width() + "x" + h.height();
+    } catch (DomainException e) {
+      return e.code() + ": " + e.getMessage();
     }
   }
 }
