@@ -301,3 +301,73 @@ bench_await_references() {
     sleep 0.01
   done
 }
+
+# bench_tools TOOL...: makes sure wrk / nginx are there; as root, installs the missing ones with
+# apt-get (nginx-core carries the dav module on Debian), otherwise fails saying what to install.
+bench_tools() {
+  local tool missing=()
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  local packages="${missing[*]}"
+  packages="${packages/nginx/nginx-core}"
+  [ "$(id -u)" = 0 ] || bench_fail "missing: ${missing[*]} (apt-get install $packages)"
+  bench_log "installing $packages (apt-get)..."
+  # shellcheck disable=SC2086
+  { apt-get install -y -qq $packages || { apt-get update -qq && apt-get install -y -qq $packages; }; } >/dev/null
+}
+
+# bench_start_nginx DIR HTTP_DIRECTIVES SERVER_DIRECTIVES: nginx with worker_processes auto and
+# no access log, serving DIR/root on a free loopback port; its configuration, logs and temporary
+# files in DIR. Sets NGINX (the binary), NGINX_PID and NGINX_URL (ending in /); the caller waits
+# until it answers what it serves. The workers drop to an unprivileged user when started as root,
+# so DIR and what they read or write are opened to everyone.
+bench_start_nginx() {
+  local dir="$1" port
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+  [ -x "$NGINX" ] || bench_fail "nginx is missing (Debian: apt-get install nginx-core)"
+  mkdir -p "$dir/root" "$dir/tmp"
+  chmod -R a+rwX "$dir"
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/tmp;
+  proxy_temp_path $dir/tmp;
+  fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp;
+  scgi_temp_path $dir/tmp;
+  $2
+  server {
+    listen 127.0.0.1:$port;
+    root $dir/root;
+    $3
+  }
+}
+CONF
+  "$NGINX" -c "$dir/nginx.conf" -p "$dir" >"$dir/out.log" 2>&1 &
+  NGINX_PID=$!
+  NGINX_URL="http://127.0.0.1:$port/"
+}
+
+# bench_cpu_ticks PID: CPU time so far (user + system, clock ticks) of PID and its children (the
+# service's JVM; nginx's master and workers): what a request costs a server whatever else runs.
+bench_cpu_ticks() {
+  local pid total=0
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# bench_cpu_us_per TICKS COUNT: microseconds of CPU per unit of work.
+bench_cpu_us_per() {
+  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }'
+}

@@ -34,6 +34,10 @@
 # root), a JDK 21+, curl. The service runs on embedded H2 and local disk in bench/.work/serve.*;
 # BENCH_JAVA_OPTS adds JVM options to it (a JFR recording, say).
 #
+# BENCH_SERVE_PIN=1 gives each side a core of its own (taskset): wrk on CPU 0, the servers (every
+# thread of the service's JVM; nginx's master and workers) on CPU 1. Then requests/s is what one
+# core serves, not who wins the scheduler's shares of cores that the load generator uses too.
+#
 # Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -42,6 +46,9 @@ SECONDS_PER_RUN="${BENCH_SERVE_SECONDS:-10}"
 CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
 ROUNDS="${BENCH_SERVE_ROUNDS:-5}"
 WARMUP_SECONDS="${BENCH_SERVE_WARMUP_SECONDS:-$SECONDS_PER_RUN}"
+PIN="${BENCH_SERVE_PIN:-}"
+WRK=(wrk)
+[ -z "$PIN" ] || WRK=(taskset -c 0 wrk)
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
@@ -55,14 +62,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for tool in wrk nginx; do
-  if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
-    [ "$(id -u)" = 0 ] || bench_fail "$tool is missing (apt-get install wrk nginx-core)"
-    bench_log "installing wrk and nginx-core (apt-get)..."
-    { apt-get install -y -qq wrk nginx-core || { apt-get update -qq && apt-get install -y -qq wrk nginx-core; }; } >/dev/null
-  fi
-done
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+bench_tools wrk nginx
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 bench_build_service
@@ -85,59 +85,27 @@ status="$(curl -sS -o /dev/null -w '%{http_code}' -u "bench:$BENCH_SERVICE_PASSW
 [ "$status" = 201 ] || bench_fail "uploading the download image answered $status"
 
 # --- nginx, serving the same file at the same path ---
-mkdir -p "$RUN/nginx/root/images" "$RUN/nginx/tmp"
+mkdir -p "$RUN/nginx/root/images"
 cp "$PNG" "$RUN/nginx/root/images/$UUID"
-# nginx's workers drop to an unprivileged user when started as root: let them read the files.
 chmod a+x "$RUN"
-chmod -R a+rX "$RUN/nginx"
-NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-cat >"$RUN/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path $RUN/nginx/tmp;
-  proxy_temp_path $RUN/nginx/tmp;
-  fastcgi_temp_path $RUN/nginx/tmp;
-  uwsgi_temp_path $RUN/nginx/tmp;
-  scgi_temp_path $RUN/nginx/tmp;
-  types { image/png png; }
-  default_type image/png;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $RUN/nginx/root;
-  }
-}
-CONF
-"$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" >"$RUN/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
+bench_start_nginx "$RUN/nginx" "sendfile on; tcp_nopush on; types { image/png png; } default_type image/png;" ""
 for _ in $(seq 100); do
   curl -fsS -o /dev/null "${NGINX_URL}images/$UUID" 2>/dev/null && break
   sleep 0.1
 done
 cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
 cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
+if [ -n "$PIN" ]; then
+  for pid in "$SERVICE_PID" "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
+    taskset -a -cp 1 "$pid" >/dev/null || bench_fail "taskset could not pin $pid"
+  done
+fi
 
 # CPU time so far (user + system, in clock ticks) of the service's JVM and of nginx (master and
 # workers): what a request costs each server, whatever else runs on the machine (wrk and both
 # servers share the cores, so requests per second also measure who got the CPU).
-TICKS_PER_SECOND="$(getconf CLK_TCK)"
-service_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
-nginx_ticks() {
-  local pid total=0
-  for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
-cpu_us_per_request() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
+service_ticks() { bench_cpu_ticks "$SERVICE_PID"; }
+nginx_ticks() { bench_cpu_ticks "$NGINX_PID"; }
 
 # wrk_turn NAME URL TICKS_FUNCTION: one turn of wrk (BENCH_SERVE_CONNECTIONS connections, 2
 # threads, --latency) against a server; non-2xx answers fail the run. Sets TURN_RATE (requests/s),
@@ -145,7 +113,7 @@ cpu_us_per_request() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN 
 wrk_turn() {
   local out before ticks requests
   before="$($3)"
-  out="$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
+  out="$("${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$2")"
   ticks=$(($($3) - before))
   if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
     echo "$out" >&2
@@ -156,7 +124,7 @@ wrk_turn() {
   TURN_RATE="$(sed -n 's/^Requests\/sec: *//p' <<<"$out")"
   TURN_P50="$(wrk_percentile 50 <<<"$out")"
   TURN_P99="$(wrk_percentile 99 <<<"$out")"
-  TURN_CPU="$(cpu_us_per_request "$ticks" "$requests")"
+  TURN_CPU="$(bench_cpu_us_per "$ticks" "$requests")"
 }
 
 # wrk_percentile P: wrk's --latency line of percentile P, in milliseconds.
@@ -168,8 +136,8 @@ wrk_percentile() {
 
 # Warm up both (JIT, page cache), as long as each turn: on a loaded machine the JIT needs that much
 # (3 s left the first rounds measuring the compiler: 800 µs of CPU per request, 65 µs in the fifth).
-wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
+"${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
+"${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
 RATIOS=()
@@ -224,6 +192,7 @@ echo
 echo "=== serve benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 echo "one PNG of $SIZE bytes; wrk -t2 -c$CONNECTIONS --latency on both; $ROUNDS rounds of ${SECONDS_PER_RUN}s, taking turns"
 echo "nginx: sendfile on, tcp_nopush on, access_log off, worker_processes auto; the service logs no request either"
+[ -z "$PIN" ] || echo "pinned: wrk on CPU 0, each server (all its threads or processes) on CPU 1"
 echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
 echo "GET /images/{uuid}: requests/s, latency p50 / p99 (ms), ratio of requests/s, each server's own CPU per request (µs, /proc)"
@@ -236,7 +205,7 @@ echo "  (median ratio = median of the per-round ratios; lowest round $RATIO_MIN�
 echo
 printf '  %-52s %12s %10s\n' "" "requests/s" "ratio"
 printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"
-echo "  the service's CPU per upload: $(cpu_us_per_request "$PUT_TICKS" "$(result uploads_created)") µs"
+echo "  the service's CPU per upload: $(bench_cpu_us_per "$PUT_TICKS" "$(result uploads_created)") µs"
 printf '  %-52s %12s %10s\n' "new 100 KiB files + fsync, nothing else (the disk)" "$(ceiling synced_files_per_s)" "$(bench_ratio "$UPLOADS" "$(ceiling synced_files_per_s)")× (ours)"
 printf '  %-52s %12s\n' "new 100 KiB files, no fsync" "$(ceiling files_per_s)"
 echo "  uploads: $(result uploads_created) created, $(result uploads_errors) errors, $(result uploads_mb_per_s) MB/s"

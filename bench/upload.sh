@@ -65,8 +65,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+bench_tools nginx
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-[ -x "$NGINX" ] || bench_fail "nginx is missing (Debian: apt-get install nginx-core, with the dav module)"
 "$NGINX" -V 2>&1 | grep -q http_dav_module || bench_fail "this nginx has no dav module"
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
@@ -81,40 +81,10 @@ bench_log "generating 64 PNGs of 100 KiB (each request makes its own distinct co
 SIZE="$(stat -c %s "$(ls "$RUN/pngs"/*.png | head -n 1)")"
 
 # --- nginx: WebDAV PUT into a directory on the same disk ---
-mkdir -p "$RUN/nginx/root/images" "$RUN/nginx/tmp"
-chmod -R a+rwX "$RUN/nginx"
-NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-cat >"$RUN/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  # A body is written to a temporary file here, then renamed into place (same file system).
-  client_body_temp_path $RUN/nginx/tmp;
-  client_body_buffer_size 128k;
-  client_max_body_size 64m;
-  proxy_temp_path $RUN/nginx/tmp;
-  fastcgi_temp_path $RUN/nginx/tmp;
-  uwsgi_temp_path $RUN/nginx/tmp;
-  scgi_temp_path $RUN/nginx/tmp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $RUN/nginx/root;
-    location /images/ {
-      dav_methods PUT;
-      create_full_put_path on;
-      dav_access user:rw group:r all:r;
-    }
-  }
-}
-CONF
-"$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" >"$RUN/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
+# A body is written to a temporary file in $RUN/nginx/tmp, then renamed into place (same file system).
+mkdir -p "$RUN/nginx/root/images"
+bench_start_nginx "$RUN/nginx" "client_body_buffer_size 128k; client_max_body_size 64m;" \
+  "location /images/ { dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; }"
 PROBE="$(ls "$RUN/pngs"/*.png | head -n 1)"
 for _ in $(seq 100); do
   status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT --data-binary "@$PROBE" "${NGINX_URL}images/probe" 2>/dev/null || true)"
@@ -145,16 +115,8 @@ pg_setup() {
 }
 
 # --- measuring ---
-TICKS_PER_SECOND="$(getconf CLK_TCK)"
-service_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
-nginx_ticks() {
-  local t=0 p
-  for p in $NGINX_PID $(pgrep -P "$NGINX_PID" || true); do
-    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$t"
-}
-per_upload_us() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }'; }
+service_ticks() { bench_cpu_ticks "$SERVICE_PID"; }
+nginx_ticks() { bench_cpu_ticks "$NGINX_PID"; }
 
 # put URL TAG SECONDS TICKS_FN: runs UploadBench; prints "rate p50 p99 created errors cpu_us".
 put() {
@@ -165,7 +127,7 @@ put() {
   local spent=$(($($ticks) - before))
   r() { sed -n "s/^result $1 //p" <<<"$out"; }
   created="$(r uploads_created)"
-  echo "$(r uploads_per_s) $(r p50_ms) $(r p99_ms) $created $(r uploads_errors) $(per_upload_us "$spent" "$created")"
+  echo "$(r uploads_per_s) $(r p50_ms) $(r p99_ms) $created $(r uploads_errors) $(bench_cpu_us_per "$spent" "$created")"
 }
 clear_nginx() { find "$RUN/nginx/root/images" -mindepth 1 -delete; }
 

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * SQL for the {@code blobs} table (one row per stored content) and for who holds a content: the
@@ -61,10 +62,7 @@ public final class ContentRepository {
   /** Inserts a row in {@code state} unless one exists; true when it was inserted. */
   public boolean insertIfAbsent(Connection c, String sha256, long size, State state, long now)
       throws SQLException {
-    return Sql.on(
-                c,
-                "INSERT INTO blobs (sha256, size, created_at, state, state_at)"
-                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    return Sql.on(c, INSERT_IF_ABSENT)
             .bind(sha256)
             .bind(size)
             .bind(now)
@@ -73,6 +71,24 @@ public final class ContentRepository {
             .update()
         > 0;
   }
+
+  /**
+   * Inserts pending rows for these contents (SHA-256 to size) unless they have one, as one batch,
+   * in SHA-256 order: two transactions inserting the same contents never wait on each other
+   * crosswise.
+   */
+  public void insertPendingIfAbsent(Connection c, SortedMap<String, Long> sizes, long now)
+      throws SQLException {
+    Sql insert = Sql.on(c, INSERT_IF_ABSENT);
+    sizes.forEach(
+        (sha256, size) ->
+            insert.bind(sha256).bind(size).bind(now).bind(State.PENDING.sql()).bind(now).add());
+    insert.batch();
+  }
+
+  private static final String INSERT_IF_ABSENT =
+      "INSERT INTO blobs (sha256, size, created_at, state, state_at)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
   /** Locks the row of a content until the transaction ends; its state, or empty without one. */
   public Optional<State> lock(Connection c, String sha256) throws SQLException {

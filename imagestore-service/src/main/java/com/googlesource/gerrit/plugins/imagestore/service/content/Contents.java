@@ -18,6 +18,7 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Keeps the bytes of each content (in the {@link BlobStore}) and its {@code blobs} row in step, so
@@ -55,11 +58,24 @@ public final class Contents {
   private final ContentRepository rows;
   private final Clock clock;
 
+  /** The pending rows of uploads storing bytes at the same moment, committed together. */
+  private final GroupCommit<PendingRow> pendingRows;
+
+  private record PendingRow(String sha256, long size) {}
+
   public Contents(Database db, BlobStore blobs, ContentRepository rows, Clock clock) {
     this.db = db;
     this.blobs = blobs;
     this.rows = rows;
     this.clock = clock;
+    this.pendingRows =
+        new GroupCommit<>(
+            db,
+            (c, pending) -> {
+              SortedMap<String, Long> sizes = new TreeMap<>();
+              pending.forEach(row -> sizes.put(row.sha256(), row.size()));
+              rows.insertPendingIfAbsent(c, sizes, clock.millis());
+            });
   }
 
   public ContentRepository rows() {
@@ -76,7 +92,10 @@ public final class Contents {
    */
   public void storeBytes(String sha256, long size, Path file) throws IOException {
     blobs.put(sha256, file);
-    db.read(c -> rows.insertIfAbsent(c, sha256, size, clock.millis()));
+    // Committed before the caller's transaction (in one shared with other uploads of the moment),
+    // so that a crash in between leaves a row the sweeper frees, not bytes that only a repair
+    // finds.
+    pendingRows.run(new PendingRow(sha256, size));
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * SQL for the {@code images} and {@code blobs} tables. Callers own connections and transactions.
@@ -320,22 +321,70 @@ public final class ImageRepository {
    * each still see the other's, and an upload cannot see a reference being added.
    */
   public void recheckOrphanMarks(Database db, OwedRecheck owed, long now) {
+    recheckOrphanMarks(
+        db,
+        owed,
+        now,
+        o ->
+            db.inTransaction(
+                c -> {
+                  recheckOrphanMarks(c, List.of(o), now);
+                  return null;
+                }));
+  }
+
+  /**
+   * Like {@link #recheckOrphanMarks(Database, OwedRecheck, long)}, with the recheck's transaction
+   * run by {@code commit}: a group commit that runs it together with other changes' rechecks
+   * ({@link #recheckOrphanMarks(Connection, List, long)}), say.
+   */
+  public void recheckOrphanMarks(
+      Database db, OwedRecheck owed, long now, Consumer<OwedRecheck> commit) {
     settleWhatFailuresLeft(db, now);
     Set<String> all = owed.all();
     if (all.isEmpty()) {
       return;
     }
     try {
-      db.inTransaction(
-          c -> {
-            recheckOrphanMarks(c, all, now);
-            settle(c, owed);
-            return null;
-          });
+      commit.accept(owed);
     } catch (RuntimeException e) {
       // Committed, but the recheck failed (the database went away): its debt is left owed.
       rechecksLeftOwed.set(true);
       throw e;
+    }
+  }
+
+  /**
+   * {@link #recheckOrphanMarks(Database, OwedRecheck, long)} of several committed changes inside
+   * the caller's transaction: the images of all of them are locked in one uuid order and rechecked
+   * together, and each change's debt is settled. The same as rechecking them one after the other,
+   * in one commit ({@code db/GroupCommit} gathers the uploads' rechecks this way).
+   */
+  public void recheckOrphanMarks(Connection c, List<OwedRecheck> owed, long now)
+      throws SQLException {
+    Set<String> uuids = new TreeSet<>();
+    for (OwedRecheck o : owed) {
+      uuids.addAll(o.all());
+    }
+    if (uuids.isEmpty()) {
+      return;
+    }
+    recheckOrphanMarks(c, uuids, now);
+    if (owed.size() == 1) {
+      settle(c, owed.get(0));
+      return;
+    }
+    Sql settle = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
+    for (OwedRecheck o : owed) {
+      for (String uuid : o.uuids()) {
+        settle.bind(o.token()).bind(uuid).add();
+      }
+    }
+    settle.batch();
+    for (OwedRecheck o : owed) {
+      if (o.imported() != null) {
+        settleImported(c, o);
+      }
     }
   }
 
@@ -457,8 +506,12 @@ public final class ImageRepository {
           .update();
     }
     if (owed.imported() != null) {
-      Sql.on(c, "DELETE FROM orphan_recheck_imports WHERE token = ?").bind(owed.token()).update();
+      settleImported(c, owed);
     }
+  }
+
+  private static void settleImported(Connection c, OwedRecheck owed) throws SQLException {
+    Sql.on(c, "DELETE FROM orphan_recheck_imports WHERE token = ?").bind(owed.token()).update();
   }
 
   /**

@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
@@ -64,6 +65,9 @@ public final class ImageService {
   private final AuditLog audit;
   private final Clock clock;
 
+  /** The orphan-mark rechecks of uploads waiting at the same moment, committed together. */
+  private final GroupCommit<OwedRecheck> rechecks;
+
   public ImageService(
       Database db,
       BlobStore blobs,
@@ -83,6 +87,8 @@ public final class ImageService {
     this.refs = refs;
     this.trash = trash;
     this.clock = clock;
+    this.rechecks =
+        new GroupCommit<>(db, (c, owed) -> images.recheckOrphanMarks(c, owed, clock.millis()));
   }
 
   /** Whether {@link #store} created the image or found these bytes under the id already. */
@@ -195,9 +201,10 @@ public final class ImageService {
       if (outcome.isPresent()) {
         if (outcome.get() == StoreOutcome.CREATED) {
           // A reference added or removed while this upload decided its orphan mark could not see
-          // the new row yet: look again now that the row is committed.
-          images.recheckOrphanMarks(db, owed, clock.millis());
-          logger.atInfo().log(
+          // the new row yet: look again now that the row is committed. Uploads answering at the
+          // same moment share the recheck's transaction; each answers after its own committed.
+          images.recheckOrphanMarks(db, owed, clock.millis(), rechecks::run);
+          logger.atFine().log(
               "stored image %s (%d bytes, %dx%d) for %s",
               id, image.size(), image.header().width(), image.header().height(), uploader);
         }

@@ -66,11 +66,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -285,6 +290,166 @@ public abstract class DatabaseContract {
     db.inTransaction(c -> refs.insertIfAbsent(c, List.of(inQ), T0 + 2));
     images.recheckOrphanMarks(db, OwedRecheck.of(List.of(uuid(7))), T0 + 3);
     assertThat(orphanedAt(uuid(7))).isEmpty();
+  }
+
+  /** The rechecks of several committed changes in one transaction: as if each ran alone. */
+  @Test
+  void rechecksOfSeveralChangesInOneTransactionSetEveryMarkAndSettleEveryDebt() {
+    insert(image(uuid(21), SHA_A, null)); // unreferenced, not marked: to be marked
+    insert(image(uuid(22), SHA_B, T0 - 5)); // referenced, marked: to be cleared
+    db.inTransaction(
+        c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "x.lnk", uuid(22))), T0));
+    OwedRecheck first = OwedRecheck.of(List.of(uuid(21)));
+    OwedRecheck second = OwedRecheck.of(List.of(uuid(21), uuid(22)));
+    db.inTransaction(
+        c -> {
+          images.owe(c, first, T0);
+          images.owe(c, second, T0);
+          return null;
+        });
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0))).isEqualTo(3);
+
+    db.inTransaction(
+        c -> {
+          images.recheckOrphanMarks(c, List.of(first, second), T0 + 1);
+          return null;
+        });
+    assertThat(orphanedAt(uuid(21))).hasValue(T0 + 1);
+    assertThat(orphanedAt(uuid(22))).isEmpty();
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0 + 1))).isEqualTo(0);
+  }
+
+  /**
+   * Group commit: callers that queue while a transaction runs share the next one, and each returns
+   * only once its own item has committed (read here from another connection).
+   */
+  @Test
+  void groupCommitSharesTheNextTransactionAndCommitsEachItemBeforeItsCallerReturns()
+      throws Exception {
+    int callers = 12;
+    HeldPendingRows held = new HeldPendingRows(null);
+    GroupCommit<String> pending = held.commit;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<?>> calls = new ArrayList<>();
+      calls.add(pool.submit(() -> runAndSeeCommitted(pending, sha(0))));
+      assertThat(held.firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 1; i < callers; i++) {
+        String sha = sha(i);
+        calls.add(pool.submit(() -> runAndSeeCommitted(pending, sha)));
+      }
+      awaitWaiting(pending, callers - 1);
+      held.release.countDown();
+      for (Future<?> f : calls) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // The first alone; everyone who queued meanwhile in the second: two commits for twelve.
+    assertThat(held.batches).containsExactly(1, callers - 1).inOrder();
+    assertThat(pendingRows()).hasSize(callers);
+  }
+
+  /** A failing item in a shared transaction fails its own caller only; the others commit. */
+  @Test
+  void groupCommitKeepsAFailureWithTheItemThatCausedIt() throws Exception {
+    int callers = 6;
+    String bad = sha(99);
+    HeldPendingRows held = new HeldPendingRows(bad);
+    GroupCommit<String> pending = held.commit;
+    ExecutorService pool = Executors.newFixedThreadPool(callers + 1);
+    try {
+      Future<?> first = pool.submit(() -> runAndSeeCommitted(pending, sha(0)));
+      assertThat(held.firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      List<Future<?>> good = new ArrayList<>();
+      for (int i = 1; i < callers; i++) {
+        String sha = sha(i);
+        good.add(pool.submit(() -> runAndSeeCommitted(pending, sha)));
+      }
+      Future<?> failing = pool.submit(() -> runAndSeeCommitted(pending, bad));
+      awaitWaiting(pending, callers);
+      held.release.countDown();
+      first.get(60, TimeUnit.SECONDS);
+      for (Future<?> f : good) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> failing.get(60, TimeUnit.SECONDS));
+      assertThat(e).hasCauseThat().isInstanceOf(Database.DatabaseException.class);
+      assertThat(e).hasCauseThat().hasMessageThat().contains("refused " + bad);
+    } finally {
+      pool.shutdownNow();
+    }
+    // The shared one failed; then each of its items alone.
+    assertThat(held.batches.subList(0, 2)).containsExactly(1, callers).inOrder();
+    assertThat(held.batches.subList(2, held.batches.size()))
+        .containsExactlyElementsIn(Collections.nCopies(callers, 1));
+    assertThat(pendingRows())
+        .containsExactlyElementsIn(
+            IntStream.range(0, callers).mapToObj(DatabaseContract::sha).toList());
+  }
+
+  private static String sha(int n) {
+    return String.format("%064x", n);
+  }
+
+  /**
+   * A group commit of pending rows whose first transaction (the one holding {@code sha(0)}) waits
+   * until released, so that the other callers queue meanwhile; it records each transaction's size
+   * and refuses the item {@code refused} (null: none).
+   */
+  private final class HeldPendingRows {
+    final List<Integer> batches = new CopyOnWriteArrayList<>();
+    final CountDownLatch firstRunning = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final GroupCommit<String> commit;
+
+    HeldPendingRows(String refused) {
+      commit =
+          new GroupCommit<>(
+              db,
+              (c, shas) -> {
+                batches.add(shas.size());
+                if (shas.contains(sha(0))) {
+                  firstRunning.countDown();
+                  try {
+                    assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                  }
+                }
+                insertPending(c, shas); // rolled back with the rest when a refused one is there
+                if (shas.contains(refused)) {
+                  throw new SQLException("refused " + refused, "22000");
+                }
+              });
+    }
+  }
+
+  private void insertPending(Connection c, List<String> shas) throws SQLException {
+    SortedMap<String, Long> sizes = new TreeMap<>();
+    shas.forEach(sha -> sizes.put(sha, 1L));
+    contents.insertPendingIfAbsent(c, sizes, T0);
+  }
+
+  private Void runAndSeeCommitted(GroupCommit<String> pending, String sha) {
+    pending.run(sha);
+    assertThat(pendingRows()).contains(sha);
+    return null;
+  }
+
+  private List<String> pendingRows() {
+    return db.read(c -> contents.inState(c, State.PENDING, T0, 1000));
+  }
+
+  private static void awaitWaiting(GroupCommit<?> commit, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (commit.waiting() < n) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(2);
+    }
   }
 
   private List<String> orphanIds(long before) {

@@ -16,9 +16,11 @@ package com.googlesource.gerrit.plugins.imagestore.service.metrics;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ServiceMetricsTest {
@@ -37,5 +39,38 @@ class ServiceMetricsTest {
       }
     }
     assertThat(names).contains("imagestore_http_requests");
+  }
+
+  @Test
+  void imageCountsAreComputedOncePerMaxAgeAndAFailureIsNotKept() {
+    ServiceMetrics metrics = new ServiceMetrics();
+    AtomicInteger calls = new AtomicInteger();
+    metrics.imageCounts(
+        () -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("the database is away");
+          }
+          return new ServiceMetrics.ImageCounts(7, calls.get());
+        });
+
+    assertThat(orphaned(metrics)).isNull();
+    // The failure was not kept: this scrape counts again, and the next ones reuse its figures
+    // (the whole table is read once per IMAGE_COUNTS_MAX_AGE, not on every scrape).
+    assertThat(orphaned(metrics)).isEqualTo(2.0);
+    assertThat(orphaned(metrics)).isEqualTo(2.0);
+    assertThat(calls.get()).isEqualTo(2);
+  }
+
+  private static Double orphaned(ServiceMetrics metrics) {
+    for (MetricSnapshot m : metrics.registry().scrape()) {
+      if (m.getMetadata().getPrometheusName().equals("imagestore_images")) {
+        for (var point : ((GaugeSnapshot) m).getDataPoints()) {
+          if (point.getLabels().get("state").equals("orphaned")) {
+            return point.getValue();
+          }
+        }
+      }
+    }
+    return null;
   }
 }
