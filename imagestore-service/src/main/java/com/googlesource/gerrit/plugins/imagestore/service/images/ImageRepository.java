@@ -375,16 +375,56 @@ public final class ImageRepository {
   /**
    * A recheck of orphan marks that a change owes: the images it touched, recorded in the changing
    * transaction under a token of its own ({@link #owe}), settled by {@link #recheckOrphanMarks}
-   * after it commits.
+   * after it commits. {@code uuids} are owed one row each; {@code importedUuids}, the images that
+   * the references the change inserted name, are owed as one row ({@code imported}, null when there
+   * are none).
    */
-  public record OwedRecheck(String token, Set<String> uuids) {
+  public record OwedRecheck(
+      String token, Set<String> uuids, Set<String> importedUuids, ImportedReferences imported) {
+    public OwedRecheck(String token, Set<String> uuids) {
+      this(token, uuids, Set.of(), null);
+    }
+
     public static OwedRecheck of(Collection<String> uuids) {
-      return new OwedRecheck(UUID.randomUUID().toString().replace("-", ""), new TreeSet<>(uuids));
+      return new OwedRecheck(newToken(), new TreeSet<>(uuids));
+    }
+
+    /**
+     * What a change owes that removed references to {@code removed} (one row each: no reference
+     * names them any more) and inserted references of {@code imported} to {@code added} (one row).
+     */
+    public static OwedRecheck ofImport(
+        Collection<String> removed, Collection<String> added, ImportedReferences imported) {
+      return new OwedRecheck(
+          newToken(),
+          new TreeSet<>(removed),
+          new TreeSet<>(added),
+          added.isEmpty() ? null : imported);
+    }
+
+    /** Every image the recheck after commit looks at. */
+    Set<String> all() {
+      if (importedUuids.isEmpty()) {
+        return uuids;
+      }
+      Set<String> all = new TreeSet<>(uuids);
+      all.addAll(importedUuids);
+      return all;
+    }
+
+    private static String newToken() {
+      return UUID.randomUUID().toString().replace("-", "");
     }
   }
 
   /**
-   * Inside the changing transaction: records that the marks of {@code owed.uuids()} are to be
+   * The references of {@code project} that one change inserted, all with {@code indexedAt}: what
+   * finds the images they name again after a crash, however many.
+   */
+  public record ImportedReferences(String project, long indexedAt) {}
+
+  /**
+   * Inside the changing transaction: records that the marks of {@code owed}'s images are to be
    * rechecked once it commits, so that a crash before the recheck leaves the debt for the next
    * start or sweep ({@link #recheckOwed}) instead of a mark out of step for good.
    */
@@ -397,6 +437,17 @@ public final class ImageRepository {
           .bind(owed.token())
           .bind(now)
           .bindArray(chunk)
+          .update();
+    }
+    if (owed.imported() != null) {
+      Sql.on(
+              c,
+              "INSERT INTO orphan_recheck_imports (token, project, indexed_at, since)"
+                  + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .bind(owed.token())
+          .bind(owed.imported().project())
+          .bind(owed.imported().indexedAt())
+          .bind(now)
           .update();
     }
   }
@@ -434,7 +485,8 @@ public final class ImageRepository {
   public void recheckOrphanMarks(
       Database db, OwedRecheck owed, long now, Consumer<OwedRecheck> commit) {
     settleWhatFailuresLeft(db, now);
-    if (owed.uuids().isEmpty()) {
+    Set<String> all = owed.all();
+    if (all.isEmpty()) {
       return;
     }
     try {
@@ -456,14 +508,14 @@ public final class ImageRepository {
       throws SQLException {
     Set<String> uuids = new TreeSet<>();
     for (OwedRecheck o : owed) {
-      uuids.addAll(o.uuids());
+      uuids.addAll(o.all());
     }
     if (uuids.isEmpty()) {
       return;
     }
     recheckOrphanMarks(c, uuids, now);
     if (owed.size() == 1) {
-      settle(c, owed.get(0).token(), owed.get(0).uuids());
+      settle(c, owed.get(0));
       return;
     }
     Sql settle = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
@@ -473,6 +525,11 @@ public final class ImageRepository {
       }
     }
     settle.batch();
+    for (OwedRecheck o : owed) {
+      if (o.imported() != null) {
+        settleImported(c, o);
+      }
+    }
   }
 
   /**
@@ -510,7 +567,9 @@ public final class ImageRepository {
   /**
    * Rechecks what changes owe since {@code before} or earlier: left by a crash between a change and
    * its recheck (or still being settled by a running one; a second recheck is harmless). At most
-   * {@code limit} images; returns how many were rechecked.
+   * {@code limit} images owed one by one, and {@code limit} imports ({@link ImportedReferences}:
+   * the images their references name); returns how many images were rechecked (an import whose
+   * references are gone counts as one).
    */
   public int recheckOwed(Database db, long before, int limit, long now) {
     Map<String, Set<String>> byToken =
@@ -533,22 +592,82 @@ public final class ImageRepository {
       recheckOrphanMarks(db, new OwedRecheck(e.getKey(), e.getValue()), now);
       n += e.getValue().size();
     }
+    Map<String, ImportedReferences> imports =
+        db.read(
+            c -> {
+              Map<String, ImportedReferences> out = new TreeMap<>();
+              Sql.on(
+                      c,
+                      "SELECT token, project, indexed_at FROM orphan_recheck_imports"
+                          + " WHERE since <= ? ORDER BY since LIMIT ?")
+                  .bind(before)
+                  .bind(limit)
+                  .forEach(
+                      rs ->
+                          out.put(
+                              rs.getString(1),
+                              new ImportedReferences(rs.getString(2), rs.getLong(3))));
+              return out;
+            });
+    for (Map.Entry<String, ImportedReferences> e : imports.entrySet()) {
+      ImportedReferences imported = e.getValue();
+      Set<String> named =
+          db.read(
+              c ->
+                  new TreeSet<>(
+                      Sql.on(
+                              c,
+                              "SELECT DISTINCT uuid FROM image_references"
+                                  + " WHERE project = ? AND indexed_at = ?")
+                          .bind(imported.project())
+                          .bind(imported.indexedAt())
+                          .list(ImageRepository::uuid)));
+      // Nothing named (the references were removed since, by changes that owe their own
+      // rechecks): the row is settled all the same.
+      settleImport(db, new OwedRecheck(e.getKey(), Set.of(), named, imported), now);
+      n += Math.max(1, named.size());
+    }
     return n;
   }
 
-  private static void settle(Connection c, String token, Collection<String> uuids)
-      throws SQLException {
-    for (List<String> chunk : Sql.arrayChunks(uuids)) {
+  private void settleImport(Database db, OwedRecheck owed, long now) {
+    if (!owed.importedUuids().isEmpty()) {
+      recheckOrphanMarks(db, owed, now);
+      return;
+    }
+    db.inTransaction(
+        c -> {
+          settle(c, owed);
+          return null;
+        });
+  }
+
+  private static void settle(Connection c, OwedRecheck owed) throws SQLException {
+    for (List<String> chunk : Sql.arrayChunks(owed.uuids())) {
       Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ANY(?)")
-          .bind(token)
+          .bind(owed.token())
           .bindArray(chunk)
           .update();
     }
+    if (owed.imported() != null) {
+      settleImported(c, owed);
+    }
   }
 
-  /** How many image rechecks changes have owed since {@code before} or earlier. */
+  private static void settleImported(Connection c, OwedRecheck owed) throws SQLException {
+    Sql.on(c, "DELETE FROM orphan_recheck_imports WHERE token = ?").bind(owed.token()).update();
+  }
+
+  /**
+   * How many rechecks changes have owed since {@code before} or earlier: one per image, and one per
+   * import ({@link ImportedReferences}).
+   */
   public int countOwed(Connection c, long before) throws SQLException {
-    return Sql.on(c, "SELECT COUNT(*) FROM orphan_rechecks WHERE since <= ?")
+    return Sql.on(
+            c,
+            "SELECT (SELECT COUNT(*) FROM orphan_rechecks WHERE since <= ?)"
+                + " + (SELECT COUNT(*) FROM orphan_recheck_imports WHERE since <= ?)")
+        .bind(before)
         .bind(before)
         .one(rs -> rs.getInt(1))
         .orElseThrow();
@@ -564,7 +683,9 @@ public final class ImageRepository {
           + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid))"
           + " OR (orphaned_at IS NOT NULL AND EXISTS"
           + " (SELECT 1 FROM image_references r WHERE r.uuid = i.uuid)))"
-          + " AND NOT EXISTS (SELECT 1 FROM orphan_rechecks o WHERE o.uuid = i.uuid)";
+          + " AND NOT EXISTS (SELECT 1 FROM orphan_rechecks o WHERE o.uuid = i.uuid)"
+          + " AND NOT EXISTS (SELECT 1 FROM image_references r JOIN orphan_recheck_imports o"
+          + " ON o.project = r.project AND o.indexed_at = r.indexed_at WHERE r.uuid = i.uuid)";
 
   /**
    * Images whose mark disagrees with their references now and that no change still owes a recheck:

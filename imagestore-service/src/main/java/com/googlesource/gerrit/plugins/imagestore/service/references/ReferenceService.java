@@ -22,11 +22,11 @@ import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputExc
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.ImportedReferences;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +138,11 @@ public final class ReferenceService {
               // pass over image rows here would lock them out of uuid order (a deadlock).
               images.clearOrphanMarks(c, addedUuids);
               int restored = trash.restoreReferenced(c, addedUuids, actor);
-              Set<String> touched = new HashSet<>(addedUuids);
-              touched.addAll(uuidsOf(removed));
-              owed[0] = OwedRecheck.of(touched);
+              // The added images are owed as one row however many (a first import inserts tens of
+              // thousands): the inserted references, all indexed at now, name them again.
+              owed[0] =
+                  OwedRecheck.ofImport(
+                      uuidsOf(removed), addedUuids, new ImportedReferences(project, now));
               images.owe(c, owed[0], now);
               return new ReferenceChanges(addedCount, removedCount, restored);
             });

@@ -44,6 +44,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.IdRange;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.ImportedReferences;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.TableSlice;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
@@ -784,6 +785,8 @@ public abstract class DatabaseContract {
     assertThat(service.digest("p", null).digest()).isEqualTo(ReferenceSetDigest.of(wire(first)));
     assertThat(service.digest("p", null).count()).isEqualTo(3);
     assertThat(orphanedAt(uuid(2))).isEmpty();
+    // The import's debt (one row for its three references) was settled by its recheck.
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
 
     // Replacing one branch leaves the others; uuid(2) loses its last reference.
     List<ImageReference> master = List.of(ref("p", "master", "x/a.ref.lnk", uuid(1)));
@@ -1388,6 +1391,53 @@ public abstract class DatabaseContract {
         });
     assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).containsExactly(uuid(1));
     assertThat(db.<Boolean>read(c -> images.marksOutOfStep(c, uuid(1)))).isTrue();
+  }
+
+  /**
+   * A replace owes the images its inserted references name as one row, however many: a crash before
+   * its recheck leaves that row, the images are owed (not out of step) until the sweep finds them
+   * again through the references and settles it. Its removed images are owed a row each.
+   */
+  @Test
+  void anImportOwesOneRowAndACrashLeftDebtIsFoundThroughItsReferences() {
+    insert(image(uuid(1), SHA_A, T0 - 10)); // marked; the import names it twice
+    insert(image(uuid(2), SHA_B, null)); // its last reference removed: not marked yet
+    insert(image(uuid(3), SHA_A, T0 - 10)); // another project's import, whose references went
+    List<ImageReference> imported =
+        List.of(ref("p", "master", "a.ref.lnk", uuid(1)), ref("p", "rel", "b.ref.lnk", uuid(1)));
+    OwedRecheck owed =
+        OwedRecheck.ofImport(Set.of(uuid(2)), Set.of(uuid(1)), new ImportedReferences("p", T0));
+    db.inTransaction(
+        c -> {
+          refs.insertIfAbsent(c, imported, T0);
+          images.owe(c, owed, T0);
+          images.owe(c, owed, T0); // owing twice is owing once
+          return null;
+        });
+    // The crash: no recheck. One image owed by itself, one import.
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0))).isEqualTo(2);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, T0 - 1))).isEqualTo(0);
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).isEmpty();
+    assertThat(db.<Boolean>read(c -> images.marksOutOfStep(c, uuid(1)))).isFalse();
+
+    assertThat(images.recheckOwed(db, T0, 10, T0 + 5)).isEqualTo(2);
+    assertThat(orphanedAt(uuid(1))).isEmpty(); // referenced: cleared
+    assertThat(orphanedAt(uuid(2))).hasValue(T0 + 5); // named by nothing: marked
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).isEmpty();
+
+    // An import whose references are gone (removed by later changes, which owe their own
+    // rechecks): its row is settled, its images left as they are.
+    OwedRecheck gone =
+        OwedRecheck.ofImport(Set.of(), Set.of(uuid(3)), new ImportedReferences("q", T0 + 1));
+    db.inTransaction(
+        c -> {
+          images.owe(c, gone, T0 + 1);
+          return null;
+        });
+    assertThat(images.recheckOwed(db, T0 + 1, 10, T0 + 6)).isEqualTo(1);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+    assertThat(orphanedAt(uuid(3))).hasValue(T0 - 10);
   }
 
   // --- the content protocol: bytes before rows, deletion after the freeing commit ---
