@@ -274,9 +274,11 @@ public final class OrphanService {
       trash.account(result, candidates);
       return result.build();
     }
-    // One transaction per image (seconds per thousand at a million images): a bulk call that
-    // reports its progress, one at a time.
-    if (!cleanupProgress.start(candidates.size())) {
+    // One transaction per image (seconds per thousand at a million images): a cleanup of what a
+    // selection picks (up to 10,000) is a bulk call that reports its progress, one at a time. One
+    // naming its images is bounded by its request and runs beside anything, as every other write.
+    boolean bulk = uuids == null;
+    if (bulk && !cleanupProgress.start(candidates.size())) {
       throw new ConflictException(
           "cleanup_running", "orphans are being moved to the trash: " + cleanupProgress.describe());
     }
@@ -293,13 +295,17 @@ public final class OrphanService {
         } catch (DomainException e) {
           result.skip(image.uuid(), e); // referenced or changed since it was selected
         }
-        cleanupProgress.advance(1, done.size() + " moved");
+        if (bulk) {
+          cleanupProgress.advance(1, done.size() + " moved");
+        }
       }
       trash.account(result, done);
       completed = true;
       return result.build();
     } finally {
-      cleanupProgress.finish(completed);
+      if (bulk) {
+        cleanupProgress.finish(completed);
+      }
     }
   }
 }

@@ -346,9 +346,11 @@ public final class TrashService implements TrashedImages {
     if (dryRun) {
       account(result, entries.stream().map(TrashRecord::image).toList());
     } else {
-      // One transaction per entry (seconds per thousand): a bulk call that reports its progress,
-      // one at a time.
-      if (!purgeProgress.start(entries.size())) {
+      // One transaction per entry (seconds per thousand): a purge of what a selection picks (up
+      // to 10,000) is a bulk call that reports its progress, one at a time. One naming its entries
+      // is bounded by its request and runs beside anything, as every other write.
+      boolean bulk = uuids == null;
+      if (bulk && !purgeProgress.start(entries.size())) {
         throw new ConflictException(
             "purge_running", "the trash is being purged: " + purgeProgress.describe());
       }
@@ -364,11 +366,15 @@ public final class TrashService implements TrashedImages {
             result.cleaned(r, freed.get() > 0, freed.get());
             purged++;
           }
-          purgeProgress.advance(1, purged + " purged");
+          if (bulk) {
+            purgeProgress.advance(1, purged + " purged");
+          }
         }
         completed = true;
       } finally {
-        purgeProgress.finish(completed);
+        if (bulk) {
+          purgeProgress.finish(completed);
+        }
       }
     }
     for (String uuid : missing) {

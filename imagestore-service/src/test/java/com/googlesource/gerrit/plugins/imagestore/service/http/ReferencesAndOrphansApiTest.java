@@ -294,27 +294,17 @@ class ReferencesAndOrphansApiTest {
     for (int seed = 60; seed < 63; seed++) {
       upload(seed);
     }
-    assertThat(metric("imagestore_orphan_recompute_running")).isEqualTo(0.0);
-    assertThat(metric("imagestore_orphan_recompute_images{state=\"total\"}")).isEqualTo(0.0);
+    assertThat(service.metric("imagestore_orphan_recompute_running")).isEqualTo(0.0);
+    assertThat(service.metric("imagestore_orphan_recompute_images{state=\"total\"}"))
+        .isEqualTo(0.0);
     HttpResponse<String> sweep =
         service.sendForString(
             service.request("/orphans", ADMIN).POST(BodyPublishers.noBody()).build());
     assertThat(sweep.statusCode()).isEqualTo(200);
-    assertThat(metric("imagestore_orphan_recompute_running")).isEqualTo(0.0);
-    assertThat(metric("imagestore_orphan_recompute_images{state=\"total\"}")).isEqualTo(6.0);
-    assertThat(metric("imagestore_orphan_recompute_images{state=\"done\"}")).isEqualTo(6.0);
-  }
-
-  private double metric(String name) throws Exception {
-    HttpResponse<String> scrape = service.sendForString(service.request("/metrics", null).build());
-    assertThat(scrape.statusCode()).isEqualTo(200);
-    return scrape
-        .body()
-        .lines()
-        .filter(l -> l.startsWith(name + " "))
-        .map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
+    assertThat(service.metric("imagestore_orphan_recompute_running")).isEqualTo(0.0);
+    assertThat(service.metric("imagestore_orphan_recompute_images{state=\"total\"}"))
+        .isEqualTo(6.0);
+    assertThat(service.metric("imagestore_orphan_recompute_images{state=\"done\"}")).isEqualTo(6.0);
   }
 
   @Test

@@ -185,6 +185,33 @@ class TrashApiTest {
     assertThat(purges.stream().mapToLong(a -> a.bytesFreed).sum()).isEqualTo(own.length);
   }
 
+  /**
+   * Cleanups and purges that select their images are bulk calls, one at a time with their progress
+   * in /metrics; those naming their images are bounded by the request and never refused for another
+   * one running (the crash suite's workers purge named entries side by side), so they leave the
+   * bulk progress alone.
+   */
+  @Test
+  void onlyCleanupsAndPurgesBySelectionAreTrackedAsBulkCalls() throws Exception {
+    start();
+    String named = upload(TestPngs.png(520));
+    String selected = upload(TestPngs.png(521));
+    backdate(named, LONG_AGO);
+    assertThat(cleanup("{\"uuids\":[\"" + named + "\"]}").count).isEqualTo(1);
+    assertThat(purge("{\"uuids\":[\"" + named + "\"]}").count).isEqualTo(1);
+    assertThat(service.metric("imagestore_orphan_cleanup_images{state=\"total\"}")).isEqualTo(0.0);
+    assertThat(service.metric("imagestore_trash_purge_entries{state=\"total\"}")).isEqualTo(0.0);
+
+    backdate(selected, LONG_AGO);
+    assertThat(cleanup("{}").count).isEqualTo(1);
+    assertThat(purge("{\"all\":true}").count).isEqualTo(1);
+    assertThat(service.metric("imagestore_orphan_cleanup_images{state=\"total\"}")).isEqualTo(1.0);
+    assertThat(service.metric("imagestore_orphan_cleanup_images{state=\"done\"}")).isEqualTo(1.0);
+    assertThat(service.metric("imagestore_trash_purge_entries{state=\"total\"}")).isEqualTo(1.0);
+    assertThat(service.metric("imagestore_orphan_cleanup_running")).isEqualTo(0.0);
+    assertThat(service.metric("imagestore_trash_purge_running")).isEqualTo(0.0);
+  }
+
   @Test
   void aTrashedContentSharedWithAnotherTrashEntryGoesWithTheLastPurge() throws Exception {
     start();

@@ -144,6 +144,19 @@ public final class TestService implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The value of one sample in {@code /metrics}, e.g. {@code name{label="value"}}. */
+  public double metric(String sample) throws IOException, InterruptedException {
+    HttpResponse<String> scrape = sendForString(request("/metrics", null).build());
+    assertWithMessage("GET /metrics").that(scrape.statusCode()).isEqualTo(200);
+    return scrape
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(sample + " "))
+        .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + sample + " in /metrics"));
+  }
+
   /**
    * GETs {@code path} until it answers {@code status} (a health check, say, whose state follows
    * events), and returns that answer; fails with the last answer after {@code deadline}.
