@@ -19,7 +19,7 @@
 # inputs directory below src/test/resources, where the normal test run (bin/test, surefire) then
 # replays it as a regression test: fix the bug and commit the input with the fix.
 # Without JAZZER_FUZZ, the same tests only replay their checked-in corpus (every test run does).
-# Needs the test classes built (bin/test, or: ./mvnw -Dimagestore.npm.skip=true test-compile).
+# Builds what it fuzzes (test-compile of the target's modules, in the same Maven session).
 # The plugin's inputs are below src/test/resources (the plugin's module is the repository root).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -52,8 +52,11 @@ hang_seconds="${FUZZ_HANG_SECONDS:-180}"
 
 fuzz_one() { # module test log
   local deadline=$((SECONDS + seconds + hang_seconds))
+  # test-compile first, in the same Maven session: only then does Maven take the reactor's own
+  # modules from their target/ directories; surefire:test alone loads them from the local
+  # repository, where an older install would be fuzzed instead of this tree.
   JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" setsid ./mvnw -B -ntp -o -q -pl "$1" \
-    surefire:test -Dtest="$2" -Dsurefire.failIfNoSpecifiedTests=false \
+    test-compile surefire:test -Dimagestore.npm.skip=true -Dtest="$2" -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="-Xmx1g" >"$3" 2>&1 &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
