@@ -70,21 +70,9 @@ class ReferenceReplaceCrashIT {
 
         String cut;
         try (Connection lock = pg.connect()) {
-          lock.setAutoCommit(false);
-          try (PreparedStatement ps =
-              lock.prepareStatement("SELECT uuid FROM images WHERE uuid = ? FOR UPDATE")) {
-            ps.setString(1, uuid);
-            ps.executeQuery().close();
-          }
+          lockImageRow(lock, uuid);
           CompletableFuture<HttpResponse<byte[]>> dropped =
-              CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      return replace(run, List.of());
-                    } catch (Exception e) {
-                      return null; // the kill
-                    }
-                  });
+              inBackground(() -> replace(run, List.of()));
           awaitBlockedOnALock(pg);
           cut = referencesOf(pg, uuid) == 0 ? "after its commit" : "before its commit";
           run.killing();
@@ -146,21 +134,9 @@ class ReferenceReplaceCrashIT {
         }
         String held = String.format("%032x", 15_000); // in the second slice
         try (Connection lock = pg.connect()) {
-          lock.setAutoCommit(false);
-          try (PreparedStatement ps =
-              lock.prepareStatement("SELECT uuid FROM images WHERE uuid = ? FOR UPDATE")) {
-            ps.setString(1, held);
-            ps.executeQuery().close();
-          }
+          lockImageRow(lock, held);
           CompletableFuture<HttpResponse<byte[]>> recompute =
-              CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      return run.send("POST", "orphans", new byte[0]);
-                    } catch (Exception e) {
-                      return null; // the kill
-                    }
-                  });
+              inBackground(() -> run.send("POST", "orphans", new byte[0]));
           awaitBlockedOnALock(pg);
           String metrics = new String(run.get("metrics").body(), StandardCharsets.UTF_8);
           assertThat(metrics).contains("imagestore_orphan_recompute_running 1");
@@ -223,6 +199,32 @@ class ReferenceReplaceCrashIT {
   }
 
   /** Waits until a session of this database waits for a lock (the one the test holds). */
+  /** Holds the row of image {@code uuid} locked until {@code lock}'s transaction ends. */
+  private static void lockImageRow(Connection lock, String uuid) throws Exception {
+    lock.setAutoCommit(false);
+    try (PreparedStatement ps =
+        lock.prepareStatement("SELECT uuid FROM images WHERE uuid = ? FOR UPDATE")) {
+      ps.setString(1, uuid);
+      ps.executeQuery().close();
+    }
+  }
+
+  /** A request to be cut by a kill: sent in the background, null when the kill cut it. */
+  private interface Request {
+    HttpResponse<byte[]> send() throws Exception;
+  }
+
+  private static CompletableFuture<HttpResponse<byte[]>> inBackground(Request request) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return request.send();
+          } catch (Exception e) {
+            return null; // the kill
+          }
+        });
+  }
+
   private static void awaitBlockedOnALock(PostgresTestDatabase pg) throws Exception {
     try (Connection c = pg.connect();
         PreparedStatement ps =
