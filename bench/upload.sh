@@ -78,14 +78,17 @@ chmod a+rx "$RUN"
 
 bench_log "generating 64 PNGs of 100 KiB (each request makes its own distinct copy)..."
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true "$BENCH_ROOT/bench/MakeNoisePngs.java" "$RUN/pngs" 64 100 2
-SIZE="$(stat -c %s "$(ls "$RUN/pngs"/*.png | head -n 1)")"
+# The first PNG by glob, not `ls | head`: with pipefail, ls dies of SIGPIPE when its output
+# (64 long paths) needs a second write after head has gone, and the bench with it.
+PNGS=("$RUN/pngs"/*.png)
+SIZE="$(stat -c %s "${PNGS[0]}")"
 
 # --- nginx: WebDAV PUT into a directory on the same disk ---
 # A body is written to a temporary file in $RUN/nginx/tmp, then renamed into place (same file system).
 mkdir -p "$RUN/nginx/root/images"
 bench_start_nginx "$RUN/nginx" "client_body_buffer_size 128k; client_max_body_size 64m;" \
   "location /images/ { dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; }"
-PROBE="$(ls "$RUN/pngs"/*.png | head -n 1)"
+PROBE="${PNGS[0]}"
 for _ in $(seq 100); do
   status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT --data-binary "@$PROBE" "${NGINX_URL}images/probe" 2>/dev/null || true)"
   [ "$status" = 201 ] && break
