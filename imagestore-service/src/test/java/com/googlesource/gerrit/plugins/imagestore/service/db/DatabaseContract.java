@@ -47,13 +47,16 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.ImportedReferences;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.TableSlice;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.images.TestSpec;
+import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
@@ -68,6 +71,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -385,13 +389,14 @@ public abstract class DatabaseContract {
    * A filtered listing pages like the unfiltered one: every page but the last is full, the pages
    * follow each other in id order, and together they hold exactly the orphans that pass (old
    * enough, of the runtime, spec name or library containing the text in any case, unreferenced even
-   * when still marked).
+   * when still marked), for every combination of the runtime and the spec filters.
    */
   @Test
   void filteredOrphanPagesAreFullAndInOrder() {
     TestRuntime linux = new TestRuntime("linux", "1920x1080", "chrome", "light", "ltr", "cozy");
     TestRuntime mac = new TestRuntime("mac", "1920x1080", "chrome", "light", "ltr", "cozy");
-    List<String> expected = new ArrayList<>();
+    record Row(String uuid, TestRuntime runtime, boolean specMatches, boolean listable) {}
+    List<Row> rows = new ArrayList<>();
     for (int n = 1; n <= 120; n++) {
       String uuid = uuid(n * 7919 % 1000 + 1000 * n);
       Long orphanedAt = n % 5 == 0 ? null : n % 7 == 0 ? T0 + 10 : T0 - n;
@@ -407,30 +412,142 @@ public abstract class DatabaseContract {
             c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "a.lnk", uuid)), T0));
       }
       boolean specMatches = n % 4 == 0 || String.valueOf(n).startsWith("1");
-      if (orphanedAt != null && orphanedAt <= T0 && rt == linux && specMatches && !referenced) {
-        expected.add(uuid);
+      rows.add(
+          new Row(uuid, rt, specMatches, orphanedAt != null && orphanedAt <= T0 && !referenced));
+    }
+    for (TestRuntime runtime : Arrays.asList(linux, null)) {
+      for (String spec : Arrays.asList("sPeC-1", null)) {
+        List<String> expected =
+            rows.stream()
+                .filter(r -> r.listable() && (runtime == null || r.runtime().equals(runtime)))
+                .filter(r -> spec == null || r.specMatches())
+                .map(Row::uuid)
+                .sorted()
+                .toList();
+        assertThat(expected.size()).isGreaterThan(15);
+        assertThat(
+                listAllOrphans(new ImageRepository.OrphanFilter(T0, runtime, spec), 4).stream()
+                    .map(ImageRecord::uuid)
+                    .toList())
+            .containsExactlyElementsIn(expected)
+            .inOrder();
       }
     }
-    expected.sort(null);
-    assertThat(expected.size()).isGreaterThan(15);
+  }
 
-    ImageRepository.OrphanFilter filter = new ImageRepository.OrphanFilter(T0, linux, "sPeC-1");
-    List<String> listed = new ArrayList<>();
+  /**
+   * Follows the listing page by page with pages of {@code pageSize}: each in id order, each but the
+   * last full (a short page ends the listing).
+   */
+  private List<ImageRecord> listAllOrphans(ImageRepository.OrphanFilter filter, int pageSize) {
+    List<ImageRecord> listed = new ArrayList<>();
     String after = null;
     while (true) {
       String from = after;
-      List<String> page =
-          db.<List<ImageRecord>>read(c -> images.listOrphans(c, filter, from, 4)).stream()
-              .map(ImageRecord::uuid)
-              .toList();
-      assertThat(page).isInOrder();
-      listed.addAll(page);
-      if (page.size() < 4) {
-        break;
+      List<ImageRecord> page = db.read(c -> images.listOrphans(c, filter, from, pageSize));
+      assertThat(page.stream().map(ImageRecord::uuid).toList()).isInStrictOrder();
+      if (from != null && !page.isEmpty()) {
+        assertThat(page.get(0).uuid()).isGreaterThan(from);
       }
-      after = page.get(page.size() - 1);
+      listed.addAll(page);
+      if (page.size() < pageSize) {
+        return listed;
+      }
+      after = page.get(page.size() - 1).uuid();
     }
-    assertThat(listed).containsExactlyElementsIn(expected).inOrder();
+  }
+
+  /**
+   * The cleanup's candidates (shown by its dry run, moved by the real one): the first {@link
+   * CleanupOutcome#MAX_IMAGES} orphans in id order that passed the grace period (a shorter minimum
+   * age is raised to it) and pass the runtime and spec filters together, unreferenced even when
+   * still marked; {@code more} when the selection was cut there. With fewer, all of them.
+   */
+  @Test
+  void cleanupSelectsTheFirstOrphansInIdOrderPastTheGracePeriodThatPassEveryFilter()
+      throws IOException {
+    TestRuntime linux = new TestRuntime("linux", "1920x1080", "chrome", "light", "ltr", "cozy");
+    TestRuntime mac = new TestRuntime("mac", "1920x1080", "chrome", "light", "ltr", "cozy");
+    Duration grace = Duration.ofDays(1);
+    List<String> passing = new ArrayList<>();
+    List<String> passingSpec7 = new ArrayList<>();
+    List<ImageReference> references = new ArrayList<>();
+    db.inTransaction(
+        c -> {
+          Sql batch =
+              Sql.on(
+                  c,
+                  "INSERT INTO images ("
+                      + ImageRepository.COLUMNS
+                      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          for (int n = 1; n <= 15_500; n++) {
+            String uuid = uuid(n * 7919 % 15_500 * 65_536 + n); // not in insertion order
+            TestRuntime rt = n % 10 == 0 ? mac : linux;
+            TestSpec spec = new TestSpec("lib", n % 9 == 0 ? "other" : "Spec-" + n, "master");
+            Long orphanedAt =
+                n % 17 == 0
+                    ? null
+                    : n % 13 == 0
+                        ? T0 - Duration.ofHours(23).toMillis() // inside the grace period
+                        : T0 - Duration.ofDays(2).toMillis();
+            boolean referenced = n % 19 == 0; // marked, but a reference arrived since
+            if (referenced) {
+              references.add(ref("p", "master", n + ".lnk", uuid));
+            }
+            ImageRepository.bind(
+                    batch, new ImageRecord(uuid, SHA_A, 1, 1, 1, T0, "u", spec, rt, orphanedAt))
+                .add();
+            if (rt == linux && n % 9 != 0 && orphanedAt != null && n % 13 != 0 && !referenced) {
+              passing.add(uuid);
+              if (String.valueOf(n).startsWith("7")) { // "spec-7…" contains "c-7"
+                passingSpec7.add(uuid);
+              }
+            }
+          }
+          batch.batch();
+          refs.insertIfAbsent(c, references, T0);
+          return null;
+        });
+    Collections.sort(passing);
+    Collections.sort(passingSpec7);
+    assertThat(passing.size()).isGreaterThan(CleanupOutcome.MAX_IMAGES);
+    LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    Contents steps = new Contents(db, blobs, contents, clock);
+    TrashService trash = trashService(blobs, steps, grace);
+    RecentLookups recent = new RecentLookups();
+    OrphanService orphans =
+        new OrphanService(
+            db,
+            images,
+            refs,
+            new ImageService(
+                db, blobs, images, refs, trash, steps, recent, new AuditLog(db), clock),
+            trash,
+            clock);
+
+    CleanupOutcome all =
+        orphans.cleanup(
+            null,
+            new OrphanService.Selection(Duration.ofHours(1), linux, "SPEC"),
+            true,
+            Actor.SYSTEM,
+            "test");
+    assertThat(all.images().stream().map(i -> i.image().uuid()).toList())
+        .containsExactlyElementsIn(passing.subList(0, CleanupOutcome.MAX_IMAGES))
+        .inOrder();
+    assertThat(all.more()).isTrue();
+
+    CleanupOutcome some =
+        orphans.cleanup(
+            null,
+            new OrphanService.Selection(Duration.ZERO, linux, "c-7"),
+            true,
+            Actor.SYSTEM,
+            "t");
+    assertThat(some.images().stream().map(i -> i.image().uuid()).toList())
+        .containsExactlyElementsIn(passingSpec7)
+        .inOrder();
+    assertThat(some.more()).isFalse();
   }
 
   /** The rechecks of several committed changes in one transaction: as if each ran alone. */
@@ -1556,6 +1673,10 @@ public abstract class DatabaseContract {
   }
 
   private TrashService trashService(BlobStore blobs, Contents steps) {
+    return trashService(blobs, steps, Duration.ZERO);
+  }
+
+  private TrashService trashService(BlobStore blobs, Contents steps, Duration orphanGracePeriod) {
     return new TrashService(
         db,
         blobs,
@@ -1565,7 +1686,7 @@ public abstract class DatabaseContract {
         new TrashRepository(),
         new AuditLog(db),
         new RecentLookups(),
-        Duration.ZERO,
+        orphanGracePeriod,
         Duration.ofDays(30),
         clock);
   }
