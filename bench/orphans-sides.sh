@@ -28,6 +28,10 @@
 #   orphans_unfiltered_first_ms  GET /orphans?limit=1000: pages of the same size on every store
 #                         (the filtered listing of the 10k store holds ~18 orphans, its deep
 #                         pages fewer: a 1000-entry page at 1M is not the same answer)
+#   orphans_spec_first_ms GET /orphans?limit=1000&minAge=14d&spec=spec-1: the spec filter without
+#                         a runtime (none of the 10k store's orphans has that spec: empty there)
+#   orphans_spec_100_ms   GET /orphans?limit=100&minAge=14d&spec=lib-1: the same with a spec that
+#                         ~22 % of the orphans of every store match, a full page on every store
 #   recompute_orphans_ms  POST /orphans (it changes nothing on a store whose marks are right),
 #                         BENCH_SIDES_RECOMPUTE rounds (default 0: a minute a call at 1M)
 #
@@ -182,7 +186,7 @@ token() {
 
 FILTERS="minAge=14d&runtime=00000000000000a1&spec=spec-1"
 NAMES=(orphans_first_ms orphans_deep_ms orphans_filtered_1000_ms orphans_unfiltered_deep_ms admin_orphans_ms
-  orphans_first_10_ms orphans_unfiltered_first_ms)
+  orphans_first_10_ms orphans_unfiltered_first_ms orphans_spec_first_ms orphans_spec_100_ms)
 
 declare -A TIMES ANSWERS ENTRIES
 # measure SIDE NAME: one timed call; the answers of both jars on a store must be the same.
@@ -206,6 +210,8 @@ measure() {
         admin_orphans_ms) path="/orphans?limit=60" ;;
         orphans_first_10_ms) path="/orphans?limit=10&$FILTERS" ;;
         orphans_unfiltered_first_ms) path="/orphans?limit=1000" ;;
+        orphans_spec_first_ms) path="/orphans?limit=1000&minAge=14d&spec=spec-1" ;;
+        orphans_spec_100_ms) path="/orphans?limit=100&minAge=14d&spec=lib-1" ;;
       esac
       t="$(call "$url" "$path")"
       t="${t%% *}"

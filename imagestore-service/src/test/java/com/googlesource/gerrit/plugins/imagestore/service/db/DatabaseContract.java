@@ -75,6 +75,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -189,6 +190,8 @@ public abstract class DatabaseContract {
     // What decides whether bytes may go: the images (and trash entries, none here) holding them.
     assertThat(db.<Long>read(c -> contents.holders(c, SHA_A))).isEqualTo(2);
     assertThat(db.<Long>read(c -> contents.holders(c, SHA_B))).isEqualTo(0);
+    assertThat(db.<Map<String, Long>>read(c -> contents.holders(c, List.of(SHA_A, SHA_B))))
+        .containsExactly(SHA_A, 2L);
 
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isTrue();
     assertThat(db.<Boolean>read(c -> images.delete(c, uuid(1)))).isFalse();
@@ -536,6 +539,8 @@ public abstract class DatabaseContract {
         .containsExactlyElementsIn(passing.subList(0, CleanupOutcome.MAX_IMAGES))
         .inOrder();
     assertThat(all.more()).isTrue();
+    // Every image holds SHA_A: more of them than the cleanup selects, so no byte would go.
+    assertThat(all.bytesFreed()).isEqualTo(0);
 
     CleanupOutcome some =
         orphans.cleanup(
