@@ -131,7 +131,8 @@ public class ReconcileBench {
    * Each run follows a C git run.
    */
   static void reconcileRuns(List<ImagestoreClient> clients, List<String> labels, Repository repo,
-      String project, ObjectId tip, int reps, String gitCmd) throws Exception {
+      String project, ObjectId tip, int reps, String gitCmd, ImagesExist imagesExist)
+      throws Exception {
     int n = clients.size();
     List<Runs> initial = new ArrayList<>();
     List<Runs> steady = new ArrayList<>();
@@ -141,12 +142,23 @@ public class ReconcileBench {
       steady.add(new Runs());
       drifted.add(new Runs());
     }
-    String first = project + "-first-0";
+    // The last import's project stays: the unchanged and drift runs reconcile it.
+    String first = project + "-first-" + (reps - 1);
+    if (imagesExist != null) {
+      for (int k = 0; k < n; k++) {
+        imagesExist.store(k);
+      }
+    }
     for (int r = 0; r < reps; r++) {
       for (int k = 0; k < n; k++) {
         String into = project + "-first-" + r;
         String label = labels.get(k) + " first import " + (r + 1);
         ImagestoreClient client = clients.get(k);
+        if (imagesExist != null && r > 0) {
+          // Untimed: the previous import's references go, so its images are orphans again (as
+          // the uploads left them) when this one names them.
+          client.replaceReferences(project + "-first-" + (r - 1), null, List.of());
+        }
         initial.get(k).add(gitCmd, () -> reconcile(client, repo, into, tip, label, -1));
       }
     }
@@ -172,6 +184,65 @@ public class ReconcileBench {
       initial.get(k).report(labels.get(k) + ".initial");
       steady.get(k).report(labels.get(k) + ".steady");
       drifted.get(k).report(labels.get(k) + ".changed");
+    }
+  }
+
+  /**
+   * --images-exist: before the first imports, every image the references name is stored in each
+   * service (one 1x1 PNG under each id, {@code PUT /images/{uuid}?import=true} as an admin, 8 at a
+   * time), so the import finds existing images marked as orphans and clears their marks, as the
+   * first import of a project whose screenshots were uploaded first does.
+   */
+  static final class ImagesExist {
+    final List<String> services;
+    final String user;
+    final List<String> uuids;
+    final byte[] png;
+
+    ImagesExist(List<String> services, String user, List<ReferenceInfo> refs) throws IOException {
+      this.services = services;
+      this.user = user;
+      this.uuids = refs.stream().map(r -> r.uuid).distinct().toList();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(
+          new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+          out);
+      this.png = out.toByteArray();
+    }
+
+    void store(int k) throws Exception {
+      String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(
+          (user + ":" + System.getenv("BENCH_SERVICE_PASSWORD_" + k))
+              .getBytes(StandardCharsets.UTF_8));
+      URI base = URI.create(services.get(k).endsWith("/") ? services.get(k) : services.get(k) + "/");
+      long t0 = System.nanoTime();
+      try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+          java.util.concurrent.ExecutorService pool =
+              java.util.concurrent.Executors.newFixedThreadPool(8)) {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (List<String> part : Lists.partition(uuids, (uuids.size() + 7) / 8)) {
+          done.add(pool.submit(() -> {
+            for (String uuid : part) {
+              java.net.http.HttpResponse<String> res = http.send(
+                  java.net.http.HttpRequest.newBuilder(base.resolve("images/" + uuid + "?import=true"))
+                      .header("Authorization", auth)
+                      .header("Content-Type", "image/png")
+                      .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(png))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+              if (res.statusCode() / 100 != 2) {
+                throw new IOException("PUT image " + uuid + ": " + res.statusCode() + " " + res.body());
+              }
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get();
+        }
+      }
+      log("stored the %d images the references name in service %d: %s ms", uuids.size(), k,
+          fmt(ms(System.nanoTime() - t0)));
     }
   }
 
@@ -216,6 +287,7 @@ public class ReconcileBench {
     String gitLogCmd = null;
     int reps = 7;
     int warmup = 3;
+    boolean imagesExist = false;
     for (int i = 0; i < argv.length; i++) {
       switch (argv[i]) {
         case "--git-dir" -> gitDir = argv[++i];
@@ -233,6 +305,7 @@ public class ReconcileBench {
         case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
         case "--git-cmd" -> gitCmd = argv[++i];
         case "--git-log-cmd" -> gitLogCmd = argv[++i];
+        case "--images-exist" -> imagesExist = true;
         default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
       }
     }
@@ -338,7 +411,8 @@ public class ReconcileBench {
             URI.create(services.get(k)), user, System.getenv("BENCH_SERVICE_PASSWORD_" + k)));
       }
       if (!clients.isEmpty()) {
-        reconcileRuns(clients, labels, repo, project, tip, reps, gitCmd);
+        reconcileRuns(clients, labels, repo, project, tip, reps, gitCmd,
+            imagesExist ? new ImagesExist(services, user, refs) : null);
       }
       // The push below goes to the last service (this build's, with BENCH_BEFORE_JAR).
       ImagestoreClient client = clients.isEmpty() ? null : clients.get(clients.size() - 1);

@@ -41,6 +41,9 @@
 #                           with it too (label "<db>-before"), in the same run, for before/after
 #   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
 #   BENCH_SERVICE_JAVA_OPTS extra JVM options for the image service (e.g. -XX:StartFlightRecording=...)
+#   BENCH_IMAGES_EXIST=1    store the images the references name before the first imports (each
+#                           import then clears their orphan marks; the previous import's project
+#                           is emptied, untimed, before the next)
 #   BENCH_PACKED_GIT_LIMIT, BENCH_DELTA_BASE_CACHE_LIMIT
 #                           JGit cache sizes in bytes (default 10 MiB each, as Gerrit's defaults)
 #   BENCH_VARIANTS=1        also time variants of the scanner's loop (bench/ScanVariants.java):
@@ -141,7 +144,7 @@ bench_log "running LnkScanner in a JVM: 1 cold + $BENCH_WARMUP warm-up + $BENCH_
 "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$CP" "$BENCH_ROOT/bench/ReconcileBench.java" \
   --git-dir "$BENCH_REPO" --reps "$BENCH_REPS" --warmup "$BENCH_WARMUP" \
   --git-cmd "$GIT_CMD" --git-log-cmd "$GIT_LOG_CMD" --pairs-out "$RUN/java-pairs.txt" \
-  --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" \
+  --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" ${BENCH_IMAGES_EXIST:+--images-exist} \
   >"$RUN/java.out" 2> >(grep -v -e '^SLF4J:' >&2)
 result() { sed -n "s/^result $1 //p" "$RUN/java.out"; }
 

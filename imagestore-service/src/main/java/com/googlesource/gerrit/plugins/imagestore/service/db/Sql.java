@@ -75,6 +75,15 @@ public final class Sql {
    */
   public static final int ARRAY_MAX = 10_000;
 
+  /**
+   * Most values in one array that rows are matched against with {@code = ANY(?)} on H2 ({@link
+   * #matchChunks}). H2 finds the rows by the primary key but then checks each of them against the
+   * whole array, value by value: such a statement costs rows found × array length there, which in
+   * arrays of {@link #ARRAY_MAX} made a first import quadratic (bench/README.md). PostgreSQL hashes
+   * the array.
+   */
+  public static final int H2_MATCH_MAX = 1_000;
+
   private final Connection connection;
   private final String sql;
   private List<Param> params = new ArrayList<>();
@@ -156,6 +165,16 @@ public final class Sql {
   /** {@code values} in pieces of at most {@link #ARRAY_MAX}, in order, one array parameter each. */
   public static <T> List<List<T>> arrayChunks(Collection<T> values) {
     return Lists.partition(List.copyOf(values), ARRAY_MAX);
+  }
+
+  /**
+   * {@code values} in pieces for statements that match rows with {@code = ANY(?)}: of {@link
+   * #H2_MATCH_MAX} on H2, of {@link #ARRAY_MAX} elsewhere; in order, one array parameter each.
+   */
+  public static <T> List<List<T>> matchChunks(Connection c, Collection<T> values)
+      throws SQLException {
+    boolean h2 = "H2".equals(c.getMetaData().getDatabaseProductName());
+    return Lists.partition(List.copyOf(values), h2 ? H2_MATCH_MAX : ARRAY_MAX);
   }
 
   /** Every row, mapped. */

@@ -197,7 +197,7 @@ public final class ImageRepository {
    * first, in uuid order (as every writer locks image rows), then cleared by one set-based update.
    */
   public void clearOrphanMarks(Connection c, Collection<String> uuids) throws SQLException {
-    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+    for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
       lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
       Sql.on(
               c,
@@ -208,7 +208,7 @@ public final class ImageRepository {
   }
 
   /**
-   * Locks the rows of those of {@code uuids} (at most {@link Sql#ARRAY_MAX}) that match {@code
+   * Locks the rows of those of {@code uuids} (one of {@link Sql#matchChunks}) that match {@code
    * condition}, in uuid order: a set-based update alone would lock them in whatever order its plan
    * visits them, and two such updates could deadlock. Returns the ids of the locked rows.
    */
@@ -224,12 +224,12 @@ public final class ImageRepository {
   /** Marks those of these images that no reference names as orphaned at {@code now}. */
   public void markOrphanedIfUnreferenced(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+    for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
       markIfUnreferenced(c, chunk, now);
     }
   }
 
-  /** Marks the unmarked unreferenced images of {@code chunk} (at most {@link Sql#ARRAY_MAX}). */
+  /** Marks the unmarked unreferenced images of {@code chunk} (one of {@link Sql#matchChunks}). */
   private static int markIfUnreferenced(Connection c, List<String> chunk, long now)
       throws SQLException {
     return Sql.on(
@@ -241,7 +241,9 @@ public final class ImageRepository {
         .update();
   }
 
-  /** Clears the marks of the referenced images of {@code chunk} (at most {@link Sql#ARRAY_MAX}). */
+  /**
+   * Clears the marks of the referenced images of {@code chunk} (one of {@link Sql#matchChunks}).
+   */
   private static int clearIfReferenced(Connection c, List<String> chunk) throws SQLException {
     return Sql.on(
             c,
@@ -307,7 +309,7 @@ public final class ImageRepository {
                             + ")")))
             .list(ImageRepository::uuid);
     int marked = 0;
-    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(unreferenced))) {
+    for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(unreferenced))) {
       List<String> unmarked = lockInOrder(c, chunk, " AND orphaned_at IS NULL");
       if (!unmarked.isEmpty()) {
         marked += markIfUnreferenced(c, unmarked, now);
@@ -360,7 +362,8 @@ public final class ImageRepository {
       bindPosition(query, pg, slice.to());
     }
     int cleared = 0;
-    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(query.list(ImageRepository::uuid)))) {
+    for (List<String> chunk :
+        Sql.matchChunks(c, new TreeSet<>(query.list(ImageRepository::uuid)))) {
       List<String> marked = lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
       if (!marked.isEmpty()) {
         cleared += clearIfReferenced(c, marked);
@@ -386,16 +389,18 @@ public final class ImageRepository {
    * transaction under a token of its own ({@link #owe}), settled by {@link #recheckOrphanMarks}
    * after it commits. {@code uuids} are owed one row each; {@code importedUuids}, the images that
    * the references the change inserted name, are owed as one row ({@code imported}, null when there
-   * are none).
+   * are none). {@code whole}: {@code uuids} are every row owed under the token (a change's own
+   * recheck), so its settling deletes them by the token alone; false for a part of them read back
+   * by {@link #recheckOwed}, whose settling deletes exactly its rows.
    */
   public record OwedRecheck(
-      String token, Set<String> uuids, Set<String> importedUuids, ImportedReferences imported) {
-    public OwedRecheck(String token, Set<String> uuids) {
-      this(token, uuids, Set.of(), null);
-    }
-
+      String token,
+      Set<String> uuids,
+      Set<String> importedUuids,
+      ImportedReferences imported,
+      boolean whole) {
     public static OwedRecheck of(Collection<String> uuids) {
-      return new OwedRecheck(newToken(), new TreeSet<>(uuids));
+      return new OwedRecheck(newToken(), new TreeSet<>(uuids), Set.of(), null, true);
     }
 
     /**
@@ -408,7 +413,8 @@ public final class ImageRepository {
           newToken(),
           new TreeSet<>(removed),
           new TreeSet<>(added),
-          added.isEmpty() ? null : imported);
+          added.isEmpty() ? null : imported,
+          true);
     }
 
     /** Every image the recheck after commit looks at. */
@@ -523,22 +529,7 @@ public final class ImageRepository {
       return;
     }
     recheckOrphanMarks(c, uuids, now);
-    if (owed.size() == 1) {
-      settle(c, owed.get(0));
-      return;
-    }
-    Sql settle = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
-    for (OwedRecheck o : owed) {
-      for (String uuid : o.uuids()) {
-        settle.bind(o.token()).bind(uuid).add();
-      }
-    }
-    settle.batch();
-    for (OwedRecheck o : owed) {
-      if (o.imported() != null) {
-        settleImported(c, o);
-      }
-    }
+    settle(c, owed);
   }
 
   /**
@@ -598,7 +589,8 @@ public final class ImageRepository {
             });
     int n = 0;
     for (Map.Entry<String, Set<String>> e : byToken.entrySet()) {
-      recheckOrphanMarks(db, new OwedRecheck(e.getKey(), e.getValue()), now);
+      // LIMIT may have cut the token's rows: settle these rows only.
+      recheckOrphanMarks(db, new OwedRecheck(e.getKey(), e.getValue(), Set.of(), null, false), now);
       n += e.getValue().size();
     }
     Map<String, ImportedReferences> imports =
@@ -633,7 +625,9 @@ public final class ImageRepository {
                           .list(ImageRepository::uuid)));
       // Nothing named (the references were removed since, by changes that owe their own
       // rechecks): the row is settled all the same.
-      settleImport(db, new OwedRecheck(e.getKey(), Set.of(), named, imported), now);
+      // Its own rows in orphan_rechecks (the images the change's removals left) are the first
+      // loop's: only the import row is settled here.
+      settleImport(db, new OwedRecheck(e.getKey(), Set.of(), named, imported, false), now);
       n += Math.max(1, named.size());
     }
     return n;
@@ -646,20 +640,36 @@ public final class ImageRepository {
     }
     db.inTransaction(
         c -> {
-          settle(c, owed);
+          settle(c, List.of(owed));
           return null;
         });
   }
 
-  private static void settle(Connection c, OwedRecheck owed) throws SQLException {
-    for (List<String> chunk : Sql.arrayChunks(owed.uuids())) {
-      Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ANY(?)")
-          .bind(owed.token())
-          .bindArray(chunk)
-          .update();
+  /**
+   * Deletes the debts of {@code owed}: a whole debt by its token (one index range, however many
+   * rows; matching them with {@code uuid = ANY(?)} instead compared every row of the token with the
+   * whole array on H2), a part of one row by row (primary-key lookups), and the import rows.
+   */
+  private static void settle(Connection c, List<OwedRecheck> owed) throws SQLException {
+    Sql byToken = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ?");
+    Sql byRow = Sql.on(c, "DELETE FROM orphan_rechecks WHERE token = ? AND uuid = ?");
+    for (OwedRecheck o : owed) {
+      if (o.whole()) {
+        if (!o.uuids().isEmpty()) {
+          byToken.bind(o.token()).add();
+        }
+      } else {
+        for (String uuid : o.uuids()) {
+          byRow.bind(o.token()).bind(uuid).add();
+        }
+      }
     }
-    if (owed.imported() != null) {
-      settleImported(c, owed);
+    byToken.batch();
+    byRow.batch();
+    for (OwedRecheck o : owed) {
+      if (o.imported() != null) {
+        settleImported(c, o);
+      }
     }
   }
 
@@ -708,7 +718,7 @@ public final class ImageRepository {
 
   private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    List<List<String>> chunks = Sql.arrayChunks(new TreeSet<>(uuids));
+    List<List<String>> chunks = Sql.matchChunks(c, new TreeSet<>(uuids));
     for (List<String> chunk : chunks) {
       lockInOrder(c, chunk, "");
     }

@@ -85,7 +85,7 @@ public final class TrashRepository {
   /** Those of {@code uuids} that are in the trash. */
   public List<String> trashedAmong(Connection c, Collection<String> uuids) throws SQLException {
     List<String> out = new ArrayList<>();
-    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+    for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
       out.addAll(
           Sql.on(c, "SELECT uuid FROM trash WHERE uuid = ANY(?) ORDER BY uuid")
               .bindArray(chunk)

@@ -1516,6 +1516,42 @@ public abstract class DatabaseContract {
   }
 
   /**
+   * A change's own recheck settles its whole debt by its token; the sweep may read a debt back in
+   * parts (its limit cuts a token's rows) and then settles only the rows it rechecked.
+   */
+  @Test
+  void aDebtReadBackInPartsIsSettledOnlyWhereRechecked() {
+    insert(image(uuid(1), SHA_A, null)); // none of them referenced, none marked yet
+    insert(image(uuid(2), SHA_B, null));
+    insert(image(uuid(3), SHA_A, null));
+    OwedRecheck owed = OwedRecheck.of(Set.of(uuid(1), uuid(2), uuid(3)));
+    db.inTransaction(
+        c -> {
+          images.owe(c, owed, T0);
+          return null;
+        });
+    assertThat(images.recheckOwed(db, T0, 2, T0 + 5)).isEqualTo(2);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(1);
+    assertThat(db.<List<String>>read(c -> images.marksOutOfStep(c, 10))).isEmpty();
+
+    assertThat(images.recheckOwed(db, T0, 2, T0 + 6)).isEqualTo(1);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+    assertThat(List.of(orphanedAt(uuid(1)), orphanedAt(uuid(2)), orphanedAt(uuid(3))))
+        .containsExactly(Optional.of(T0 + 5), Optional.of(T0 + 5), Optional.of(T0 + 6));
+
+    // The change's own recheck: every row of its token settled at once.
+    OwedRecheck whole = OwedRecheck.of(Set.of(uuid(1), uuid(2), uuid(3)));
+    db.inTransaction(
+        c -> {
+          images.owe(c, whole, T0 + 7);
+          return null;
+        });
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(3);
+    images.recheckOrphanMarks(db, whole, T0 + 8);
+    assertThat(db.<Integer>read(c -> images.countOwed(c, Long.MAX_VALUE))).isEqualTo(0);
+  }
+
+  /**
    * A replace owes the images its inserted references name as one row, however many: a crash before
    * its recheck leaves that row, the images are owed (not out of step) until the sweep finds them
    * again through the references and settles it. Its removed images are owed a row each.
