@@ -408,7 +408,8 @@ public class ImagestoreClient implements Closeable {
     }
     if (stored.buckets != null && stored.buckets == cut.count() && stored.bucketDigests != null) {
       List<Integer> differing = differingBuckets(scanned.buckets(), stored.bucketDigests);
-      if (differing.size() < cut.count()) {
+      // None differing (the whole digests differ all the same) or all: the whole set.
+      if (!differing.isEmpty() && differing.size() < cut.count()) {
         Optional<ReferencesResult> replaced =
             replaceBuckets(project, branch, cut, differing, references);
         if (replaced.isPresent()) {
