@@ -190,7 +190,7 @@ for db in "${DBS[@]}"; do
   printf '  %-60s %10s %9s %9s\n' "" "ms" "C git ms" "× C git"
   for kind in initial:"first import into an empty project (all inserted)" \
       steady:"set unchanged (digest matched, nothing sent)" \
-      changed:"after drift (digest differs, whole set sent, repaired)"; do
+      changed:"after drift (digest differs, its buckets sent, repaired)"; do
     k="$db.${kind%%:*}"
     printf '  %-60s %10s %9s %9s\n' "${kind#*:}" "$(result "${k}_median_ms")" \
       "$(result "${k}_git_median_ms")" "$(result "${k}_ratio_median")"
