@@ -63,7 +63,8 @@ import org.eclipse.jgit.storage.file.WindowCacheConfig;
  *       scan plus {@code replaceReferences(project, null, all)}, each run right after a C git run:
  *       --reps first imports, each into a new empty project (everything inserted); --reps runs
  *       with the set unchanged (the steady state of a scheduled reconcile); --reps runs after a
- *       stray reference was added (the whole set sent and repaired).
+ *       stray reference was added (the stray one's bucket sent and repaired; the whole set to a
+ *       service without buckets, e.g. main's build before them).
  *   <li>push (--push-ref): for each commit C on the push ref above master, what indexCommits does
  *       for a fast-forward to C: scan C excluding its parent, then addReferences in batches of
  *       5000.
@@ -101,7 +102,11 @@ public class ReconcileBench {
     }
     log("%s: %s ms (scan %s + replace %s), added %d, removed %d%s", label, fmt(ms(t2 - t0)),
         fmt(ms(t1 - t0)), fmt(ms(t2 - t1)), res.added, res.removed,
-        res.unchanged ? ", unchanged (digest matched, nothing sent)" : "");
+        res.unchanged
+            ? ", unchanged (digest matched, nothing sent)"
+            : res.replacedBuckets != null
+                ? ", only buckets " + res.replacedBuckets + " sent"
+                : ", whole set sent");
     return new double[] {ms(t2 - t0), ms(t2 - t1)};
   }
 
@@ -173,8 +178,8 @@ public class ReconcileBench {
       for (int k = 0; k < n; k++) {
         String label = labels.get(k) + " after drift " + (r + 1);
         ImagestoreClient client = clients.get(k);
-        // A stray reference, as if a push was indexed since: the digest differs, so the whole
-        // set is sent and the stray one removed.
+        // A stray reference, as if a push was indexed since: the digest differs, so its bucket
+        // (an older service: the whole set) is sent and the stray one removed.
         client.addReferences(List.of(new ReferenceInfo(first, BRANCH, tip.name(),
             "stray/" + r + SUFFIX, String.format("%032x", r + 1))));
         drifted.get(k).add(gitCmd, () -> reconcile(client, repo, first, tip, label, 1));

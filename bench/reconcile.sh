@@ -23,8 +23,9 @@
 #   reconcile    the scan plus the client library's replaceReferences(project, null, all) against a
 #                real image service (imagestore-service.jar on a throwaway data directory), first
 #                into an empty project, then with the set unchanged (a scheduled reconcile: the
-#                digests match, the set is not sent), then after a stray reference was added (the
-#                whole set is sent and repaired);
+#                digests match, the set is not sent), then after a stray reference was added (only
+#                the stray one's bucket is sent and repaired; the whole set to a service without
+#                buckets, as BENCH_BEFORE_JAR from before them);
 #   push         for each of BENCH_PUSH_COMMITS commits changing BENCH_PUSH_LINKS links: what the
 #                plugin does on a fast-forward (scan the new commit, addReferences), in the warm JVM.
 #
@@ -192,7 +193,7 @@ for db in "${DBS[@]}"; do
   printf '  %-60s %10s %9s %9s\n' "" "ms" "C git ms" "× C git"
   for kind in initial:"first import into an empty project (all inserted)" \
       steady:"set unchanged (digest matched, nothing sent)" \
-      changed:"after drift (digest differs, whole set sent, repaired)"; do
+      changed:"after drift (digest differs, its buckets sent, repaired)"; do
     k="$db.${kind%%:*}"
     printf '  %-60s %10s %9s %9s\n' "${kind#*:}" "$(result "${k}_median_ms")" \
       "$(result "${k}_git_median_ms")" "$(result "${k}_ratio_median")"

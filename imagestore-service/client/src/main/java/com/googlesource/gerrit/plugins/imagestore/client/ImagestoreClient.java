@@ -20,6 +20,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceBucketInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
@@ -37,10 +38,15 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpEntityEnclosingRequest;
@@ -379,14 +385,37 @@ public class ImagestoreClient implements Closeable {
   /**
    * Replaces every reference of {@code project} (or of one {@code branch} of it when not null) by
    * {@code references}, in one transaction. Asks for the stored set's digest first and sends
-   * nothing when it matches: the usual outcome of a scheduled reconcile.
+   * nothing when it matches: the usual outcome of a scheduled reconcile. When it differs, sends
+   * only the {@link ReferenceBuckets} whose digests differ (a drift of a few references costs a few
+   * buckets, not the whole set); a service without buckets gets the whole set.
    */
   public ReferencesResult replaceReferences(
       String project, String branch, List<ReferenceInfo> references) throws IOException {
-    if (ReferenceSetDigest.of(references).equals(referenceSet(project, branch).digest)) {
+    // An invalid uuid has no bucket: the whole set goes, and the service says what is wrong.
+    boolean bucketed = references.stream().allMatch(r -> r != null && ImageId.isValid(r.uuid));
+    ReferenceBuckets cut =
+        ReferenceBuckets.of(bucketed ? ReferenceBuckets.countFor(references.size()) : 1);
+    ReferenceBuckets.Digests scanned =
+        cut.digestsOfKeys(
+            references.stream()
+                .map(r -> ReferenceSetDigest.key(r.branch, r.path, r.uuid))
+                .toList());
+    ReferenceSetInfo stored = referenceSet(project, branch, cut.count() > 1 ? cut.count() : null);
+    if (scanned.digest().equals(stored.digest)) {
       ReferencesResult unchanged = new ReferencesResult();
       unchanged.unchanged = true;
       return unchanged;
+    }
+    if (stored.buckets != null && stored.buckets == cut.count() && stored.bucketDigests != null) {
+      List<Integer> differing = differingBuckets(scanned.buckets(), stored.bucketDigests);
+      // None differing (the whole digests differ all the same) or all: the whole set.
+      if (!differing.isEmpty() && differing.size() < cut.count()) {
+        Optional<ReferencesResult> replaced =
+            replaceBuckets(project, branch, cut, differing, references);
+        if (replaced.isPresent()) {
+          return replaced.get();
+        }
+      }
     }
     ReferencesInput in = new ReferencesInput();
     in.project = project;
@@ -397,11 +426,74 @@ public class ImagestoreClient implements Closeable {
     return execute(put, r -> readJson(r, ReferencesResult.class));
   }
 
+  /** The buckets whose count or digest differ between the scanned set and the stored one. */
+  private static List<Integer> differingBuckets(
+      Map<Integer, ReferenceBuckets.Digest> scanned, List<ReferenceBucketInfo> stored) {
+    Map<Integer, ReferenceBuckets.Digest> storedByBucket = new TreeMap<>();
+    for (ReferenceBucketInfo b : stored) {
+      storedByBucket.put(b.bucket, new ReferenceBuckets.Digest(b.count, b.digest));
+    }
+    Set<Integer> all = new TreeSet<>(scanned.keySet());
+    all.addAll(storedByBucket.keySet());
+    return all.stream()
+        .filter(b -> !Objects.equals(scanned.get(b), storedByBucket.get(b)))
+        .toList();
+  }
+
+  /**
+   * Replaces the references in {@code buckets} by those of {@code references} that lie in them;
+   * empty when the service has no bucket replace (404: an older service).
+   */
+  private Optional<ReferencesResult> replaceBuckets(
+      String project,
+      String branch,
+      ReferenceBuckets cut,
+      List<Integer> buckets,
+      List<ReferenceInfo> references)
+      throws IOException {
+    Set<Integer> chosen = new HashSet<>(buckets);
+    ReferencesInput in = new ReferencesInput();
+    in.project = project;
+    in.branch = branch;
+    in.references = references.stream().filter(r -> chosen.contains(cut.of(r.uuid))).toList();
+    URI uri;
+    try {
+      uri =
+          new URIBuilder(baseUrl.resolve("references/buckets"))
+              .addParameter("buckets", Integer.toString(cut.count()))
+              .addParameter(
+                  "bucket", String.join(",", buckets.stream().map(String::valueOf).toList()))
+              .build();
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+    HttpPut put = new HttpPut(uri);
+    put.setEntity(json(in));
+    Optional<ReferencesResult> result = execute(put, r -> readJson(r, ReferencesResult.class), 404);
+    result.ifPresent(r -> r.replacedBuckets = buckets);
+    return result;
+  }
+
   /** The digest and size of the stored references of a project, or of one branch of it. */
   public ReferenceSetInfo referenceSet(String project, String branch) throws IOException {
-    return execute(
-        new HttpGet(referencesUri("references/digest", project, branch)),
-        r -> readJson(r, ReferenceSetInfo.class));
+    return referenceSet(project, branch, null);
+  }
+
+  /**
+   * Like {@link #referenceSet(String, String)}, with the digests of {@code buckets} {@link
+   * ReferenceBuckets} when not null (a service without buckets answers without them).
+   */
+  public ReferenceSetInfo referenceSet(String project, String branch, Integer buckets)
+      throws IOException {
+    URI uri = referencesUri("references/digest", project, branch);
+    if (buckets != null) {
+      try {
+        uri = new URIBuilder(uri).addParameter("buckets", buckets.toString()).build();
+      } catch (URISyntaxException e) {
+        throw new IOException(e);
+      }
+    }
+    return execute(new HttpGet(uri), r -> readJson(r, ReferenceSetInfo.class));
   }
 
   /** The stored references of a project, or of one branch of it when not null. */

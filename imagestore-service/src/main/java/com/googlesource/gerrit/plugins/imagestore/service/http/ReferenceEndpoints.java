@@ -15,13 +15,22 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
+import com.googlesource.gerrit.plugins.imagestore.service.references.BucketSelection;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code /references}, for the Gerrit plugin (role {@code indexer}): {@code POST} adds a batch,
- * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code GET
- * ?project=P[&branch=B]} lists them and {@code GET digest?project=P[&branch=B]} fingerprints them.
+ * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code PUT
+ * buckets?buckets=N&bucket=i,j} only the references in those buckets, {@code GET
+ * ?project=P[&branch=B]} lists them and {@code GET digest?project=P[&branch=B][&buckets=N]}
+ * fingerprints them (and each bucket).
+ *
+ * <p>The bucket replace is a route of its own, not a parameter of {@code PUT /references}: a
+ * service without buckets answers it 404, where it would take a parameter it does not know for a
+ * replace of the whole set by one bucket's references.
  */
 final class ReferenceEndpoints {
   private final ReferenceService references;
@@ -40,7 +49,42 @@ final class ReferenceEndpoints {
 
   void digest(Call call) throws IOException {
     call.sendJson(
-        200, WireTypes.referenceSetInfo(references.digest(project(call), call.query("branch"))));
+        200,
+        WireTypes.referenceSetInfo(
+            references.digest(project(call), call.query("branch"), bucketCount(call))));
+  }
+
+  /** {@code ?buckets=N}, null when absent. */
+  private static Integer bucketCount(Call call) {
+    String value = call.query("buckets");
+    if (value == null) {
+      return null;
+    }
+    return number(value, "buckets");
+  }
+
+  private static int number(String value, String name) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw RequestException.badRequest(
+          "bad_buckets", name + " must be a number, got '" + value + "'");
+    }
+  }
+
+  /** {@code ?buckets=N&bucket=i,j…}: both required. */
+  private static BucketSelection buckets(Call call) {
+    Integer count = bucketCount(call);
+    String chosen = call.query("bucket");
+    if (count == null || chosen == null) {
+      throw RequestException.badRequest(
+          "bad_buckets", "give ?buckets=N&bucket=i,j... (the buckets to replace)");
+    }
+    List<Integer> numbers = new ArrayList<>();
+    for (String part : chosen.split(",", -1)) {
+      numbers.add(number(part, "bucket"));
+    }
+    return BucketSelection.of(count, numbers);
   }
 
   private static String project(Call call) {
@@ -66,5 +110,19 @@ final class ReferenceEndpoints {
         WireTypes.referencesResult(
             references.replace(
                 in.project, in.branch, WireTypes.references(in.references), call.actor())));
+  }
+
+  void replaceBuckets(Call call) throws IOException {
+    BucketSelection buckets = buckets(call);
+    ReferencesInput in = call.readJson(ReferencesInput.class);
+    call.sendJson(
+        200,
+        WireTypes.referencesResult(
+            references.replace(
+                in.project,
+                in.branch,
+                buckets,
+                WireTypes.references(in.references),
+                call.actor())));
   }
 }

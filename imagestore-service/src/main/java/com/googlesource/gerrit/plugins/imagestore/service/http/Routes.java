@@ -74,6 +74,7 @@ final class Routes {
         .add(GET, "/references/digest", METADATA_READER, NONE, e.references()::digest)
         .add(POST, "/references", INDEXER, LARGE_JSON, e.references()::add)
         .add(PUT, "/references", INDEXER, LARGE_JSON, e.references()::replace)
+        .add(PUT, "/references/buckets", INDEXER, LARGE_JSON, e.references()::replaceBuckets)
         .resource("/runtimes", GET)
         .add(GET, "/runtimes", ANYONE, NONE, e.runtimes()::list)
         .add(GET, "/runtimes/{id}", ANYONE, NONE, e.runtimes()::get)

@@ -14,11 +14,13 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets;
 import com.googlesource.gerrit.plugins.imagestore.client.model.AuditEntryInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.CleanupResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.OrphanSweepResult;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceBucketInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
@@ -53,6 +55,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashedImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place where the domain's records become the client library's wire types ({@code
@@ -208,6 +211,17 @@ public final class WireTypes {
     info.branch = set.branch();
     info.count = set.count();
     info.digest = set.digest();
+    if (set.bucketCount() != null) {
+      info.buckets = set.bucketCount();
+      info.bucketDigests = new ArrayList<>();
+      for (Map.Entry<Integer, ReferenceBuckets.Digest> e : set.buckets().entrySet()) {
+        ReferenceBucketInfo bucket = new ReferenceBucketInfo();
+        bucket.bucket = e.getKey();
+        bucket.count = e.getValue().count();
+        bucket.digest = e.getValue().digest();
+        info.bucketDigests.add(bucket);
+      }
+    }
     return info;
   }
 

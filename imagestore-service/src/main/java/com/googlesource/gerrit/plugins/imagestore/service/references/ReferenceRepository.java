@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -62,12 +63,45 @@ public final class ReferenceRepository implements ReferenceLookup {
   /** The references of a project, or of one branch of it when {@code branch} is not null. */
   public List<ImageReference> list(Connection c, String project, String branch)
       throws SQLException {
-    String sql =
-        "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE project = ?"
-            + (branch == null ? "" : " AND branch = ?");
-    Sql query = Sql.on(c, sql).bind(project);
+    return list(c, project, branch, BucketSelection.all());
+  }
+
+  /**
+   * The references of a project (of one branch when not null) whose uuids lie in {@code within}:
+   * its uuid ranges, read from the project's rows by the primary key.
+   */
+  public List<ImageReference> list(
+      Connection c, String project, String branch, BucketSelection within) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT project, branch, path, uuid, commit_id FROM image_references WHERE project = ?");
+    if (branch != null) {
+      sql.append(" AND branch = ?");
+    }
+    List<BucketSelection.UuidRange> ranges = within.isAll() ? List.of() : within.ranges();
+    if (!ranges.isEmpty()) {
+      // Lowercase hex compares the same in every collation; "C" says so to any database.
+      String collate = byteOrderCollation(c);
+      List<String> conditions = new ArrayList<>();
+      for (BucketSelection.UuidRange range : ranges) {
+        conditions.add(
+            "(uuid"
+                + collate
+                + " >= ?"
+                + (range.below() == null ? "" : " AND uuid" + collate + " < ?")
+                + ")");
+      }
+      sql.append(" AND (").append(String.join(" OR ", conditions)).append(')');
+    }
+    Sql query = Sql.on(c, sql.toString()).bind(project);
     if (branch != null) {
       query.bind(branch);
+    }
+    for (BucketSelection.UuidRange range : ranges) {
+      query.bind(range.from());
+      if (range.below() != null) {
+        query.bind(range.below());
+      }
     }
     return query.list(ReferenceRepository::read);
   }

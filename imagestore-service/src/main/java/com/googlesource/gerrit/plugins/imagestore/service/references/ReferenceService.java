@@ -15,6 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.references;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
@@ -98,11 +99,27 @@ public final class ReferenceService {
    */
   public ReferenceChanges replace(
       String project, String branch, List<ImageReference> input, Actor actor) {
+    return replace(project, branch, BucketSelection.all(), input, actor);
+  }
+
+  /**
+   * Replaces the references of {@code project} (of {@code branch} only, when not null) that lie in
+   * {@code buckets} by {@code input}, as {@link #replace(String, String, List, Actor)} does for the
+   * whole set; the references of other buckets stay as they are. Every one of {@code input} must
+   * lie in {@code buckets}.
+   */
+  public ReferenceChanges replace(
+      String project,
+      String branch,
+      BucketSelection buckets,
+      List<ImageReference> input,
+      Actor actor) {
     checkName("project", project, 255);
     if (branch != null) {
       checkName("branch", branch, 255);
     }
     List<ImageReference> wanted = validate(input, project, branch, MAX_REPLACE);
+    checkWithin(wanted, buckets);
     long now = clock.millis();
     // The images this replace touched, known only inside its transaction (a retried attempt
     // computes them again).
@@ -111,7 +128,7 @@ public final class ReferenceService {
         db.inTransaction(
             c -> {
               Map<String, ImageReference> existing = new LinkedHashMap<>();
-              for (ImageReference r : refs.list(c, project, branch)) {
+              for (ImageReference r : refs.list(c, project, branch, buckets)) {
                 existing.put(key(r), r);
               }
               Map<String, ImageReference> target = new LinkedHashMap<>();
@@ -151,39 +168,40 @@ public final class ReferenceService {
   }
 
   /**
-   * The digest of the stored set, for a reconcile to compare with what it scanned. Streamed from
-   * the database in key order, so a project of any size costs no memory; a set whose database order
-   * is not Java's (characters beyond U+FFFF) is read and sorted in memory instead.
+   * The digest of the stored set, for a reconcile to compare with what it scanned, and when {@code
+   * buckets} is not null the digests of that many {@link ReferenceBuckets}. All in one pass
+   * streamed from the database in key order, so a project of any size costs no memory; a set whose
+   * database order is not Java's (characters beyond U+FFFF) is read and sorted in memory instead.
    */
-  public ReferenceSet digest(String project, String branch) {
+  public ReferenceSet digest(String project, String branch, Integer buckets) {
     checkName("project", project, 255);
-    Optional<ReferenceSet> streamed =
+    ReferenceBuckets cut =
+        ReferenceBuckets.of(buckets == null ? 1 : BucketSelection.checkedCount(buckets));
+    Optional<ReferenceBuckets.Digests> streamed =
         db.inTransaction(
             c -> {
-              ReferenceSetDigest.Sorted digest = new ReferenceSetDigest.Sorted();
-              int[] count = {0};
+              ReferenceBuckets.Digests digests = cut.digests();
               boolean[] inOrder = {true};
               refs.forEachKey(
-                  c,
-                  project,
-                  branch,
-                  key -> {
-                    inOrder[0] = inOrder[0] && digest.add(key);
-                    count[0]++;
-                  });
-              return inOrder[0]
-                  ? Optional.of(new ReferenceSet(project, branch, count[0], digest.digest()))
-                  : Optional.<ReferenceSet>empty();
+                  c, project, branch, key -> inOrder[0] = inOrder[0] && digests.add(key));
+              return inOrder[0] ? Optional.of(digests) : Optional.<ReferenceBuckets.Digests>empty();
             });
-    return streamed.orElseGet(
-        () -> {
-          List<ImageReference> stored = list(project, branch);
-          return new ReferenceSet(
-              project,
-              branch,
-              stored.size(),
-              ReferenceSetDigest.ofKeys(stored.stream().map(ReferenceService::key).toList()));
-        });
+    ReferenceBuckets.Digests digests =
+        streamed.orElseGet(
+            () ->
+                cut.digestsOfKeys(
+                    list(project, branch).stream().map(ReferenceService::key).toList()));
+    return new ReferenceSet(
+        project,
+        branch,
+        digests.count(),
+        digests.digest(),
+        buckets,
+        buckets == null ? Map.of() : digests.buckets());
+  }
+
+  public ReferenceSet digest(String project, String branch) {
+    return digest(project, branch, null);
   }
 
   public List<ImageReference> list(String project, String branch) {
@@ -255,6 +273,19 @@ public final class ReferenceService {
       }
     }
     return input;
+  }
+
+  private static void checkWithin(List<ImageReference> wanted, BucketSelection buckets) {
+    if (buckets.isAll()) {
+      return;
+    }
+    for (int i = 0; i < wanted.size(); i++) {
+      if (!buckets.contains(wanted.get(i).uuid())) {
+        throw new InvalidInputException(
+            "bad_references",
+            "references[" + i + "].uuid lies outside the buckets replaced (" + buckets + ")");
+      }
+    }
   }
 
   private static void checkName(String field, String value, int max) {

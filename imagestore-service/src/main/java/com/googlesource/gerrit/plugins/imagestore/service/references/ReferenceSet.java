@@ -14,9 +14,20 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.references;
 
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets;
+import java.util.Map;
+
 /**
  * The fingerprint of the references stored for a project, or for one branch of it (null: the whole
  * project): how many distinct references, and their {@link
- * com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest}.
+ * com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest}; when asked for ({@code
+ * bucketCount} not null), the fingerprint of each non-empty bucket of that many {@link
+ * ReferenceBuckets}, by bucket number.
  */
-public record ReferenceSet(String project, String branch, int count, String digest) {}
+public record ReferenceSet(
+    String project,
+    String branch,
+    int count,
+    String digest,
+    Integer bucketCount,
+    Map<Integer, ReferenceBuckets.Digest> buckets) {}

@@ -19,6 +19,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ImageInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
@@ -37,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The crash suite's orphan-mark finding, made deterministic on PostgreSQL: a {@code PUT
@@ -49,8 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReferenceReplaceCrashIT {
   @TempDir Path dir;
 
-  @Test
-  void aReplaceCutByAKillLeavesOrphanMarksInStep() throws Exception {
+  /** Whole replace, and the replace of the image's bucket alone (the same path, one uuid range). */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aReplaceCutByAKillLeavesOrphanMarksInStep(boolean bucketOnly) throws Exception {
     try (PostgresTestDatabase pg = PostgresTestDatabase.create()) {
       ServiceJar jar = new ServiceJar(Files.createDirectories(dir.resolve("data")), pg);
       Path log = dir.resolve("service.log");
@@ -72,7 +77,15 @@ class ReferenceReplaceCrashIT {
         try (Connection lock = pg.connect()) {
           lockImageRow(lock, uuid);
           CompletableFuture<HttpResponse<byte[]>> dropped =
-              inBackground(() -> replace(run, List.of()));
+              inBackground(
+                  () ->
+                      bucketOnly
+                          ? replace(
+                              run,
+                              "references/buckets?buckets=16&bucket="
+                                  + ReferenceBuckets.of(16).of(uuid),
+                              List.of())
+                          : replace(run, List.of()));
           awaitBlockedOnALock(pg);
           cut = referencesOf(pg, uuid) == 0 ? "after its commit" : "before its commit";
           run.killing();
@@ -181,12 +194,17 @@ class ReferenceReplaceCrashIT {
 
   private static HttpResponse<byte[]> replace(CrashRun run, List<ReferenceInfo> refs)
       throws Exception {
+    return replace(run, "references", refs);
+  }
+
+  private static HttpResponse<byte[]> replace(CrashRun run, String route, List<ReferenceInfo> refs)
+      throws Exception {
     ReferencesInput in = new ReferencesInput();
     in.project = "ui/app";
     in.references = refs;
     return run.send(
         "PUT",
-        "references",
+        route,
         Json.gson().toJson(in).getBytes(StandardCharsets.UTF_8),
         "Content-Type",
         "application/json");

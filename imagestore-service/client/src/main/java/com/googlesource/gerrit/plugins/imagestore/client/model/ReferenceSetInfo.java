@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
+import java.util.List;
+
 /** The fingerprint of the references the service stores for a project (or one branch of it). */
 public class ReferenceSetInfo {
   public String project;
@@ -26,4 +28,13 @@ public class ReferenceSetInfo {
 
   /** {@link com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest} of the set. */
   public String digest;
+
+  /**
+   * How many buckets the set was cut into ({@code ?buckets=N}); null when none were asked for, or
+   * by a service that has no buckets.
+   */
+  public Integer buckets;
+
+  /** The non-empty buckets' fingerprints in bucket order (a bucket not listed is empty). */
+  public List<ReferenceBucketInfo> bucketDigests;
 }

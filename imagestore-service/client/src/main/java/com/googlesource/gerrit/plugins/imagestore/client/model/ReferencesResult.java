@@ -14,6 +14,8 @@
 
 package com.googlesource.gerrit.plugins.imagestore.client.model;
 
+import java.util.List;
+
 /** What a references call changed. */
 public class ReferencesResult {
   public int added;
@@ -27,4 +29,11 @@ public class ReferencesResult {
    * matched), so nothing was sent.
    */
   public boolean unchanged;
+
+  /**
+   * The buckets a replace sent, when it sent only those whose digests differed ({@link
+   * com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets}); null when it sent the
+   * whole set or nothing.
+   */
+  public List<Integer> replacedBuckets;
 }
