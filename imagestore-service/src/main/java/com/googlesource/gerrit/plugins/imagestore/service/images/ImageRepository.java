@@ -127,6 +127,16 @@ public final class ImageRepository {
    */
   public List<ImageRecord> findAllForUpdate(Connection c, Collection<String> uuids)
       throws SQLException {
+    return findAll(c, uuids, " FOR UPDATE");
+  }
+
+  /** Those of {@code uuids} that exist, in uuid order. */
+  public List<ImageRecord> findAll(Connection c, Collection<String> uuids) throws SQLException {
+    return findAll(c, uuids, "");
+  }
+
+  private static List<ImageRecord> findAll(Connection c, Collection<String> uuids, String lock)
+      throws SQLException {
     List<ImageRecord> out = new ArrayList<>();
     for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
       out.addAll(
@@ -136,7 +146,8 @@ public final class ImageRepository {
                       + COLUMNS
                       + " FROM images WHERE uuid IN ("
                       + Sql.inList(chunk.size())
-                      + ") ORDER BY uuid FOR UPDATE")
+                      + ") ORDER BY uuid"
+                      + lock)
               .bindAll(chunk)
               .list(ImageRepository::read));
     }

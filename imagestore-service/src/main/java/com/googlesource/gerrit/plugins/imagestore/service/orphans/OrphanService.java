@@ -19,7 +19,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
-import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
@@ -248,17 +247,11 @@ public final class OrphanService {
     CleanupOutcome.Builder result = CleanupOutcome.builder(dryRun);
     List<ImageRecord> candidates = new ArrayList<>();
     if (uuids != null) {
-      for (ImageId id : new LinkedHashSet<>(uuids)) {
-        Optional<ImageRecord> image = imageService.find(id);
-        try {
-          if (image.isEmpty()) {
-            throw new NotFoundException("no image " + id);
-          }
-          trash.checkGuard(image.get(), Guard.ORPHAN_PAST_GRACE);
-          candidates.add(image.get());
-        } catch (DomainException refusal) {
-          result.skip(id.value(), refusal);
-        }
+      for (List<ImageId> slice :
+          Lists.partition(List.copyOf(new LinkedHashSet<>(uuids)), TrashService.BATCH)) {
+        Batch<ImageRecord> checked = trash.checkGuard(slice, Guard.ORPHAN_PAST_GRACE);
+        candidates.addAll(checked.done());
+        checked.refused().forEach(r -> result.skip(r.uuid(), r.why()));
       }
     } else {
       Duration minAge =

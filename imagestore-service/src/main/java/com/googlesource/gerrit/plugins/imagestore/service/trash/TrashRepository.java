@@ -57,6 +57,16 @@ public final class TrashRepository {
   /** Locks the entries of those of {@code uuids} in the trash, in uuid order; returns them so. */
   public List<TrashRecord> findAllForUpdate(Connection c, Collection<String> uuids)
       throws SQLException {
+    return findAll(c, uuids, " FOR UPDATE");
+  }
+
+  /** The entries of those of {@code uuids} in the trash, in uuid order. */
+  public List<TrashRecord> findAll(Connection c, Collection<String> uuids) throws SQLException {
+    return findAll(c, uuids, "");
+  }
+
+  private static List<TrashRecord> findAll(Connection c, Collection<String> uuids, String lock)
+      throws SQLException {
     List<TrashRecord> out = new ArrayList<>();
     for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
       out.addAll(
@@ -66,7 +76,8 @@ public final class TrashRepository {
                       + TRASH_COLUMNS
                       + " FROM trash WHERE uuid IN ("
                       + Sql.inList(chunk.size())
-                      + ") ORDER BY uuid FOR UPDATE")
+                      + ") ORDER BY uuid"
+                      + lock)
               .bindAll(chunk)
               .list(TrashRepository::read));
     }

@@ -186,20 +186,8 @@ public final class TrashService implements TrashedImages {
               Set<String> referenced =
                   guard == Guard.FORCE ? Set.of() : refs.referencedAmong(c, locked.keySet());
               long now = clock.millis();
-              List<ImageRecord> moving = new ArrayList<>();
-              List<Refusal> refused = new ArrayList<>();
-              for (ImageRecord r : selected) {
-                ImageRecord image = locked.remove(r.uuid()); // once each
-                DomainException why =
-                    image == null
-                        ? new NotFoundException("no image " + r.uuid())
-                        : refusal(image, guard, referenced.contains(image.uuid()), now);
-                if (why == null) {
-                  moving.add(image);
-                } else {
-                  refused.add(new Refusal(r.uuid(), why));
-                }
-              }
+              Batch<ImageRecord> judged = judge(uuids, locked, referenced, guard, now);
+              List<ImageRecord> moving = judged.done();
               if (!moving.isEmpty()) {
                 List<String> moved = moving.stream().map(ImageRecord::uuid).toList();
                 long purgeAfter = saturatedAdd(now, retention.toMillis());
@@ -212,7 +200,7 @@ public final class TrashService implements TrashedImages {
                 images.deleteAll(c, moved);
                 audit.record(c, now, actor, AuditLog.TRASH, moving, image -> 0, detail);
               }
-              return new Batch<>(moving, refused);
+              return judged;
             });
     for (ImageRecord image : batch.done()) {
       recentLookups.forget(image.uuid());
@@ -243,15 +231,6 @@ public final class TrashService implements TrashedImages {
     if (!changed.isEmpty()) {
       contents.rows().lockAll(c, changed);
       locked.addAll(changed);
-    }
-  }
-
-  /** Throws the conflict that {@code guard} calls for, if any. */
-  private void check(Connection c, ImageRecord image, Guard guard, long now) throws SQLException {
-    DomainException why =
-        refusal(image, guard, guard != Guard.FORCE && refs.isReferenced(c, image.uuid()), now);
-    if (why != null) {
-      throw why;
     }
   }
 
@@ -286,16 +265,49 @@ public final class TrashService implements TrashedImages {
   }
 
   /**
-   * Checks that {@code guard} holds for {@code image} now.
-   *
-   * @throws ConflictException when it does not
+   * Reads the images {@code ids} name (at most {@link #BATCH}, in their order, each once) and
+   * checks {@code guard} for each now, in one read: those it holds for, and those gone or refused
+   * with the refusal {@link #moveToTrash} gives.
    */
-  public void checkGuard(ImageRecord image, Guard guard) {
-    db.read(
+  public Batch<ImageRecord> checkGuard(List<ImageId> ids, Guard guard) {
+    return db.read(
         c -> {
-          check(c, image, guard, clock.millis());
-          return null;
+          Map<String, ImageRecord> found = new HashMap<>();
+          for (ImageRecord r : images.findAll(c, ids.stream().map(ImageId::value).toList())) {
+            found.put(r.uuid(), r);
+          }
+          Set<String> referenced =
+              guard == Guard.FORCE ? Set.of() : refs.referencedAmong(c, found.keySet());
+          return judge(
+              ids.stream().map(ImageId::value).toList(), found, referenced, guard, clock.millis());
         });
+  }
+
+  /**
+   * Splits the images {@code uuids} name (in their order, each once: {@code found} loses each it
+   * hands out) into those {@code guard} holds for, and those gone or refused.
+   */
+  private Batch<ImageRecord> judge(
+      List<String> uuids,
+      Map<String, ImageRecord> found,
+      Set<String> referenced,
+      Guard guard,
+      long now) {
+    List<ImageRecord> passed = new ArrayList<>();
+    List<Refusal> refused = new ArrayList<>();
+    for (String uuid : uuids) {
+      ImageRecord image = found.remove(uuid);
+      DomainException why =
+          image == null
+              ? new NotFoundException("no image " + uuid)
+              : refusal(image, guard, referenced.contains(uuid), now);
+      if (why == null) {
+        passed.add(image);
+      } else {
+        refused.add(new Refusal(uuid, why));
+      }
+    }
+    return new Batch<>(passed, refused);
   }
 
   /**
@@ -487,8 +499,18 @@ public final class TrashService implements TrashedImages {
     List<String> missing = new ArrayList<>();
     if (uuids != null) {
       entries = new ArrayList<>();
+      Map<String, TrashRecord> found = new HashMap<>();
+      for (List<ImageId> slice : Lists.partition(uuids, BATCH)) {
+        db.read(c -> trash.findAll(c, slice.stream().map(ImageId::value).toList()))
+            .forEach(t -> found.put(t.image().uuid(), t));
+      }
       for (ImageId id : uuids) {
-        find(id).ifPresentOrElse(entries::add, () -> missing.add(id.value()));
+        TrashRecord t = found.get(id.value());
+        if (t == null) {
+          missing.add(id.value());
+        } else {
+          entries.add(t);
+        }
       }
     } else {
       entries = purgeable(all, CleanupOutcome.MAX_IMAGES);
