@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffCapacity;
 import com.googlesource.gerrit.plugins.imagestore.service.fsck.ConsistencyCheck;
 import com.googlesource.gerrit.plugins.imagestore.service.http.HttpServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +173,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "The window the login failures count in (default: ${DEFAULT-VALUE}).")
   Duration loginFailureWindow;
 
+  @Option(
+      names = "--access-log",
+      paramLabel = "FILE",
+      description =
+          "Append a line per request to FILE: client address, account, time, request line,"
+              + " status, bytes sent, referrer, user agent, milliseconds (NCSA combined format"
+              + " and the time). A name containing yyyy_mm_dd gets a file per day (UTC), deleted"
+              + " after 31 days; otherwise one file, for logrotate's copytruncate. Off by"
+              + " default.")
+  Path accessLog;
+
   /** Reads 14d, 12h, 30m, 45s, 3600 or P14D. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -211,7 +223,8 @@ final class ServeCommand implements Callable<Integer> {
             .withBlobCache(blobCacheBytes)
             .withDiffCapacity(diffConcurrency, diffMemoryBytes, diffQueueTimeout)
             .withPublicMetadata(publicMetadata)
-            .withLoginLimits(loginLimits);
+            .withLoginLimits(loginLimits)
+            .withAccessLog(accessLog);
     Imagestore imagestore = Imagestore.open(config);
     logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of

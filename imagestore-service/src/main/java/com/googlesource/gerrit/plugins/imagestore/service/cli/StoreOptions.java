@@ -140,7 +140,8 @@ final class StoreOptions {
         0,
         ServiceConfig.DEFAULT_DIFF_QUEUE_TIMEOUT,
         false,
-        ServiceConfig.LoginLimits.DEFAULT);
+        ServiceConfig.LoginLimits.DEFAULT,
+        null);
   }
 
   ServiceConfig toConfig() {

@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  *     paths) may be read without an account; image bytes and diffs are public either way
  * @param loginLimits how many failed logins an address or an account may have in a window before
  *     further attempts are answered 429
+ * @param accessLog the file that gets a line per request; null: no access log
  */
 public record ServiceConfig(
     String bind,
@@ -60,7 +61,8 @@ public record ServiceConfig(
     long diffMemoryBytes,
     Duration diffQueueTimeout,
     boolean publicMetadata,
-    LoginLimits loginLimits) {
+    LoginLimits loginLimits,
+    Path accessLog) {
 
   /**
    * Failed logins allowed per client address and per account (from all addresses together) in a
@@ -123,7 +125,8 @@ public record ServiceConfig(
         0,
         DEFAULT_DIFF_QUEUE_TIMEOUT,
         false,
-        LoginLimits.DEFAULT);
+        LoginLimits.DEFAULT,
+        null);
   }
 
   public ServiceConfig withPort(int port) {
@@ -179,6 +182,11 @@ public record ServiceConfig(
     return copy(b -> b.loginLimits = loginLimits);
   }
 
+  /** Null: no access log. */
+  public ServiceConfig withAccessLog(Path accessLog) {
+    return copy(b -> b.accessLog = accessLog);
+  }
+
   public ServiceConfig withTrash(
       Duration orphanGracePeriod, Duration trashRetention, Duration trashPurgeInterval) {
     return copy(
@@ -211,6 +219,7 @@ public record ServiceConfig(
     b.diffQueueTimeout = diffQueueTimeout;
     b.publicMetadata = publicMetadata;
     b.loginLimits = loginLimits;
+    b.accessLog = accessLog;
     change.accept(b);
     return new ServiceConfig(
         b.bind,
@@ -231,7 +240,8 @@ public record ServiceConfig(
         b.diffMemoryBytes,
         b.diffQueueTimeout,
         b.publicMetadata,
-        b.loginLimits);
+        b.loginLimits,
+        b.accessLog);
   }
 
   /** The mutable twin of the record, for {@link #copy}. */
@@ -255,6 +265,7 @@ public record ServiceConfig(
     Duration diffQueueTimeout;
     boolean publicMetadata;
     LoginLimits loginLimits;
+    Path accessLog;
   }
 
   /** Whether the metadata database is the embedded one (no database URL configured). */
@@ -304,6 +315,8 @@ public record ServiceConfig(
         + publicMetadata
         + ", loginLimits="
         + loginLimits
+        + ", accessLog="
+        + accessLog
         + "]";
   }
 }

@@ -100,6 +100,8 @@ final class Authenticator {
     }
     if (user.isEmpty()) {
       throttle.failed(address, name);
+    } else {
+      req.setAttribute(AccessLog.ACCOUNT, user.get().name());
     }
     return user;
   }

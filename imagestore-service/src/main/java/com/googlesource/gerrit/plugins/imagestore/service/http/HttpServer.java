@@ -79,6 +79,9 @@ public final class HttpServer implements AutoCloseable {
     server.setHandler(
         new SecurityHeaders(new RequestMetrics(new CoreRoutes(context, routes), store.metrics())));
     server.setErrorHandler(new JsonErrorHandler());
+    if (store.config().accessLog() != null) {
+      server.setRequestLog(AccessLog.to(store.config().accessLog()));
+    }
     server.setStopAtShutdown(false);
     server.start();
     HttpServer started = new HttpServer(server, connector, routes);

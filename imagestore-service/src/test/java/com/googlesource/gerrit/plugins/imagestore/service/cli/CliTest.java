@@ -471,6 +471,22 @@ class CliTest {
   }
 
   @Test
+  void theAccessLogIsOffUnlessAFlagTheEnvironmentOrTheFileNamesIt() {
+    ConfigDefaults none = new ConfigDefaults(Map.of(), new Properties());
+    assertThat(serve(none).accessLog).isNull();
+    assertThat(serve(none, "--access-log", "/var/log/imagestore/access.log").accessLog)
+        .isEqualTo(Path.of("/var/log/imagestore/access.log"));
+    assertThat(
+            serve(new ConfigDefaults(Map.of("IMAGESTORE_ACCESS_LOG", "env.log"), new Properties()))
+                .accessLog)
+        .isEqualTo(Path.of("env.log"));
+    Properties file = new Properties();
+    file.setProperty("access-log", "/logs/yyyy_mm_dd.access.log");
+    assertThat(serve(new ConfigDefaults(Map.of(), file)).accessLog)
+        .isEqualTo(Path.of("/logs/yyyy_mm_dd.access.log"));
+  }
+
+  @Test
   void loginLimitsComeFromFlagsTheEnvironmentOrTheFile() {
     ConfigDefaults none = new ConfigDefaults(Map.of(), new Properties());
     ServeCommand builtIn = serve(none);
