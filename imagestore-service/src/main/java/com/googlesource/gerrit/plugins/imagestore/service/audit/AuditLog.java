@@ -17,7 +17,9 @@ package com.googlesource.gerrit.plugins.imagestore.service.audit;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The audit log ({@link AuditRepository}): a line per image trashed, restored, purged or imported.
@@ -62,17 +64,40 @@ public final class AuditLog {
       long bytesFreed,
       String detail)
       throws SQLException {
-    rows.insert(
-        c,
-        at,
-        truncate(actor.name(), 64),
-        actor.address() == null ? null : truncate(actor.address(), 64),
-        action,
-        image.uuid(),
-        image.sha256(),
-        image.size(),
-        bytesFreed,
-        detail == null ? null : truncate(detail, MAX_DETAIL));
+    record(c, at, actor, action, List.of(image), i -> bytesFreed, detail);
+  }
+
+  /**
+   * A line per image of {@code images}, in order, written as one batch; {@code bytesFreed} gives
+   * each image's.
+   */
+  public <T extends Subject> void record(
+      Connection c,
+      long at,
+      Actor actor,
+      String action,
+      List<T> images,
+      ToLongFunction<T> bytesFreed,
+      String detail)
+      throws SQLException {
+    String name = truncate(actor.name(), 64);
+    String address = actor.address() == null ? null : truncate(actor.address(), 64);
+    String note = detail == null ? null : truncate(detail, MAX_DETAIL);
+    List<AuditRepository.Line> lines = new ArrayList<>(images.size());
+    for (T image : images) {
+      lines.add(
+          new AuditRepository.Line(
+              at,
+              name,
+              address,
+              action,
+              image.uuid(),
+              image.sha256(),
+              image.size(),
+              bytesFreed.applyAsLong(image),
+              note));
+    }
+    rows.insert(c, lines);
   }
 
   /**

@@ -22,8 +22,8 @@ import java.util.List;
 
 /** SQL for the {@code audit_log} table. Callers own connections and transactions. */
 final class AuditRepository {
-  void insert(
-      Connection c,
+  /** One line to write. */
+  record Line(
       long at,
       String actor,
       String address,
@@ -32,22 +32,29 @@ final class AuditRepository {
       String sha256,
       long size,
       long bytesFreed,
-      String detail)
-      throws SQLException {
-    Sql.on(
+      String detail) {}
+
+  /** Writes {@code lines} in order, one batch. */
+  void insert(Connection c, List<Line> lines) throws SQLException {
+    Sql insert =
+        Sql.on(
             c,
             "INSERT INTO audit_log (at, actor, address, action, uuid, sha256, size, bytes_freed,"
-                + " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(at)
-        .bind(actor)
-        .bind(address)
-        .bind(action)
-        .bind(uuid)
-        .bind(sha256)
-        .bind(size)
-        .bind(bytesFreed)
-        .bind(detail)
-        .update();
+                + " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (Line l : lines) {
+      insert
+          .bind(l.at())
+          .bind(l.actor())
+          .bind(l.address())
+          .bind(l.action())
+          .bind(l.uuid())
+          .bind(l.sha256())
+          .bind(l.size())
+          .bind(l.bytesFreed())
+          .bind(l.detail())
+          .add();
+    }
+    insert.batch();
   }
 
   /** Entries newest first, with ids below {@code before}, of one image unless uuid is null. */

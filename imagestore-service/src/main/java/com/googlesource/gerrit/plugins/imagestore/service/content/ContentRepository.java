@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 
 /**
  * SQL for the {@code blobs} table (one row per stored content) and for who holds a content: the
@@ -95,6 +96,49 @@ public final class ContentRepository {
     return Sql.on(c, "SELECT state FROM blobs WHERE sha256 = ? FOR UPDATE")
         .bind(sha256)
         .one(rs -> State.of(rs.getString(1)));
+  }
+
+  /**
+   * Locks the rows of those of {@code sha256s} that have one, in SHA-256 order (so two callers
+   * locking overlapping sets never wait on each other crosswise); their states.
+   */
+  public Map<String, State> lockAll(Connection c, Collection<String> sha256s) throws SQLException {
+    Map<String, State> out = new HashMap<>();
+    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(sha256s))) {
+      Sql.on(
+              c,
+              "SELECT sha256, state FROM blobs WHERE sha256 IN ("
+                  + Sql.inList(chunk.size())
+                  + ") ORDER BY sha256 FOR UPDATE")
+          .bindAll(chunk)
+          .forEach(rs -> out.put(rs.getString(1), State.of(rs.getString(2))));
+    }
+    return out;
+  }
+
+  /** {@link #setState} of many contents at once. */
+  public void setStates(Connection c, Collection<String> sha256s, State state, long now)
+      throws SQLException {
+    for (List<String> chunk : Sql.inListChunks(sha256s)) {
+      Sql.on(
+              c,
+              "UPDATE blobs SET state = ?, state_at = ? WHERE sha256 IN ("
+                  + Sql.inList(chunk.size())
+                  + ")")
+          .bind(state.sql())
+          .bind(now)
+          .bindAll(chunk)
+          .update();
+    }
+  }
+
+  /** {@link #delete} of many contents at once. */
+  public void deleteAll(Connection c, Collection<String> sha256s) throws SQLException {
+    for (List<String> chunk : Sql.inListChunks(sha256s)) {
+      Sql.on(c, "DELETE FROM blobs WHERE sha256 IN (" + Sql.inList(chunk.size()) + ")")
+          .bindAll(chunk)
+          .update();
+    }
   }
 
   public void setState(Connection c, String sha256, State state, long now) throws SQLException {

@@ -26,10 +26,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Keeps the bytes of each content (in the {@link BlobStore}) and its {@code blobs} row in step, so
@@ -134,11 +139,28 @@ public final class Contents {
    * did: call {@link #reclaim} once the transaction has committed.
    */
   public boolean releaseIfUnheld(Connection c, String sha256) throws SQLException {
-    if (rows.lock(c, sha256).isEmpty() || rows.holders(c, sha256) > 0) {
-      return false;
+    return releaseIfUnheld(c, List.of(sha256)).contains(sha256);
+  }
+
+  /**
+   * {@link #releaseIfUnheld(Connection, String)} of many contents, with a statement each for the
+   * locks (in SHA-256 order), the holders and the marks. Returns those marked {@code deleting}:
+   * call {@link #reclaim(Collection)} with them once the transaction has committed.
+   */
+  public Set<String> releaseIfUnheld(Connection c, Collection<String> sha256s) throws SQLException {
+    Set<String> withRow = rows.lockAll(c, sha256s).keySet();
+    if (withRow.isEmpty()) {
+      return Set.of();
     }
-    rows.setState(c, sha256, State.DELETING, clock.millis());
-    return true;
+    Map<String, Long> holders = rows.holders(c, withRow);
+    Set<String> unheld = new TreeSet<>();
+    for (String sha256 : withRow) {
+      if (holders.getOrDefault(sha256, 0L) == 0) {
+        unheld.add(sha256);
+      }
+    }
+    rows.setStates(c, unheld, State.DELETING, clock.millis());
+    return unheld;
   }
 
   /**
@@ -149,28 +171,53 @@ public final class Contents {
    * @return whether the bytes and row are gone
    */
   public boolean reclaim(String sha256) {
+    return reclaim(List.of(sha256)).contains(sha256);
+  }
+
+  /**
+   * {@link #reclaim(String)} of many contents in one transaction (the bytes one file at a time); a
+   * content whose bytes could not be deleted stays {@code deleting}, for the sweeper.
+   *
+   * @return those whose bytes and row are gone
+   */
+  public Set<String> reclaim(Collection<String> sha256s) {
+    if (sha256s.isEmpty()) {
+      return Set.of();
+    }
     try {
       return db.inTransaction(
           c -> {
-            Optional<State> state = rows.lock(c, sha256);
-            if (state.isEmpty()) {
-              return true;
+            Map<String, State> states = rows.lockAll(c, sha256s);
+            Set<String> gone = new TreeSet<>(sha256s);
+            gone.removeAll(states.keySet());
+            List<String> deleting =
+                states.entrySet().stream()
+                    .filter(e -> e.getValue() == State.DELETING)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
+            Map<String, Long> holders = deleting.isEmpty() ? Map.of() : rows.holders(c, deleting);
+            List<String> deleted = new ArrayList<>();
+            for (String sha256 : deleting) {
+              if (holders.getOrDefault(sha256, 0L) > 0) {
+                continue; // wanted again: an upload confirmed it meanwhile
+              }
+              try {
+                blobs.delete(sha256);
+                deleted.add(sha256);
+              } catch (IOException e) {
+                logger.atWarning().withCause(e).log(
+                    "deleting the bytes of content %s failed; the sweeper tries again", sha256);
+              }
             }
-            if (state.get() != State.DELETING || rows.holders(c, sha256) > 0) {
-              return false; // wanted again: an upload confirmed it meanwhile
-            }
-            try {
-              blobs.delete(sha256);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-            rows.delete(c, sha256);
-            return true;
+            rows.deleteAll(c, deleted);
+            gone.addAll(deleted);
+            return gone;
           });
     } catch (RuntimeException e) {
       logger.atWarning().withCause(e).log(
-          "deleting the bytes of content %s failed; the sweeper tries again", sha256);
-      return false;
+          "deleting the bytes of %d contents failed; the sweeper tries again", sha256s.size());
+      return Set.of();
     }
   }
 

@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +118,49 @@ public final class ImageRepository {
 
   public boolean delete(Connection c, String uuid) throws SQLException {
     return Sql.on(c, "DELETE FROM images WHERE uuid = ?").bind(uuid).update() > 0;
+  }
+
+  /**
+   * Locks the rows of those of {@code uuids} that exist, in uuid order (as every writer of images
+   * locks them), and returns them in that order. IN lists, not {@code = ANY(?)}: H2 tests every row
+   * against an array, while both databases probe the primary key once per listed id.
+   */
+  public List<ImageRecord> findAllForUpdate(Connection c, Collection<String> uuids)
+      throws SQLException {
+    return findAll(c, uuids, " FOR UPDATE");
+  }
+
+  /** Those of {@code uuids} that exist, in uuid order. */
+  public List<ImageRecord> findAll(Connection c, Collection<String> uuids) throws SQLException {
+    return findAll(c, uuids, "");
+  }
+
+  private static List<ImageRecord> findAll(Connection c, Collection<String> uuids, String lock)
+      throws SQLException {
+    List<ImageRecord> out = new ArrayList<>();
+    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
+      out.addAll(
+          Sql.on(
+                  c,
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM images WHERE uuid IN ("
+                      + Sql.inList(chunk.size())
+                      + ") ORDER BY uuid"
+                      + lock)
+              .bindAll(chunk)
+              .list(ImageRepository::read));
+    }
+    return out;
+  }
+
+  /** Deletes these images (their rows locked by the caller). */
+  public void deleteAll(Connection c, Collection<String> uuids) throws SQLException {
+    for (List<String> chunk : Sql.inListChunks(uuids)) {
+      Sql.on(c, "DELETE FROM images WHERE uuid IN (" + Sql.inList(chunk.size()) + ")")
+          .bindAll(chunk)
+          .update();
+    }
   }
 
   /** Image ids in order, {@code limit} of them after {@code after} (null: from the start). */

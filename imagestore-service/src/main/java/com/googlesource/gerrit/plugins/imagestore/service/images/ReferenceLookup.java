@@ -15,7 +15,9 @@ package com.googlesource.gerrit.plugins.imagestore.service.images;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What images and the trash read of the {@code image_references} table. Defined here and
@@ -25,6 +27,9 @@ import java.util.List;
 public interface ReferenceLookup {
   /** Whether any branch references {@code uuid}. */
   boolean isReferenced(Connection c, String uuid) throws SQLException;
+
+  /** Those of {@code uuids} that some branch references. */
+  Set<String> referencedAmong(Connection c, Collection<String> uuids) throws SQLException;
 
   /** Up to {@code limit} references to {@code uuid}. */
   List<ImageReference> findByUuid(Connection c, String uuid, int limit) throws SQLException;

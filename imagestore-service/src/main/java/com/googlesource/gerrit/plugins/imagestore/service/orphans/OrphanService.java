@@ -14,11 +14,11 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.orphans;
 
+import com.google.common.collect.Lists;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
-import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
@@ -35,6 +35,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRe
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Batch;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
 import java.time.Clock;
 import java.time.Duration;
@@ -246,17 +247,11 @@ public final class OrphanService {
     CleanupOutcome.Builder result = CleanupOutcome.builder(dryRun);
     List<ImageRecord> candidates = new ArrayList<>();
     if (uuids != null) {
-      for (ImageId id : new LinkedHashSet<>(uuids)) {
-        Optional<ImageRecord> image = imageService.find(id);
-        try {
-          if (image.isEmpty()) {
-            throw new NotFoundException("no image " + id);
-          }
-          trash.checkGuard(image.get(), Guard.ORPHAN_PAST_GRACE);
-          candidates.add(image.get());
-        } catch (DomainException refusal) {
-          result.skip(id.value(), refusal);
-        }
+      for (List<ImageId> slice :
+          Lists.partition(List.copyOf(new LinkedHashSet<>(uuids)), TrashService.BATCH)) {
+        Batch<ImageRecord> checked = trash.checkGuard(slice, Guard.ORPHAN_PAST_GRACE);
+        candidates.addAll(checked.done());
+        checked.refused().forEach(r -> result.skip(r.uuid(), r.why()));
       }
     } else {
       Duration minAge =
@@ -274,9 +269,10 @@ public final class OrphanService {
       trash.account(result, candidates);
       return result.build();
     }
-    // One transaction per image (seconds per thousand at a million images): a cleanup of what a
-    // selection picks (up to 10,000) is a bulk call that reports its progress, one at a time. One
-    // naming its images is bounded by its request and runs beside anything, as every other write.
+    // A transaction per TrashService.BATCH images (seconds at 10,000 at a million images): a
+    // cleanup of what a selection picks (up to 10,000) is a bulk call that reports its progress,
+    // one at a time. One naming its images is bounded by its request and runs beside anything, as
+    // every other write.
     boolean bulk = uuids == null;
     if (bulk && !cleanupProgress.start(candidates.size())) {
       throw new ConflictException(
@@ -285,18 +281,13 @@ public final class OrphanService {
     boolean completed = false;
     try {
       List<ImageRecord> done = new ArrayList<>();
-      for (ImageRecord image : candidates) {
-        try {
-          if (trash.moveToTrash(ImageId.of(image.uuid()), Guard.ORPHAN_PAST_GRACE, actor, detail)) {
-            done.add(image);
-          } else {
-            result.skip(image.uuid(), new NotFoundException("no image " + image.uuid()));
-          }
-        } catch (DomainException e) {
-          result.skip(image.uuid(), e); // referenced or changed since it was selected
-        }
+      for (List<ImageRecord> slice : Lists.partition(candidates, TrashService.BATCH)) {
+        Batch<ImageRecord> batch = trash.moveToTrash(slice, Guard.ORPHAN_PAST_GRACE, actor, detail);
+        done.addAll(batch.done());
+        // Gone, referenced or changed since it was selected.
+        batch.refused().forEach(r -> result.skip(r.uuid(), r.why()));
         if (bulk) {
-          cleanupProgress.advance(1, done.size() + " moved");
+          cleanupProgress.advance(slice.size(), done.size() + " moved");
         }
       }
       trash.account(result, done);

@@ -23,7 +23,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /** SQL for the {@code image_references} table. Callers own connections and transactions. */
@@ -172,6 +175,23 @@ public final class ReferenceRepository implements ReferenceLookup {
   @Override
   public boolean isReferenced(Connection c, String uuid) throws SQLException {
     return Sql.on(c, "SELECT 1 FROM image_references WHERE uuid = ? LIMIT 1").bind(uuid).exists();
+  }
+
+  // IN lists, not = ANY(?): H2 answers ANY by testing every row against the array; both
+  // databases probe the index once per listed value.
+  @Override
+  public Set<String> referencedAmong(Connection c, Collection<String> uuids) throws SQLException {
+    Set<String> out = new HashSet<>();
+    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
+      Sql.on(
+              c,
+              "SELECT DISTINCT uuid FROM image_references WHERE uuid IN ("
+                  + Sql.inList(chunk.size())
+                  + ")")
+          .bindAll(chunk)
+          .forEach(rs -> out.add(rs.getString(1)));
+    }
+    return out;
   }
 
   /** Deletes the given references (matched on project, branch, path and uuid). */

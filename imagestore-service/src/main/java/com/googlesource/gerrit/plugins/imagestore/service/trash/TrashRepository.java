@@ -31,18 +31,18 @@ import java.util.TreeSet;
 public final class TrashRepository {
   private static final String TRASH_COLUMNS = COLUMNS + ", trashed_at, trashed_by, purge_after";
 
+  private static final String INSERT =
+      "INSERT INTO trash (" + TRASH_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
   public void insert(Connection c, TrashRecord t) throws SQLException {
-    ImageRepository.bind(
-            Sql.on(
-                c,
-                "INSERT INTO trash ("
-                    + TRASH_COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-            t.image())
+    bind(Sql.on(c, INSERT), t).update();
+  }
+
+  private static Sql bind(Sql statement, TrashRecord t) {
+    return ImageRepository.bind(statement, t.image())
         .bind(t.trashedAt())
         .bind(t.trashedBy())
-        .bind(t.purgeAfter())
-        .update();
+        .bind(t.purgeAfter());
   }
 
   public Optional<TrashRecord> find(Connection c, String uuid) throws SQLException {
@@ -52,6 +52,54 @@ public final class TrashRepository {
   /** Like {@link #find} but locks the row until the transaction ends. */
   public Optional<TrashRecord> findForUpdate(Connection c, String uuid) throws SQLException {
     return findOne(c, "SELECT " + TRASH_COLUMNS + " FROM trash WHERE uuid = ? FOR UPDATE", uuid);
+  }
+
+  /** Locks the entries of those of {@code uuids} in the trash, in uuid order; returns them so. */
+  public List<TrashRecord> findAllForUpdate(Connection c, Collection<String> uuids)
+      throws SQLException {
+    return findAll(c, uuids, " FOR UPDATE");
+  }
+
+  /** The entries of those of {@code uuids} in the trash, in uuid order. */
+  public List<TrashRecord> findAll(Connection c, Collection<String> uuids) throws SQLException {
+    return findAll(c, uuids, "");
+  }
+
+  private static List<TrashRecord> findAll(Connection c, Collection<String> uuids, String lock)
+      throws SQLException {
+    List<TrashRecord> out = new ArrayList<>();
+    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
+      out.addAll(
+          Sql.on(
+                  c,
+                  "SELECT "
+                      + TRASH_COLUMNS
+                      + " FROM trash WHERE uuid IN ("
+                      + Sql.inList(chunk.size())
+                      + ") ORDER BY uuid"
+                      + lock)
+              .bindAll(chunk)
+              .list(TrashRepository::read));
+    }
+    return out;
+  }
+
+  /** Inserts these entries, one batch. */
+  public void insertAll(Connection c, Collection<TrashRecord> entries) throws SQLException {
+    Sql insert = Sql.on(c, INSERT);
+    for (TrashRecord t : entries) {
+      bind(insert, t).add();
+    }
+    insert.batch();
+  }
+
+  /** Deletes those of {@code uuids} in the trash. */
+  public void deleteAll(Connection c, Collection<String> uuids) throws SQLException {
+    for (List<String> chunk : Sql.inListChunks(uuids)) {
+      Sql.on(c, "DELETE FROM trash WHERE uuid IN (" + Sql.inList(chunk.size()) + ")")
+          .bindAll(chunk)
+          .update();
+    }
   }
 
   private Optional<TrashRecord> findOne(Connection c, String sql, String uuid) throws SQLException {

@@ -26,6 +26,7 @@ import com.googlesource.gerrit.plugins.imagestore.diff.IgnoreRegion;
 import com.googlesource.gerrit.plugins.imagestore.diff.Shift;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
+import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditEntry;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
@@ -57,6 +58,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeRecord
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.CleanupOutcome;
+import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
@@ -1698,6 +1700,146 @@ public abstract class DatabaseContract {
         .hasValue(image(uuid(7), sha, T0).size());
     assertThat(local.exists(sha)).isFalse();
     assertThat(state(sha)).isEmpty();
+  }
+
+  /**
+   * A cleanup's batch: the images were selected, then changed before the batch's transaction. Under
+   * its locks each is checked again, as the single-image move checks it: one referenced meanwhile,
+   * one orphaned again from now (an upload of it), one no longer marked, one gone and one named
+   * twice are left alone with the refusal the single move gives; the others move, an audit line
+   * each.
+   */
+  @Test
+  void aCleanupBatchChecksEachImageAgainUnderItsLock() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    TrashService trash = trashService(local, new Contents(db, local, contents, clock));
+    for (int n = 1; n <= 6; n++) {
+      insert(image(uuid(n), n % 2 == 0 ? SHA_A : SHA_B, T0 - 1000));
+    }
+    List<ImageRecord> selected = new ArrayList<>();
+    for (int n : new int[] {6, 1, 2, 3, 4, 5, 1}) {
+      selected.add(db.read(c -> images.find(c, uuid(n))).orElseThrow());
+    }
+    db.inTransaction(
+        c -> refs.insertIfAbsent(c, List.of(ref("p", "master", "2.lnk", uuid(2))), T0));
+    db.inTransaction(
+        c -> {
+          images.setOrphanedAt(c, uuid(3), T0 + 1); // in the grace period again
+          images.clearOrphanMarks(c, List.of(uuid(4)));
+          return null;
+        });
+    assertThat(trash.moveToTrash(ImageId.of(uuid(5)), Guard.FORCE, Actor.SYSTEM, "other")).isTrue();
+
+    TrashService.Batch<ImageRecord> batch =
+        trash.moveToTrash(selected, Guard.ORPHAN_PAST_GRACE, Actor.SYSTEM, "cleanup");
+
+    assertThat(batch.done().stream().map(ImageRecord::uuid).toList())
+        .containsExactly(uuid(6), uuid(1))
+        .inOrder();
+    assertThat(batch.refused().stream().map(r -> r.uuid() + " " + r.why().code()).toList())
+        .containsExactly(
+            uuid(2) + " referenced",
+            uuid(3) + " in_grace_period",
+            uuid(4) + " not_orphaned",
+            uuid(5) + " not_found",
+            uuid(1) + " not_found")
+        .inOrder();
+    AuditLog audit = new AuditLog(db);
+    for (int n : new int[] {1, 6}) {
+      assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(n)))).isEmpty();
+      assertThat(trash.find(ImageId.of(uuid(n))).orElseThrow().image().orphanedAt())
+          .isEqualTo(T0 - 1000);
+      List<AuditEntry> lines = audit.list(null, uuid(n), 10);
+      assertThat(lines).hasSize(1);
+      assertThat(lines.get(0).action()).isEqualTo(AuditLog.TRASH);
+      assertThat(lines.get(0).detail()).isEqualTo("cleanup");
+      assertThat(lines.get(0).sha256()).isEqualTo(n == 6 ? SHA_A : SHA_B);
+    }
+    for (int n : new int[] {2, 3, 4}) {
+      assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(n)))).isPresent();
+      assertThat(audit.list(null, uuid(n), 10)).isEmpty();
+    }
+  }
+
+  /**
+   * A purge's batch: entries selected, then two of them brought back (a reference to one, an upload
+   * of the other) before the batch's transaction: those are left alone, not in the trash any more.
+   * The others go, an audit line each; a content goes with the last entry holding it (its bytes
+   * after the commit), a content an image holds again stays.
+   */
+  @Test
+  void aPurgeBatchSkipsEntriesBroughtBackAndDeletesBytesAfterItsCommit() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    Contents steps = new Contents(db, local, contents, clock);
+    TrashService trash = trashService(local, steps);
+    String[] shas = new String[3];
+    for (int i = 0; i < 3; i++) {
+      byte[] png = TestPngs.png(60 + i);
+      shas[i] = ImageId.sha256Hex(png);
+      steps.storeBytes(
+          shas[i],
+          png.length,
+          Files.write(Files.createTempFile(local.tmpDir(), "u-", ".png"), png));
+    }
+    // Entries 1 and 2 share content 0, 3 has content 1, 4 and 5 share content 2.
+    int[] contentOf = {0, 0, 0, 1, 2, 2};
+    db.inTransaction(
+        c -> {
+          for (String sha : shas) {
+            assertThat(steps.confirm(c, sha)).isTrue();
+          }
+          for (int n = 1; n <= 5; n++) {
+            images.insert(c, image(uuid(n), shas[contentOf[n]], T0));
+          }
+          return null;
+        });
+    List<ImageRecord> all = new ArrayList<>();
+    for (int n : new int[] {1, 2, 3, 4, 5}) {
+      all.add(db.read(c -> images.find(c, uuid(n))).orElseThrow());
+    }
+    assertThat(trash.moveToTrash(all, Guard.FORCE, Actor.SYSTEM, "test").done()).hasSize(5);
+    List<TrashRecord> selected = trash.list(null, 10);
+    assertThat(selected).hasSize(5);
+
+    db.inTransaction(
+        c -> {
+          refs.insertIfAbsent(c, List.of(ref("p", "master", "4.lnk", uuid(4))), T0);
+          return trash.restoreReferenced(c, List.of(uuid(4)), Actor.SYSTEM);
+        });
+    trash.restore(ImageId.of(uuid(5)), Actor.SYSTEM, "uploaded again");
+
+    TrashService.Batch<TrashService.PurgedEntry> batch =
+        trash.purge(selected, Actor.SYSTEM, "purge");
+
+    assertThat(batch.done().stream().map(p -> p.image().uuid()).toList())
+        .containsExactly(uuid(1), uuid(2), uuid(3))
+        .inOrder();
+    assertThat(batch.done().stream().map(TrashService.PurgedEntry::bytesFreed).toList())
+        .containsExactly(0L, all.get(1).size(), all.get(2).size())
+        .inOrder();
+    assertThat(batch.refused().stream().map(r -> r.uuid() + " " + r.why().code()).toList())
+        .containsExactly(uuid(4) + " not_found", uuid(5) + " not_found")
+        .inOrder();
+    assertThat(local.exists(shas[0])).isFalse();
+    assertThat(local.exists(shas[1])).isFalse();
+    assertThat(state(shas[0])).isEmpty();
+    assertThat(state(shas[1])).isEmpty();
+    assertThat(local.exists(shas[2])).isTrue();
+    assertThat(state(shas[2])).hasValue(State.LIVE);
+    AuditLog audit = new AuditLog(db);
+    for (int n = 1; n <= 5; n++) {
+      List<String> purges =
+          audit.list(null, uuid(n), 10).stream()
+              .filter(a -> a.action().equals(AuditLog.PURGE))
+              .map(a -> a.detail() + " " + a.bytesFreed())
+              .toList();
+      assertThat(purges)
+          .containsExactlyElementsIn(
+              n > 3 ? List.of() : List.of("purge " + batch.done().get(n - 1).bytesFreed()));
+    }
+    assertThat(trash.list(null, 10)).isEmpty();
+    // The batch of one: what DELETE /trash/{uuid} does.
+    assertThat(trash.purge(ImageId.of(uuid(1)), Actor.SYSTEM, "again")).isEmpty();
   }
 
   private Optional<State> state(String sha) {
