@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The one way the repositories run SQL: one statement on a connection the caller owns (so
@@ -107,6 +108,26 @@ public final class Sql {
   /** {@code values} in pieces of at most {@link #IN_LIST_MAX}, one {@code IN (…)} list each. */
   public static <T> List<List<T>> inListChunks(Collection<T> values) {
     return Lists.partition(List.copyOf(values), IN_LIST_MAX);
+  }
+
+  /**
+   * The rows of {@code select} (a {@code SELECT … FROM table}) whose {@code uuid} is one of {@code
+   * uuids}, in uuid order, read an {@code IN} list at a time: both databases probe the primary key
+   * once per listed id (H2 would test every row against an {@code = ANY(?)} array). {@code lock} is
+   * {@code ""} or {@code " FOR UPDATE"}: rows are then locked in uuid order, as every writer locks
+   * them.
+   */
+  public static <T> List<T> byUuids(
+      Connection c, String select, Collection<String> uuids, String lock, RowMapper<T> mapper)
+      throws SQLException {
+    List<T> out = new ArrayList<>();
+    for (List<String> chunk : inListChunks(new TreeSet<>(uuids))) {
+      out.addAll(
+          on(c, select + " WHERE uuid IN (" + inList(chunk.size()) + ") ORDER BY uuid" + lock)
+              .bindAll(chunk)
+              .list(mapper));
+    }
+    return out;
   }
 
   public Sql bind(String value) {

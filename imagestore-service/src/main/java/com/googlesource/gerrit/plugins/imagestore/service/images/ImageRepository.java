@@ -21,7 +21,6 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -137,21 +136,7 @@ public final class ImageRepository {
 
   private static List<ImageRecord> findAll(Connection c, Collection<String> uuids, String lock)
       throws SQLException {
-    List<ImageRecord> out = new ArrayList<>();
-    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
-      out.addAll(
-          Sql.on(
-                  c,
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM images WHERE uuid IN ("
-                      + Sql.inList(chunk.size())
-                      + ") ORDER BY uuid"
-                      + lock)
-              .bindAll(chunk)
-              .list(ImageRepository::read));
-    }
-    return out;
+    return Sql.byUuids(c, "SELECT " + COLUMNS + " FROM images", uuids, lock, ImageRepository::read);
   }
 
   /** Deletes these images (their rows locked by the caller). */

@@ -67,21 +67,8 @@ public final class TrashRepository {
 
   private static List<TrashRecord> findAll(Connection c, Collection<String> uuids, String lock)
       throws SQLException {
-    List<TrashRecord> out = new ArrayList<>();
-    for (List<String> chunk : Sql.inListChunks(new TreeSet<>(uuids))) {
-      out.addAll(
-          Sql.on(
-                  c,
-                  "SELECT "
-                      + TRASH_COLUMNS
-                      + " FROM trash WHERE uuid IN ("
-                      + Sql.inList(chunk.size())
-                      + ") ORDER BY uuid"
-                      + lock)
-              .bindAll(chunk)
-              .list(TrashRepository::read));
-    }
-    return out;
+    return Sql.byUuids(
+        c, "SELECT " + TRASH_COLUMNS + " FROM trash", uuids, lock, TrashRepository::read);
   }
 
   /** Inserts these entries, one batch. */
