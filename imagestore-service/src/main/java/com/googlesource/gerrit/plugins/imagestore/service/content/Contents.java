@@ -110,22 +110,57 @@ public final class Contents {
    * caller changes nothing, stores the bytes again and retries.
    */
   public boolean confirm(Connection c, String sha256) throws SQLException {
-    Optional<State> state = rows.lock(c, sha256);
-    if (state.isEmpty()) {
+    Confirmable found = lockConfirmable(c, List.of(sha256));
+    if (!found.present().contains(sha256)) {
       return false;
     }
-    if (state.get() == State.LIVE) {
-      return true; // nothing deletes the bytes of a live content
-    }
-    try {
-      if (!blobs.exists(sha256)) {
-        return false;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    rows.setState(c, sha256, State.LIVE, clock.millis());
+    makeLive(c, found, List.of(sha256));
     return true;
+  }
+
+  /**
+   * What {@link #lockConfirmable} found: the contents whose bytes are there ({@code present}), and
+   * those of them not yet {@code live}.
+   */
+  public record Confirmable(Set<String> present, Set<String> notLive) {}
+
+  /**
+   * {@link #confirm} of many contents, in two steps so that the caller decides in between which it
+   * records: locks their rows in one statement (in SHA-256 order, as every caller locks them) and
+   * finds those whose bytes are there; then {@link #makeLive} makes those the caller records live.
+   * A content not present went since {@link #storeBytes}: its bytes are to be stored again.
+   */
+  public Confirmable lockConfirmable(Connection c, Collection<String> sha256s) throws SQLException {
+    Set<String> present = new TreeSet<>();
+    Set<String> notLive = new TreeSet<>();
+    for (Map.Entry<String, State> row : rows.lockAll(c, sha256s).entrySet()) {
+      if (row.getValue() == State.LIVE) {
+        present.add(row.getKey()); // nothing deletes the bytes of a live content
+        continue;
+      }
+      try {
+        if (blobs.exists(row.getKey())) {
+          present.add(row.getKey());
+          notLive.add(row.getKey());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new Confirmable(present, notLive);
+  }
+
+  /**
+   * Makes {@code recorded} (present in {@code found}) live, in one statement: the caller's
+   * transaction records an image or trash entry holding each.
+   */
+  public void makeLive(Connection c, Confirmable found, Collection<String> recorded)
+      throws SQLException {
+    Set<String> toSet = new TreeSet<>(recorded);
+    toSet.retainAll(found.notLive());
+    if (!toSet.isEmpty()) {
+      rows.setStates(c, toSet, State.LIVE, clock.millis());
+    }
   }
 
   /** Locks the content's row inside the caller's transaction; false when it has none. */

@@ -269,9 +269,17 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** SQLSTATE 23505: a unique key would be duplicated. */
+  /**
+   * SQLSTATE 23505: a unique key would be duplicated; for a batch, in any of its statements (a
+   * driver may report the batch's failure under another state and chain the statement's).
+   */
   public static boolean isUniqueViolation(SQLException e) {
-    return "23505".equals(e.getSQLState());
+    for (SQLException next = e; next != null; next = next.getNextException()) {
+      if ("23505".equals(next.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,6 +52,7 @@ public final class GroupCommit<T> {
   private final BatchWork<T> work;
   private final ConcurrentLinkedQueue<Waiter<T>> waiting = new ConcurrentLinkedQueue<>();
   private final ReentrantLock leader = new ReentrantLock();
+  private final AtomicLong transactions = new AtomicLong();
 
   public GroupCommit(Database db, BatchWork<T> work) {
     this.db = db;
@@ -103,6 +105,11 @@ public final class GroupCommit<T> {
     return waiting.size();
   }
 
+  /** How many transactions have been started, shared or alone (for tests). */
+  long transactions() {
+    return transactions.get();
+  }
+
   private List<Waiter<T>> drain() {
     List<Waiter<T>> batch = new ArrayList<>();
     Waiter<T> next;
@@ -143,6 +150,7 @@ public final class GroupCommit<T> {
     for (Waiter<T> w : batch) {
       items.add(w.item);
     }
+    transactions.incrementAndGet();
     db.inTransaction(
         c -> {
           work.run(c, items);

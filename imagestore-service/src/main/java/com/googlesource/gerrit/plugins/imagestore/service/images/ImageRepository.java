@@ -21,7 +21,10 @@ import com.googlesource.gerrit.plugins.imagestore.service.runtimes.TestRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,23 +51,34 @@ public final class ImageRepository {
   }
 
   /**
-   * What an upload under {@code uuid} needs to know before it inserts the image, read with one
-   * statement (the usual new id takes no more): the content of the image under the id and of a
-   * trash entry under it (null without one), and whether a reference names it.
+   * What an upload under an id needs to know before it inserts the image: the content of the image
+   * under the id and of a trash entry under it (null without one), and whether a reference names
+   * it.
    */
   public record UploadProbe(String imageSha256, String trashedSha256, boolean referenced) {}
 
-  public UploadProbe probeForUpload(Connection c, String uuid) throws SQLException {
-    return Sql.on(
-            c,
-            "SELECT (SELECT sha256 FROM images WHERE uuid = ?),"
-                + " (SELECT sha256 FROM trash WHERE uuid = ?),"
-                + " EXISTS (SELECT 1 FROM image_references WHERE uuid = ?)")
-        .bind(uuid)
-        .bind(uuid)
-        .bind(uuid)
-        .one(rs -> new UploadProbe(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
-        .orElseThrow();
+  /**
+   * {@link UploadProbe}s of the ids of uploads recorded together, by id, read with one statement
+   * (three index probes per id).
+   */
+  public Map<String, UploadProbe> probeForUploads(Connection c, Collection<String> uuids)
+      throws SQLException {
+    Map<String, UploadProbe> out = new HashMap<>();
+    for (List<String> chunk : Sql.arrayChunks(new TreeSet<>(uuids))) {
+      Sql.on(
+              c,
+              "SELECT u.uuid, (SELECT i.sha256 FROM images i WHERE i.uuid = u.uuid),"
+                  + " (SELECT t.sha256 FROM trash t WHERE t.uuid = u.uuid),"
+                  + " EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = u.uuid)"
+                  + " FROM UNNEST(?) AS u(uuid)")
+          .bindArray(chunk)
+          .forEach(
+              rs ->
+                  out.put(
+                      rs.getString(1),
+                      new UploadProbe(rs.getString(2), rs.getString(3), rs.getBoolean(4))));
+    }
+    return out;
   }
 
   /** Like {@link #find} but locks the row until the transaction ends. */
@@ -77,13 +91,21 @@ public final class ImageRepository {
   }
 
   public void insert(Connection c, ImageRecord r) throws SQLException {
-    bind(
-            Sql.on(
-                c,
-                "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-            r)
-        .update();
+    bind(Sql.on(c, INSERT), r).update();
   }
+
+  /** Inserts these images as one batch, in uuid order (as every writer of images locks them). */
+  public void insertAll(Connection c, Collection<ImageRecord> records) throws SQLException {
+    Sql insert = Sql.on(c, INSERT);
+    for (ImageRecord r :
+        records.stream().sorted(Comparator.comparing(ImageRecord::uuid)).toList()) {
+      bind(insert, r).add();
+    }
+    insert.batch();
+  }
+
+  private static final String INSERT =
+      "INSERT INTO images (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
   /** Binds the {@link #COLUMNS} of {@code r}, in order. */
   public static Sql bind(Sql statement, ImageRecord r) {
@@ -473,26 +495,43 @@ public final class ImageRepository {
    * start or sweep ({@link #recheckOwed}) instead of a mark out of step for good.
    */
   public void owe(Connection c, OwedRecheck owed, long now) throws SQLException {
-    for (List<String> chunk : Sql.arrayChunks(owed.uuids())) {
+    owe(c, List.of(owed), now);
+  }
+
+  /**
+   * {@link #owe} of several changes recorded in one transaction (uploads recorded together), the
+   * rows owed one by one in one statement: the token and the uuid of each as two arrays.
+   */
+  public void owe(Connection c, List<OwedRecheck> owed, long now) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    for (OwedRecheck o : owed) {
+      for (String uuid : o.uuids()) {
+        rows.add(new String[] {o.token(), uuid});
+      }
+    }
+    for (List<String[]> chunk : Sql.arrayChunks(rows)) {
       Sql.on(
               c,
               "INSERT INTO orphan_rechecks (token, uuid, since)"
-                  + " SELECT ?, t.uuid, ? FROM UNNEST(?) AS t(uuid) ON CONFLICT DO NOTHING")
-          .bind(owed.token())
+                  + " SELECT t.token, t.uuid, ? FROM UNNEST(?, ?) AS t(token, uuid)"
+                  + " ON CONFLICT DO NOTHING")
           .bind(now)
-          .bindArray(chunk)
+          .bindArray(chunk.stream().map(row -> row[0]).toList())
+          .bindArray(chunk.stream().map(row -> row[1]).toList())
           .update();
     }
-    if (owed.imported() != null) {
-      Sql.on(
-              c,
-              "INSERT INTO orphan_recheck_imports (token, project, indexed_at, since)"
-                  + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-          .bind(owed.token())
-          .bind(owed.imported().project())
-          .bind(owed.imported().indexedAt())
-          .bind(now)
-          .update();
+    for (OwedRecheck o : owed) {
+      if (o.imported() != null) {
+        Sql.on(
+                c,
+                "INSERT INTO orphan_recheck_imports (token, project, indexed_at, since)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(o.token())
+            .bind(o.imported().project())
+            .bind(o.imported().indexedAt())
+            .bind(now)
+            .update();
+      }
     }
   }
 

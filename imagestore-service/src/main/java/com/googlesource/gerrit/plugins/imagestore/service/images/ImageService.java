@@ -14,12 +14,14 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.images;
 
+import com.google.common.annotations.VisibleForTesting;
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents.Confirmable;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
@@ -32,11 +34,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Stores and reads images: bytes in the {@link BlobStore}, metadata in the database.
@@ -65,6 +72,9 @@ public final class ImageService {
   private final AuditLog audit;
   private final Clock clock;
 
+  /** The uploads waiting at the same moment, recorded in one transaction. */
+  private final GroupCommit<Upload> uploads;
+
   /** The orphan-mark rechecks of uploads waiting at the same moment, committed together. */
   private final GroupCommit<OwedRecheck> rechecks;
 
@@ -89,6 +99,7 @@ public final class ImageService {
     this.clock = clock;
     this.rechecks =
         new GroupCommit<>(db, (c, owed) -> images.recheckOrphanMarks(c, owed, clock.millis()));
+    this.uploads = new GroupCommit<>(db, this::recordUploads);
   }
 
   /** Whether {@link #store} created the image or found these bytes under the id already. */
@@ -118,10 +129,7 @@ public final class ImageService {
    */
   public StoreOutcome store(
       IncomingImage image, ImageId id, Metadata meta, Actor uploaderActor, String importDetail) {
-    String uploader = uploaderActor.name();
-    TestSpec spec = meta.spec();
-    TestRuntime runtime = meta.runtime();
-    MetadataRules.check(spec, runtime);
+    MetadataRules.check(meta.spec(), meta.runtime());
     String sha = image.sha256();
     for (int attempt = 0; ; attempt++) {
       // The bytes first, durably and outside any transaction: a crash from here on leaves at most
@@ -131,92 +139,181 @@ public final class ImageService {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      long now = clock.millis();
-      OwedRecheck owed = OwedRecheck.of(Set.of(id.value()));
-      Optional<StoreOutcome> outcome;
+      Upload upload = new Upload(image, id, meta, uploaderActor, importDetail, clock.millis());
       try {
-        outcome =
-            db.inTransaction(
-                c -> {
-                  if (!contents.confirm(c, sha)) {
-                    return Optional.empty(); // reclaimed in between: store the bytes again
-                  }
-                  UploadProbe probe = images.probeForUpload(c, id.value());
-                  if (probe.imageSha256() != null) {
-                    if (probe.imageSha256().equals(sha)) {
-                      return Optional.of(StoreOutcome.EXISTS);
-                    }
-                    throw idTaken(id);
-                  }
-                  Optional<ImageRecord> trashed =
-                      probe.trashedSha256() == null
-                          ? Optional.empty()
-                          : trash.findTrashedForUpdate(c, id.value());
-                  if (trashed.isPresent()) {
-                    if (!trashed.get().sha256().equals(sha)) {
-                      throw new ConflictException(
-                          "id_taken", "image " + id + " is in the trash with other content");
-                    }
-                    // Uploaded again: it is wanted, so it comes back as it was.
-                    trash.restoreInTransaction(c, id.value(), uploaderActor, "uploaded again");
-                    images.owe(c, owed, now);
-                    return Optional.of(StoreOutcome.CREATED);
-                  }
-                  Long orphanedAt = probe.referenced() ? null : now;
-                  ImageRecord created =
-                      new ImageRecord(
-                          id.value(),
-                          sha,
-                          image.size(),
-                          image.header().width(),
-                          image.header().height(),
-                          now,
-                          uploader,
-                          spec,
-                          runtime,
-                          orphanedAt);
-                  try {
-                    images.insert(c, created);
-                  } catch (SQLException e) {
-                    if (Database.isUniqueViolation(e)) {
-                      // The id appeared meanwhile: another upload of other bytes, or a reference
-                      // restoring it from the trash (same bytes). Look again in a new transaction.
-                      throw new IdAppeared();
-                    }
-                    throw e;
-                  }
-                  if (importDetail != null) {
-                    audit.record(c, now, uploaderActor, AuditLog.IMPORT, created, 0, importDetail);
-                  }
-                  images.owe(c, owed, now);
-                  return Optional.of(StoreOutcome.CREATED);
-                });
+        uploads.run(upload);
       } catch (IdAppeared e) {
-        outcome = Optional.empty();
-      } catch (DomainException e) {
+        continue; // look again in a new transaction
+      }
+      if (upload.refused != null) {
         // The bytes of this content may serve no image now.
         contents.dropIfUnheld(sha);
-        throw e;
+        throw upload.refused;
       }
-      if (outcome.isPresent()) {
-        if (outcome.get() == StoreOutcome.CREATED) {
+      if (upload.outcome != null) {
+        if (upload.outcome == StoreOutcome.CREATED) {
           // A reference added or removed while this upload decided its orphan mark could not see
           // the new row yet: look again now that the row is committed. Uploads answering at the
           // same moment share the recheck's transaction; each answers after its own committed.
-          images.recheckOrphanMarks(db, owed, clock.millis(), rechecks::run);
+          images.recheckOrphanMarks(db, upload.owed, clock.millis(), rechecks::run);
           logger.atFine().log(
               "stored image %s (%d bytes, %dx%d) for %s",
-              id, image.size(), image.header().width(), image.header().height(), uploader);
+              id,
+              image.size(),
+              image.header().width(),
+              image.header().height(),
+              uploaderActor.name());
         }
-        return outcome.get();
+        return upload.outcome;
       }
+      // The bytes were reclaimed in between (a purge finished meanwhile): store them again.
       if (attempt > 10) {
         throw new IllegalStateException("could not store " + id + " (content " + sha + ")");
       }
     }
   }
 
-  /** Unwinds a transaction whose insert found the id taken meanwhile, so that it is retried. */
+  /**
+   * An upload whose bytes are stored, waiting for the transaction that records it ({@link
+   * #recordUploads}); that transaction sets its answer.
+   */
+  private static final class Upload {
+    final IncomingImage image;
+    final ImageId id;
+    final Metadata meta;
+    final Actor uploader;
+    final String importDetail;
+    final long now;
+    final OwedRecheck owed;
+
+    /** CREATED or EXISTS; null (and {@link #refused} null): the bytes went, store them again. */
+    StoreOutcome outcome;
+
+    /** The refusal that is this upload's answer; it recorded nothing. */
+    DomainException refused;
+
+    Upload(
+        IncomingImage image,
+        ImageId id,
+        Metadata meta,
+        Actor uploader,
+        String importDetail,
+        long now) {
+      this.image = image;
+      this.id = id;
+      this.meta = meta;
+      this.uploader = uploader;
+      this.importDetail = importDetail;
+      this.now = now;
+      this.owed = OwedRecheck.of(Set.of(id.value()));
+    }
+
+    String sha() {
+      return image.sha256();
+    }
+  }
+
+  /**
+   * Records the uploads waiting at the same moment in the caller's transaction, set-based: their
+   * contents confirmed under the row locks, their ids probed, their new images inserted and their
+   * rechecks owed with a statement each, whatever their number. Each upload's answer is decided
+   * from what those reads returned and what the uploads before it in {@code batch} recorded, so
+   * uploads of one id or one content together answer as they would one after the other. A refusal
+   * is its upload's answer and records nothing; an id inserted meanwhile by another transaction
+   * fails the whole transaction ({@link IdAppeared}), and {@link GroupCommit} runs each upload
+   * again alone.
+   */
+  private void recordUploads(Connection c, List<Upload> batch) throws SQLException {
+    Confirmable bytes = contents.lockConfirmable(c, batch.stream().map(Upload::sha).toList());
+    Map<String, UploadProbe> probes =
+        images.probeForUploads(c, batch.stream().map(u -> u.id.value()).toList());
+    Map<String, String> recordedNow = new HashMap<>(); // id to content, by uploads of this batch
+    Set<String> held = new TreeSet<>();
+    List<ImageRecord> created = new ArrayList<>();
+    List<Map.Entry<Upload, ImageRecord>> imported = new ArrayList<>();
+    List<OwedRecheck> owed = new ArrayList<>();
+    for (Upload u : batch) {
+      u.outcome = null; // set afresh: a failed transaction runs again
+      u.refused = null;
+      String uuid = u.id.value();
+      if (!bytes.present().contains(u.sha())) {
+        continue; // reclaimed in between: the upload stores the bytes again
+      }
+      UploadProbe probe = probes.get(uuid);
+      String imageSha = recordedNow.containsKey(uuid) ? recordedNow.get(uuid) : probe.imageSha256();
+      if (imageSha != null) {
+        if (imageSha.equals(u.sha())) {
+          u.outcome = StoreOutcome.EXISTS;
+          held.add(u.sha());
+        } else {
+          u.refused = idTaken(u.id);
+        }
+        continue;
+      }
+      if (probe.trashedSha256() != null) {
+        Optional<ImageRecord> trashed = trash.findTrashedForUpdate(c, uuid);
+        if (trashed.isPresent()) {
+          if (!trashed.get().sha256().equals(u.sha())) {
+            u.refused =
+                new ConflictException(
+                    "id_taken", "image " + u.id + " is in the trash with other content");
+            continue;
+          }
+          // Uploaded again: it is wanted, so it comes back as it was.
+          trash.restoreInTransaction(c, uuid, u.uploader, "uploaded again");
+          recordedNow.put(uuid, u.sha());
+          held.add(u.sha());
+          owed.add(u.owed);
+          u.outcome = StoreOutcome.CREATED;
+          continue;
+        }
+      }
+      ImageRecord image =
+          new ImageRecord(
+              uuid,
+              u.sha(),
+              u.image.size(),
+              u.image.header().width(),
+              u.image.header().height(),
+              u.now,
+              u.uploader.name(),
+              u.meta.spec(),
+              u.meta.runtime(),
+              probe.referenced() ? null : u.now);
+      created.add(image);
+      if (u.importDetail != null) {
+        imported.add(Map.entry(u, image));
+      }
+      recordedNow.put(uuid, u.sha());
+      held.add(u.sha());
+      owed.add(u.owed);
+      u.outcome = StoreOutcome.CREATED;
+    }
+    contents.makeLive(c, bytes, held);
+    try {
+      images.insertAll(c, created);
+    } catch (SQLException e) {
+      if (Database.isUniqueViolation(e)) {
+        // An id appeared meanwhile: another upload of other bytes, or a reference restoring it
+        // from the trash (same bytes). Each upload looks again, alone.
+        throw new IdAppeared();
+      }
+      throw e;
+    }
+    for (Map.Entry<Upload, ImageRecord> i : imported) {
+      Upload u = i.getKey();
+      audit.record(c, u.now, u.uploader, AuditLog.IMPORT, i.getValue(), 0, u.importDetail);
+    }
+    images.owe(c, owed, clock.millis());
+  }
+
+  /** The group commit of the uploads' transactions, for tests: who waits, how many committed. */
+  @VisibleForTesting
+  public GroupCommit<?> uploadCommits() {
+    return uploads;
+  }
+
+  /** Unwinds a transaction whose insert found an id taken meanwhile, so that it is retried. */
   private static final class IdAppeared extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
