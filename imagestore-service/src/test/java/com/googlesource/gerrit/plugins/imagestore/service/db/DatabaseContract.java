@@ -51,7 +51,9 @@ import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import com.googlesource.gerrit.plugins.imagestore.service.images.RecentLookups;
 import com.googlesource.gerrit.plugins.imagestore.service.images.TestSpec;
+import com.googlesource.gerrit.plugins.imagestore.service.images.TrashedImages;
 import com.googlesource.gerrit.plugins.imagestore.service.orphans.OrphanService;
+import com.googlesource.gerrit.plugins.imagestore.service.png.IncomingImage;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.runtimes.RuntimeRecord;
@@ -62,6 +64,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService;
 import com.googlesource.gerrit.plugins.imagestore.service.trash.TrashService.Guard;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -1840,6 +1843,205 @@ public abstract class DatabaseContract {
     assertThat(trash.list(null, 10)).isEmpty();
     // The batch of one: what DELETE /trash/{uuid} does.
     assertThat(trash.purge(ImageId.of(uuid(1)), Actor.SYSTEM, "again")).isEmpty();
+  }
+
+  /**
+   * Uploads waiting while an upload's transaction runs are recorded in the next one, together, and
+   * each answers what it would one after the other: a new id, the same id and bytes again (exists),
+   * the same id with other bytes (409), an existing id with other bytes (409), the same bytes under
+   * another id, an existing image again. A refusal records nothing: its bytes go.
+   */
+  @Test
+  void uploadsWaitingTogetherShareOneTransactionAndEachAnswersAsIfAlone() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    Contents steps = new Contents(db, local, contents, clock);
+    TrashService trash = trashService(local, steps);
+    HeldTrash held = new HeldTrash(trash, 1);
+    ImageService service = imageService(local, steps, held);
+    assertThat(store(service, local, 1, 1)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    assertThat(store(service, local, 2, 2)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    assertThat(trash.moveToTrash(ImageId.of(uuid(1)), Guard.FORCE, Actor.SYSTEM, "t")).isTrue();
+    GroupCommit<?> commits = service.uploadCommits();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      // Uploaded again from the trash: its transaction waits inside until released.
+      Future<Object> first = pool.submit(() -> storeOrRefusal(service, local, 1, 1));
+      assertThat(held.running.get(0).await(30, TimeUnit.SECONDS)).isTrue();
+      long transactions = commits.transactions();
+      int[][] uploads = {{10, 10}, {10, 10}, {10, 11}, {2, 12}, {11, 10}, {2, 2}};
+      List<Future<Object>> answers = new ArrayList<>();
+      for (int[] u : uploads) {
+        answers.add(pool.submit(() -> storeOrRefusal(service, local, u[0], u[1])));
+        awaitWaiting(commits, answers.size()); // queued in this order
+      }
+      held.release.get(0).countDown();
+      assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ImageService.StoreOutcome.CREATED);
+      List<Object> got = new ArrayList<>();
+      for (Future<Object> f : answers) {
+        got.add(f.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(got)
+          .containsExactly(
+              ImageService.StoreOutcome.CREATED,
+              ImageService.StoreOutcome.EXISTS,
+              "id_taken",
+              "id_taken",
+              ImageService.StoreOutcome.CREATED,
+              ImageService.StoreOutcome.EXISTS)
+          .inOrder();
+      // The six in one transaction after the first's.
+      assertThat(commits.transactions()).isEqualTo(transactions + 1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(imageSha(1)).isEqualTo(pngSha(1));
+    assertThat(imageSha(2)).isEqualTo(pngSha(2));
+    assertThat(imageSha(10)).isEqualTo(pngSha(10));
+    assertThat(imageSha(11)).isEqualTo(pngSha(10));
+    assertThat(state(pngSha(10))).hasValue(State.LIVE);
+    for (int refused : new int[] {11, 12}) {
+      assertThat(state(pngSha(refused))).isEmpty();
+      assertThat(local.exists(pngSha(refused))).isFalse();
+    }
+    assertThat(owedRechecks()).isEqualTo(0);
+    assertThat(orphanIds(T0 + 1)).containsExactly(uuid(1), uuid(2), uuid(10), uuid(11));
+  }
+
+  /**
+   * An id inserted by another transaction after a shared upload transaction probed it: the insert
+   * fails the shared transaction (on PostgreSQL an error aborts it whole), each upload runs again
+   * alone, and only the one whose id was taken is refused.
+   */
+  @Test
+  void anIdTakenMeanwhileFailsOnlyItsOwnUpload() throws Exception {
+    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+    Contents steps = new Contents(db, local, contents, clock);
+    TrashService trash = trashService(local, steps);
+    HeldTrash held = new HeldTrash(trash, 2);
+    ImageService service = imageService(local, steps, held);
+    for (int n : new int[] {1, 3}) {
+      assertThat(store(service, local, n, n)).isEqualTo(ImageService.StoreOutcome.CREATED);
+      assertThat(trash.moveToTrash(ImageId.of(uuid(n)), Guard.FORCE, Actor.SYSTEM, "t")).isTrue();
+    }
+    GroupCommit<?> commits = service.uploadCommits();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      Future<Object> first = pool.submit(() -> storeOrRefusal(service, local, 1, 1));
+      assertThat(held.running.get(0).await(30, TimeUnit.SECONDS)).isTrue();
+      long transactions = commits.transactions();
+      // The upload of trashed uuid(3) holds the shared transaction after every id was probed.
+      int[][] uploads = {{20, 20}, {21, 21}, {3, 3}, {22, 22}};
+      List<Future<Object>> answers = new ArrayList<>();
+      for (int[] u : uploads) {
+        answers.add(pool.submit(() -> storeOrRefusal(service, local, u[0], u[1])));
+        awaitWaiting(commits, answers.size());
+      }
+      held.release.get(0).countDown();
+      assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ImageService.StoreOutcome.CREATED);
+      assertThat(held.running.get(1).await(30, TimeUnit.SECONDS)).isTrue();
+      insert(image(uuid(21), SHA_A, null)); // committed meanwhile by another transaction
+      held.release.get(1).countDown();
+      List<Object> got = new ArrayList<>();
+      for (Future<Object> f : answers) {
+        got.add(f.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(got)
+          .containsExactly(
+              ImageService.StoreOutcome.CREATED,
+              "id_taken",
+              ImageService.StoreOutcome.CREATED,
+              ImageService.StoreOutcome.CREATED)
+          .inOrder();
+      // The shared one failed; then each of its four alone.
+      assertThat(commits.transactions()).isEqualTo(transactions + 5);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(imageSha(20)).isEqualTo(pngSha(20));
+    assertThat(imageSha(21)).isEqualTo(SHA_A);
+    assertThat(imageSha(3)).isEqualTo(pngSha(3));
+    assertThat(imageSha(22)).isEqualTo(pngSha(22));
+    assertThat(state(pngSha(21))).isEmpty();
+    assertThat(trash.find(ImageId.of(uuid(3)))).isEmpty();
+    assertThat(owedRechecks()).isEqualTo(0);
+  }
+
+  private ImageService imageService(LocalBlobStore local, Contents steps, TrashedImages trash) {
+    return new ImageService(
+        db, local, images, refs, trash, steps, new RecentLookups(), new AuditLog(db), clock);
+  }
+
+  /** Stores TestPngs.png(seed) as uuid(id). */
+  private static ImageService.StoreOutcome store(
+      ImageService service, LocalBlobStore local, int id, int seed) throws IOException {
+    try (IncomingImage in =
+        IncomingImage.receive(
+            new ByteArrayInputStream(TestPngs.png(seed)), local.tmpDir(), 1 << 20, 1 << 24)) {
+      return service.store(in, ImageId.of(uuid(id)), ImageService.Metadata.NONE, Actor.SYSTEM);
+    }
+  }
+
+  /** {@link #store}'s outcome, or the code of its refusal. */
+  private static Object storeOrRefusal(ImageService service, LocalBlobStore local, int id, int seed)
+      throws IOException {
+    try {
+      return store(service, local, id, seed);
+    } catch (ConflictException e) {
+      return e.code();
+    }
+  }
+
+  private static String pngSha(int seed) {
+    return ImageId.sha256Hex(TestPngs.png(seed));
+  }
+
+  private String imageSha(int id) {
+    return db.read(c -> images.find(c, uuid(id))).orElseThrow().sha256();
+  }
+
+  private long owedRechecks() {
+    return db.read(c -> Sql.on(c, "SELECT COUNT(*) FROM orphan_rechecks").number());
+  }
+
+  /**
+   * The trash as uploads see it, whose first {@code held} lookups wait (inside their upload's
+   * transaction) until released, so that other uploads queue meanwhile.
+   */
+  private static final class HeldTrash implements TrashedImages {
+    final TrashedImages trash;
+    final List<CountDownLatch> running = new ArrayList<>();
+    final List<CountDownLatch> release = new ArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    HeldTrash(TrashedImages trash, int held) {
+      this.trash = trash;
+      for (int i = 0; i < held; i++) {
+        running.add(new CountDownLatch(1));
+        release.add(new CountDownLatch(1));
+      }
+    }
+
+    @Override
+    public Optional<ImageRecord> findTrashedForUpdate(Connection c, String uuid)
+        throws SQLException {
+      int call = calls.getAndIncrement();
+      if (call < running.size()) {
+        running.get(call).countDown();
+        try {
+          assertThat(release.get(call).await(60, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      return trash.findTrashedForUpdate(c, uuid);
+    }
+
+    @Override
+    public boolean restoreInTransaction(Connection c, String uuid, Actor actor, String detail)
+        throws SQLException {
+      return trash.restoreInTransaction(c, uuid, actor, detail);
+    }
   }
 
   private Optional<State> state(String sha) {
