@@ -1853,47 +1853,31 @@ public abstract class DatabaseContract {
    */
   @Test
   void uploadsWaitingTogetherShareOneTransactionAndEachAnswersAsIfAlone() throws Exception {
-    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    Contents steps = new Contents(db, local, contents, clock);
-    TrashService trash = trashService(local, steps);
-    HeldTrash held = new HeldTrash(trash, 1);
-    ImageService service = imageService(local, steps, held);
-    assertThat(store(service, local, 1, 1)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    Uploads f = new Uploads(1, 1);
+    LocalBlobStore local = f.local;
+    HeldTrash held = f.held;
+    ImageService service = f.service;
     assertThat(store(service, local, 2, 2)).isEqualTo(ImageService.StoreOutcome.CREATED);
-    assertThat(trash.moveToTrash(ImageId.of(uuid(1)), Guard.FORCE, Actor.SYSTEM, "t")).isTrue();
-    GroupCommit<?> commits = service.uploadCommits();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      // Uploaded again from the trash: its transaction waits inside until released.
-      Future<Object> first = pool.submit(() -> storeOrRefusal(service, local, 1, 1));
-      assertThat(held.running.get(0).await(30, TimeUnit.SECONDS)).isTrue();
-      long transactions = commits.transactions();
-      int[][] uploads = {{10, 10}, {10, 10}, {10, 11}, {2, 12}, {11, 10}, {2, 2}};
-      List<Future<Object>> answers = new ArrayList<>();
-      for (int[] u : uploads) {
-        answers.add(pool.submit(() -> storeOrRefusal(service, local, u[0], u[1])));
-        awaitWaiting(commits, answers.size()); // queued in this order
-      }
-      held.release.get(0).countDown();
-      assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ImageService.StoreOutcome.CREATED);
-      List<Object> got = new ArrayList<>();
-      for (Future<Object> f : answers) {
-        got.add(f.get(60, TimeUnit.SECONDS));
-      }
-      assertThat(got)
-          .containsExactly(
-              ImageService.StoreOutcome.CREATED,
-              ImageService.StoreOutcome.EXISTS,
-              "id_taken",
-              "id_taken",
-              ImageService.StoreOutcome.CREATED,
-              ImageService.StoreOutcome.EXISTS)
-          .inOrder();
-      // The six in one transaction after the first's.
-      assertThat(commits.transactions()).isEqualTo(transactions + 1);
-    } finally {
-      pool.shutdownNow();
-    }
+    // Queued in this order behind the upload of trashed uuid(1), whose transaction waits inside.
+    Queued queued =
+        queueBehindHeldUpload(
+            service,
+            local,
+            held,
+            1,
+            new int[][] {{10, 10}, {10, 10}, {10, 11}, {2, 12}, {11, 10}, {2, 2}},
+            () -> {});
+    assertThat(queued.answers())
+        .containsExactly(
+            ImageService.StoreOutcome.CREATED,
+            ImageService.StoreOutcome.EXISTS,
+            "id_taken",
+            "id_taken",
+            ImageService.StoreOutcome.CREATED,
+            ImageService.StoreOutcome.EXISTS)
+        .inOrder();
+    // The six in one transaction after the first's.
+    assertThat(queued.transactions()).isEqualTo(1);
     assertThat(imageSha(1)).isEqualTo(pngSha(1));
     assertThat(imageSha(2)).isEqualTo(pngSha(2));
     assertThat(imageSha(10)).isEqualTo(pngSha(10));
@@ -1914,49 +1898,33 @@ public abstract class DatabaseContract {
    */
   @Test
   void anIdTakenMeanwhileFailsOnlyItsOwnUpload() throws Exception {
-    LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    Contents steps = new Contents(db, local, contents, clock);
-    TrashService trash = trashService(local, steps);
-    HeldTrash held = new HeldTrash(trash, 2);
-    ImageService service = imageService(local, steps, held);
-    for (int n : new int[] {1, 3}) {
-      assertThat(store(service, local, n, n)).isEqualTo(ImageService.StoreOutcome.CREATED);
-      assertThat(trash.moveToTrash(ImageId.of(uuid(n)), Guard.FORCE, Actor.SYSTEM, "t")).isTrue();
-    }
-    GroupCommit<?> commits = service.uploadCommits();
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    try {
-      Future<Object> first = pool.submit(() -> storeOrRefusal(service, local, 1, 1));
-      assertThat(held.running.get(0).await(30, TimeUnit.SECONDS)).isTrue();
-      long transactions = commits.transactions();
-      // The upload of trashed uuid(3) holds the shared transaction after every id was probed.
-      int[][] uploads = {{20, 20}, {21, 21}, {3, 3}, {22, 22}};
-      List<Future<Object>> answers = new ArrayList<>();
-      for (int[] u : uploads) {
-        answers.add(pool.submit(() -> storeOrRefusal(service, local, u[0], u[1])));
-        awaitWaiting(commits, answers.size());
-      }
-      held.release.get(0).countDown();
-      assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(ImageService.StoreOutcome.CREATED);
-      assertThat(held.running.get(1).await(30, TimeUnit.SECONDS)).isTrue();
-      insert(image(uuid(21), SHA_A, null)); // committed meanwhile by another transaction
-      held.release.get(1).countDown();
-      List<Object> got = new ArrayList<>();
-      for (Future<Object> f : answers) {
-        got.add(f.get(60, TimeUnit.SECONDS));
-      }
-      assertThat(got)
-          .containsExactly(
-              ImageService.StoreOutcome.CREATED,
-              "id_taken",
-              ImageService.StoreOutcome.CREATED,
-              ImageService.StoreOutcome.CREATED)
-          .inOrder();
-      // The shared one failed; then each of its four alone.
-      assertThat(commits.transactions()).isEqualTo(transactions + 5);
-    } finally {
-      pool.shutdownNow();
-    }
+    Uploads f = new Uploads(2, 1, 3);
+    LocalBlobStore local = f.local;
+    HeldTrash held = f.held;
+    ImageService service = f.service;
+    TrashService trash = f.trash;
+    // The upload of trashed uuid(3) holds the shared transaction after every id was probed.
+    Queued queued =
+        queueBehindHeldUpload(
+            service,
+            local,
+            held,
+            1,
+            new int[][] {{20, 20}, {21, 21}, {3, 3}, {22, 22}},
+            () -> {
+              assertThat(held.running.get(1).await(30, TimeUnit.SECONDS)).isTrue();
+              insert(image(uuid(21), SHA_A, null)); // committed meanwhile by another transaction
+              held.release.get(1).countDown();
+            });
+    assertThat(queued.answers())
+        .containsExactly(
+            ImageService.StoreOutcome.CREATED,
+            "id_taken",
+            ImageService.StoreOutcome.CREATED,
+            ImageService.StoreOutcome.CREATED)
+        .inOrder();
+    // The shared one failed; then each of its four alone.
+    assertThat(queued.transactions()).isEqualTo(5);
     assertThat(imageSha(20)).isEqualTo(pngSha(20));
     assertThat(imageSha(21)).isEqualTo(SHA_A);
     assertThat(imageSha(3)).isEqualTo(pngSha(3));
@@ -1966,9 +1934,75 @@ public abstract class DatabaseContract {
     assertThat(owedRechecks()).isEqualTo(0);
   }
 
-  private ImageService imageService(LocalBlobStore local, Contents steps, TrashedImages trash) {
-    return new ImageService(
-        db, local, images, refs, trash, steps, new RecentLookups(), new AuditLog(db), clock);
+  /** What {@link #queueBehindHeldUpload} saw. */
+  private record Queued(List<Object> answers, long transactions) {}
+
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts the upload of trashed uuid({@code first}), whose transaction {@code held} holds, queues
+   * {@code uploads} ({id, seed} each) behind it in this order, releases it, runs {@code then}, and
+   * returns the queued uploads' answers and how many transactions they took.
+   */
+  private Queued queueBehindHeldUpload(
+      ImageService service,
+      LocalBlobStore local,
+      HeldTrash held,
+      int first,
+      int[][] uploads,
+      Step then)
+      throws Exception {
+    GroupCommit<?> commits = service.uploadCommits();
+    ExecutorService pool = Executors.newFixedThreadPool(uploads.length + 1);
+    try {
+      Future<Object> held0 = pool.submit(() -> storeOrRefusal(service, local, first, first));
+      assertThat(held.running.get(0).await(30, TimeUnit.SECONDS)).isTrue();
+      long before = commits.transactions();
+      List<Future<Object>> answers = new ArrayList<>();
+      for (int[] u : uploads) {
+        answers.add(pool.submit(() -> storeOrRefusal(service, local, u[0], u[1])));
+        awaitWaiting(commits, answers.size());
+      }
+      held.release.get(0).countDown();
+      assertThat(held0.get(60, TimeUnit.SECONDS)).isEqualTo(ImageService.StoreOutcome.CREATED);
+      then.run();
+      List<Object> got = new ArrayList<>();
+      for (Future<Object> f : answers) {
+        got.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return new Queued(got, commits.transactions() - before);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * An image service on a local blob store whose first {@code heldLookups} trash lookups wait until
+   * released ({@link HeldTrash}), with images uuid(n) of TestPngs.png(n) in the trash for each of
+   * {@code trashed}.
+   */
+  private final class Uploads {
+    final LocalBlobStore local;
+    final TrashService trash;
+    final HeldTrash held;
+    final ImageService service;
+
+    Uploads(int heldLookups, int... trashed) throws IOException {
+      local = new LocalBlobStore(Files.createTempDirectory("blobs"));
+      Contents steps = new Contents(db, local, contents, clock);
+      trash = trashService(local, steps);
+      held = new HeldTrash(trash, heldLookups);
+      service =
+          new ImageService(
+              db, local, images, refs, held, steps, new RecentLookups(), new AuditLog(db), clock);
+      for (int n : trashed) {
+        assertThat(store(service, local, n, n)).isEqualTo(ImageService.StoreOutcome.CREATED);
+        assertThat(trash.moveToTrash(ImageId.of(uuid(n)), Guard.FORCE, Actor.SYSTEM, "t")).isTrue();
+      }
+    }
   }
 
   /** Stores TestPngs.png(seed) as uuid(id). */
