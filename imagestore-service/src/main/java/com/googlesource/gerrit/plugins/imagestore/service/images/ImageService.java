@@ -143,7 +143,9 @@ public final class ImageService {
       try {
         uploads.run(upload);
       } catch (IdAppeared e) {
-        continue; // look again in a new transaction
+        // Look again in a new transaction; what the failed one decided does not stand.
+        upload.outcome = null;
+        upload.refused = null;
       }
       if (upload.refused != null) {
         // The bytes of this content may serve no image now.
