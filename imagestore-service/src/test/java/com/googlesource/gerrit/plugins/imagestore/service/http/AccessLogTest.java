@@ -40,6 +40,9 @@ class AccessLogTest {
     Files.createDirectories(log.getParent());
     try (TestService service = TestService.start(dir.resolve("data"), c -> c.withAccessLog(log))) {
       ImageId id = service.upload(TestPngs.png(3));
+      // Each line is written after its answer went out: wait for it before the next request, so
+      // that the lines are in the order of the requests.
+      assertThat(awaitLines(log, 1)).hasSize(1);
       assertThat(
               service
                   .send(
@@ -49,6 +52,7 @@ class AccessLogTest {
                           .build())
                   .statusCode())
           .isEqualTo(200);
+      assertThat(awaitLines(log, 2)).hasSize(2);
       String wrong = TestService.basic(UPLOADER, "not the password");
       assertThat(
               service
