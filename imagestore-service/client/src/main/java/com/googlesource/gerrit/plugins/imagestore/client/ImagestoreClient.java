@@ -477,6 +477,9 @@ public class ImagestoreClient implements Closeable {
         if (e.status() != 405 && e.status() != 409) {
           throw e;
         }
+      } catch (IOException e) {
+        // The scan's own failure, not the wrapper the HTTP client puts around it.
+        throw body.failure != null ? body.failure : e;
       }
     }
     if (!body.ran) {
@@ -493,6 +496,7 @@ public class ImagestoreClient implements Closeable {
     private final ReferenceSource source;
     private final List<ReferenceInfo> scanned;
     private boolean ran;
+    private IOException failure;
 
     StreamedReferences(ReferenceSource source, List<ReferenceInfo> scanned) {
       this.source = source;
@@ -537,6 +541,9 @@ public class ImagestoreClient implements Closeable {
                 Json.gson().toJson(r, ReferenceInfo.class, json);
               }
             });
+      } catch (IOException e) {
+        failure = e;
+        throw e;
       } catch (JsonIOException e) {
         throw e.getCause() instanceof IOException io ? io : new IOException(e);
       }
