@@ -130,14 +130,15 @@ public final class ReferenceBuckets {
         }
       }
       previous = key;
-      whole.add(key);
+      // Checked in order above: the digests need not check again.
+      whole.append(key);
       total++;
       if (count > 1) {
         int bucket = ofKey(key);
         if (digests[bucket] == null) {
           digests[bucket] = new ReferenceSetDigest.Sorted();
         }
-        digests[bucket].add(key);
+        digests[bucket].append(key);
         counts[bucket]++;
       }
       return true;

@@ -75,10 +75,15 @@ public final class ReferenceSetDigest {
           return order == 0;
         }
       }
+      append(key);
+      return true;
+    }
+
+    /** Adds {@code key}, which the caller has checked sorts after the previous one. */
+    void append(String key) {
       sha256.update(key.getBytes(StandardCharsets.UTF_8));
       sha256.update((byte) '\n');
       previous = key;
-      return true;
     }
 
     /** The digest of the keys added (once: it resets the computation). */
