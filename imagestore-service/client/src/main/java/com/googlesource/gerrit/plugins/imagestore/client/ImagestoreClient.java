@@ -53,6 +53,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
@@ -528,10 +531,38 @@ public class ImagestoreClient implements Closeable {
     @Override
     public void writeTo(OutputStream out) throws IOException {
       ran = true;
-      JsonWriter json =
-          new JsonWriter(
-              new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024));
+      BufferedWriter text =
+          new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+      JsonWriter json = new JsonWriter(text);
       json.beginArray();
+      boolean[] wrote = {false};
+      // Once a second what was found goes out (the service inserts while the scan walks), and a
+      // space when nothing was: a walk or a stretch of commits without links could otherwise
+      // outlast the service's idle timeout.
+      ScheduledExecutorService beat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "imagestore-import-flush");
+                t.setDaemon(true);
+                return t;
+              });
+      beat.scheduleWithFixedDelay(
+          () -> {
+            synchronized (this) {
+              try {
+                if (!wrote[0]) {
+                  text.write(' ');
+                }
+                json.flush();
+                wrote[0] = false;
+              } catch (IOException e) {
+                // The writer sees it too, on its next reference.
+              }
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
       try {
         source.scan(
             r -> {
@@ -539,6 +570,7 @@ public class ImagestoreClient implements Closeable {
               synchronized (this) {
                 scanned.add(r);
                 Json.gson().toJson(r, ReferenceInfo.class, json);
+                wrote[0] = true;
               }
             });
       } catch (IOException e) {
@@ -546,9 +578,19 @@ public class ImagestoreClient implements Closeable {
         throw e;
       } catch (JsonIOException e) {
         throw e.getCause() instanceof IOException io ? io : new IOException(e);
+      } finally {
+        beat.shutdownNow();
+        try {
+          beat.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while sending the import", e);
+        }
       }
-      json.endArray();
-      json.flush();
+      synchronized (this) {
+        json.endArray();
+        json.flush();
+      }
     }
   }
 

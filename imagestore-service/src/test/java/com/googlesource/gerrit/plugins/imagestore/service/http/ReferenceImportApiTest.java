@@ -107,6 +107,33 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
     assertThat(again.unchanged).isTrue();
   }
 
+  /** A scan that pauses: the client keeps the body moving (a space a second), valid JSON. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2"})
+  void aPausingScanIsImportedWhole(String database) throws Exception {
+    start(database);
+    List<ReferenceInfo> set = randomSet("ui/app", 3, 8);
+
+    ReferencesResult result =
+        client(INDEXER)
+            .replaceReferences(
+                "ui/app",
+                sink -> {
+                  try {
+                    Thread.sleep(2_500); // a long walk before the first link
+                    sink.accept(set.get(0));
+                    sink.accept(set.get(1));
+                    Thread.sleep(2_500); // commits without links
+                    sink.accept(set.get(2));
+                  } catch (InterruptedException e) {
+                    throw new IOException(e);
+                  }
+                });
+
+    assertThat(result.imported).isTrue();
+    assertThat(client(INDEXER).referenceSet("ui/app", null).digest).isEqualTo(digestOf(set));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"h2", "pg"})
   void aProjectWithReferencesIsReplacedNotImported(String database) throws Exception {
