@@ -476,8 +476,9 @@ public class ImagestoreClient implements Closeable {
         }
       } catch (ImagestoreException e) {
         // 405: an older service taking import for a path parameter; 409: references arrived
-        // since the digest was read.
-        if (e.status() != 405 && e.status() != 409) {
+        // since the digest was read; 503: as many imports running as the service allows (or a
+        // transient failure after the body): the replace below holds no connection while it scans.
+        if (e.status() != 405 && e.status() != 409 && e.status() != 503) {
           throw e;
         }
       } catch (IOException e) {

@@ -146,25 +146,27 @@ final class ReferenceEndpoints {
    */
   void importAll(Call call) throws IOException {
     String project = project(call);
-    JsonReader json = call.jsonStream();
-    boolean[] begun = {false};
+    // The body is opened by the first batch, once the service has taken the import: a client
+    // waiting for 100 Continue learns of a refusal (503 when imports are busy) before it sends.
+    JsonReader[] json = {null};
     try {
       call.sendJson(
           200,
           WireTypes.referencesResult(
-              references.importAll(project, () -> nextBatch(json, begun), call.actor())));
+              references.importAll(project, () -> nextBatch(call, json), call.actor())));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
   }
 
   /** The next batch of the array, null after its end. */
-  private static List<ImageReference> nextBatch(JsonReader json, boolean[] begun) {
+  private static List<ImageReference> nextBatch(Call call, JsonReader[] opened) {
     try {
-      if (!begun[0]) {
-        json.beginArray();
-        begun[0] = true;
+      if (opened[0] == null) {
+        opened[0] = call.jsonStream();
+        opened[0].beginArray();
       }
+      JsonReader json = opened[0];
       List<ReferenceInfo> batch = new ArrayList<>();
       while (batch.size() < IMPORT_BATCH && json.hasNext()) {
         batch.add(Json.gson().fromJson(json, ReferenceInfo.class));

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,15 @@ public final class ReferenceService {
   /** A replace carries a project's whole set, however large the project. */
   public static final int MAX_REPLACE = 1_000_000;
 
+  /**
+   * Streamed imports running at once. Each holds a database connection and a transaction for as
+   * long as its client's scan runs (minutes, for a large repository), so a reconcile of many new
+   * projects must not take the whole pool from uploads and downloads: beyond this many the service
+   * answers 503 before reading the body, and the client scans first and replaces.
+   */
+  public static final int IMPORTS_AT_ONCE = 2;
+
+  private final Semaphore imports = new Semaphore(IMPORTS_AT_ONCE);
   private final Database db;
   private final ReferenceRepository refs;
   private final ImageRepository images;
@@ -185,6 +195,18 @@ public final class ReferenceService {
    */
   public ReferenceChanges importAll(String project, ReferenceBatches batches, Actor actor) {
     checkName("project", project, 255);
+    if (!imports.tryAcquire()) {
+      throw new BusyException(
+          IMPORTS_AT_ONCE + " imports are running; scan first and replace, or try again", 5);
+    }
+    try {
+      return importAllNow(project, batches, actor);
+    } finally {
+      imports.release();
+    }
+  }
+
+  private ReferenceChanges importAllNow(String project, ReferenceBatches batches, Actor actor) {
     long now = clock.millis();
     OwedRecheck[] owed = new OwedRecheck[1];
     boolean[] started = {false};

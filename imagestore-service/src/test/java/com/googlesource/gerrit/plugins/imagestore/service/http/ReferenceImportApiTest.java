@@ -26,6 +26,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
+import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,6 +40,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -210,6 +215,58 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
     assertThat(result.imported).isTrue();
     assertThat(client(INDEXER).referenceSet("ui/app", null).digest).isEqualTo(digestOf(whole));
     assertThat(service.count("image_references")).isEqualTo(1_000);
+  }
+
+  /**
+   * Each import holds a connection while its client scans: beyond {@link
+   * ReferenceService#IMPORTS_AT_ONCE} the service answers 503 before the body, and the client scans
+   * first and replaces; the held imports finish as imports.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "pg"})
+  void importsBeyondTheLimitAreReplacedInstead(String database) throws Exception {
+    start(database);
+    int held = ReferenceService.IMPORTS_AT_ONCE;
+    CountDownLatch scanning = new CountDownLatch(held);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(held);
+    try {
+      List<Future<ReferencesResult>> running = new ArrayList<>();
+      for (int i = 0; i < held; i++) {
+        String project = "ui/held" + i;
+        List<ReferenceInfo> set = randomSet(project, 3, 20 + i);
+        running.add(
+            threads.submit(
+                () ->
+                    client(INDEXER)
+                        .replaceReferences(
+                            project,
+                            sink -> {
+                              // The body is being sent: the service has taken the import.
+                              set.forEach(sink);
+                              scanning.countDown();
+                              try {
+                                release.await();
+                              } catch (InterruptedException e) {
+                                throw new IOException(e);
+                              }
+                            })));
+      }
+      scanning.await();
+
+      List<ReferenceInfo> set = randomSet("ui/other", 2_000, 9);
+      ReferencesResult result = client(INDEXER).replaceReferences("ui/other", s -> set.forEach(s));
+      assertThat(result.imported).isFalse();
+      assertThat(client(INDEXER).referenceSet("ui/other", null).digest).isEqualTo(digestOf(set));
+
+      release.countDown();
+      for (Future<ReferencesResult> r : running) {
+        assertThat(r.get().imported).isTrue();
+      }
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
   }
 
   @ParameterizedTest
