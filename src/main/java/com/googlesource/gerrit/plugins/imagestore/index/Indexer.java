@@ -195,24 +195,38 @@ public class Indexer {
       progress.accept(projectName + ": not enabled, skipped");
       return new ProjectScan(0, 0, 0);
     }
-    List<ReferenceInfo> all = new ArrayList<>();
     List<Ref> branches = new ArrayList<>();
+    int[] found = {0};
     int malformed;
     try (Repository repo = repos.openRepository(project);
         LnkScanner scanner =
-            new LnkScanner(repo, projectName, config.lnkSuffix(), config.scanThreads())) {
+            new LnkScanner(repo, projectName, config.lnkSuffix(), config.scanThreads());
+        ImagestoreClient client = connection.client()) {
       for (Ref ref : repo.getRefDatabase().getRefsByPrefix("refs/heads/")) {
         if (config.isTracked(ref.getName()) && ref.getObjectId() != null) {
-          List<ReferenceInfo> refs = scanner.scan(ref.getName(), ref.getObjectId(), List.of());
-          all.addAll(refs);
           branches.add(ref);
-          progress.accept(projectName + " " + ref.getName() + ": " + refs.size() + " references");
         }
       }
+      // A first import streams the references to the service while the scan goes on.
+      client.replaceReferences(
+          projectName,
+          sink -> {
+            for (Ref ref : branches) {
+              int[] inBranch = {0};
+              scanner.scan(
+                  ref.getName(),
+                  ref.getObjectId(),
+                  List.of(),
+                  r -> {
+                    inBranch[0]++;
+                    sink.accept(r);
+                  });
+              found[0] += inBranch[0];
+              progress.accept(
+                  projectName + " " + ref.getName() + ": " + inBranch[0] + " references");
+            }
+          });
       malformed = scanner.malformed();
-    }
-    try (ImagestoreClient client = connection.client()) {
-      client.replaceReferences(projectName, null, all);
     }
     Map<String, String> tips = new TreeMap<>();
     for (Ref ref : branches) {
@@ -221,8 +235,8 @@ public class Indexer {
     state.indexed(projectName, tips);
     logger.atInfo().log(
         "rescanned project %s: %d branches, %d references, %d malformed links",
-        projectName, branches.size(), all.size(), malformed);
-    return new ProjectScan(branches.size(), all.size(), malformed);
+        projectName, branches.size(), found[0], malformed);
+    return new ProjectScan(branches.size(), found[0], malformed);
   }
 
   /** The enabled projects, for a reconcile. */

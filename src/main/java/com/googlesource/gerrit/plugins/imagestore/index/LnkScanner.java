@@ -34,6 +34,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -107,6 +109,45 @@ public final class LnkScanner implements AutoCloseable {
    */
   public List<ReferenceInfo> scan(String branch, ObjectId tip, Collection<ObjectId> exclude)
       throws IOException {
+    List<Diff> walk = walk(tip, exclude);
+    diff(walk, (d, links) -> {});
+    List<ReferenceInfo> out = new ArrayList<>();
+    for (Diff d : walk) {
+      for (String[] link : commits.get(d.commit())) {
+        out.add(new ReferenceInfo(project, branch, d.commit().name(), link[0], link[1]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Like {@link #scan(String, ObjectId, Collection)}, handing each reference to {@code found} as
+   * soon as its commit is diffed (in no particular order, from the scanning threads, one at a
+   * time), so that a caller can send them while the walk goes on.
+   */
+  public void scan(
+      String branch, ObjectId tip, Collection<ObjectId> exclude, Consumer<ReferenceInfo> found)
+      throws IOException {
+    Object turn = new Object();
+    BiConsumer<Diff, List<String[]>> emit =
+        (d, links) -> {
+          synchronized (turn) {
+            for (String[] link : links) {
+              found.accept(new ReferenceInfo(project, branch, d.commit().name(), link[0], link[1]));
+            }
+          }
+        };
+    List<Diff> walk = walk(tip, exclude);
+    for (Diff d : walk) {
+      List<String[]> known = commits.get(d.commit());
+      if (known != null) {
+        emit.accept(d, known); // diffed for another branch already
+      }
+    }
+    diff(walk, emit);
+  }
+
+  private List<Diff> walk(ObjectId tip, Collection<ObjectId> exclude) throws IOException {
     List<Diff> walk = new ArrayList<>();
     try (RevWalk rw = new RevWalk(reader)) {
       rw.setRetainBody(false);
@@ -124,26 +165,25 @@ public final class LnkScanner implements AutoCloseable {
         walk.add(new Diff(c.copy(), parentTree, c.getTree().copy()));
       }
     }
+    return walk;
+  }
+
+  /** Diffs the commits of {@code walk} not diffed yet, telling {@code diffed} of each. */
+  private void diff(List<Diff> walk, BiConsumer<Diff, List<String[]>> diffed) throws IOException {
     List<Diff> todo = walk.stream().filter(d -> !commits.containsKey(d.commit())).toList();
     try {
       if (threads == 1 || todo.size() < PARALLEL_THRESHOLD) {
-        diffAll(todo, 0, 1);
+        diffAll(todo, 0, 1, diffed);
       } else {
-        diffInParallel(todo);
+        diffInParallel(todo, diffed);
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    List<ReferenceInfo> out = new ArrayList<>();
-    for (Diff d : walk) {
-      for (String[] link : commits.get(d.commit())) {
-        out.add(new ReferenceInfo(project, branch, d.commit().name(), link[0], link[1]));
-      }
-    }
-    return out;
   }
 
-  private void diffInParallel(List<Diff> todo) throws IOException {
+  private void diffInParallel(List<Diff> todo, BiConsumer<Diff, List<String[]>> diffed)
+      throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads - 1,
@@ -159,11 +199,11 @@ public final class LnkScanner implements AutoCloseable {
         parts.add(
             pool.submit(
                 () -> {
-                  diffAll(todo, first, threads);
+                  diffAll(todo, first, threads, diffed);
                   return null;
                 }));
       }
-      diffAll(todo, 0, threads); // the calling thread takes its share too
+      diffAll(todo, 0, threads, diffed); // the calling thread takes its share too
       for (Future<Void> part : parts) {
         part.get();
       }
@@ -181,7 +221,8 @@ public final class LnkScanner implements AutoCloseable {
   }
 
   /** Diffs every {@code step}-th commit of {@code todo} from {@code first}, with its own reader. */
-  private void diffAll(List<Diff> todo, int first, int step) {
+  private void diffAll(
+      List<Diff> todo, int first, int step, BiConsumer<Diff, List<String[]>> diffed) {
     try (ObjectReader own = first == 0 ? null : repo.newObjectReader();
         TreeWalk tw = new TreeWalk(repo, first == 0 ? reader : own)) {
       ObjectReader r = first == 0 ? reader : own;
@@ -189,7 +230,9 @@ public final class LnkScanner implements AutoCloseable {
       tw.setFilter(filter);
       for (int i = first; i < todo.size(); i += step) {
         Diff d = todo.get(i);
-        commits.put(d.commit(), linksAddedBy(r, tw, d));
+        List<String[]> links = linksAddedBy(r, tw, d);
+        commits.put(d.commit(), links);
+        diffed.accept(d, links);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -21,6 +21,7 @@ import com.googlesource.gerrit.plugins.imagestore.client.LnkFile;
 import com.googlesource.gerrit.plugins.imagestore.client.LnkFile.Links;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
@@ -69,8 +70,21 @@ public class LnkScannerTest {
       malformedParallel = scanner.malformed();
     }
 
+    // Streamed as the commits are diffed (the first import's path): the same references in any
+    // order; a second branch over the same commits gets them all again, from the scanner's cache.
+    List<ReferenceInfo> streamed = new ArrayList<>();
+    List<ReferenceInfo> streamedAgain = new ArrayList<>();
+    try (LnkScanner scanner = new LnkScanner(repo, "p", ".lnk", 3)) {
+      scanner.scan("refs/heads/master", tip, List.of(), streamed::add);
+      scanner.scan("refs/heads/copy", tip, List.of(), streamedAgain::add);
+    }
+
     assertThat(sequential).hasSize(COMMITS + COMMITS / 10);
     assertThat(keys(parallel)).containsExactlyElementsIn(keys(sequential)).inOrder();
+    assertThat(keys(streamed)).containsExactlyElementsIn(keys(sequential));
+    assertThat(keys(streamedAgain)).containsExactlyElementsIn(keys(sequential));
+    assertThat(streamedAgain.stream().map(r -> r.branch).distinct().toList())
+        .containsExactly("refs/heads/copy");
     assertThat(malformedSequential).isEqualTo(COMMITS / 50);
     assertThat(malformedParallel).isEqualTo(COMMITS / 50);
   }

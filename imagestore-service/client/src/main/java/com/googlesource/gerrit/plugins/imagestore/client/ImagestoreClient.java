@@ -14,8 +14,10 @@
 
 package com.googlesource.gerrit.plugins.imagestore.client;
 
+import com.google.gson.JsonIOException;
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonWriter;
 import com.googlesource.gerrit.plugins.imagestore.client.compare.Comparison;
 import com.googlesource.gerrit.plugins.imagestore.client.model.DiffInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
@@ -26,9 +28,12 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
+import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +42,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -47,6 +53,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpEntityEnclosingRequest;
@@ -61,6 +71,7 @@ import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpPut;
 import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.client.utils.URIBuilder;
+import org.apache.http.entity.AbstractHttpEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.FileEntity;
 import org.apache.http.entity.StringEntity;
@@ -424,6 +435,164 @@ public class ImagestoreClient implements Closeable {
     HttpPut put = new HttpPut(baseUrl.resolve("references"));
     put.setEntity(json(in));
     return execute(put, r -> readJson(r, ReferencesResult.class));
+  }
+
+  /** Hands references to {@code sink} as a scan finds them, in any order, from any thread. */
+  @FunctionalInterface
+  public interface ReferenceSource {
+    void scan(Consumer<ReferenceInfo> sink) throws IOException;
+  }
+
+  /**
+   * Like {@link #replaceReferences(String, String, List)} for the whole of {@code project}, from a
+   * scan not run yet: when the service holds no reference of the project (its first import) and
+   * offers {@code PUT /references/import}, the scan runs while its references stream to the
+   * service, which inserts them as they arrive (one transaction, committed when all arrived), so
+   * the import overlaps the scan. Otherwise (a stored set, or an older service, which refuses the
+   * route before the body is sent) the scan runs first and the set is replaced as usual.
+   */
+  public ReferencesResult replaceReferences(String project, ReferenceSource source)
+      throws IOException {
+    List<ReferenceInfo> scanned = new ArrayList<>();
+    StreamedReferences body = new StreamedReferences(source, scanned);
+    if (referenceSet(project, null).count == 0) {
+      URI uri;
+      try {
+        uri =
+            new URIBuilder(baseUrl.resolve("references/import"))
+                .addParameter("project", project)
+                .build();
+      } catch (URISyntaxException e) {
+        throw new IOException(e);
+      }
+      HttpPut put = new HttpPut(uri);
+      put.setEntity(body);
+      try {
+        Optional<ReferencesResult> imported =
+            execute(put, r -> readJson(r, ReferencesResult.class), 404);
+        if (imported.isPresent()) {
+          imported.get().imported = true;
+          return imported.get();
+        }
+      } catch (ImagestoreException e) {
+        // 405: an older service taking import for a path parameter; 409: references arrived
+        // since the digest was read; 503: as many imports running as the service allows (or a
+        // transient failure after the body): the replace below holds no connection while it scans.
+        if (e.status() != 405 && e.status() != 409 && e.status() != 503) {
+          throw e;
+        }
+      } catch (IOException e) {
+        // The scan's own failure, not the wrapper the HTTP client puts around it.
+        throw body.failure != null ? body.failure : e;
+      }
+    }
+    if (!body.ran) {
+      source.scan(scanned::add);
+    }
+    return replaceReferences(project, null, scanned);
+  }
+
+  /**
+   * A JSON array of references written as {@link ReferenceSource#scan} finds them (chunked), each
+   * kept in {@code scanned} too for a fallback to a replace.
+   */
+  private static final class StreamedReferences extends AbstractHttpEntity {
+    private final ReferenceSource source;
+    private final List<ReferenceInfo> scanned;
+    private boolean ran;
+    private IOException failure;
+
+    StreamedReferences(ReferenceSource source, List<ReferenceInfo> scanned) {
+      this.source = source;
+      this.scanned = scanned;
+      setChunked(true);
+      setContentType(ContentType.APPLICATION_JSON.toString());
+    }
+
+    @Override
+    public boolean isRepeatable() {
+      return false;
+    }
+
+    @Override
+    public long getContentLength() {
+      return -1;
+    }
+
+    @Override
+    public InputStream getContent() {
+      throw new UnsupportedOperationException("written by writeTo only");
+    }
+
+    @Override
+    public boolean isStreaming() {
+      return false;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+      ran = true;
+      BufferedWriter text =
+          new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+      JsonWriter json = new JsonWriter(text);
+      json.beginArray();
+      boolean[] wrote = {false};
+      // Once a second what was found goes out (the service inserts while the scan walks), and a
+      // space when nothing was: a walk or a stretch of commits without links could otherwise
+      // outlast the service's idle timeout.
+      ScheduledExecutorService beat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "imagestore-import-flush");
+                t.setDaemon(true);
+                return t;
+              });
+      beat.scheduleWithFixedDelay(
+          () -> {
+            synchronized (this) {
+              try {
+                if (!wrote[0]) {
+                  text.write(' ');
+                }
+                json.flush();
+                wrote[0] = false;
+              } catch (IOException e) {
+                // The writer sees it too, on its next reference.
+              }
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
+      try {
+        source.scan(
+            r -> {
+              // The scanner's threads take turns on the one body.
+              synchronized (this) {
+                scanned.add(r);
+                Json.gson().toJson(r, ReferenceInfo.class, json);
+                wrote[0] = true;
+              }
+            });
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      } catch (JsonIOException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e);
+      } finally {
+        beat.shutdownNow();
+        try {
+          beat.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while sending the import", e);
+        }
+      }
+      synchronized (this) {
+        json.endArray();
+        json.flush();
+      }
+    }
   }
 
   /** The buckets whose count or digest differ between the scanned set and the stored one. */

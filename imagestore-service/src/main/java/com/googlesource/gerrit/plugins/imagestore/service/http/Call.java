@@ -13,15 +13,19 @@
 // limitations under the License.
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
+import com.google.gson.stream.JsonReader;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -154,6 +158,53 @@ final class Call {
       throw RequestException.badRequest("bad_json", "the request body must be a JSON object");
     }
     return value;
+  }
+
+  /**
+   * The request body as a JSON stream, read as it arrives (chunked or not); 415 without {@code
+   * Content-Type: application/json}, 413 once it passes the route's limit.
+   */
+  JsonReader jsonStream() throws IOException {
+    if (!ApiServlet.JSON.equals(ApiServlet.mediaType(req))) {
+      throw ApiServlet.unsupportedMediaType(req, ApiServlet.JSON);
+    }
+    if (req.getContentLengthLong() > maxJsonBytes) {
+      throw RequestException.tooLarge("the request body is larger than " + maxJsonBytes + " bytes");
+    }
+    InputStream limited = new LimitedInputStream(req.getInputStream(), maxJsonBytes);
+    return new JsonReader(
+        new InputStreamReader(new BufferedInputStream(limited, 64 * 1024), StandardCharsets.UTF_8));
+  }
+
+  /** Refuses (413) a body that grows past {@code max} bytes, however it is sent. */
+  private static final class LimitedInputStream extends FilterInputStream {
+    private final long max;
+    private long read;
+
+    LimitedInputStream(InputStream in, long max) {
+      super(in);
+      this.max = max;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count(b < 0 ? -1 : 1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count(n);
+      return n;
+    }
+
+    private void count(int n) {
+      if (n > 0 && (read += n) > max) {
+        throw RequestException.tooLarge("the request body is larger than " + max + " bytes");
+      }
+    }
   }
 
   /** Like {@link #readJson}, but an empty body gives {@code empty}. */

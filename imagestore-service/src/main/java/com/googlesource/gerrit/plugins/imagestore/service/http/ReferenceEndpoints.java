@@ -14,10 +14,19 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
+import com.google.gson.JsonParseException;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import com.googlesource.gerrit.plugins.imagestore.client.Json;
+import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.references.BucketSelection;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,13 +35,17 @@ import java.util.List;
  * {@code PUT} replaces the whole set of a project (or of one branch of it), {@code PUT
  * buckets?buckets=N&bucket=i,j} only the references in those buckets, {@code GET
  * ?project=P[&branch=B]} lists them and {@code GET digest?project=P[&branch=B][&buckets=N]}
- * fingerprints them (and each bucket).
+ * fingerprints them (and each bucket). {@code PUT import?project=P} is a project's first import: a
+ * JSON array of references, inserted as it arrives (the plugin streams it while it scans).
  *
  * <p>The bucket replace is a route of its own, not a parameter of {@code PUT /references}: a
  * service without buckets answers it 404, where it would take a parameter it does not know for a
  * replace of the whole set by one bucket's references.
  */
 final class ReferenceEndpoints {
+  /** References of an import inserted per statement as they arrive. */
+  static final int IMPORT_BATCH = 2_000;
+
   private final ReferenceService references;
 
   ReferenceEndpoints(ReferenceService references) {
@@ -124,5 +137,54 @@ final class ReferenceEndpoints {
                 buckets,
                 WireTypes.references(in.references),
                 call.actor())));
+  }
+
+  /**
+   * {@code PUT /references/import?project=P}: the body, a JSON array of references, is parsed and
+   * inserted a batch at a time while the client still sends it, in one transaction (nothing is
+   * imported unless all of it arrived and was valid).
+   */
+  void importAll(Call call) throws IOException {
+    String project = project(call);
+    // The body is opened by the first batch, once the service has taken the import: a client
+    // waiting for 100 Continue learns of a refusal (503 when imports are busy) before it sends.
+    JsonReader[] json = {null};
+    try {
+      call.sendJson(
+          200,
+          WireTypes.referencesResult(
+              references.importAll(project, () -> nextBatch(call, json), call.actor())));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** The next batch of the array, null after its end. */
+  private static List<ImageReference> nextBatch(Call call, JsonReader[] opened) {
+    try {
+      if (opened[0] == null) {
+        opened[0] = call.jsonStream();
+        opened[0].beginArray();
+      }
+      JsonReader json = opened[0];
+      List<ReferenceInfo> batch = new ArrayList<>();
+      while (batch.size() < IMPORT_BATCH && json.hasNext()) {
+        batch.add(Json.gson().fromJson(json, ReferenceInfo.class));
+      }
+      if (!batch.isEmpty()) {
+        return WireTypes.references(batch);
+      }
+      json.endArray();
+      if (json.peek() != JsonToken.END_DOCUMENT) {
+        throw RequestException.badRequest("bad_json", "nothing may follow the array");
+      }
+      return null;
+    } catch (MalformedJsonException | EOFException | JsonParseException | IllegalStateException e) {
+      // EOFException: the body ended inside the array (a cut stream ends the same way).
+      throw RequestException.badRequest(
+          "bad_json", "the body must be one JSON array of references: " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -75,6 +75,7 @@ final class Routes {
         .add(POST, "/references", INDEXER, LARGE_JSON, e.references()::add)
         .add(PUT, "/references", INDEXER, LARGE_JSON, e.references()::replace)
         .add(PUT, "/references/buckets", INDEXER, LARGE_JSON, e.references()::replaceBuckets)
+        .add(PUT, "/references/import", INDEXER, LARGE_JSON, e.references()::importAll)
         .resource("/runtimes", GET)
         .add(GET, "/runtimes", ANYONE, NONE, e.runtimes()::list)
         .add(GET, "/runtimes/{id}", ANYONE, NONE, e.runtimes()::get)

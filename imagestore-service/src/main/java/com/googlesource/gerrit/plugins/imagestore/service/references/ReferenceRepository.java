@@ -63,6 +63,13 @@ public final class ReferenceRepository implements ReferenceLookup {
     return refs.stream().map(field).toList();
   }
 
+  /** Whether {@code project} has any reference. */
+  public boolean hasAny(Connection c, String project) throws SQLException {
+    return Sql.on(c, "SELECT 1 FROM image_references WHERE project = ? LIMIT 1")
+        .bind(project)
+        .exists();
+  }
+
   /** The references of a project, or of one branch of it when {@code branch} is not null. */
   public List<ImageReference> list(Connection c, String project, String branch)
       throws SQLException {

@@ -19,6 +19,8 @@ import com.googlesource.gerrit.plugins.imagestore.client.ReferenceBuckets;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.BusyException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.TooLargeException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +54,15 @@ public final class ReferenceService {
   /** A replace carries a project's whole set, however large the project. */
   public static final int MAX_REPLACE = 1_000_000;
 
+  /**
+   * Streamed imports running at once. Each holds a database connection and a transaction for as
+   * long as its client's scan runs (minutes, for a large repository), so a reconcile of many new
+   * projects must not take the whole pool from uploads and downloads: beyond this many the service
+   * answers 503 before reading the body, and the client scans first and replaces.
+   */
+  public static final int IMPORTS_AT_ONCE = 2;
+
+  private final Semaphore imports = new Semaphore(IMPORTS_AT_ONCE);
   private final Database db;
   private final ReferenceRepository refs;
   private final ImageRepository images;
@@ -167,6 +179,77 @@ public final class ReferenceService {
     return done;
   }
 
+  /** The references of a first import as they arrive: a batch at a time, null at the end. */
+  @FunctionalInterface
+  public interface ReferenceBatches {
+    List<ImageReference> next();
+  }
+
+  /**
+   * The first import of {@code project}: inserts every reference {@code batches} hands over, batch
+   * by batch as it arrives (the caller's scan still running), all in one transaction committed at
+   * the end, so a stream cut in the middle, a bad reference or a crash leaves nothing imported.
+   * Refused (409 {@code not_empty}) when the project has references already: a replace then says
+   * what to remove. The images named are cleared of their orphan marks and owed a recheck as one
+   * import row, as {@link #replace} does for what it inserts.
+   */
+  public ReferenceChanges importAll(String project, ReferenceBatches batches, Actor actor) {
+    checkName("project", project, 255);
+    if (!imports.tryAcquire()) {
+      throw new BusyException(
+          IMPORTS_AT_ONCE + " imports are running; scan first and replace, or try again", 5);
+    }
+    try {
+      return importAllNow(project, batches, actor);
+    } finally {
+      imports.release();
+    }
+  }
+
+  private ReferenceChanges importAllNow(String project, ReferenceBatches batches, Actor actor) {
+    long now = clock.millis();
+    OwedRecheck[] owed = new OwedRecheck[1];
+    boolean[] started = {false};
+    ReferenceChanges done =
+        db.inTransaction(
+            c -> {
+              // The stream is read once: a transaction run again (a transient failure) would
+              // import only what is left of it.
+              if (started[0]) {
+                throw new BusyException("the import failed on a transient error; send it again", 1);
+              }
+              started[0] = true;
+              if (refs.hasAny(c, project)) {
+                throw new ConflictException(
+                    "not_empty", "project '" + project + "' has references: replace them instead");
+              }
+              Set<String> uuids = new TreeSet<>();
+              int received = 0;
+              int added = 0;
+              for (List<ImageReference> batch = batches.next();
+                  batch != null;
+                  batch = batches.next()) {
+                if (received + batch.size() > MAX_REPLACE) {
+                  throw new TooLargeException(
+                      "at most " + MAX_REPLACE + " references fit in one import");
+                }
+                validate(batch, received, project, null);
+                received += batch.size();
+                added += refs.insertIfAbsent(c, sorted(batch), now);
+                for (ImageReference r : batch) {
+                  uuids.add(r.uuid());
+                }
+              }
+              images.clearOrphanMarks(c, uuids);
+              int restored = trash.restoreReferenced(c, uuids, actor);
+              owed[0] = OwedRecheck.ofImport(Set.of(), uuids, new ImportedReferences(project, now));
+              images.owe(c, owed[0], now);
+              return new ReferenceChanges(added, 0, restored);
+            });
+    images.recheckOrphanMarks(db, owed[0], clock.millis());
+    return done;
+  }
+
   /**
    * The digest of the stored set, for a reconcile to compare with what it scanned, and when {@code
    * buckets} is not null the digests of that many {@link ReferenceBuckets}. All in one pass
@@ -246,9 +329,16 @@ public final class ReferenceService {
       throw new TooLargeException(
           "at most " + max + " references fit in one call, got " + input.size());
     }
+    validate(input, 0, project, branch);
+    return input;
+  }
+
+  /** Checks {@code input}, the references from index {@code first} of a call. */
+  private static void validate(
+      List<ImageReference> input, int first, String project, String branch) {
     for (int i = 0; i < input.size(); i++) {
       ImageReference r = input.get(i);
-      String where = "references[" + i + "]";
+      String where = "references[" + (first + i) + "]";
       if (r == null) {
         throw new InvalidInputException("bad_references", where + " is null");
       }
@@ -272,7 +362,6 @@ public final class ReferenceService {
             "bad_references", where + " belongs to another branch than '" + branch + "'");
       }
     }
-    return input;
   }
 
   private static void checkWithin(List<ImageReference> wanted, BucketSelection buckets) {

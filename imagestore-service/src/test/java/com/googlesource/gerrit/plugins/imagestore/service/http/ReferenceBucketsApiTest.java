@@ -32,8 +32,6 @@ import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceSetInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.PostgresTestDatabase;
-import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -41,11 +39,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,60 +49,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /references/digest?buckets=N}, {@code PUT /references/buckets}), on embedded H2 and PostgreSQL,
  * with the same outcome as a whole replace.
  */
-class ReferenceBucketsApiTest {
-  private static final String COMMIT = "1111111111111111111111111111111111111111";
-
-  @TempDir Path dir;
-  private PostgresTestDatabase pg;
-  private TestService service;
-  private final List<ImagestoreClient> clients = new ArrayList<>();
-
-  private void start(String database) throws Exception {
-    if (database.equals("pg")) {
-      pg = PostgresTestDatabase.create();
-      service =
-          TestService.start(
-              dir.resolve("data"), c -> c.withDatabase(pg.url(), pg.user(), pg.password()));
-    } else {
-      service = TestService.start(dir.resolve("data"));
-    }
-  }
-
-  private ImagestoreClient client(String user) {
-    ImagestoreClient client = service.client(user);
-    clients.add(client);
-    return client;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (ImagestoreClient c : clients) {
-      c.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
+class ReferenceBucketsApiTest extends ReferenceApiTestBase {
   private ImageId upload(int seed) throws Exception {
     Path file = dir.resolve("img-" + seed + ".png");
     Files.write(file, TestPngs.png(seed));
     return client(UPLOADER).upload(file, null).id();
-  }
-
-  /** {@code size} references of {@code project} to random uuids (no image), spread over buckets. */
-  private static List<ReferenceInfo> randomSet(String project, int size, long seed) {
-    Random random = new Random(seed);
-    List<ReferenceInfo> out = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      String uuid = String.format("%016x%016x", random.nextLong(), random.nextLong());
-      String branch = i % 3 == 0 ? "refs/heads/rel-1" : "refs/heads/master";
-      out.add(new ReferenceInfo(project, branch, COMMIT, "images/shot" + i + ".ref.lnk", uuid));
-    }
-    return out;
   }
 
   private static ReferenceInfo ref(String project, String path, ImageId id) {

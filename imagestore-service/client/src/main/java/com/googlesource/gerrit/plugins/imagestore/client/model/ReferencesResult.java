@@ -36,4 +36,10 @@ public class ReferencesResult {
    * whole set or nothing.
    */
   public List<Integer> replacedBuckets;
+
+  /**
+   * True when the client streamed the references as a project's first import while its scan went on
+   * ({@code PUT /references/import}); set by the client, not sent by the service.
+   */
+  public boolean imported;
 }
