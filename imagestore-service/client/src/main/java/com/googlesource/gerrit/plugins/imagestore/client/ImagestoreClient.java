@@ -402,6 +402,17 @@ public class ImagestoreClient implements Closeable {
    */
   public ReferencesResult replaceReferences(
       String project, String branch, List<ReferenceInfo> references) throws IOException {
+    return replaceReferences(project, branch, references, null);
+  }
+
+  /**
+   * Like {@link #replaceReferences(String, String, List)}; {@code storedWhole}, when not null, is
+   * the stored set's digest (without buckets) read just before the scan: a scanned set equal to it
+   * is unchanged without a second pass over the stored rows.
+   */
+  private ReferencesResult replaceReferences(
+      String project, String branch, List<ReferenceInfo> references, ReferenceSetInfo storedWhole)
+      throws IOException {
     // An invalid uuid has no bucket: the whole set goes, and the service says what is wrong.
     boolean bucketed = references.stream().allMatch(r -> r != null && ImageId.isValid(r.uuid));
     ReferenceBuckets cut =
@@ -411,7 +422,10 @@ public class ImagestoreClient implements Closeable {
             references.stream()
                 .map(r -> ReferenceSetDigest.key(r.branch, r.path, r.uuid))
                 .toList());
-    ReferenceSetInfo stored = referenceSet(project, branch, cut.count() > 1 ? cut.count() : null);
+    ReferenceSetInfo stored =
+        storedWhole != null && (cut.count() == 1 || scanned.digest().equals(storedWhole.digest))
+            ? storedWhole
+            : referenceSet(project, branch, cut.count() > 1 ? cut.count() : null);
     if (scanned.digest().equals(stored.digest)) {
       ReferencesResult unchanged = new ReferencesResult();
       unchanged.unchanged = true;
@@ -455,7 +469,8 @@ public class ImagestoreClient implements Closeable {
       throws IOException {
     List<ReferenceInfo> scanned = new ArrayList<>();
     StreamedReferences body = new StreamedReferences(source, scanned);
-    if (referenceSet(project, null).count == 0) {
+    ReferenceSetInfo stored = referenceSet(project, null);
+    if (stored.count == 0) {
       URI uri;
       try {
         uri =
@@ -489,7 +504,10 @@ public class ImagestoreClient implements Closeable {
     if (!body.ran) {
       source.scan(scanned::add);
     }
-    return replaceReferences(project, null, scanned);
+    // A stored set read before the scan serves the comparison (a reconcile's usual outcome,
+    // unchanged, then costs one pass over the stored rows, not two); after a refused import the
+    // set may have changed since, so it is read again.
+    return replaceReferences(project, null, scanned, stored.count == 0 ? null : stored);
   }
 
   /**
