@@ -102,7 +102,7 @@ public final class UserService {
   }
 
   public boolean remove(String name) {
-    boolean removed = db.read(c -> users.delete(c, name));
+    boolean removed = db.inTransaction(c -> users.delete(c, name));
     verified.invalidateAll();
     return removed;
   }

@@ -232,6 +232,12 @@ public final class Contents {
                     .sorted()
                     .toList();
             Map<String, Long> holders = deleting.isEmpty() ? Map.of() : rows.holders(c, deleting);
+            if (!deleting.isEmpty()) {
+              // The marks read here may be another caller's commit that is not yet durable (on
+              // H2): bytes go only once it is, or a crash could take the mark back and leave a
+              // row without its bytes.
+              db.awaitCommitted();
+            }
             List<String> deleted = new ArrayList<>();
             for (String sha256 : deleting) {
               if (holders.getOrDefault(sha256, 0L) > 0) {

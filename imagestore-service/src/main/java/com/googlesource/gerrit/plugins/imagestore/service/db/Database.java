@@ -20,6 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -56,8 +57,12 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
 
-  private Database(HikariDataSource dataSource) {
+  /** On H2, where commits wait to be in the file; null on PostgreSQL (its commit is durable). */
+  private final StoredCommits stored;
+
+  private Database(HikariDataSource dataSource, StoredCommits stored) {
     this.dataSource = dataSource;
+    this.stored = stored;
   }
 
   /** The JDBC URL of the embedded database under a data directory. */
@@ -66,13 +71,19 @@ public final class Database implements AutoCloseable {
         + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
         + ";LOCK_TIMEOUT=60000"
-        // H2 otherwise keeps commits in memory for up to 500 ms: a killed process lost answered
-        // uploads. With 0 each commit is in the file before commit() returns (not fsynced: power
-        // loss durability needs PostgreSQL, see the README's guarantees).
-        + ";WRITE_DELAY=0"
+        // H2 keeps commits in memory and writes them to the file with its background writer, at
+        // most this many ms later, compacting the file as it goes. A commit a caller is told of
+        // is in the file before it returns: StoredCommits writes it, with the commits of every
+        // caller waiting at that moment (not fsynced: power loss durability needs PostgreSQL, see
+        // the README's guarantees).
+        + ";WRITE_DELAY="
+        + EMBEDDED_WRITE_DELAY_MS
         // Each upload runs about ten distinct statements; H2 keeps 8 parsed per session by default.
         + ";QUERY_CACHE_SIZE=64";
   }
+
+  /** How long H2's background writer lets commits wait in memory (its own default: 500 ms). */
+  static final int EMBEDDED_WRITE_DELAY_MS = 500;
 
   /** Opens a pool on {@code url} and migrates the schema. */
   public static Database open(String url, String user, String password, int maxPoolSize) {
@@ -105,8 +116,17 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw e;
     }
+    StoredCommits stored = null;
+    if (url.startsWith("jdbc:h2:")) {
+      try {
+        stored = new StoredCommits(DriverManager.getConnection(url, user, password));
+      } catch (SQLException e) {
+        ds.close();
+        throw new DatabaseException(e);
+      }
+    }
     logger.atInfo().log("metadata database ready (%s)", redact(url));
-    return new Database(ds);
+    return new Database(ds, stored);
   }
 
   /**
@@ -150,7 +170,11 @@ public final class Database implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  /** Runs {@code work} on a connection in auto-commit mode. */
+  /**
+   * Runs {@code work} on a connection in auto-commit mode: for reads. A write here would be
+   * committed but, on the embedded database, not yet in its file when this returns: write with
+   * {@link #inTransaction}.
+   */
   public <T> T read(SqlWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
@@ -160,10 +184,10 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one transaction: all of it is committed, or none of it. A transaction the
-   * database chose as a deadlock victim, or could not serialize, is rolled back and run again (a
-   * few times), as PostgreSQL's documentation advises; {@code work} must therefore not depend on
-   * state it changed outside the database in an earlier attempt.
+   * Runs {@code work} in one transaction: all of it is committed, or none of it; durably once this
+   * returns. A transaction the database chose as a deadlock victim, or could not serialize, is
+   * rolled back and run again (a few times), as PostgreSQL's documentation advises; {@code work}
+   * must therefore not depend on state it changed outside the database in an earlier attempt.
    */
   public <T> T inTransaction(SqlWork<T> work) {
     for (int attempt = 1; ; attempt++) {
@@ -178,6 +202,9 @@ public final class Database implements AutoCloseable {
             throw e;
           }
           c.setAutoCommit(true);
+          if (stored != null) {
+            awaitStored(stored.committed());
+          }
           return result;
         } catch (SQLException | RuntimeException e) {
           // On a broken connection (the server went away) these fail too, with a bare "closed"
@@ -203,7 +230,37 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns once the commit of {@code ticket} is in the file. A failure leaves that commit in
+   * doubt: it may reach the file later.
+   */
+  private void awaitStored(long ticket) {
+    try {
+      stored.awaitStored(ticket);
+    } catch (SQLException e) {
+      commitsInDoubt.incrementAndGet();
+      throw new DatabaseException(e);
+    }
+  }
+
   private static final int MAX_ATTEMPTS = 4;
+
+  /**
+   * Returns once every transaction committed so far is durable; call before an effect outside the
+   * database that relies on another caller's commit (deleting bytes a row marked {@code deleting},
+   * say). A no-op on PostgreSQL, where a commit is visible only once durable; on H2 a commit is
+   * visible a moment before {@link StoredCommits} has written it.
+   */
+  public void awaitCommitted() {
+    if (stored == null) {
+      return;
+    }
+    try {
+      stored.awaitStored(stored.committed());
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
 
   private final AtomicLong commitsInDoubt = new AtomicLong();
 
@@ -284,6 +341,13 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (stored != null) {
+      try {
+        stored.close();
+      } catch (SQLException e) {
+        logger.atWarning().withCause(e).log("closing the embedded database's writer failed");
+      }
+    }
     dataSource.close();
   }
 

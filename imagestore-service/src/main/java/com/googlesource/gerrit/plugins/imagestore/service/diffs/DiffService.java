@@ -340,7 +340,7 @@ public final class DiffService {
       throw new UncheckedIOException(e);
     }
     DiffRecord diff = new DiffRecord(key, result.withoutPicture(), sha, png.length, clock.millis());
-    db.read(c -> diffs.insertIfAbsent(c, diff) || diffs.fillShifts(c, diff));
+    db.inTransaction(c -> diffs.insertIfAbsent(c, diff) || diffs.fillShifts(c, diff));
     return diff;
   }
 

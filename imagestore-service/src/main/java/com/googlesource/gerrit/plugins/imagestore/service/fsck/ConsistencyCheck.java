@@ -246,7 +246,7 @@ public final class ConsistencyCheck {
       if (!stored.containsKey(picture)) {
         report.found(Finding.MISSING_DIFF_PICTURE, picture);
         if (options.repair()) {
-          db.read(c -> rows.deleteDiffsWithPicture(c, picture));
+          db.inTransaction(c -> rows.deleteDiffsWithPicture(c, picture));
           report.repairedOne(Finding.MISSING_DIFF_PICTURE);
         }
       }
@@ -271,7 +271,8 @@ public final class ConsistencyCheck {
       } else if (!contentRows.containsKey(sha)) {
         report.found(Finding.NO_CONTENT_ROW, what + " " + uuid + " (content " + sha + ")");
         if (options.repair()) {
-          db.read(c -> rows.insertIfAbsent(c, sha, bytes.size(), State.LIVE, clock.millis()));
+          db.inTransaction(
+              c -> rows.insertIfAbsent(c, sha, bytes.size(), State.LIVE, clock.millis()));
           // Adopted: the next slice of the same key sees it; count it once here.
           contentRows.put(sha, new ContentRow(sha, bytes.size(), State.LIVE, clock.millis()));
           report.repairedOne(Finding.NO_CONTENT_ROW);
@@ -325,7 +326,7 @@ public final class ConsistencyCheck {
    */
   private boolean deleteStray(StoredBlob bytes) {
     boolean claimed =
-        db.read(
+        db.inTransaction(
             c ->
                 rows.insertIfAbsent(
                     c, bytes.sha256(), bytes.size(), State.DELETING, clock.millis()));

@@ -83,7 +83,7 @@ public final class RuntimeService {
   }
 
   public boolean delete(String id) {
-    return db.read(c -> runtimes.delete(c, id));
+    return db.inTransaction(c -> runtimes.delete(c, id));
   }
 
   /** Checks the dimensions and returns the runtime with its derived id. */
