@@ -125,8 +125,11 @@ public final class Database implements AutoCloseable {
         throw new DatabaseException(e);
       }
     }
+    Database db = new Database(ds, stored);
+    // On H2, the new database's administrator and the migrations in the file before any request.
+    db.awaitCommitted();
     logger.atInfo().log("metadata database ready (%s)", redact(url));
-    return new Database(ds, stored);
+    return db;
   }
 
   /**

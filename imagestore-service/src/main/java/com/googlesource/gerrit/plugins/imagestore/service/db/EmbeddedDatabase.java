@@ -118,6 +118,8 @@ public final class EmbeddedDatabase {
       Sql.on(c, "ALTER USER \"" + user.replace("\"", "\"\"") + "\" SET PASSWORD ?")
           .bind(created.password())
           .update();
+      // In the file before the new credentials are current (H2 writes commits a moment later).
+      Sql.on(c, "CHECKPOINT").update();
       move(pending, file);
       logger.atInfo().log("the embedded database has a password now (%s)", file);
       return created;

@@ -25,12 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * level.
  *
  * <p>H2 commits a transaction in memory and writes changes to its file as a whole (a "chunk" with
- * every page changed since the last one). Writing a chunk at every commit ({@code WRITE_DELAY=0})
- * made that write most of an upload's CPU time, and left H2 no background writer, so it never
- * compacted its file while the service ran (hundreds of MB after ten thousand uploads). Now H2
- * keeps its background writer, and a caller whose commit must be in the file before it answers
- * waits here: the first to get the lock writes one chunk ({@code CHECKPOINT}) holding the commits
- * of every caller that finished before, and those return without writing.
+ * every page changed since the last one, each changed B-tree page rewritten whole). Writing a chunk
+ * at every commit ({@code WRITE_DELAY=0}) made that write half of an upload's CPU time. Now H2
+ * keeps commits in memory (its background writer writes them within {@code WRITE_DELAY}), and a
+ * caller whose commit must be in the file before it answers waits here: the first to get the lock
+ * writes one chunk ({@code CHECKPOINT}) holding the commits of every caller that finished before,
+ * and those return without writing.
  *
  * <p>In the file means what {@code WRITE_DELAY=0} meant: a killed process loses none of it; not
  * fsynced (power loss durability needs PostgreSQL).
