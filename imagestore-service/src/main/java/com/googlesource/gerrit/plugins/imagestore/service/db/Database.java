@@ -71,11 +71,10 @@ public final class Database implements AutoCloseable {
         + dataDir.toAbsolutePath().resolve("db").resolve("imagestore")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
         + ";LOCK_TIMEOUT=60000"
-        // H2 keeps commits in memory and writes them to the file with its background writer, at
-        // most this many ms later, compacting the file as it goes. A commit a caller is told of
-        // is in the file before it returns: StoredCommits writes it, with the commits of every
-        // caller waiting at that moment (not fsynced: power loss durability needs PostgreSQL, see
-        // the README's guarantees).
+        // H2 keeps commits in memory and its background writer writes them to the file at most
+        // this many ms later. A commit a caller is told of is in the file before it returns:
+        // StoredCommits writes it, with the commits of every caller waiting at that moment (not
+        // fsynced: power loss durability needs PostgreSQL, see the README's guarantees).
         + ";WRITE_DELAY="
         + EMBEDDED_WRITE_DELAY_MS
         // Each upload runs about ten distinct statements; H2 keeps 8 parsed per session by default.
