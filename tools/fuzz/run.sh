@@ -40,6 +40,7 @@ targets=(
   "imagestore-service/diff IgnoreMaskFuzzTest#spansAreTheUnionOfTheRegions"
   "imagestore-service/diff ShiftDetectorFuzzTest#reportsBoundedMovesThatExplainOnlyMismatches"
   "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service MultipartUploadFuzzTest#answersEveryBodyWithAnUploadOrAClearRefusal"
+  "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service ReferenceImportFuzzTest#handsOverOneArrayOrRefusesAsBadInput"
   # The plugin's review comment; the service modules only resolve the plugin's dependency on them.
   "imagestore-service/client,imagestore-service/diff,imagestore-service/visual-test,imagestore-service,plugin.pom.xml PreviewCommentFuzzTest#hostileTextCannotShapeTheComment"
 )
