@@ -79,8 +79,9 @@ final class ReferenceArrayReader implements ReferenceBatches {
   }
 
   /**
-   * The next batch (1 to {@code batchSize} references, null for a JSON {@code null}), null after
-   * the end of the array; an {@link UncheckedIOException} when the body cannot be read.
+   * The next batch, 1 to {@code batchSize} references (a JSON {@code null} as null, for the service
+   * to refuse with its index), or null after the end of the array; an {@link UncheckedIOException}
+   * when the body cannot be read.
    */
   @Override
   public List<ImageReference> next() {
