@@ -119,6 +119,8 @@ public final class Imagestore implements AutoCloseable {
         new DiffService(
             db, blobs, images, new DiffRepository(), tmpDir, clock, DiffCapacity.of(config));
     metrics.imageCounts(orphans::counts);
+    metrics.referenceImports(
+        () -> references.importProgress().running(), () -> references.importProgress().inserted());
     metrics.bulkProgress(
         "imagestore_orphan_recompute",
         "images",

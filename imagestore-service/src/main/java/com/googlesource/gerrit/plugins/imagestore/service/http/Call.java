@@ -13,19 +13,16 @@
 // limitations under the License.
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.google.gson.stream.JsonReader;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -161,19 +158,17 @@ final class Call {
   }
 
   /**
-   * The request body as a JSON stream, read as it arrives (chunked or not); 415 without {@code
+   * The request body as it arrives (chunked or not), to be read as JSON; 415 without {@code
    * Content-Type: application/json}, 413 once it passes the route's limit.
    */
-  JsonReader jsonStream() throws IOException {
+  InputStream jsonBody() throws IOException {
     if (!ApiServlet.JSON.equals(ApiServlet.mediaType(req))) {
       throw ApiServlet.unsupportedMediaType(req, ApiServlet.JSON);
     }
     if (req.getContentLengthLong() > maxJsonBytes) {
       throw RequestException.tooLarge("the request body is larger than " + maxJsonBytes + " bytes");
     }
-    InputStream limited = new LimitedInputStream(req.getInputStream(), maxJsonBytes);
-    return new JsonReader(
-        new InputStreamReader(new BufferedInputStream(limited, 64 * 1024), StandardCharsets.UTF_8));
+    return new LimitedInputStream(req.getInputStream(), maxJsonBytes);
   }
 
   /** Refuses (413) a body that grows past {@code max} bytes, however it is sent. */

@@ -14,17 +14,9 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
-import com.google.gson.JsonParseException;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
-import com.googlesource.gerrit.plugins.imagestore.client.Json;
-import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesInput;
-import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.references.BucketSelection;
 import com.googlesource.gerrit.plugins.imagestore.service.references.ReferenceService;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -148,43 +140,14 @@ final class ReferenceEndpoints {
     String project = project(call);
     // The body is opened by the first batch, once the service has taken the import: a client
     // waiting for 100 Continue learns of a refusal (503 when imports are busy) before it sends.
-    JsonReader[] json = {null};
+    ReferenceArrayReader body =
+        new ReferenceArrayReader(
+            call::jsonBody, IMPORT_BATCH, ReferenceArrayReader.MAX_REFERENCE_CHARS);
     try {
       call.sendJson(
-          200,
-          WireTypes.referencesResult(
-              references.importAll(project, () -> nextBatch(call, json), call.actor())));
+          200, WireTypes.referencesResult(references.importAll(project, body, call.actor())));
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-  }
-
-  /** The next batch of the array, null after its end. */
-  private static List<ImageReference> nextBatch(Call call, JsonReader[] opened) {
-    try {
-      if (opened[0] == null) {
-        opened[0] = call.jsonStream();
-        opened[0].beginArray();
-      }
-      JsonReader json = opened[0];
-      List<ReferenceInfo> batch = new ArrayList<>();
-      while (batch.size() < IMPORT_BATCH && json.hasNext()) {
-        batch.add(Json.gson().fromJson(json, ReferenceInfo.class));
-      }
-      if (!batch.isEmpty()) {
-        return WireTypes.references(batch);
-      }
-      json.endArray();
-      if (json.peek() != JsonToken.END_DOCUMENT) {
-        throw RequestException.badRequest("bad_json", "nothing may follow the array");
-      }
-      return null;
-    } catch (MalformedJsonException | EOFException | JsonParseException | IllegalStateException e) {
-      // EOFException: the body ended inside the array (a cut stream ends the same way).
-      throw RequestException.badRequest(
-          "bad_json", "the body must be one JSON array of references: " + e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

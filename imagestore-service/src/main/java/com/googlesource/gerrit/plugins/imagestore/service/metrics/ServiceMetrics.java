@@ -25,6 +25,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -152,6 +153,24 @@ public final class ServiceMetrics {
               cb.call(p.done(), "done");
               cb.call(p.total(), "total");
             })
+        .register(registry);
+  }
+
+  /**
+   * Registers the streamed reference imports' figures: {@code imagestore_reference_imports_running}
+   * and {@code imagestore_reference_imports_references} (inserted by those imports, not committed
+   * yet: a long import shows that it moves).
+   */
+  public void referenceImports(IntSupplier running, LongSupplier inserted) {
+    GaugeWithCallback.builder()
+        .name("imagestore_reference_imports_running")
+        .help("Streamed reference imports (PUT /references/import) running")
+        .callback(cb -> cb.call(running.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("imagestore_reference_imports_references")
+        .help("References the running imports have inserted, not committed yet")
+        .callback(cb -> cb.call(inserted.getAsLong()))
         .register(registry);
   }
 

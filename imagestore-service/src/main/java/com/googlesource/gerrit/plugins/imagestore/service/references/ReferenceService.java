@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -63,6 +64,10 @@ public final class ReferenceService {
   public static final int IMPORTS_AT_ONCE = 2;
 
   private final Semaphore imports = new Semaphore(IMPORTS_AT_ONCE);
+
+  /** References the running imports have inserted and not yet committed (or rolled back). */
+  private final AtomicLong importing = new AtomicLong();
+
   private final Database db;
   private final ReferenceRepository refs;
   private final ImageRepository images;
@@ -206,7 +211,25 @@ public final class ReferenceService {
     }
   }
 
+  /** How far the streamed imports running now are: for the metrics. */
+  public record ImportProgress(int running, long inserted) {}
+
+  public ImportProgress importProgress() {
+    return new ImportProgress(IMPORTS_AT_ONCE - imports.availablePermits(), importing.get());
+  }
+
   private ReferenceChanges importAllNow(String project, ReferenceBatches batches, Actor actor) {
+    long[] inserted = {0};
+    try {
+      return importInOneTransaction(project, batches, actor, inserted);
+    } finally {
+      importing.addAndGet(-inserted[0]);
+    }
+  }
+
+  /** Adds to {@code inserted} (and {@link #importing}) what each statement inserts. */
+  private ReferenceChanges importInOneTransaction(
+      String project, ReferenceBatches batches, Actor actor, long[] inserted) {
     long now = clock.millis();
     OwedRecheck[] owed = new OwedRecheck[1];
     boolean[] started = {false};
@@ -236,6 +259,8 @@ public final class ReferenceService {
                 validate(batch, received, project, null);
                 received += batch.size();
                 added += refs.insertIfAbsent(c, sorted(batch), now);
+                inserted[0] += batch.size();
+                importing.addAndGet(batch.size());
                 for (ImageReference r : batch) {
                   uuids.add(r.uuid());
                 }

@@ -299,6 +299,13 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.body()).contains("bad_json");
     }
+    // One reference of more than 64 Ki characters is refused before it is all read.
+    HttpResponse<String> huge =
+        put(
+            "/references/import?project=ui/app",
+            "[{\"project\":\"ui/app\",\"path\":\"" + "x".repeat(70_000) + "\"}]");
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(huge.body()).contains("references[0] is longer than 65536 characters");
     HttpResponse<String> noProject = put("/references/import", "[]");
     assertThat(noProject.statusCode()).isEqualTo(400);
     String path = "/references/import?project=ui/app";

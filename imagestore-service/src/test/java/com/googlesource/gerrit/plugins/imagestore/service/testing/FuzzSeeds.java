@@ -131,6 +131,47 @@ public final class FuzzSeeds {
     random.nextBytes(noise);
     data.put("noise", noise);
     write(DIFF_RESOURCES + "ZlibInflaterFuzzTestInputs/inflatesWhatDeflaterWrites", data);
+
+    write(
+        RESOURCES + "http/ReferenceImportFuzzTestInputs/handsOverOneArrayOrRefusesAsBadInput",
+        importBodies());
+  }
+
+  /**
+   * Bodies of {@code PUT /references/import}: valid arrays, and one way to break them each, a wrong
+   * type for every field among them.
+   */
+  private static Map<String, byte[]> importBodies() {
+    String ref =
+        "{\"project\":\"ui/app\",\"branch\":\"refs/heads/master\",\"commit\":\""
+            + "1".repeat(40)
+            + "\",\"path\":\"images/a.ref.lnk\",\"uuid\":\""
+            + "0".repeat(32)
+            + "\"}";
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("valid-one", "[" + ref + "]");
+    bodies.put("valid-four", "[" + String.join(",", List.of(ref, ref, ref, ref)) + "]");
+    bodies.put("valid-pretty", "[\n  " + ref + " ,\n\n  null\n ]\n");
+    bodies.put("empty", "[]");
+    bodies.put("trailing-bytes", "[" + ref + "]x");
+    bodies.put("trailing-array", "[] []");
+    bodies.put("cut", "[" + ref + "," + ref.substring(0, 30));
+    bodies.put("not-an-array", "{\"references\":[" + ref + "]}");
+    for (String field : List.of("project", "branch", "commit", "path", "uuid")) {
+      bodies.put(
+          "wrong-type-" + field,
+          "[" + ref.replace("\"" + field + "\":", "\"" + field + "\":{},\"x\":") + "]");
+    }
+    bodies.put("number-and-boolean", "[{\"project\":7,\"branch\":true,\"path\":null}]");
+    bodies.put("unknown-member", "[{\"note\":[1,{\"a\":[]}]," + ref.substring(1) + "]");
+    bodies.put("duplicate-member", "[{\"uuid\":{},\"uuid\":\"x\"}]");
+    bodies.put("lenient", "[{project:'ui/app'}]");
+    bodies.put("escapes", "[{\"path\":\"\\u00e9\\n\\ud83d\\ude00\"}]");
+    bodies.put("long-path", "[{\"path\":\"" + "p".repeat(300) + "\"}]");
+    bodies.put("nested", "[{\"note\":" + "[".repeat(300) + "]");
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    bodies.forEach((name, body) -> out.put(name, body.getBytes(StandardCharsets.UTF_8)));
+    return out;
   }
 
   private static void write(String dir, Map<String, byte[]> files) throws IOException {
