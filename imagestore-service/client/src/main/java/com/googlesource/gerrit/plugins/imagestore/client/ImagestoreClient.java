@@ -471,16 +471,7 @@ public class ImagestoreClient implements Closeable {
     StreamedReferences body = new StreamedReferences(source, scanned);
     ReferenceSetInfo stored = referenceSet(project, null);
     if (stored.count == 0) {
-      URI uri;
-      try {
-        uri =
-            new URIBuilder(baseUrl.resolve("references/import"))
-                .addParameter("project", project)
-                .build();
-      } catch (URISyntaxException e) {
-        throw new IOException(e);
-      }
-      HttpPut put = new HttpPut(uri);
+      HttpPut put = new HttpPut(referencesUri("references/import", project, null));
       put.setEntity(body);
       try {
         Optional<ReferencesResult> imported =

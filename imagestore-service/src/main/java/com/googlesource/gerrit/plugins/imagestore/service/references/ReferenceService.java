@@ -204,9 +204,11 @@ public final class ReferenceService {
       throw new BusyException(
           IMPORTS_AT_ONCE + " imports are running; scan first and replace, or try again", 5);
     }
+    long[] inserted = {0};
     try {
-      return importAllNow(project, batches, actor);
+      return importInOneTransaction(project, batches, actor, inserted);
     } finally {
+      importing.addAndGet(-inserted[0]);
       imports.release();
     }
   }
@@ -216,15 +218,6 @@ public final class ReferenceService {
 
   public ImportProgress importProgress() {
     return new ImportProgress(IMPORTS_AT_ONCE - imports.availablePermits(), importing.get());
-  }
-
-  private ReferenceChanges importAllNow(String project, ReferenceBatches batches, Actor actor) {
-    long[] inserted = {0};
-    try {
-      return importInOneTransaction(project, batches, actor, inserted);
-    } finally {
-      importing.addAndGet(-inserted[0]);
-    }
   }
 
   /** Adds to {@code inserted} (and {@link #importing}) what each statement inserts. */
