@@ -93,7 +93,7 @@ public final class Imagestore implements AutoCloseable {
     ReferenceRepository refRepo = new ReferenceRepository();
     TrashRepository trashRepo = new TrashRepository();
     RecentLookups recentLookups = new RecentLookups();
-    this.contents = new Contents(db, blobs, new ContentRepository(), clock);
+    this.contents = new Contents(db, blobs, new ContentRepository(), spool, clock);
     this.audit = new AuditLog(db);
     this.trash =
         new TrashService(

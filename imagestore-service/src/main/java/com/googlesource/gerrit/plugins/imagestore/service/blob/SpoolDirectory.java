@@ -24,6 +24,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -44,12 +47,21 @@ import java.util.stream.Stream;
  * process that is gone (crashed, killed): whatever it holds was never acknowledged, and the next
  * process to start (or {@code fsck --repair}) removes it. Loose files directly in the base (older
  * versions spooled there) are removed once they are older than {@link #LOOSE_FILE_AGE}.
+ *
+ * <p>A process may also leave {@link Note}s: names flushed to disk before the work they announce,
+ * so that a crash in the middle of it leaves a trace. Removing a dead process's directory moves its
+ * notes to {@code notes/} under the base first; whoever settles them reads them there ({@link
+ * #leftNotes}) and forgets each once settled.
  */
 public final class SpoolDirectory implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
   private static final String PREFIX = "p-";
   private static final String LOCK = ".lock";
+  private static final String NOTE_SUFFIX = ".note";
+
+  /** Below the base: the notes of processes that are gone, or that left them there. */
+  private static final String LEFT_NOTES = "notes";
 
   /** Loose files in the base older than this belong to no running upload. */
   public static final Duration LOOSE_FILE_AGE = Duration.ofHours(1);
@@ -63,6 +75,7 @@ public final class SpoolDirectory implements AutoCloseable {
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final AtomicLong notes = new AtomicLong();
 
   private SpoolDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -81,13 +94,8 @@ public final class SpoolDirectory implements AutoCloseable {
    */
   public static SpoolDirectory open(Path base, boolean cleanStale) throws IOException {
     Files.createDirectories(base);
-    List<Path> stale = cleanStale ? stale(base, Instant.now()) : List.of();
-    for (Path p : stale) {
-      remove(p);
-    }
-    if (!stale.isEmpty()) {
-      logger.atInfo().log(
-          "removed %d spool leftovers of stopped processes in %s", stale.size(), base);
+    if (cleanStale) {
+      removeAllStale(base);
     }
     Path dir =
         base.resolve(PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
@@ -152,6 +160,125 @@ public final class SpoolDirectory implements AutoCloseable {
     } catch (IOException e) {
       return true;
     }
+  }
+
+  /** Removes everything {@link #stale} under {@code base}; returns how much that was. */
+  public static int removeAllStale(Path base) throws IOException {
+    List<Path> stale = stale(base, Instant.now());
+    for (Path p : stale) {
+      removeStale(base, p);
+    }
+    if (!stale.isEmpty()) {
+      logger.atInfo().log(
+          "removed %d spool leftovers of stopped processes in %s", stale.size(), base);
+    }
+    return stale.size();
+  }
+
+  /**
+   * Removes {@code stale} (one of {@link #stale}), after moving the notes in it to the base's
+   * {@code notes/}, durably: a note outlives the directory of the process that wrote it.
+   */
+  public static void removeStale(Path base, Path stale) throws IOException {
+    if (Files.isDirectory(stale)) {
+      List<Path> found = new ArrayList<>();
+      try (DirectoryStream<Path> notes = Files.newDirectoryStream(stale, "*" + NOTE_SUFFIX)) {
+        notes.forEach(found::add);
+      }
+      if (!found.isEmpty()) {
+        Path left = Files.createDirectories(base.resolve(LEFT_NOTES));
+        for (Path note : found) {
+          Files.move(note, left.resolve(note.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        FileSync.forceDirectory(left);
+      }
+    }
+    remove(stale);
+  }
+
+  /**
+   * A name flushed to disk, announcing work that a crash could cut: if this process dies before the
+   * note is {@link #close}d, the next process to start on the base finds it ({@link #leftNotes}).
+   */
+  public final class Note implements AutoCloseable {
+    private final Path file;
+
+    private Note(Path file) {
+      this.file = file;
+    }
+
+    /**
+     * The work is done: the note goes. Not flushed: a note that a crash brings back is settled
+     * again, which settling must allow.
+     */
+    @Override
+    public void close() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        logger.atWarning().withCause(e).log("removing the note %s failed", file);
+      }
+    }
+
+    /**
+     * The work failed and this process cannot settle it now: the note moves to the base's {@code
+     * notes/}, for whoever settles left notes (the next sweep, the next start).
+     */
+    public void leave() throws IOException {
+      Path left = Files.createDirectories(dir.getParent().resolve(LEFT_NOTES));
+      Files.move(file, left.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      FileSync.forceDirectory(left);
+    }
+  }
+
+  /**
+   * Writes a note named {@code name} (letters, digits, dots, dashes), on disk before this returns.
+   * Notes of the same name may coexist.
+   */
+  public Note note(String name) throws IOException {
+    if (!NOTE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a note name: " + name);
+    }
+    Path file = dir.resolve(name + "." + notes.incrementAndGet() + NOTE_SUFFIX);
+    Files.createFile(file);
+    FileSync.forceDirectory(dir);
+    return new Note(file);
+  }
+
+  private static final Pattern NOTE_NAME = Pattern.compile("[A-Za-z0-9.-]{1,200}");
+
+  /** A note that a process left under the base ({@link Note#leave}, or gone with the process). */
+  public record LeftNote(Path file, String name) {
+    /** Settled: the note goes. */
+    public void forget() throws IOException {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Up to {@code limit} of the notes left under {@code base}, in no particular order. */
+  public static List<LeftNote> leftNotes(Path base, int limit) throws IOException {
+    Path left = base.resolve(LEFT_NOTES);
+    List<LeftNote> out = new ArrayList<>();
+    if (!Files.isDirectory(left)) {
+      return out;
+    }
+    try (DirectoryStream<Path> notes = Files.newDirectoryStream(left, "*" + NOTE_SUFFIX)) {
+      for (Path note : notes) {
+        if (out.size() >= limit) {
+          break;
+        }
+        String file = note.getFileName().toString();
+        String numbered = file.substring(0, file.length() - NOTE_SUFFIX.length());
+        int dot = numbered.lastIndexOf('.');
+        out.add(new LeftNote(note, dot < 0 ? numbered : numbered.substring(0, dot)));
+      }
+    }
+    return out;
+  }
+
+  /** The base this process's directory is in. */
+  public Path base() {
+    return dir.getParent();
   }
 
   /** Deletes a file or a directory tree; what vanished meanwhile is fine. */

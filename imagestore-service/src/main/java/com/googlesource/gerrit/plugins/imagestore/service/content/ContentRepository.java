@@ -74,17 +74,28 @@ public final class ContentRepository {
   }
 
   /**
-   * Inserts pending rows for these contents (SHA-256 to size) unless they have one, as one batch,
-   * in SHA-256 order: two transactions inserting the same contents never wait on each other
-   * crosswise.
+   * Inserts rows in {@code state} for these contents (SHA-256 to size) unless they have one, in one
+   * statement, in SHA-256 order: two transactions inserting the same contents never wait on each
+   * other crosswise. Returns how many it inserted: fewer than given when some had a row.
    */
-  public void insertPendingIfAbsent(Connection c, SortedMap<String, Long> sizes, long now)
+  public int insertIfAbsent(Connection c, SortedMap<String, Long> sizes, State state, long now)
       throws SQLException {
-    Sql insert = Sql.on(c, INSERT_IF_ABSENT);
-    sizes.forEach(
-        (sha256, size) ->
-            insert.bind(sha256).bind(size).bind(now).bind(State.PENDING.sql()).bind(now).add());
-    insert.batch();
+    int inserted = 0;
+    for (List<String> chunk : Sql.arrayChunks(sizes.keySet())) {
+      inserted +=
+          Sql.on(
+                  c,
+                  "INSERT INTO blobs (sha256, size, created_at, state, state_at)"
+                      + " SELECT t.sha256, CAST(t.size AS BIGINT), ?, ?, ?"
+                      + " FROM UNNEST(?, ?) AS t(sha256, size) ON CONFLICT DO NOTHING")
+              .bind(now)
+              .bind(state.sql())
+              .bind(now)
+              .bindArray(chunk)
+              .bindArray(chunk.stream().map(sha256 -> String.valueOf(sizes.get(sha256))).toList())
+              .update();
+    }
+    return inserted;
   }
 
   private static final String INSERT_IF_ABSENT =

@@ -16,9 +16,9 @@ package com.googlesource.gerrit.plugins.imagestore.service.content;
 
 import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.SpoolDirectory;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
-import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,6 +35,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keeps the bytes of each content (in the {@link BlobStore}) and its {@code blobs} row in step, so
@@ -42,13 +44,16 @@ import java.util.TreeSet;
  * bytes that are not there:
  *
  * <ul>
- *   <li>bytes are stored, durably, before any transaction records them ({@link #storeBytes}), and a
- *       transaction that records them first confirms them under the row lock ({@link #confirm});
+ *   <li>bytes are stored, durably, before any transaction records them ({@link #beginStore}), after
+ *       a note that finds them again should the process die first; a transaction that records them
+ *       first confirms them under the row lock ({@link #confirm}), inserting the row if it has
+ *       none;
  *   <li>the transaction that frees a content only marks its row {@code deleting} ({@link
  *       #releaseIfUnheld}); the bytes go after it has committed ({@link #reclaim}), under the row
  *       lock and together with the row;
- *   <li>what a crash leaves between those steps (bytes without a row, rows still {@code pending} or
- *       {@code deleting}) is collected by {@link #sweep} and the consistency check.
+ *   <li>what a crash leaves between those steps (notes of bytes no row records yet, rows still
+ *       {@code pending} or {@code deleting}) is collected by {@link #settleLeftNotes}, {@link
+ *       #sweep} and the consistency check.
  * </ul>
  *
  * No transaction here writes or deletes bytes and then fails to commit in a way that matters: a
@@ -63,24 +68,15 @@ public final class Contents {
   private final ContentRepository rows;
   private final Clock clock;
 
-  /** The pending rows of uploads storing bytes at the same moment, committed together. */
-  private final GroupCommit<PendingRow> pendingRows;
+  private final SpoolDirectory spool;
 
-  private record PendingRow(String sha256, long size) {}
-
-  public Contents(Database db, BlobStore blobs, ContentRepository rows, Clock clock) {
+  public Contents(
+      Database db, BlobStore blobs, ContentRepository rows, SpoolDirectory spool, Clock clock) {
     this.db = db;
     this.blobs = blobs;
     this.rows = rows;
+    this.spool = spool;
     this.clock = clock;
-    this.pendingRows =
-        new GroupCommit<>(
-            db,
-            (c, pending) -> {
-              SortedMap<String, Long> sizes = new TreeMap<>();
-              pending.forEach(row -> sizes.put(row.sha256(), row.size()));
-              rows.insertPendingIfAbsent(c, sizes, clock.millis());
-            });
   }
 
   public ContentRepository rows() {
@@ -92,48 +88,186 @@ public final class Contents {
   }
 
   /**
-   * Stores the bytes of a content, durably, outside any transaction; then makes sure the content
-   * has a row (inserted {@code pending}). Call before the transaction that {@link #confirm}s it.
+   * Starts storing the bytes of a content for a transaction that will record them: first a note on
+   * disk ({@link SpoolDirectory#note}) that finds the bytes again should this process die before
+   * they are recorded, then the bytes ({@link UnrecordedBytes#put}), both outside any transaction.
+   * The note replaces a {@code pending} row committed before the bytes: a flushed directory entry
+   * costs less than a transaction, and a crash leaves the same to settle ({@link
+   * #settleLeftNotes}).
    */
-  public void storeBytes(String sha256, long size, Path file) throws IOException {
-    blobs.put(sha256, file);
-    // Committed before the caller's transaction (in one shared with other uploads of the moment),
-    // so that a crash in between leaves a row the sweeper frees, not bytes that only a repair
-    // finds.
-    pendingRows.run(new PendingRow(sha256, size));
+  public UnrecordedBytes beginStore(String sha256, long size) throws IOException {
+    return new UnrecordedBytes(sha256, size, spool.note(sha256 + "." + size));
+  }
+
+  /**
+   * The bytes of one content between {@link #beginStore} and the transaction that records them.
+   * Closing says they are recorded (or reclaimed meanwhile, and the caller stores them again or
+   * gives up): the note goes.
+   */
+  public final class UnrecordedBytes implements AutoCloseable {
+    private final String sha256;
+    private final long size;
+    private final SpoolDirectory.Note note;
+    private boolean settled;
+
+    private UnrecordedBytes(String sha256, long size, SpoolDirectory.Note note) {
+      this.sha256 = sha256;
+      this.size = size;
+      this.note = note;
+    }
+
+    /** Stores the bytes, durably; again after they were reclaimed in between. */
+    public void put(Path file) throws IOException {
+      blobs.put(sha256, file);
+    }
+
+    /**
+     * Nothing records the bytes (the upload was refused): they go now unless something else holds
+     * them. When that fails (the database is unreachable), the note is left for the sweep.
+     */
+    public void free() {
+      try {
+        boolean released =
+            db.inTransaction(
+                c -> {
+                  rows.insertIfAbsent(c, sha256, size, clock.millis());
+                  return releaseIfUnheld(c, sha256);
+                });
+        if (released) {
+          reclaim(sha256);
+        }
+        close();
+      } catch (RuntimeException e) {
+        logger.atWarning().withCause(e).log(
+            "freeing the bytes of refused content %s failed; the sweep frees them", sha256);
+        leave();
+      }
+    }
+
+    /**
+     * The transaction that was to record the bytes failed (the database is unreachable, say): the
+     * note is left for the sweep ({@link #settleLeftNotes}), which records them {@code pending}.
+     */
+    public void leave() {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      try {
+        note.leave();
+      } catch (IOException e) {
+        // The note stays in this process's directory: the next start after this process finds it.
+        logger.atWarning().withCause(e).log("leaving the note of content %s failed", sha256);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!settled) {
+        settled = true;
+        note.close();
+      }
+    }
+  }
+
+  /**
+   * Records the contents of the notes that uploads cut by a crash or a failure left ({@link
+   * UnrecordedBytes#leave}, or a dead process's spool): a {@code pending} row each unless it has a
+   * row, which {@link #sweep} frees after the grace period unless something holds it by then; then
+   * the notes go. At most {@code limit} notes; returns how many were settled.
+   */
+  public int settleLeftNotes(int limit) throws IOException {
+    List<SpoolDirectory.LeftNote> left = SpoolDirectory.leftNotes(spool.base(), limit);
+    SortedMap<String, Long> sizes = new TreeMap<>();
+    List<SpoolDirectory.LeftNote> settled = new ArrayList<>();
+    for (SpoolDirectory.LeftNote note : left) {
+      Matcher m = NOTE.matcher(note.name());
+      if (m.matches()) {
+        sizes.put(m.group(1), Long.parseLong(m.group(2)));
+      } else {
+        logger.atWarning().log("ignoring the note %s: not an upload's", note.file());
+      }
+      settled.add(note);
+    }
+    if (!sizes.isEmpty()) {
+      db.inTransaction(
+          c -> {
+            rows.insertIfAbsent(c, sizes, State.PENDING, clock.millis());
+            return null;
+          });
+    }
+    for (SpoolDirectory.LeftNote note : settled) {
+      note.forget();
+    }
+    if (!settled.isEmpty()) {
+      logger.atInfo().log(
+          "settled %d notes of uploads cut by a crash or failure (%d contents to free unless held)",
+          settled.size(), sizes.size());
+    }
+    return settled.size();
+  }
+
+  /** An upload's note: {@code <sha256>.<size>}. */
+  private static final Pattern NOTE = Pattern.compile("([0-9a-f]{64})\\.([0-9]{1,18})");
+
+  /** Thrown when a content's row appeared meanwhile in another transaction: run it again. */
+  public static final class ContentAppeared extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ContentAppeared() {
+      super(null, null, false, false);
+    }
   }
 
   /**
    * Locks the content's row and makes sure its bytes are there, inside the caller's transaction.
    * True when they are: the row is {@code live} and stays so until this transaction ends. False
-   * when the row or the bytes went since {@link #storeBytes} (a purge finished meanwhile): the
-   * caller changes nothing, stores the bytes again and retries.
+   * when the row or the bytes went since they were stored (a purge finished meanwhile): the caller
+   * changes nothing, stores the bytes again and retries.
+   *
+   * @throws ContentAppeared see {@link #makeLive}
    */
-  public boolean confirm(Connection c, String sha256) throws SQLException {
+  public boolean confirm(Connection c, String sha256, long size) throws SQLException {
     Confirmable found = lockConfirmable(c, List.of(sha256));
     if (!found.present().contains(sha256)) {
       return false;
     }
-    makeLive(c, found, List.of(sha256));
+    makeLive(c, found, new TreeMap<>(Map.of(sha256, size)));
     return true;
   }
 
   /**
-   * What {@link #lockConfirmable} found: the contents whose bytes are there ({@code present}), and
-   * those of them not yet {@code live}.
+   * What {@link #lockConfirmable} found: the contents whose bytes are there ({@code present}),
+   * those of them with a row not yet {@code live}, and those of them without a row.
    */
-  public record Confirmable(Set<String> present, Set<String> notLive) {}
+  public record Confirmable(Set<String> present, Set<String> notLive, Set<String> withoutRow) {}
 
   /**
    * {@link #confirm} of many contents, in two steps so that the caller decides in between which it
    * records: locks their rows in one statement (in SHA-256 order, as every caller locks them) and
    * finds those whose bytes are there; then {@link #makeLive} makes those the caller records live.
-   * A content not present went since {@link #storeBytes}: its bytes are to be stored again.
+   * A content not present went since its bytes were stored: they are to be stored again.
    */
   public Confirmable lockConfirmable(Connection c, Collection<String> sha256s) throws SQLException {
     Set<String> present = new TreeSet<>();
     Set<String> notLive = new TreeSet<>();
-    for (Map.Entry<String, State> row : rows.lockAll(c, sha256s).entrySet()) {
+    Set<String> withoutRow = new TreeSet<>(sha256s);
+    Map<String, State> locked = rows.lockAll(c, sha256s);
+    withoutRow.removeAll(locked.keySet());
+    try {
+      // No row: nobody recorded the content, and no deletion of it is running (one would hold the
+      // row; a finished one deleted the bytes before its row). Bytes present now stay until
+      // someone records the content: this transaction, with the row it inserts.
+      for (String sha256 : withoutRow) {
+        if (blobs.exists(sha256)) {
+          present.add(sha256);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    withoutRow.retainAll(present);
+    for (Map.Entry<String, State> row : locked.entrySet()) {
       if (row.getValue() == State.LIVE) {
         present.add(row.getKey()); // nothing deletes the bytes of a live content
         continue;
@@ -147,19 +281,29 @@ public final class Contents {
         throw new UncheckedIOException(e);
       }
     }
-    return new Confirmable(present, notLive);
+    return new Confirmable(present, notLive, withoutRow);
   }
 
   /**
-   * Makes {@code recorded} (present in {@code found}) live, in one statement: the caller's
-   * transaction records an image or trash entry holding each.
+   * Makes {@code recorded} (present in {@code found}; content to size) live, in a statement for
+   * those with a row and one for those without: the caller's transaction records an image or trash
+   * entry holding each.
+   *
+   * @throws ContentAppeared when another transaction inserted the row of one of them meanwhile; the
+   *     caller's transaction must not commit, and runs again
    */
-  public void makeLive(Connection c, Confirmable found, Collection<String> recorded)
+  public void makeLive(Connection c, Confirmable found, SortedMap<String, Long> recorded)
       throws SQLException {
-    Set<String> toSet = new TreeSet<>(recorded);
+    Set<String> toSet = new TreeSet<>(recorded.keySet());
     toSet.retainAll(found.notLive());
     if (!toSet.isEmpty()) {
       rows.setStates(c, toSet, State.LIVE, clock.millis());
+    }
+    SortedMap<String, Long> toInsert = new TreeMap<>(recorded);
+    toInsert.keySet().retainAll(found.withoutRow());
+    if (!toInsert.isEmpty()
+        && rows.insertIfAbsent(c, toInsert, State.LIVE, clock.millis()) != toInsert.size()) {
+      throw new ContentAppeared();
     }
   }
 

@@ -94,6 +94,7 @@ public final class ConsistencyCheck {
    */
   public void fast(Duration grace) {
     try {
+      settleLeftNotes(100_000);
       images.recheckOwed(db, clock.millis(), 100_000, clock.millis());
       contents.sweep(grace, 100_000);
     } catch (RuntimeException e) {
@@ -108,8 +109,24 @@ public final class ConsistencyCheck {
   /** The periodic sweep, with the trash purge: the same as the start-up check, bounded. */
   public void sweep() {
     long now = clock.millis();
+    settleLeftNotes(10_000);
     images.recheckOwed(db, now - OWED_RECHECK_AGE.toMillis(), 10_000, now);
     contents.sweep(DEFAULT_GRACE, 10_000);
+  }
+
+  /**
+   * Removes what dead processes left in the spool (a start does too, but replicas sharing the spool
+   * base start seldom), then settles the notes of uploads they or failures cut.
+   */
+  private void settleLeftNotes(int limit) {
+    try {
+      if (spoolBase != null) {
+        SpoolDirectory.removeAllStale(spoolBase);
+      }
+      contents.settleLeftNotes(limit);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The full check; {@code progress} hears after each slice. */
@@ -136,9 +153,17 @@ public final class ConsistencyCheck {
     for (Path stale : SpoolDirectory.stale(spoolBase, now)) {
       report.found(Finding.STALE_SPOOL, stale.getFileName().toString());
       if (options.repair()) {
-        SpoolDirectory.remove(stale);
+        SpoolDirectory.removeStale(spoolBase, stale);
         report.repairedOne(Finding.STALE_SPOOL);
       }
+    }
+    // Notes of uploads cut by a crash (moved out of their stale directories above, or left by a
+    // failure): their bytes get pending rows, which the check of the blobs then judges.
+    for (SpoolDirectory.LeftNote note : SpoolDirectory.leftNotes(spoolBase, Integer.MAX_VALUE)) {
+      report.found(Finding.LEFT_NOTE, note.name());
+    }
+    if (options.repair()) {
+      report.repaired(Finding.LEFT_NOTE, contents.settleLeftNotes(Integer.MAX_VALUE));
     }
   }
 
@@ -345,6 +370,7 @@ public final class ConsistencyCheck {
     STRAY_BYTES("bytes no row names, older than the grace period", true, true),
     MISSING_DIFF_PICTURE("stored diffs whose picture is missing (computed again)", true, true),
     STALE_SPOOL("spool files of stopped processes", true, true),
+    LEFT_NOTE("notes of uploads a crash or failure cut, bytes not yet recorded", true, true),
     OWED_RECHECK("orphan mark rechecks a crash left owing", true, true),
     MARK_OUT_OF_STEP("orphan marks that disagree with the references", true, true),
     IN_FLIGHT("uploads in flight (younger than the grace period)", false, false);
@@ -388,7 +414,13 @@ public final class ConsistencyCheck {
     }
 
     void repairedOne(Finding f) {
-      repaired.merge(f, 1L, Long::sum);
+      repaired(f, 1);
+    }
+
+    void repaired(Finding f, long n) {
+      if (n > 0) {
+        repaired.merge(f, n, Long::sum);
+      }
     }
 
     public long found(Finding f) {

@@ -22,6 +22,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents.Confirmable;
+import com.googlesource.gerrit.plugins.imagestore.service.content.Contents.UnrecordedBytes;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
@@ -43,7 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Stores and reads images: bytes in the {@link BlobStore}, metadata in the database.
@@ -131,47 +133,64 @@ public final class ImageService {
       IncomingImage image, ImageId id, Metadata meta, Actor uploaderActor, String importDetail) {
     MetadataRules.check(meta.spec(), meta.runtime());
     String sha = image.sha256();
-    for (int attempt = 0; ; attempt++) {
-      // The bytes first, durably and outside any transaction: a crash from here on leaves at most
-      // bytes that no row names, which the sweeper collects; never a row without its bytes.
-      try {
-        contents.storeBytes(sha, image.size(), image.file());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Upload upload = new Upload(image, id, meta, uploaderActor, importDetail, clock.millis());
-      try {
-        uploads.run(upload);
-      } catch (IdAppeared e) {
-        // Look again in a new transaction; what the failed one decided does not stand.
-        upload.outcome = null;
-        upload.refused = null;
-      }
-      if (upload.refused != null) {
-        // The bytes of this content may serve no image now.
-        contents.dropIfUnheld(sha);
-        throw upload.refused;
-      }
-      if (upload.outcome != null) {
-        if (upload.outcome == StoreOutcome.CREATED) {
-          // A reference added or removed while this upload decided its orphan mark could not see
-          // the new row yet: look again now that the row is committed. Uploads answering at the
-          // same moment share the recheck's transaction; each answers after its own committed.
-          images.recheckOrphanMarks(db, upload.owed, clock.millis(), rechecks::run);
-          logger.atFine().log(
-              "stored image %s (%d bytes, %dx%d) for %s",
-              id,
-              image.size(),
-              image.header().width(),
-              image.header().height(),
-              uploaderActor.name());
+    // The bytes first, durably and outside any transaction, after a note that finds them again: a
+    // crash from here on leaves at most bytes that no row names, which the note's settling and the
+    // sweeper collect; never a row without its bytes.
+    try (UnrecordedBytes bytes = beginStore(sha, image.size())) {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          bytes.put(image.file());
+        } catch (IOException e) {
+          bytes.leave();
+          throw new UncheckedIOException(e);
         }
-        return upload.outcome;
+        Upload upload = new Upload(image, id, meta, uploaderActor, importDetail, clock.millis());
+        try {
+          uploads.run(upload);
+        } catch (IdAppeared | Contents.ContentAppeared e) {
+          // Look again in a new transaction; what the failed one decided does not stand.
+          upload.outcome = null;
+          upload.refused = null;
+        } catch (RuntimeException e) {
+          // Not recorded, maybe (a commit in doubt): the note stays for the sweep.
+          bytes.leave();
+          throw e;
+        }
+        if (upload.refused != null) {
+          // The bytes of this content may serve no image now.
+          bytes.free();
+          throw upload.refused;
+        }
+        if (upload.outcome != null) {
+          if (upload.outcome == StoreOutcome.CREATED) {
+            // A reference added or removed while this upload decided its orphan mark could not
+            // see the new row yet: look again now that the row is committed. Uploads answering at
+            // the same moment share the recheck's transaction; each answers after its own
+            // committed.
+            images.recheckOrphanMarks(db, upload.owed, clock.millis(), rechecks::run);
+            logger.atFine().log(
+                "stored image %s (%d bytes, %dx%d) for %s",
+                id,
+                image.size(),
+                image.header().width(),
+                image.header().height(),
+                uploaderActor.name());
+          }
+          return upload.outcome;
+        }
+        // The bytes were reclaimed in between (a purge finished meanwhile): store them again.
+        if (attempt > 10) {
+          throw new IllegalStateException("could not store " + id + " (content " + sha + ")");
+        }
       }
-      // The bytes were reclaimed in between (a purge finished meanwhile): store them again.
-      if (attempt > 10) {
-        throw new IllegalStateException("could not store " + id + " (content " + sha + ")");
-      }
+    }
+  }
+
+  private UnrecordedBytes beginStore(String sha, long size) {
+    try {
+      return contents.beginStore(sha, size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -230,7 +249,7 @@ public final class ImageService {
     Map<String, UploadProbe> probes =
         images.probeForUploads(c, batch.stream().map(u -> u.id.value()).toList());
     Map<String, String> recordedNow = new HashMap<>(); // id to content, by uploads of this batch
-    Set<String> held = new TreeSet<>();
+    SortedMap<String, Long> held = new TreeMap<>(); // content to size
     List<ImageRecord> created = new ArrayList<>();
     List<Map.Entry<Upload, ImageRecord>> imported = new ArrayList<>();
     List<OwedRecheck> owed = new ArrayList<>();
@@ -246,7 +265,7 @@ public final class ImageService {
       if (imageSha != null) {
         if (imageSha.equals(u.sha())) {
           u.outcome = StoreOutcome.EXISTS;
-          held.add(u.sha());
+          held.put(u.sha(), u.image.size());
         } else {
           u.refused = idTaken(u.id);
         }
@@ -264,7 +283,7 @@ public final class ImageService {
           // Uploaded again: it is wanted, so it comes back as it was.
           trash.restoreInTransaction(c, uuid, u.uploader, "uploaded again");
           recordedNow.put(uuid, u.sha());
-          held.add(u.sha());
+          held.put(u.sha(), u.image.size());
           owed.add(u.owed);
           u.outcome = StoreOutcome.CREATED;
           continue;
@@ -287,7 +306,7 @@ public final class ImageService {
         imported.add(Map.entry(u, image));
       }
       recordedNow.put(uuid, u.sha());
-      held.add(u.sha());
+      held.put(u.sha(), u.image.size());
       owed.add(u.owed);
       u.outcome = StoreOutcome.CREATED;
     }

@@ -15,6 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.blob;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,13 +26,15 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Spool directories of processes that are gone are found and removed; those of running processes,
- * and young loose files, are left alone. The other process is real, and killed with SIGKILL.
+ * Spool directories of processes that are gone are found and removed, their notes kept; those of
+ * running processes, and young loose files, are left alone. The other process is real, and killed
+ * with SIGKILL.
  */
 class SpoolDirectoryTest {
   @TempDir Path base;
@@ -41,6 +44,8 @@ class SpoolDirectoryTest {
     public static void main(String[] args) throws Exception {
       SpoolDirectory spool = SpoolDirectory.open(Paths.get(args[0]));
       Files.writeString(spool.path().resolve("upload-1.png"), "half an upload");
+      spool.note("cut-upload.42");
+      spool.note("done-upload.7").close();
       System.out.println(spool.path());
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
@@ -81,14 +86,34 @@ class SpoolDirectoryTest {
         Files.setLastModifiedTime(old, FileTime.from(later.minus(Duration.ofHours(2))));
         assertThat(SpoolDirectory.stale(base, later)).containsExactly(theirs, old);
         for (Path p : SpoolDirectory.stale(base, later)) {
-          SpoolDirectory.remove(p);
+          SpoolDirectory.removeStale(base, p);
         }
         assertThat(Files.exists(theirs)).isFalse();
         assertThat(Files.exists(young)).isTrue();
         assertThat(Files.isDirectory(ours.path())).isTrue();
+
+        // The killed process's open note outlived its directory; the one it closed did not.
+        assertThat(names(SpoolDirectory.leftNotes(base, 10))).containsExactly("cut-upload.42");
+        // Ours: closed, gone; left, beside theirs; two of one name are two notes.
+        ours.note("ours.1").close();
+        ours.note("ours.2").leave();
+        ours.note("ours.2").leave();
+        assertThat(names(SpoolDirectory.leftNotes(base, 10)))
+            .containsExactly("cut-upload.42", "ours.2", "ours.2");
+        assertThat(SpoolDirectory.leftNotes(base, 2)).hasSize(2);
+        for (SpoolDirectory.LeftNote note : SpoolDirectory.leftNotes(base, 10)) {
+          note.forget();
+        }
+        assertThat(SpoolDirectory.leftNotes(base, 10)).isEmpty();
+        assertThrows(IllegalArgumentException.class, () -> ours.note("../escape"));
+        assertThrows(IllegalArgumentException.class, () -> ours.note(""));
       }
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  private static List<String> names(List<SpoolDirectory.LeftNote> notes) {
+    return notes.stream().map(SpoolDirectory.LeftNote::name).toList();
   }
 }

@@ -33,6 +33,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.ForwardingBlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.SpoolDirectory;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.local.LocalBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.content.ContentRepository.State;
@@ -136,8 +137,27 @@ public abstract class DatabaseContract {
 
   @AfterEach
   void closeDatabase() throws Exception {
+    spools.forEach(SpoolDirectory::close);
     if (db != null) {
       db.close();
+    }
+  }
+
+  /** The spool directories of the {@link Contents} a test made, closed after it. */
+  private final List<SpoolDirectory> spools = new ArrayList<>();
+
+  /** {@link Contents} over {@code blobs}, its notes in a spool directory of its own. */
+  private Contents contentsOn(BlobStore blobs) throws IOException {
+    SpoolDirectory spool = SpoolDirectory.open(Files.createTempDirectory("spool"));
+    spools.add(spool);
+    return new Contents(db, blobs, contents, spool, clock);
+  }
+
+  /** An upload's bytes stored and recorded (by the caller's transaction, after this). */
+  private static void storeBytes(Contents steps, String sha, long size, Path file)
+      throws IOException {
+    try (Contents.UnrecordedBytes bytes = steps.beginStore(sha, size)) {
+      bytes.put(file);
     }
   }
 
@@ -520,7 +540,7 @@ public abstract class DatabaseContract {
     Collections.sort(passingSpec7);
     assertThat(passing.size()).isGreaterThan(CleanupOutcome.MAX_IMAGES);
     LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    Contents steps = new Contents(db, blobs, contents, clock);
+    Contents steps = contentsOn(blobs);
     TrashService trash = trashService(blobs, steps, grace);
     RecentLookups recent = new RecentLookups();
     OrphanService orphans =
@@ -699,7 +719,7 @@ public abstract class DatabaseContract {
   private void insertPending(Connection c, List<String> shas) throws SQLException {
     SortedMap<String, Long> sizes = new TreeMap<>();
     shas.forEach(sha -> sizes.put(sha, 1L));
-    contents.insertPendingIfAbsent(c, sizes, T0);
+    contents.insertIfAbsent(c, sizes, State.PENDING, T0);
   }
 
   private Void runAndSeeCommitted(GroupCommit<String> pending, String sha) {
@@ -899,7 +919,7 @@ public abstract class DatabaseContract {
   @Test
   void replaceAndDigestAgreeWithTheClientLibrary() throws Exception {
     LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    TrashService trash = trashService(blobs, new Contents(db, blobs, contents, clock));
+    TrashService trash = trashService(blobs, contentsOn(blobs));
     ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
     insert(image(uuid(1), SHA_A, null));
     insert(image(uuid(2), SHA_A, null));
@@ -935,7 +955,7 @@ public abstract class DatabaseContract {
   @Test
   void digestStreamsTheSetInTheClientLibrarysOrder() throws Exception {
     LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    TrashService trash = trashService(blobs, new Contents(db, blobs, contents, clock));
+    TrashService trash = trashService(blobs, contentsOn(blobs));
     ReferenceService service = new ReferenceService(db, refs, images, trash, clock);
     // Names a locale's collation orders otherwise than String.compareTo (case, punctuation,
     // accents), and more rows than one fetch of a stream.
@@ -1615,14 +1635,14 @@ public abstract class DatabaseContract {
   void contentBytesGoOnlyAfterTheFreeingCommitAndRacingUploadsStoreThemAgain() throws Exception {
     LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
     FailingDeletes blobs = new FailingDeletes(local);
-    Contents steps = new Contents(db, blobs, contents, clock);
+    Contents steps = contentsOn(blobs);
     byte[] png = TestPngs.png(42);
     String sha = ImageId.sha256Hex(png);
     Path spooled = Files.write(Files.createTempFile(local.tmpDir(), "upload-", ".png"), png);
 
-    steps.storeBytes(sha, png.length, spooled);
-    assertThat(state(sha)).hasValue(State.PENDING);
-    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    storeBytes(steps, sha, png.length, spooled);
+    assertThat(state(sha)).isEmpty(); // no row until a transaction records the content
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha, png.length))).isTrue();
     assertThat(state(sha)).hasValue(State.LIVE);
 
     // Freed: marked, bytes still there until the reclaim after the commit.
@@ -1630,20 +1650,20 @@ public abstract class DatabaseContract {
     assertThat(state(sha)).hasValue(State.DELETING);
     assertThat(local.exists(sha)).isTrue();
     // An upload of the same content confirms it first: the reclaim leaves it alone.
-    steps.storeBytes(sha, png.length, spooled);
-    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    storeBytes(steps, sha, png.length, spooled);
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha, png.length))).isTrue();
     assertThat(steps.reclaim(sha)).isFalse();
     assertThat(local.exists(sha)).isTrue();
 
     // Freed again, and this time the reclaim wins the race after the upload stored its bytes:
     // the upload's confirm says so, and the upload stores them again.
     assertThat(db.<Boolean>inTransaction(c -> steps.releaseIfUnheld(c, sha))).isTrue();
-    steps.storeBytes(sha, png.length, spooled);
+    storeBytes(steps, sha, png.length, spooled);
     assertThat(steps.reclaim(sha)).isTrue();
     assertThat(local.exists(sha)).isFalse();
-    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isFalse();
-    steps.storeBytes(sha, png.length, spooled);
-    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha))).isTrue();
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha, png.length))).isFalse();
+    storeBytes(steps, sha, png.length, spooled);
+    assertThat(db.<Boolean>inTransaction(c -> steps.confirm(c, sha, png.length))).isTrue();
     assertThat(local.exists(sha)).isTrue();
 
     // A content that something holds is not freed.
@@ -1663,8 +1683,16 @@ public abstract class DatabaseContract {
     assertThat(state(sha)).isEmpty();
     assertThat(local.exists(sha)).isFalse();
 
-    // An upload that stored its bytes and stopped: freed once the grace period has passed.
-    steps.storeBytes(sha, png.length, spooled);
+    // An upload that stored its bytes and failed before its transaction: its note, settled, gives
+    // the content a pending row, freed once the grace period has passed.
+    Contents.UnrecordedBytes cut = steps.beginStore(sha, png.length);
+    cut.put(spooled);
+    cut.leave();
+    cut.close(); // left, not closed: the note stays
+    assertThat(state(sha)).isEmpty();
+    assertThat(steps.settleLeftNotes(10)).isEqualTo(1);
+    assertThat(steps.settleLeftNotes(10)).isEqualTo(0);
+    assertThat(state(sha)).hasValue(State.PENDING);
     assertThat(steps.sweep(Duration.ofHours(1), 10).total()).isEqualTo(0);
     assertThat(local.exists(sha)).isTrue();
     assertThat(steps.sweep(Duration.ZERO, 10).abandoned()).isEqualTo(1);
@@ -1676,15 +1704,18 @@ public abstract class DatabaseContract {
   @Test
   void aPurgeThatFailsToCommitKeepsTheBytes() throws Exception {
     LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    Contents steps = new Contents(db, local, contents, clock);
+    Contents steps = contentsOn(local);
     TrashService trash = trashService(local, steps);
     byte[] png = TestPngs.png(43);
     String sha = ImageId.sha256Hex(png);
-    steps.storeBytes(
-        sha, png.length, Files.write(Files.createTempFile(local.tmpDir(), "u-", ".png"), png));
+    storeBytes(
+        steps,
+        sha,
+        png.length,
+        Files.write(Files.createTempFile(local.tmpDir(), "u-", ".png"), png));
     db.inTransaction(
         c -> {
-          assertThat(steps.confirm(c, sha)).isTrue();
+          assertThat(steps.confirm(c, sha, png.length)).isTrue();
           images.insert(c, image(uuid(7), sha, T0));
           return null;
         });
@@ -1715,7 +1746,7 @@ public abstract class DatabaseContract {
   @Test
   void aCleanupBatchChecksEachImageAgainUnderItsLock() throws Exception {
     LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    TrashService trash = trashService(local, new Contents(db, local, contents, clock));
+    TrashService trash = trashService(local, contentsOn(local));
     for (int n = 1; n <= 6; n++) {
       insert(image(uuid(n), n % 2 == 0 ? SHA_A : SHA_B, T0 - 1000));
     }
@@ -1773,13 +1804,16 @@ public abstract class DatabaseContract {
   @Test
   void aPurgeBatchSkipsEntriesBroughtBackAndDeletesBytesAfterItsCommit() throws Exception {
     LocalBlobStore local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-    Contents steps = new Contents(db, local, contents, clock);
+    Contents steps = contentsOn(local);
     TrashService trash = trashService(local, steps);
     String[] shas = new String[3];
+    long[] sizes = new long[3];
     for (int i = 0; i < 3; i++) {
       byte[] png = TestPngs.png(60 + i);
       shas[i] = ImageId.sha256Hex(png);
-      steps.storeBytes(
+      sizes[i] = png.length;
+      storeBytes(
+          steps,
           shas[i],
           png.length,
           Files.write(Files.createTempFile(local.tmpDir(), "u-", ".png"), png));
@@ -1788,8 +1822,8 @@ public abstract class DatabaseContract {
     int[] contentOf = {0, 0, 0, 1, 2, 2};
     db.inTransaction(
         c -> {
-          for (String sha : shas) {
-            assertThat(steps.confirm(c, sha)).isTrue();
+          for (int i = 0; i < 3; i++) {
+            assertThat(steps.confirm(c, shas[i], sizes[i])).isTrue();
           }
           for (int n = 1; n <= 5; n++) {
             images.insert(c, image(uuid(n), shas[contentOf[n]], T0));
@@ -1992,7 +2026,7 @@ public abstract class DatabaseContract {
 
     Uploads(int heldLookups, int... trashed) throws IOException {
       local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-      Contents steps = new Contents(db, local, contents, clock);
+      Contents steps = contentsOn(local);
       trash = trashService(local, steps);
       held = new HeldTrash(trash, heldLookups);
       service =

@@ -88,7 +88,7 @@ class H2DatabaseTest extends DatabaseContract {
   private final ContentRepository contents = new ContentRepository();
 
   private Void insertPending(Connection c, String sha) throws SQLException {
-    contents.insertPendingIfAbsent(c, new TreeMap<>(Map.of(sha, 1L)), 0);
+    contents.insertIfAbsent(c, new TreeMap<>(Map.of(sha, 1L)), ContentRepository.State.PENDING, 0);
     return null;
   }
 

@@ -15,6 +15,7 @@
 package com.googlesource.gerrit.plugins.imagestore.service.blob.local;
 
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.FileSync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,9 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,11 +44,6 @@ import java.util.stream.Stream;
 public class LocalBlobStore implements BlobStore {
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
   private static final Pattern HEX_PREFIX = Pattern.compile("^[0-9a-f]{0,64}$");
-
-  /** Set where directories cannot be opened to be flushed (not Linux); then they are not. */
-  private static final AtomicBoolean DIRECTORY_SYNC_UNSUPPORTED =
-      new AtomicBoolean(
-          !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux"));
 
   /** Blobs at least this large are mapped by {@link #read} rather than read. */
   static final long MAP_FROM_BYTES = 1024 * 1024;
@@ -91,8 +85,8 @@ public class LocalBlobStore implements BlobStore {
     }
     // Also when the blob was there already: it may be another upload's, renamed into place but not
     // yet flushed by it. Flushing what is durable already costs next to nothing.
-    force(target);
-    forceDirectory(target.getParent());
+    FileSync.force(target);
+    FileSync.forceDirectory(target.getParent());
   }
 
   /**
@@ -112,7 +106,7 @@ public class LocalBlobStore implements BlobStore {
     } catch (FileAlreadyExistsException e) {
       // made by a concurrent writer, which flushes the parent too; so do we, below
     }
-    forceDirectory(parent);
+    FileSync.forceDirectory(parent);
   }
 
   /**
@@ -143,7 +137,7 @@ public class LocalBlobStore implements BlobStore {
         Files.createTempFile(tmp, target.getFileName().toString().substring(0, 8) + "-", ".blob");
     try {
       Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
-      force(staged);
+      FileSync.force(staged);
       try {
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException e) {
@@ -153,26 +147,6 @@ public class LocalBlobStore implements BlobStore {
       }
     } finally {
       Files.deleteIfExists(staged);
-    }
-  }
-
-  private static void force(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
-  /**
-   * Flushes a directory's entries (a rename or link into it) to disk. Linux allows opening a
-   * directory for reading and fsyncing it; where that is refused there is no portable way.
-   */
-  static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      if (!DIRECTORY_SYNC_UNSUPPORTED.get()) {
-        throw e;
-      }
     }
   }
 
