@@ -2020,13 +2020,14 @@ public abstract class DatabaseContract {
    */
   private final class Uploads {
     final LocalBlobStore local;
+    final Contents steps;
     final TrashService trash;
     final HeldTrash held;
     final ImageService service;
 
     Uploads(int heldLookups, int... trashed) throws IOException {
       local = new LocalBlobStore(Files.createTempDirectory("blobs"));
-      Contents steps = contentsOn(local);
+      steps = contentsOn(local);
       trash = trashService(local, steps);
       held = new HeldTrash(trash, heldLookups);
       service =
@@ -2047,6 +2048,41 @@ public abstract class DatabaseContract {
             new ByteArrayInputStream(TestPngs.png(seed)), local.tmpDir(), 1 << 20, 1 << 24)) {
       return service.store(in, ImageId.of(uuid(id)), ImageService.Metadata.NONE, Actor.SYSTEM);
     }
+  }
+
+  /**
+   * What an upload leaves when it does not record its bytes: refused, its new content goes at once;
+   * its transaction failed, the bytes stay with a note, which the sweep turns into a pending row,
+   * freed after the grace period. Never bytes that only a listing of every blob would find.
+   */
+  @Test
+  void anUploadThatRecordsNothingLeavesNoStrayBytes() throws Exception {
+    Uploads u = new Uploads(0);
+    assertThat(store(u.service, u.local, 1, 1)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    assertThat(state(pngSha(1))).hasValue(State.LIVE);
+
+    // Refused: the id holds other bytes. The new content had no row; it is gone with its bytes.
+    assertThat(storeOrRefusal(u.service, u.local, 1, 2)).isEqualTo("id_taken");
+    assertThat(u.local.exists(pngSha(2))).isFalse();
+    assertThat(state(pngSha(2))).isEmpty();
+    assertThat(u.steps.settleLeftNotes(10)).isEqualTo(0);
+
+    // The transaction fails (a constraint refuses the image): the bytes stay, and a note for them.
+    execute("ALTER TABLE images ADD CONSTRAINT refuse_three CHECK (uuid <> '" + uuid(3) + "')");
+    assertThrows(RuntimeException.class, () -> store(u.service, u.local, 3, 3));
+    execute("ALTER TABLE images DROP CONSTRAINT refuse_three");
+    assertThat(u.local.exists(pngSha(3))).isTrue();
+    assertThat(state(pngSha(3))).isEmpty();
+    assertThat(u.steps.settleLeftNotes(10)).isEqualTo(1);
+    assertThat(state(pngSha(3))).hasValue(State.PENDING);
+    assertThat(u.steps.sweep(Duration.ZERO, 10).abandoned()).isEqualTo(1);
+    assertThat(u.local.exists(pngSha(3))).isFalse();
+    assertThat(state(pngSha(3))).isEmpty();
+
+    // Uploaded again later: stored as any new content.
+    assertThat(store(u.service, u.local, 3, 3)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    assertThat(state(pngSha(3))).hasValue(State.LIVE);
+    assertThat(u.steps.settleLeftNotes(10)).isEqualTo(0);
   }
 
   /** {@link #store}'s outcome, or the code of its refusal. */
