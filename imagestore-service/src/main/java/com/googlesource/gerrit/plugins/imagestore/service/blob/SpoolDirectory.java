@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -185,12 +186,8 @@ public final class SpoolDirectory implements AutoCloseable {
       try (DirectoryStream<Path> notes = Files.newDirectoryStream(stale, "*" + NOTE_SUFFIX)) {
         notes.forEach(found::add);
       }
-      if (!found.isEmpty()) {
-        Path left = Files.createDirectories(base.resolve(LEFT_NOTES));
-        for (Path note : found) {
-          Files.move(note, left.resolve(note.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        }
-        FileSync.forceDirectory(left);
+      for (Path note : found) {
+        moveToLeftNotes(base, note);
       }
     }
     remove(stale);
@@ -225,9 +222,7 @@ public final class SpoolDirectory implements AutoCloseable {
      * notes/}, for whoever settles left notes (the next sweep, the next start).
      */
     public void leave() throws IOException {
-      Path left = Files.createDirectories(dir.getParent().resolve(LEFT_NOTES));
-      Files.move(file, left.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-      FileSync.forceDirectory(left);
+      moveToLeftNotes(dir.getParent(), file);
     }
   }
 
@@ -246,6 +241,36 @@ public final class SpoolDirectory implements AutoCloseable {
   }
 
   private static final Pattern NOTE_NAME = Pattern.compile("[A-Za-z0-9.-]{1,200}");
+
+  /**
+   * Moves {@code note} into the base's {@code notes/}, durably. That directory goes when it is
+   * empty ({@link #removeLeftNotesIfEmpty}), maybe between making it and moving into it: then
+   * again.
+   */
+  private static void moveToLeftNotes(Path base, Path note) throws IOException {
+    Path left = base.resolve(LEFT_NOTES);
+    for (int attempt = 0; ; attempt++) {
+      Files.createDirectories(left);
+      try {
+        Files.move(note, left.resolve(note.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        break;
+      } catch (NoSuchFileException e) {
+        if (attempt >= 10 || !Files.exists(note)) {
+          throw e;
+        }
+      }
+    }
+    FileSync.forceDirectory(left);
+  }
+
+  /** Removes the base's {@code notes/} when no note is left in it. */
+  public static void removeLeftNotesIfEmpty(Path base) throws IOException {
+    try {
+      Files.deleteIfExists(base.resolve(LEFT_NOTES));
+    } catch (DirectoryNotEmptyException e) {
+      // a note was left meanwhile: the next settling takes it
+    }
+  }
 
   /** A note that a process left under the base ({@link Note#leave}, or gone with the process). */
   public record LeftNote(Path file, String name) {

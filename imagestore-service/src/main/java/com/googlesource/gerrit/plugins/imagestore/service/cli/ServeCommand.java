@@ -227,8 +227,9 @@ final class ServeCommand implements Callable<Integer> {
             .withAccessLog(accessLog);
     Imagestore imagestore = Imagestore.open(config);
     logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
-    // What a crash may have left: deletions to finish, uploads abandoned long ago (the spool of
-    // stopped processes went when the store opened). The full check is `imagestore fsck`.
+    // What a crash may have left: notes of uploads it cut (moved out of the spool of stopped
+    // processes when the store opened), deletions to finish, uploads abandoned long ago. The full
+    // check is `imagestore fsck`.
     imagestore.consistency().fast(ConsistencyCheck.DEFAULT_GRACE);
     imagestore.startTrashPurge();
     HttpServer server = HttpServer.start(imagestore);

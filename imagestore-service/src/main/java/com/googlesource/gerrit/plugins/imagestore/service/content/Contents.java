@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,18 +92,20 @@ public final class Contents {
    * Starts storing the bytes of a content for a transaction that will record them: first a note on
    * disk ({@link SpoolDirectory#note}) that finds the bytes again should this process die before
    * they are recorded, then the bytes ({@link UnrecordedBytes#put}), both outside any transaction.
-   * The note replaces a {@code pending} row committed before the bytes: a flushed directory entry
-   * costs less than a transaction, and a crash leaves the same to settle ({@link
-   * #settleLeftNotes}).
+   * A failure between the two leaves the note ({@link UnrecordedBytes#close}). The note replaces a
+   * {@code pending} row committed before the bytes: a flushed directory entry costs less than a
+   * transaction, and a crash leaves the same to settle ({@link #settleLeftNotes}).
    */
   public UnrecordedBytes beginStore(String sha256, long size) throws IOException {
     return new UnrecordedBytes(sha256, size, spool.note(sha256 + "." + size));
   }
 
   /**
-   * The bytes of one content between {@link #beginStore} and the transaction that records them.
-   * Closing says they are recorded (or reclaimed meanwhile, and the caller stores them again or
-   * gives up): the note goes.
+   * The bytes of one content between {@link #beginStore} and the transaction that records them. The
+   * caller ends it one of three ways: {@link #recorded} (its transaction committed), {@link #free}
+   * (refused: nothing records them), or by closing it otherwise (a failure, a commit in doubt):
+   * then the note is left for the sweep ({@link #settleLeftNotes}), which records the bytes {@code
+   * pending}.
    */
   public final class UnrecordedBytes implements AutoCloseable {
     private final String sha256;
@@ -121,6 +124,21 @@ public final class Contents {
       blobs.put(sha256, file);
     }
 
+    /** A committed transaction records them (or something already held them): the note goes. */
+    public void recorded() {
+      settled = true;
+      note.close();
+      if (notesLeft.getAndSet(false)) {
+        // The database answers again: what the failure left need not wait for the sweep.
+        try {
+          settleLeftNotes(LEFT_NOTES_AT_ONCE);
+        } catch (IOException | RuntimeException e) {
+          notesLeft.set(true);
+          logger.atWarning().withCause(e).log("settling the notes failures left failed");
+        }
+      }
+    }
+
     /**
      * Nothing records the bytes (the upload was refused): they go now unless something else holds
      * them. When that fails (the database is unreachable), the note is left for the sweep.
@@ -136,43 +154,44 @@ public final class Contents {
         if (released) {
           reclaim(sha256);
         }
-        close();
+        recorded();
       } catch (RuntimeException e) {
         logger.atWarning().withCause(e).log(
             "freeing the bytes of refused content %s failed; the sweep frees them", sha256);
-        leave();
+        close();
       }
     }
 
-    /**
-     * The transaction that was to record the bytes failed (the database is unreachable, say): the
-     * note is left for the sweep ({@link #settleLeftNotes}), which records them {@code pending}.
-     */
-    public void leave() {
+    /** Unless {@link #recorded} or {@link #free}d: the note is left for the sweep. */
+    @Override
+    public void close() {
       if (settled) {
         return;
       }
       settled = true;
+      notesLeft.set(true);
       try {
         note.leave();
       } catch (IOException e) {
-        // The note stays in this process's directory: the next start after this process finds it.
+        // The note stays in this process's directory: a start after this process finds it.
         logger.atWarning().withCause(e).log("leaving the note of content %s failed", sha256);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (!settled) {
-        settled = true;
-        note.close();
       }
     }
   }
 
   /**
+   * Set when an upload left its note: the next upload recorded settles what was left, so that the
+   * bytes of uploads an outage cut are recorded {@code pending} once it is over, not only by the
+   * next sweep.
+   */
+  private final AtomicBoolean notesLeft = new AtomicBoolean();
+
+  /** How many left notes an upload settles at once (the sweep takes the rest). */
+  private static final int LEFT_NOTES_AT_ONCE = 1_000;
+
+  /**
    * Records the contents of the notes that uploads cut by a crash or a failure left ({@link
-   * UnrecordedBytes#leave}, or a dead process's spool): a {@code pending} row each unless it has a
+   * UnrecordedBytes#close}, or a dead process's spool): a {@code pending} row each unless it has a
    * row, which {@link #sweep} frees after the grace period unless something holds it by then; then
    * the notes go. At most {@code limit} notes; returns how many were settled.
    */
@@ -199,6 +218,7 @@ public final class Contents {
     for (SpoolDirectory.LeftNote note : settled) {
       note.forget();
     }
+    SpoolDirectory.removeLeftNotesIfEmpty(spool.base());
     if (!settled.isEmpty()) {
       logger.atInfo().log(
           "settled %d notes of uploads cut by a crash or failure (%d contents to free unless held)",

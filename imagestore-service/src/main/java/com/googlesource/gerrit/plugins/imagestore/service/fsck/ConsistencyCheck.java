@@ -370,7 +370,11 @@ public final class ConsistencyCheck {
     STRAY_BYTES("bytes no row names, older than the grace period", true, true),
     MISSING_DIFF_PICTURE("stored diffs whose picture is missing (computed again)", true, true),
     STALE_SPOOL("spool files of stopped processes", true, true),
-    LEFT_NOTE("notes of uploads a crash or failure cut, bytes not yet recorded", true, true),
+    LEFT_NOTE(
+        "notes of uploads a crash or failure cut (recorded pending by the next start, sweep or"
+            + " upload)",
+        false,
+        true),
     OWED_RECHECK("orphan mark rechecks a crash left owing", true, true),
     MARK_OUT_OF_STEP("orphan marks that disagree with the references", true, true),
     IN_FLIGHT("uploads in flight (younger than the grace period)", false, false);

@@ -134,14 +134,13 @@ public final class ImageService {
     MetadataRules.check(meta.spec(), meta.runtime());
     String sha = image.sha256();
     // The bytes first, durably and outside any transaction, after a note that finds them again: a
-    // crash from here on leaves at most bytes that no row names, which the note's settling and the
-    // sweeper collect; never a row without its bytes.
+    // crash or a failure from here on leaves at most bytes that no row names yet, which the note's
+    // settling and the sweeper collect; never a row without its bytes.
     try (UnrecordedBytes bytes = beginStore(sha, image.size())) {
       for (int attempt = 0; ; attempt++) {
         try {
           bytes.put(image.file());
         } catch (IOException e) {
-          bytes.leave();
           throw new UncheckedIOException(e);
         }
         Upload upload = new Upload(image, id, meta, uploaderActor, importDetail, clock.millis());
@@ -151,10 +150,6 @@ public final class ImageService {
           // Look again in a new transaction; what the failed one decided does not stand.
           upload.outcome = null;
           upload.refused = null;
-        } catch (RuntimeException e) {
-          // Not recorded, maybe (a commit in doubt): the note stays for the sweep.
-          bytes.leave();
-          throw e;
         }
         if (upload.refused != null) {
           // The bytes of this content may serve no image now.
@@ -162,6 +157,7 @@ public final class ImageService {
           throw upload.refused;
         }
         if (upload.outcome != null) {
+          bytes.recorded();
           if (upload.outcome == StoreOutcome.CREATED) {
             // A reference added or removed while this upload decided its orphan mark could not
             // see the new row yet: look again now that the row is committed. Uploads answering at

@@ -158,6 +158,7 @@ public abstract class DatabaseContract {
       throws IOException {
     try (Contents.UnrecordedBytes bytes = steps.beginStore(sha, size)) {
       bytes.put(file);
+      bytes.recorded();
     }
   }
 
@@ -1685,10 +1686,9 @@ public abstract class DatabaseContract {
 
     // An upload that stored its bytes and failed before its transaction: its note, settled, gives
     // the content a pending row, freed once the grace period has passed.
-    Contents.UnrecordedBytes cut = steps.beginStore(sha, png.length);
-    cut.put(spooled);
-    cut.leave();
-    cut.close(); // left, not closed: the note stays
+    try (Contents.UnrecordedBytes cut = steps.beginStore(sha, png.length)) {
+      cut.put(spooled);
+    } // neither recorded nor freed: the note is left
     assertThat(state(sha)).isEmpty();
     assertThat(steps.settleLeftNotes(10)).isEqualTo(1);
     assertThat(steps.settleLeftNotes(10)).isEqualTo(0);

@@ -35,6 +35,7 @@ import java.nio.file.attribute.FileTime;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.logging.LogManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,13 @@ class ConsistencyCheckTest {
     Files.createDirectories(deadSpool);
     Files.write(deadSpool.resolve("upload-1.png"), strayPng);
     Files.createFile(deadSpool.resolve(".lock"));
+    // The dead process's upload had stored its bytes (just now: in flight by their age alone) and
+    // had not recorded them; its note says so.
+    byte[] cutPng = TestPngs.png(704);
+    String cutSha = ImageId.sha256Hex(cutPng);
+    Files.createDirectories(blobFile(cutSha).getParent());
+    Files.write(blobFile(cutSha), cutPng);
+    Files.createFile(deadSpool.resolve(cutSha + "." + cutPng.length + ".1.note"));
     Files.setLastModifiedTime(deadSpool, FileTime.from(Instant.now().minusSeconds(60)));
     // A held content whose row went missing (written by an older version): adopted.
     execute("DELETE FROM blobs WHERE sha256 = '" + sha(kept) + "'");
@@ -101,10 +109,22 @@ class ConsistencyCheckTest {
 
     Result repair = fsck("--repair");
     assertThat(repair.exit()).isEqualTo(0);
+    assertThat(repair.out())
+        .contains(
+            "note    notes of uploads a crash or failure cut (recorded pending by the next start,"
+                + " sweep or upload): 1, 1 repaired");
     assertThat(Files.exists(strayFile)).isFalse();
     assertThat(Files.exists(blobFile(deletingSha))).isFalse();
     assertThat(Files.exists(deadSpool)).isFalse();
     assertThat(fsck().out()).contains("fsck: clean");
+    // The cut upload's bytes now have a pending row: freed once the grace period has passed, here
+    // at once.
+    assertThat(service.store().database().<Optional<State>>inTransaction(c -> rows.lock(c, cutSha)))
+        .hasValue(State.PENDING);
+    assertThat(Files.exists(blobFile(cutSha))).isTrue();
+    assertThat(fsck("--repair", "--grace", "0").exit()).isEqualTo(0);
+    assertThat(Files.exists(blobFile(cutSha))).isFalse();
+    assertThat(fsck("--grace", "0").out()).contains("fsck: clean");
     // What was kept is served as before.
     assertThat(download(kept).statusCode()).isEqualTo(200);
     assertThat(download(kept).body()).isEqualTo(TestPngs.png(700));

@@ -19,6 +19,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.googlesource.gerrit.plugins.imagestore.service.blob.SpoolDirectory;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsBlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.gcs.GcsDouble.Fault;
@@ -126,9 +127,14 @@ class BlobStoreOutageTest {
       service.awaitStatus("/health/ready", 200, DEADLINE);
     }
     assertThat(ledger.unacknowledgedCount()).isAtLeast(1);
+    // Each upload the outage refused left a note for bytes it may have stored.
+    Path spoolBase = service.store().tmpDir().getParent();
+    assertThat(SpoolDirectory.leftNotes(spoolBase, 100)).isNotEmpty();
 
-    // Working again: uploads and downloads as before, nothing lost, nothing half there.
+    // Working again: uploads and downloads as before, nothing lost, nothing half there. The first
+    // upload recorded settles the notes (their contents pending, freed after the grace period).
     assertThat(ledger.upload()).isEqualTo(201);
+    assertThat(SpoolDirectory.leftNotes(spoolBase, 100)).isEmpty();
     assertThat(ledger.downloadAny()).isEqualTo(200);
     ledger.verify();
     assertThat(ledger.count(503)).isAtLeast(6);
