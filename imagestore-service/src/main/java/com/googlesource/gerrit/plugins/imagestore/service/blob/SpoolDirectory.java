@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -104,7 +106,9 @@ public final class SpoolDirectory implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      return new SpoolDirectory(dir, channel, channel.lock());
+      SpoolDirectory spool = new SpoolDirectory(dir, channel, channel.lock());
+      HELD.add(dir.toAbsolutePath().normalize());
+      return spool;
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -144,8 +148,18 @@ public final class SpoolDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * The directories whose locks this process holds. They are never probed: closing any channel of a
+   * file releases every lock the process holds on it (POSIX record locks), so probing one's own
+   * lock would drop it, and a replica would take the directory for a dead process's.
+   */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   /** Whether a running process holds the lock of spool directory {@code dir}. */
   private static boolean inUse(Path dir) {
+    if (HELD.contains(dir.toAbsolutePath().normalize())) {
+      return true;
+    }
     Path lockFile = dir.resolve(LOCK);
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
       FileLock probe = ch.tryLock();
@@ -337,6 +351,7 @@ public final class SpoolDirectory implements AutoCloseable {
   @Override
   public void close() {
     try {
+      HELD.remove(dir.toAbsolutePath().normalize());
       lock.release();
       lockChannel.close();
       remove(dir);

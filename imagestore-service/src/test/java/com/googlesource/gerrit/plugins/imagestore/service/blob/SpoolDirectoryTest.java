@@ -52,6 +52,45 @@ class SpoolDirectoryTest {
     }
   }
 
+  /** Run by the test in a process of its own: prints what it takes for stale under a base. */
+  public static final class Prober {
+    public static void main(String[] args) throws Exception {
+      Instant later = Instant.now().plus(Duration.ofMinutes(1));
+      for (Path p : SpoolDirectory.stale(Paths.get(args[0]), later)) {
+        System.out.println(p);
+      }
+    }
+  }
+
+  /**
+   * A running process looking for stale directories (its periodic sweep does) keeps its own locks:
+   * closing a probe's channel would release every lock the process holds on that file, and another
+   * replica would then remove the directories of uploads in flight.
+   */
+  @Test
+  void lookingForStaleDirectoriesKeepsThisProcesssOwnLocks() throws Exception {
+    try (SpoolDirectory first = SpoolDirectory.open(base);
+        SpoolDirectory second = SpoolDirectory.open(base)) {
+      Instant later = Instant.now().plus(Duration.ofMinutes(1));
+      assertThat(SpoolDirectory.stale(base, later)).isEmpty();
+      assertThat(SpoolDirectory.removeAllStale(base)).isEqualTo(0);
+      Process prober =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Prober.class.getName(),
+                  base.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String seen = new String(prober.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(prober.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen).isEmpty();
+      assertThat(Files.isDirectory(first.path())).isTrue();
+      assertThat(Files.isDirectory(second.path())).isTrue();
+    }
+  }
+
   @Test
   void aKilledProcessesSpoolIsRemovedAndALiveOneIsKept() throws Exception {
     Process holder =
