@@ -241,16 +241,19 @@ public final class SpoolDirectory implements AutoCloseable {
   }
 
   /**
-   * Writes a note named {@code name} (letters, digits, dots, dashes), on disk before this returns.
-   * Notes of the same name may coexist.
+   * Writes a note named {@code name} (letters, digits, dots, dashes); notes of the same name may
+   * coexist. It outlives this process as soon as this returns; with {@code flush} also a power loss
+   * (its directory entry is flushed to disk).
    */
-  public Note note(String name) throws IOException {
+  public Note note(String name, boolean flush) throws IOException {
     if (!NOTE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("not a note name: " + name);
     }
     Path file = dir.resolve(name + "." + notes.incrementAndGet() + NOTE_SUFFIX);
     Files.createFile(file);
-    FileSync.forceDirectory(dir);
+    if (flush) {
+      FileSync.forceDirectory(dir);
+    }
     return new Note(file);
   }
 

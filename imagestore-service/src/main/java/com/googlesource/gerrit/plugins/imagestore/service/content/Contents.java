@@ -97,7 +97,10 @@ public final class Contents {
    * transaction, and a crash leaves the same to settle ({@link #settleLeftNotes}).
    */
   public UnrecordedBytes beginStore(String sha256, long size) throws IOException {
-    return new UnrecordedBytes(sha256, size, spool.note(sha256 + "." + size));
+    // Flushed when the database's commits survive a power loss, so that the note does too; the
+    // embedded database's commits survive only the process, and so does a note in the page cache.
+    return new UnrecordedBytes(
+        sha256, size, spool.note(sha256 + "." + size, db.commitsSurvivePowerLoss()));
   }
 
   /**

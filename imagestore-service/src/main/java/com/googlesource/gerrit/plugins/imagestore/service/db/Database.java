@@ -233,6 +233,15 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Whether a commit survives the machine losing power (PostgreSQL flushes its log at commit);
+   * false for the embedded database, whose commits are in its file, not flushed: they survive the
+   * process, not the machine. Work a commit depends on needs flushing only when this is true.
+   */
+  public boolean commitsSurvivePowerLoss() {
+    return stored == null;
+  }
+
+  /**
    * Returns once the commit of {@code ticket} is in the file. A failure leaves that commit in
    * doubt: it may reach the file later.
    */

@@ -44,8 +44,8 @@ class SpoolDirectoryTest {
     public static void main(String[] args) throws Exception {
       SpoolDirectory spool = SpoolDirectory.open(Paths.get(args[0]));
       Files.writeString(spool.path().resolve("upload-1.png"), "half an upload");
-      spool.note("cut-upload.42");
-      spool.note("done-upload.7").close();
+      spool.note("cut-upload.42", true);
+      spool.note("done-upload.7", false).close();
       System.out.println(spool.path());
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
@@ -134,9 +134,9 @@ class SpoolDirectoryTest {
         // The killed process's open note outlived its directory; the one it closed did not.
         assertThat(names(SpoolDirectory.leftNotes(base, 10))).containsExactly("cut-upload.42");
         // Ours: closed, gone; left, beside theirs; two of one name are two notes.
-        ours.note("ours.1").close();
-        ours.note("ours.2").leave();
-        ours.note("ours.2").leave();
+        ours.note("ours.1", true).close();
+        ours.note("ours.2", false).leave();
+        ours.note("ours.2", false).leave();
         assertThat(names(SpoolDirectory.leftNotes(base, 10)))
             .containsExactly("cut-upload.42", "ours.2", "ours.2");
         assertThat(SpoolDirectory.leftNotes(base, 2)).hasSize(2);
@@ -144,8 +144,8 @@ class SpoolDirectoryTest {
           note.forget();
         }
         assertThat(SpoolDirectory.leftNotes(base, 10)).isEmpty();
-        assertThrows(IllegalArgumentException.class, () -> ours.note("../escape"));
-        assertThrows(IllegalArgumentException.class, () -> ours.note(""));
+        assertThrows(IllegalArgumentException.class, () -> ours.note("../escape", true));
+        assertThrows(IllegalArgumentException.class, () -> ours.note("", true));
       }
     } finally {
       holder.destroyForcibly();
