@@ -249,12 +249,17 @@ public final class ImageRepository {
    */
   public void clearOrphanMarks(Connection c, Collection<String> uuids) throws SQLException {
     for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
-      lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
-      Sql.on(
-              c,
-              "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?) AND orphaned_at IS NOT NULL")
-          .bindArray(chunk)
-          .update();
+      // Only the rows locked are updated: most images an import names are not marked (or not
+      // stored yet), and a statement over all of them would find nothing to clear.
+      List<String> marked = lockInOrder(c, chunk, " AND orphaned_at IS NOT NULL");
+      if (!marked.isEmpty()) {
+        Sql.on(
+                c,
+                "UPDATE images SET orphaned_at = NULL WHERE uuid = ANY(?)"
+                    + " AND orphaned_at IS NOT NULL")
+            .bindArray(marked)
+            .update();
+      }
     }
   }
 
@@ -786,14 +791,19 @@ public final class ImageRepository {
 
   private void recheckOrphanMarks(Connection c, Collection<String> uuids, long now)
       throws SQLException {
-    List<List<String>> chunks = Sql.matchChunks(c, new TreeSet<>(uuids));
-    for (List<String> chunk : chunks) {
-      lockInOrder(c, chunk, "");
+    // The rows locked are the images that exist (none can go before this commits): only they
+    // have a mark to set; an image stored after the lock is rechecked by its own upload.
+    List<String> stored = new ArrayList<>();
+    for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
+      stored.addAll(lockInOrder(c, chunk, ""));
     }
+    List<List<String>> chunks = Sql.matchChunks(c, stored);
     for (List<String> chunk : chunks) {
       clearIfReferenced(c, chunk);
     }
-    markOrphanedIfUnreferenced(c, uuids, now);
+    for (List<String> chunk : chunks) {
+      markIfUnreferenced(c, chunk, now);
+    }
   }
 
   public long count(Connection c) throws SQLException {
