@@ -191,6 +191,26 @@ bench_start_service() {
   bench_fail "the service did not start (log: $log)"
 }
 
+# bench_start_ceiling LOG ARG...: starts bench/JettyCeiling.java (serve FILE or receive DIR) with
+# the service jar on the class path, so it runs the service's own Jetty; sets CEILING_PID and
+# CEILING_URL (ending in /) once it listens. JVM options of BENCH_JAVA_OPTS do not reach it.
+bench_start_ceiling() {
+  local log="$1"
+  shift
+  : >"$log"
+  "$JAVA_HOME/bin/java" -cp "$BENCH_SERVICE_JAR" "$BENCH_ROOT/bench/JettyCeiling.java" "$@" \
+    </dev/null >"$log" 2>&1 &
+  CEILING_PID=$!
+  CEILING_URL=""
+  for _ in $(seq 1200); do
+    CEILING_URL="$(sed -n 's/^jetty-ceiling listening on //p' "$log" | head -n 1)"
+    [ -z "$CEILING_URL" ] || return 0
+    kill -0 "$CEILING_PID" 2>/dev/null || { cat "$log" >&2; bench_fail "JettyCeiling exited"; }
+    sleep 0.1
+  done
+  bench_fail "JettyCeiling did not start (log: $log)"
+}
+
 # bench_stop PID: stops a process this script started (TERM, then KILL after 10 s), if it runs.
 bench_stop() {
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
