@@ -84,7 +84,9 @@ public class JettyCeiling {
         switch (args[0]) {
           case "serve" -> {
             Serve serve = new Serve(Path.of(args[1]));
-            yield args.length > 2 && args[2].equals("--in-selector") ? new InSelector(serve) : serve;
+            yield args.length > 2 && args[2].equals("--in-selector")
+                ? new InSelector(serve)
+                : serve;
           }
           case "receive" -> new Receive(new LocalBlobStore(Path.of(args[1])));
           default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -115,7 +117,8 @@ public class JettyCeiling {
         threads.getMaxThreads(),
         http.getOutputBufferSize(),
         handler.getInvocationType());
-    System.out.println("jetty-ceiling listening on http://127.0.0.1:" + connector.getLocalPort() + "/");
+    System.out.println(
+        "jetty-ceiling listening on http://127.0.0.1:" + connector.getLocalPort() + "/");
     System.out.flush();
     server.join();
   }
