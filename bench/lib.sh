@@ -193,13 +193,15 @@ bench_start_service() {
 
 # bench_start_ceiling LOG ARG...: starts bench/JettyCeiling.java (serve FILE or receive DIR) with
 # the service jar on the class path, so it runs the service's own Jetty; sets CEILING_PID and
-# CEILING_URL (ending in /) once it listens. JVM options of BENCH_JAVA_OPTS do not reach it.
+# CEILING_URL (ending in /) once it listens. BENCH_CEILING_JAVA_OPTS adds JVM options to it (a
+# JFR recording, say; those of BENCH_JAVA_OPTS go to the service only).
 bench_start_ceiling() {
   local log="$1"
   shift
   : >"$log"
-  "$JAVA_HOME/bin/java" -cp "$BENCH_SERVICE_JAR" "$BENCH_ROOT/bench/JettyCeiling.java" "$@" \
-    </dev/null >"$log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${BENCH_CEILING_JAVA_OPTS:-} -cp "$BENCH_SERVICE_JAR" \
+    "$BENCH_ROOT/bench/JettyCeiling.java" "$@" </dev/null >"$log" 2>&1 &
   CEILING_PID=$!
   CEILING_URL=""
   for _ in $(seq 1200); do

@@ -44,7 +44,7 @@
 # order rotates each round); its requests/s, p50/p99, CPU per request and ratio to nginx are
 # printed in the same table. BENCH_CEILING=selector declares its handler non-blocking, so Jetty
 # may answer in its selector thread (the service's handlers are blocking). Unset: the output is
-# the two-sided one.
+# the two-sided one. BENCH_CEILING_JAVA_OPTS adds JVM options to Jetty alone.
 #
 # Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
 set -euo pipefail

@@ -41,7 +41,7 @@
 # with the other two in the same rounds of each database (the order rotates each round), printed
 # in the same table with its ratio to nginx. Its files are removed after each of its turns
 # (untimed), its directories kept, as the service's store keeps them. Unset: the output is the
-# two-sided one.
+# two-sided one. BENCH_CEILING_JAVA_OPTS adds JVM options to Jetty alone.
 #
 # Goal (issue 14): uploads at least 0.5× nginx's PUT, 0 errors, on H2 and on PostgreSQL.
 #
