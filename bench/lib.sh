@@ -191,6 +191,28 @@ bench_start_service() {
   bench_fail "the service did not start (log: $log)"
 }
 
+# bench_start_ceiling LOG ARG...: starts bench/JettyCeiling.java (serve FILE or receive DIR) with
+# the service jar on the class path, so it runs the service's own Jetty; sets CEILING_PID and
+# CEILING_URL (ending in /) once it listens. BENCH_CEILING_JAVA_OPTS adds JVM options to it (a
+# JFR recording, say; those of BENCH_JAVA_OPTS go to the service only).
+bench_start_ceiling() {
+  local log="$1"
+  shift
+  : >"$log"
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${BENCH_CEILING_JAVA_OPTS:-} -cp "$BENCH_SERVICE_JAR" \
+    "$BENCH_ROOT/bench/JettyCeiling.java" "$@" </dev/null >"$log" 2>&1 &
+  CEILING_PID=$!
+  CEILING_URL=""
+  for _ in $(seq 1200); do
+    CEILING_URL="$(sed -n 's/^jetty-ceiling listening on //p' "$log" | head -n 1)"
+    [ -z "$CEILING_URL" ] || return 0
+    kill -0 "$CEILING_PID" 2>/dev/null || { cat "$log" >&2; bench_fail "JettyCeiling exited"; }
+    sleep 0.1
+  done
+  bench_fail "JettyCeiling did not start (log: $log)"
+}
+
 # bench_stop PID: stops a process this script started (TERM, then KILL after 10 s), if it runs.
 bench_stop() {
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0

@@ -38,6 +38,14 @@
 # thread of the service's JVM; nginx's master and workers) on CPU 1. Then requests/s is what one
 # core serves, not who wins the scheduler's shares of cores that the load generator uses too.
 #
+# BENCH_CEILING=1 adds a third side, "jetty alone" (bench/JettyCeiling.java serve: the service's
+# Jetty, configured as the service configures it, answering the same bytes with the same headers
+# from memory, no application code), taking turns with the other two in the same rounds (the
+# order rotates each round); its requests/s, p50/p99, CPU per request and ratio to nginx are
+# printed in the same table. BENCH_CEILING=selector declares its handler non-blocking, so Jetty
+# may answer in its selector thread (the service's handlers are blocking). Unset: the output is
+# the two-sided one. BENCH_CEILING_JAVA_OPTS adds JVM options to Jetty alone.
+#
 # Usage: bench/serve.sh      (quick: BENCH_SERVE_SECONDS=3 BENCH_SERVE_ROUNDS=1 bench/serve.sh)
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -47,15 +55,22 @@ CONNECTIONS="${BENCH_SERVE_CONNECTIONS:-32}"
 ROUNDS="${BENCH_SERVE_ROUNDS:-5}"
 WARMUP_SECONDS="${BENCH_SERVE_WARMUP_SECONDS:-$SECONDS_PER_RUN}"
 PIN="${BENCH_SERVE_PIN:-}"
+CEILING="${BENCH_CEILING:-}"
+case "$CEILING" in
+  "" | 1 | selector) ;;
+  *) echo "BENCH_CEILING is 1 or selector, not $CEILING" >&2; exit 2 ;;
+esac
 WRK=(wrk)
 [ -z "$PIN" ] || WRK=(taskset -c 0 wrk)
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
+CEILING_PID=""
 
 cleanup() {
   bench_stop "$SERVICE_PID"
   bench_stop "$NGINX_PID"
+  bench_stop "$CEILING_PID"
   [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -95,8 +110,15 @@ for _ in $(seq 100); do
 done
 cmp -s <(curl -fsS "${NGINX_URL}images/$UUID") "$PNG" || bench_fail "nginx does not serve the file"
 cmp -s <(curl -fsS "${SERVICE_URL}images/$UUID") "$PNG" || bench_fail "the service does not serve the image"
+# --- Jetty alone, the same bytes from memory at the same path (BENCH_CEILING) ---
+if [ -n "$CEILING" ]; then
+  in_selector=()
+  [ "$CEILING" != selector ] || in_selector=(--in-selector)
+  bench_start_ceiling "$RUN/ceiling.log" serve "$PNG" "${in_selector[@]}"
+  cmp -s <(curl -fsS "${CEILING_URL}images/$UUID") "$PNG" || bench_fail "JettyCeiling does not serve the file"
+fi
 if [ -n "$PIN" ]; then
-  for pid in "$SERVICE_PID" "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
+  for pid in "$SERVICE_PID" "$NGINX_PID" $(pgrep -P "$NGINX_PID") $CEILING_PID; do
     taskset -a -cp 1 "$pid" >/dev/null || bench_fail "taskset could not pin $pid"
   done
 fi
@@ -106,6 +128,7 @@ fi
 # servers share the cores, so requests per second also measure who got the CPU).
 service_ticks() { bench_cpu_ticks "$SERVICE_PID"; }
 nginx_ticks() { bench_cpu_ticks "$NGINX_PID"; }
+ceiling_ticks() { bench_cpu_ticks "$CEILING_PID"; }
 
 # wrk_turn NAME URL TICKS_FUNCTION: one turn of wrk (BENCH_SERVE_CONNECTIONS connections, 2
 # threads, --latency) against a server; non-2xx answers fail the run. Sets TURN_RATE (requests/s),
@@ -138,6 +161,7 @@ wrk_percentile() {
 # (3 s left the first rounds measuring the compiler: 800 µs of CPU per request, 65 µs in the fifth).
 "${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${SERVICE_URL}images/$UUID" >/dev/null
 "${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${NGINX_URL}images/$UUID" >/dev/null
+[ -z "$CEILING" ] || "${WRK[@]}" -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "${CEILING_URL}images/$UUID" >/dev/null
 OURS=()
 THEIRS=()
 RATIOS=()
@@ -146,30 +170,59 @@ THEIRS_P99=()
 OURS_CPU=()
 THEIRS_CPU=()
 ROUND_LINES=()
+JETTY=()
+JETTY_RATIOS=()
+JETTY_P99=()
+JETTY_CPU=()
 for r in $(seq "$ROUNDS"); do
-  # Odd rounds the service goes first, even rounds nginx: neither always follows the other.
-  if ((r % 2)); then order="service nginx"; else order="nginx service"; fi
-  bench_log "round $r of $ROUNDS: ${order/ /, then }, ${SECONDS_PER_RUN}s each..."
+  # Odd rounds the service goes first, even rounds nginx: neither always follows the other. With
+  # Jetty alone too, the three rotate: each goes first, second and third in turn.
+  if [ -n "$CEILING" ]; then
+    case $((r % 3)) in
+      1) order="service nginx jetty" ;;
+      2) order="nginx jetty service" ;;
+      0) order="jetty service nginx" ;;
+    esac
+  elif ((r % 2)); then order="service nginx"; else order="nginx service"; fi
+  bench_log "round $r of $ROUNDS: ${order// /, then }, ${SECONDS_PER_RUN}s each..."
   for who in $order; do
-    if [ "$who" = service ]; then
-      wrk_turn service "${SERVICE_URL}images/$UUID" service_ticks
-      o_rate="$TURN_RATE" o_p50="$TURN_P50" o_p99="$TURN_P99" o_cpu="$TURN_CPU"
-    else
-      wrk_turn nginx "${NGINX_URL}images/$UUID" nginx_ticks
-      n_rate="$TURN_RATE" n_p50="$TURN_P50" n_p99="$TURN_P99" n_cpu="$TURN_CPU"
-    fi
+    case "$who" in
+      service)
+        wrk_turn service "${SERVICE_URL}images/$UUID" service_ticks
+        o_rate="$TURN_RATE" o_p50="$TURN_P50" o_p99="$TURN_P99" o_cpu="$TURN_CPU"
+        ;;
+      nginx)
+        wrk_turn nginx "${NGINX_URL}images/$UUID" nginx_ticks
+        n_rate="$TURN_RATE" n_p50="$TURN_P50" n_p99="$TURN_P99" n_cpu="$TURN_CPU"
+        ;;
+      jetty)
+        wrk_turn "jetty alone" "${CEILING_URL}images/$UUID" ceiling_ticks
+        j_rate="$TURN_RATE" j_p50="$TURN_P50" j_p99="$TURN_P99" j_cpu="$TURN_CPU"
+        ;;
+    esac
   done
   ratio="$(bench_ratio "$o_rate" "$n_rate")"
   OURS+=("$o_rate") THEIRS+=("$n_rate") RATIOS+=("$ratio")
   OURS_P99+=("$o_p99") THEIRS_P99+=("$n_p99") OURS_CPU+=("$o_cpu") THEIRS_CPU+=("$n_cpu")
-  ROUND_LINES+=("$(printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s' "$r" "$o_rate" "$o_p50" \
-    "$o_p99" "$n_rate" "$n_p50" "$n_p99" "$ratio" "$o_cpu" "$n_cpu")")
+  if [ -n "$CEILING" ]; then
+    j_ratio="$(bench_ratio "$j_rate" "$n_rate")"
+    JETTY+=("$j_rate") JETTY_RATIOS+=("$j_ratio") JETTY_P99+=("$j_p99") JETTY_CPU+=("$j_cpu")
+    ROUND_LINES+=("$(printf '  %5s %9.0f %6s %7s %9.0f %6s %7s %9.0f %6s %7s %6s× %6s× %5s %5s %5s' "$r" \
+      "$o_rate" "$o_p50" "$o_p99" "$n_rate" "$n_p50" "$n_p99" "$j_rate" "$j_p50" "$j_p99" \
+      "$ratio" "$j_ratio" "$o_cpu" "$n_cpu" "$j_cpu")")
+  else
+    ROUND_LINES+=("$(printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s' "$r" "$o_rate" "$o_p50" \
+      "$o_p99" "$n_rate" "$n_p50" "$n_p99" "$ratio" "$o_cpu" "$n_cpu")")
+  fi
 done
 OURS_MEDIAN="$(bench_median "${OURS[@]}")"
 THEIRS_MEDIAN="$(bench_median "${THEIRS[@]}")"
-RATIO_MEDIAN="$(printf '%s\n' "${RATIOS[@]}" | sort -g | awk '{v[NR] = $1} END {
-  printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')"
+RATIO_MEDIAN="$(BENCH_MEDIAN_DECIMALS=2 bench_median "${RATIOS[@]}")"
 RATIO_MIN="$(printf '%s\n' "${RATIOS[@]}" | sort -g | head -n 1)"
+if [ -n "$CEILING" ]; then
+  JETTY_RATIO_MEDIAN="$(BENCH_MEDIAN_DECIMALS=2 bench_median "${JETTY_RATIOS[@]}")"
+  JETTY_RATIO_MIN="$(printf '%s\n' "${JETTY_RATIOS[@]}" | sort -g | head -n 1)"
+fi
 
 bench_log "uploads: warming up ${SECONDS_PER_RUN}s, then $CONNECTIONS connections, ${SECONDS_PER_RUN}s..."
 "$JAVA_HOME/bin/java" "$BENCH_ROOT/bench/UploadBench.java" "$SERVICE_URL" bench "$RUN/upload" \
@@ -196,12 +249,25 @@ echo "nginx: sendfile on, tcp_nopush on, access_log off, worker_processes auto; 
 echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
 echo "GET /images/{uuid}: requests/s, latency p50 / p99 (ms), ratio of requests/s, each server's own CPU per request (µs, /proc)"
-printf '  %5s %10s %7s %8s %10s %7s %8s %8s %8s %8s\n' round service p50 p99 nginx p50 p99 ratio "CPU svc" "CPU ngx"
-printf '%s\n' "${ROUND_LINES[@]}"
-printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s\n' median "$OURS_MEDIAN" "" \
-  "$(bench_median "${OURS_P99[@]}")" "$THEIRS_MEDIAN" "" "$(bench_median "${THEIRS_P99[@]}")" \
-  "$RATIO_MEDIAN" "$(bench_median "${OURS_CPU[@]}" | cut -d. -f1)" "$(bench_median "${THEIRS_CPU[@]}" | cut -d. -f1)"
-echo "  (median ratio = median of the per-round ratios; lowest round $RATIO_MIN×)"
+if [ -n "$CEILING" ]; then
+  echo "jetty: bench/JettyCeiling.java serve${in_selector[*]:+ ${in_selector[*]}}, the service's Jetty alone ($(grep -m1 '^jetty ' "$RUN/ceiling.log"))"
+  printf '  %5s %9s %6s %7s %9s %6s %7s %9s %6s %7s %7s %7s %5s %5s %5s\n' round service p50 p99 nginx p50 p99 \
+    jetty p50 p99 svc/ngx jet/ngx "CPU s" "ngx" "jetty"
+  printf '%s\n' "${ROUND_LINES[@]}"
+  printf '  %5s %9.0f %6s %7s %9.0f %6s %7s %9.0f %6s %7s %6s× %6s× %5s %5s %5s\n' median "$OURS_MEDIAN" "" \
+    "$(bench_median "${OURS_P99[@]}")" "$THEIRS_MEDIAN" "" "$(bench_median "${THEIRS_P99[@]}")" \
+    "$(bench_median "${JETTY[@]}")" "" "$(bench_median "${JETTY_P99[@]}")" "$RATIO_MEDIAN" "$JETTY_RATIO_MEDIAN" \
+    "$(bench_median "${OURS_CPU[@]}" | cut -d. -f1)" "$(bench_median "${THEIRS_CPU[@]}" | cut -d. -f1)" \
+    "$(bench_median "${JETTY_CPU[@]}" | cut -d. -f1)"
+  echo "  (median ratio = median of the per-round ratios; lowest round: service $RATIO_MIN×, jetty alone $JETTY_RATIO_MIN×)"
+else
+  printf '  %5s %10s %7s %8s %10s %7s %8s %8s %8s %8s\n' round service p50 p99 nginx p50 p99 ratio "CPU svc" "CPU ngx"
+  printf '%s\n' "${ROUND_LINES[@]}"
+  printf '  %5s %10.0f %7s %8s %10.0f %7s %8s %7s× %8s %8s\n' median "$OURS_MEDIAN" "" \
+    "$(bench_median "${OURS_P99[@]}")" "$THEIRS_MEDIAN" "" "$(bench_median "${THEIRS_P99[@]}")" \
+    "$RATIO_MEDIAN" "$(bench_median "${OURS_CPU[@]}" | cut -d. -f1)" "$(bench_median "${THEIRS_CPU[@]}" | cut -d. -f1)"
+  echo "  (median ratio = median of the per-round ratios; lowest round $RATIO_MIN×)"
+fi
 echo
 printf '  %-52s %12s %10s\n' "" "requests/s" "ratio"
 printf '  %-52s %12s %10s\n' "PUT /images/{uuid}, distinct 100 KiB PNGs" "$UPLOADS" "$(bench_ratio "$UPLOADS" "$OURS_MEDIAN")× our GET"

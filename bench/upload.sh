@@ -34,6 +34,15 @@
 # turns (untimed). BENCH_UPLOAD_DATABASES ("h2 postgres") picks the databases; BENCH_JAVA_OPTS
 # adds JVM options to the service (a JFR recording, say).
 #
+# BENCH_CEILING=1 adds a third side, "jetty alone" (bench/JettyCeiling.java receive: the
+# service's Jetty, configured as the service configures it, streaming each body into a file while
+# hashing it with SHA-256, then the service's own LocalBlobStore.put: linked into place under its
+# hash, file and directory fsynced; 201; no database, PNG check or authentication), taking turns
+# with the other two in the same rounds of each database (the order rotates each round), printed
+# in the same table with its ratio to nginx. Its files are removed after each of its turns
+# (untimed), its directories kept, as the service's store keeps them. Unset: the output is the
+# two-sided one. BENCH_CEILING_JAVA_OPTS adds JVM options to Jetty alone.
+#
 # Goal (issue 14): uploads at least 0.5× nginx's PUT, 0 errors, on H2 and on PostgreSQL.
 #
 # Usage: bench/upload.sh   (quick: BENCH_UPLOAD_ROUNDS=1 BENCH_UPLOAD_SECONDS=3 BENCH_UPLOAD_WARMUP=3)
@@ -45,9 +54,11 @@ SECONDS_PER_RUN="${BENCH_UPLOAD_SECONDS:-10}"
 WARMUP="${BENCH_UPLOAD_WARMUP:-30}"
 CONNECTIONS="${BENCH_UPLOAD_CONNECTIONS:-32}"
 DATABASES="${BENCH_UPLOAD_DATABASES:-h2 postgres}"
+CEILING="${BENCH_CEILING:-}"
 RUN=""
 SERVICE_PID=""
 NGINX_PID=""
+CEILING_PID=""
 PG_DB=""
 
 drop_pg_db() {
@@ -58,6 +69,7 @@ drop_pg_db() {
 cleanup() {
   bench_stop "$SERVICE_PID"
   bench_stop "$NGINX_PID"
+  bench_stop "$CEILING_PID"
   drop_pg_db
   [ -z "$RUN" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$RUN"
 }
@@ -98,6 +110,17 @@ done
 cmp -s "$PROBE" "$RUN/nginx/root/images/probe" || bench_fail "nginx did not store the PUT body"
 rm -f "$RUN/nginx/root/images/probe"
 
+# --- Jetty alone: the body hashed, stored and fsynced as the service's blob store does (BENCH_CEILING) ---
+if [ -n "$CEILING" ]; then
+  mkdir -p "$RUN/ceiling"
+  bench_start_ceiling "$RUN/ceiling.log" receive "$RUN/ceiling"
+  status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT --data-binary "@$PROBE" "${CEILING_URL}images/probe")"
+  [ "$status" = 201 ] || bench_fail "JettyCeiling's PUT answered $status"
+  sum="$(sha256sum "$PROBE" | cut -c1-64)"
+  cmp -s "$PROBE" "$RUN/ceiling/${sum:0:2}/${sum:2:2}/$sum" || bench_fail "JettyCeiling did not store the PUT body"
+  find "$RUN/ceiling" -type f -delete
+fi
+
 # --- PostgreSQL: the shared loopback server, a database of our own ---
 PG_URL_BASE=""
 pg_psql() {
@@ -120,6 +143,7 @@ pg_setup() {
 # --- measuring ---
 service_ticks() { bench_cpu_ticks "$SERVICE_PID"; }
 nginx_ticks() { bench_cpu_ticks "$NGINX_PID"; }
+ceiling_ticks() { bench_cpu_ticks "$CEILING_PID"; }
 
 # put URL TAG SECONDS TICKS_FN: runs UploadBench; prints "rate p50 p99 created errors cpu_us".
 put() {
@@ -133,6 +157,7 @@ put() {
   echo "$(r uploads_per_s) $(r p50_ms) $(r p99_ms) $created $(r uploads_errors) $(bench_cpu_us_per "$spent" "$created")"
 }
 clear_nginx() { find "$RUN/nginx/root/images" -mindepth 1 -delete; }
+clear_ceiling() { find "$RUN/ceiling" -type f -delete; }
 
 REPORT=()
 GOALS=()
@@ -165,20 +190,39 @@ for db in $DATABASES; do
   put "$SERVICE_URL" "$((TAG * 100))" "$WARMUP" service_ticks >/dev/null
   put "$NGINX_URL" "$((TAG * 100 + 1))" "$WARMUP" nginx_ticks >/dev/null
   clear_nginx
+  if [ -n "$CEILING" ]; then
+    bench_log "$db: warming up Jetty alone (at $CEILING_URL), ${WARMUP}s..."
+    put "$CEILING_URL" "$((TAG * 100 + 99))" "$WARMUP" ceiling_ticks >/dev/null
+    clear_ceiling
+  fi
 
   RATIOS=()
+  JETTY_RATIOS=()
   LINES=()
   for round in $(seq "$ROUNDS"); do
     order=(service nginx)
     [ $((round % 2)) = 1 ] || order=(nginx service)
+    if [ -n "$CEILING" ]; then
+      # Each of the three goes first, second and third in turn.
+      case $((round % 3)) in
+        1) order=(service nginx jetty) ;;
+        2) order=(nginx jetty service) ;;
+        0) order=(jetty service nginx) ;;
+      esac
+    fi
     for side in "${order[@]}"; do
       bench_log "$db round $round of $ROUNDS: $side, ${SECONDS_PER_RUN}s (load $(cut -d' ' -f1 /proc/loadavg))..."
-      if [ "$side" = service ]; then
-        ours="$(put "$SERVICE_URL" "$((TAG * 100 + round * 2))" "$SECONDS_PER_RUN" service_ticks)"
-      else
-        theirs="$(put "$NGINX_URL" "$((TAG * 100 + round * 2 + 1))" "$SECONDS_PER_RUN" nginx_ticks)"
-        clear_nginx
-      fi
+      case "$side" in
+        service) ours="$(put "$SERVICE_URL" "$((TAG * 100 + round * 3))" "$SECONDS_PER_RUN" service_ticks)" ;;
+        nginx)
+          theirs="$(put "$NGINX_URL" "$((TAG * 100 + round * 3 + 1))" "$SECONDS_PER_RUN" nginx_ticks)"
+          clear_nginx
+          ;;
+        jetty)
+          jetty="$(put "$CEILING_URL" "$((TAG * 100 + round * 3 + 2))" "$SECONDS_PER_RUN" ceiling_ticks)"
+          clear_ceiling
+          ;;
+      esac
     done
     read -r o_rate o_p50 o_p99 _ o_err o_cpu <<<"$ours"
     read -r t_rate t_p50 t_p99 _ t_err t_cpu <<<"$theirs"
@@ -191,12 +235,28 @@ for db in $DATABASES; do
     else
       ratio="n/a"
     fi
-    LINES+=("$(printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s' "$db" "$round" \
-      "$o_rate" "$o_p50" "$o_p99" "$o_err" "$o_cpu" "$t_rate" "$t_p50" "$t_p99" "$t_err" "$t_cpu" "$ratio")")
+    line="$(printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s' "$db" "$round" \
+      "$o_rate" "$o_p50" "$o_p99" "$o_err" "$o_cpu" "$t_rate" "$t_p50" "$t_p99" "$t_err" "$t_cpu" "$ratio")"
+    if [ -n "$CEILING" ]; then
+      read -r j_rate j_p50 j_p99 _ j_err j_cpu <<<"$jetty"
+      TOTAL_ERRORS=$((TOTAL_ERRORS + j_err))
+      j_ratio="$(bench_ratio "$j_rate" "$t_rate")"
+      if [ "$(awk -v a="$j_rate" -v b="$t_rate" 'BEGIN { print (a + 0 > 0 && b + 0 > 0) }')" = 1 ]; then
+        JETTY_RATIOS+=("$j_ratio")
+      else
+        j_ratio="n/a"
+      fi
+      line+="$(printf '  %8s %7s %7s %6s %8s  %6s' "$j_rate" "$j_p50" "$j_p99" "$j_err" "$j_cpu" "$j_ratio")"
+    fi
+    LINES+=("$line")
   done
   median="$( ((${#RATIOS[@]})) && BENCH_MEDIAN_DECIMALS=2 bench_median "${RATIOS[@]}" || echo n/a)"
   REPORT+=("${LINES[@]}")
   REPORT+=("  $db: median ratio service / nginx $median (ratios: ${RATIOS[*]})")
+  if [ -n "$CEILING" ]; then
+    jetty_median="$( ((${#JETTY_RATIOS[@]})) && BENCH_MEDIAN_DECIMALS=2 bench_median "${JETTY_RATIOS[@]}" || echo n/a)"
+    REPORT+=("  $db: median ratio jetty alone / nginx $jetty_median (ratios: ${JETTY_RATIOS[*]})")
+  fi
   GOALS+=("$db $(awk -v m="$median" 'BEGIN { print (m == "n/a" ? "not measured" : m >= 0.5 ? "met" : "NOT met") }') ($median×)")
 
   bench_stop "$SERVICE_PID"
@@ -217,9 +277,15 @@ echo "=== upload benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ng
 echo "distinct PNGs of ~$SIZE bytes; $CONNECTIONS connections; $ROUNDS rounds of ${SECONDS_PER_RUN}s after ${WARMUP}s of warm-up, taking turns"
 echo "load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
-printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s\n' "" "" "service" "" "" "" "" "nginx" "" "" "" "" ""
-printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s\n' db round "PUT/s" "p50 ms" "p99 ms" errors "CPU µs" \
-  "PUT/s" "p50 ms" "p99 ms" errors "CPU µs" "ratio"
+head1="$(printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s' "" "" "service" "" "" "" "" "nginx" "" "" "" "" "")"
+head2="$(printf '  %-8s %2s  %8s %7s %7s %6s %8s  %8s %7s %7s %6s %8s  %6s' db round "PUT/s" "p50 ms" "p99 ms" errors "CPU µs" \
+  "PUT/s" "p50 ms" "p99 ms" errors "CPU µs" "ratio")"
+if [ -n "$CEILING" ]; then
+  echo "jetty alone: bench/JettyCeiling.java receive ($(grep -m1 '^jetty ' "$RUN/ceiling.log")); ratios to nginx"
+  head1+="$(printf '  %8s %7s %7s %6s %8s  %6s' "jetty" "" "" "" "" "")"
+  head2+="$(printf '  %8s %7s %7s %6s %8s  %6s' "PUT/s" "p50 ms" "p99 ms" errors "CPU µs" "ratio")"
+fi
+printf '%s\n' "$head1" "$head2"
 printf '%s\n' "${REPORT[@]}"
 echo
 printf '  %-52s %10s\n' "the disk: new 100 KiB files/s, no fsync" "$(ceiling files_per_s)"
