@@ -51,10 +51,10 @@ import java.util.stream.Stream;
  * process to start (or {@code fsck --repair}) removes it. Loose files directly in the base (older
  * versions spooled there) are removed once they are older than {@link #LOOSE_FILE_AGE}.
  *
- * <p>A process may also leave {@link Note}s: names flushed to disk before the work they announce,
- * so that a crash in the middle of it leaves a trace. Removing a dead process's directory moves its
- * notes to {@code notes/} under the base first; whoever settles them reads them there ({@link
- * #leftNotes}) and forgets each once settled.
+ * <p>A process may also leave {@link Note}s: names written before the work they announce (flushed
+ * to disk when asked), so that a crash in the middle of it leaves a trace. Removing a dead
+ * process's directory moves its notes to {@code notes/} under the base first; whoever settles them
+ * reads them there ({@link #leftNotes}) and forgets each once settled.
  */
 public final class SpoolDirectory implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
@@ -208,8 +208,8 @@ public final class SpoolDirectory implements AutoCloseable {
   }
 
   /**
-   * A name flushed to disk, announcing work that a crash could cut: if this process dies before the
-   * note is {@link #close}d, the next process to start on the base finds it ({@link #leftNotes}).
+   * A name on disk, announcing work that a crash could cut: if this process dies before the note is
+   * {@link #close}d, the next process to start on the base finds it ({@link #leftNotes}).
    */
   public final class Note implements AutoCloseable {
     private final Path file;
