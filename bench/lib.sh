@@ -181,14 +181,20 @@ bench_start_service() {
   "${clean[@]}" "$JAVA_HOME/bin/java" "$@" -jar "$BENCH_SERVICE_JAR" serve --port 0 --data "$data" \
     "${config[@]}" "${db[@]}" </dev/null >"$log" 2>&1 &
   SERVICE_PID=$!
-  SERVICE_URL=""
-  for _ in $(seq 600); do
-    SERVICE_URL="$(sed -n 's/^imagestore listening on //p' "$log" | head -n 1)"
-    [ -z "$SERVICE_URL" ] || return 0
-    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$log" >&2; bench_fail "the service exited"; }
+  SERVICE_URL="$(bench_await_listening "$log" "$SERVICE_PID" "imagestore" 600 "the service")" || exit 1
+}
+
+# bench_await_listening LOG PID NAME TRIES WHAT: prints the URL from LOG's first line "NAME listening
+# on URL", polled every 0.1 s up to TRIES times; fails when PID exits or the time is up.
+bench_await_listening() {
+  local log="$1" pid="$2" name="$3" tries="$4" what="$5" url
+  for _ in $(seq "$tries"); do
+    url="$(sed -n "s/^$name listening on //p" "$log" | head -n 1)"
+    [ -z "$url" ] || { printf '%s\n' "$url"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; bench_fail "$what exited"; }
     sleep 0.1
   done
-  bench_fail "the service did not start (log: $log)"
+  bench_fail "$what did not start (log: $log)"
 }
 
 # bench_start_ceiling LOG ARG...: starts bench/JettyCeiling.java (serve FILE or receive DIR) with
@@ -203,14 +209,8 @@ bench_start_ceiling() {
   "$JAVA_HOME/bin/java" ${BENCH_CEILING_JAVA_OPTS:-} -cp "$BENCH_SERVICE_JAR" \
     "$BENCH_ROOT/bench/JettyCeiling.java" "$@" </dev/null >"$log" 2>&1 &
   CEILING_PID=$!
-  CEILING_URL=""
-  for _ in $(seq 1200); do
-    CEILING_URL="$(sed -n 's/^jetty-ceiling listening on //p' "$log" | head -n 1)"
-    [ -z "$CEILING_URL" ] || return 0
-    kill -0 "$CEILING_PID" 2>/dev/null || { cat "$log" >&2; bench_fail "JettyCeiling exited"; }
-    sleep 0.1
-  done
-  bench_fail "JettyCeiling did not start (log: $log)"
+  CEILING_URL="$(bench_await_listening "$log" "$CEILING_PID" "jetty-ceiling" 1200 "JettyCeiling")" ||
+    exit 1
 }
 
 # bench_stop PID: stops a process this script started (TERM, then KILL after 10 s), if it runs.

@@ -18,6 +18,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,15 +75,7 @@ class SpoolDirectoryTest {
       Instant later = Instant.now().plus(Duration.ofMinutes(1));
       assertThat(SpoolDirectory.stale(base, later)).isEmpty();
       assertThat(SpoolDirectory.removeAllStale(base)).isEqualTo(0);
-      Process prober =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Prober.class.getName(),
-                  base.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process prober = startOnBase(Prober.class);
       String seen = new String(prober.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(prober.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(seen).isEmpty();
@@ -93,15 +86,7 @@ class SpoolDirectoryTest {
 
   @Test
   void aKilledProcessesSpoolIsRemovedAndALiveOneIsKept() throws Exception {
-    Process holder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Holder.class.getName(),
-                base.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process holder = startOnBase(Holder.class);
     try {
       Path theirs;
       try (BufferedReader out =
@@ -150,6 +135,18 @@ class SpoolDirectoryTest {
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  /** Starts {@code main}'s class in a JVM of its own, on this test's class path, with the base. */
+  private Process startOnBase(Class<?> main) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName(),
+            base.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   private static List<String> names(List<SpoolDirectory.LeftNote> notes) {
