@@ -17,12 +17,19 @@ import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferencesResult;
 import com.googlesource.gerrit.plugins.imagestore.index.LnkScanner;
+import com.googlesource.gerrit.plugins.imagestore.service.config.ServiceConfig;
+import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
+import com.googlesource.gerrit.plugins.imagestore.service.db.EmbeddedDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +41,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.storage.file.WindowCacheConfig;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The JVM side of bench/reconcile.sh: runs the plugin's own LnkScanner (and, with --service, the
@@ -148,7 +157,8 @@ public class ReconcileBench {
    * Each run follows a C git run.
    */
   static void reconcileRuns(List<ImagestoreClient> clients, List<String> labels, Repository repo,
-      String project, ObjectId tip, int reps, int warmup, String gitCmd, ImagesExist imagesExist)
+      String project, ObjectId tip, int reps, int warmup, String gitCmd, ImagesExist imagesExist,
+      List<DatabaseAlone> alone)
       throws Exception {
     int n = clients.size();
     List<Runs> initial = new ArrayList<>();
@@ -158,6 +168,16 @@ public class ReconcileBench {
       initial.add(new Runs());
       steady.add(new Runs());
       drifted.add(new Runs());
+    }
+    // The database alone (--database): its first imports, one Runs per database and way, taking
+    // turns with the services' first imports.
+    List<List<Runs>> floors = new ArrayList<>();
+    for (DatabaseAlone a : alone) {
+      List<Runs> perWay = new ArrayList<>();
+      for (int w = 0; w < a.ways.size(); w++) {
+        perWay.add(new Runs());
+      }
+      floors.add(perWay);
     }
     // The last import's project stays: the unchanged and drift runs reconcile it.
     String first = project + "-first-" + (reps - 1);
@@ -176,6 +196,12 @@ public class ReconcileBench {
           clients.get(k).replaceReferences(project + "-warm-" + r, null, List.of());
         }
       }
+      for (DatabaseAlone a : alone) {
+        for (String way : a.ways) {
+          a.importAll(way, repo, project + "-alone-" + way + "-warm-" + r, tip,
+              a.label + " alone (" + way + ") import warm-up " + (r + 1));
+        }
+      }
     }
     for (int r = 0; r < reps; r++) {
       for (int k = 0; k < n; k++) {
@@ -188,6 +214,15 @@ public class ReconcileBench {
           client.replaceReferences(project + "-first-" + (r - 1), null, List.of());
         }
         initial.get(k).add(gitCmd, () -> reconcile(client, repo, into, tip, label, -1));
+      }
+      for (int j = 0; j < alone.size(); j++) {
+        DatabaseAlone a = alone.get(j);
+        for (int w = 0; w < a.ways.size(); w++) {
+          String way = a.ways.get(w);
+          String into = project + "-alone-" + way + "-first-" + r;
+          String label = a.label + " alone (" + way + ") first import " + (r + 1);
+          floors.get(j).get(w).add(gitCmd, () -> a.importAll(way, repo, into, tip, label));
+        }
       }
     }
     for (int r = 0; r < reps; r++) {
@@ -212,6 +247,392 @@ public class ReconcileBench {
       initial.get(k).report(labels.get(k) + ".initial");
       steady.get(k).report(labels.get(k) + ".steady");
       drifted.get(k).report(labels.get(k) + ".changed");
+    }
+    for (int j = 0; j < alone.size(); j++) {
+      DatabaseAlone a = alone.get(j);
+      result(a.label + ".alone_ways", String.join(" ", a.ways));
+      for (int w = 0; w < a.ways.size(); w++) {
+        String key = a.label + ".alone." + a.ways.get(w);
+        result(key + "_title", DatabaseAlone.title(a.ways.get(w)));
+        floors.get(j).get(w).report(key);
+      }
+    }
+  }
+
+  /**
+   * BENCH_CEILING=1 ({@code --database LABEL=URL}): the database alone, the floor any service on
+   * that database can reach for a first import. The same scan as {@link #reconcile} ({@code
+   * LnkScanner.scan(..., found)}, each reference handed over as it is found, as the client's
+   * import streams it), each reference going straight into that database's {@code
+   * image_references} from this JVM: no HTTP, no JSON, no service. The database is opened with the
+   * service's own {@code Database.open} (its Flyway migrations, pool and driver settings) on an
+   * empty database of its own: URL {@code h2:DIR} is the embedded one under DIR ({@code
+   * Database.embeddedUrl}, the credentials {@code EmbeddedDatabase.prepare} makes, as the service
+   * does), else a JDBC URL (PostgreSQL) whose user and password come from BENCH_DATABASE_USER_j
+   * and BENCH_DATABASE_PASSWORD_j (j counting the --database options from 0).
+   *
+   * <p>All of an import in ONE transaction committed at the end (all or nothing, like the
+   * service's), on the embedded database followed by {@code Database.awaitCommitted()} (the service
+   * answers once its commit is in the file; so does the floor). The ways ({@code --database-ways},
+   * default {@link #DEFAULT_WAYS}):
+   *
+   * <ul>
+   *   <li>{@code copy} (PostgreSQL only): {@code COPY image_references (...) FROM STDIN} through
+   *       pgjdbc's {@code CopyManager.copyIn}, rows written as they come ({@code writeToCopy} every
+   *       32 KiB of text);
+   *   <li>{@code inserts}: a {@code PreparedStatement} of plain {@code INSERT ... VALUES}, {@code
+   *       addBatch} per reference, {@code executeBatch} every 2,000;
+   *   <li>{@code unnest}: the service's statement ({@code INSERT ... SELECT FROM UNNEST}, without
+   *       its {@code ON CONFLICT DO NOTHING}: a first import has nothing to conflict with) per
+   *       2,000 references.
+   * </ul>
+   *
+   * Each written from the scan's callback (under the scanner's lock), or with {@code -thread}
+   * ({@code copy-thread}, ...) by a writer thread fed through a bounded queue in chunks of 256. A
+   * first import's keys are distinct (COPY and the plain inserts fail on a duplicate; the service
+   * would skip it): the count of rows is checked after each import, untimed.
+   */
+  static final class DatabaseAlone implements AutoCloseable {
+    static final int INSERT_BATCH = 2_000; // the service's IMPORT_BATCH
+    static final int CHUNK = 256;
+    static final String COLUMNS = "project, branch, path, uuid, commit_id, indexed_at";
+    static final List<String> DEFAULT_WAYS = List.of("copy", "inserts");
+
+    final String label;
+    final boolean postgres;
+    final Database db;
+    final List<String> ways;
+
+    DatabaseAlone(String label, String url, String user, String password, List<String> ways)
+        throws IOException {
+      this.label = label;
+      if (url.startsWith("h2:")) {
+        // As the service opens its embedded database: a private directory, its own credentials.
+        Path dir = Path.of(url.substring(3));
+        EmbeddedDatabase.Credentials credentials = EmbeddedDatabase.prepare(dir);
+        url = Database.embeddedUrl(dir);
+        user = credentials.user();
+        password = credentials.password();
+      }
+      this.postgres = url.startsWith("jdbc:postgresql:");
+      List<String> chosen = new ArrayList<>();
+      for (String way : ways) {
+        if (postgres || !way.startsWith("copy")) {
+          chosen.add(way); // COPY is PostgreSQL's
+        }
+      }
+      if (chosen.isEmpty()) {
+        throw new IllegalArgumentException("no way to write to " + label + " among " + ways);
+      }
+      this.ways = chosen;
+      this.db = Database.open(url, user, password, ServiceConfig.DEFAULT_DATABASE_POOL_SIZE);
+    }
+
+    /** Where references go: one way's statement on one connection, in one transaction. */
+    interface Writer {
+      void add(ReferenceInfo r) throws SQLException, IOException;
+
+      /** Writes what is left; the caller commits. */
+      void finish() throws SQLException, IOException;
+    }
+
+    Writer writer(String way, Connection c, long now) throws SQLException {
+      return switch (way.replace("-thread", "")) {
+        case "copy" -> new CopyWriter(c, now);
+        case "inserts" -> new InsertWriter(c, now);
+        case "unnest" -> new UnnestWriter(c, now);
+        default -> throw new IllegalArgumentException("unknown way " + way);
+      };
+    }
+
+    static String title(String way) {
+      String base =
+          switch (way.replace("-thread", "")) {
+            case "copy" -> "COPY";
+            case "inserts" -> "INSERT batches";
+            case "unnest" -> "UNNEST";
+            default -> way;
+          };
+      return way.endsWith("-thread") ? base + ", writer thread" : base;
+    }
+
+    /** COPY ... FROM STDIN in PostgreSQL's text format, sent 32 KiB at a time. */
+    static final class CopyWriter implements Writer {
+      final CopyIn in;
+      final String now;
+      final StringBuilder text = new StringBuilder(40 * 1024);
+
+      CopyWriter(Connection c, long now) throws SQLException {
+        this.in =
+            c.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn("COPY image_references (" + COLUMNS + ") FROM STDIN");
+        this.now = Long.toString(now);
+      }
+
+      @Override
+      public void add(ReferenceInfo r) throws SQLException {
+        field(r.project).append('\t');
+        field(r.branch).append('\t');
+        field(r.path).append('\t');
+        field(r.uuid).append('\t');
+        field(r.commit).append('\t').append(now).append('\n');
+        if (text.length() >= 32 * 1024) {
+          flush();
+        }
+      }
+
+      StringBuilder field(String s) {
+        for (int i = 0; i < s.length(); i++) {
+          char ch = s.charAt(i);
+          switch (ch) {
+            case '\\' -> text.append("\\\\");
+            case '\t' -> text.append("\\t");
+            case '\n' -> text.append("\\n");
+            case '\r' -> text.append("\\r");
+            default -> text.append(ch);
+          }
+        }
+        return text;
+      }
+
+      void flush() throws SQLException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        text.setLength(0);
+      }
+
+      @Override
+      public void finish() throws SQLException {
+        if (!text.isEmpty()) {
+          flush();
+        }
+        in.endCopy();
+      }
+    }
+
+    /** One INSERT ... VALUES per reference, executed as a JDBC batch every 2,000. */
+    static final class InsertWriter implements Writer {
+      final PreparedStatement ps;
+      final long now;
+      int pending;
+
+      InsertWriter(Connection c, long now) throws SQLException {
+        this.ps =
+            c.prepareStatement(
+                "INSERT INTO image_references (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
+        this.now = now;
+      }
+
+      @Override
+      public void add(ReferenceInfo r) throws SQLException {
+        ps.setString(1, r.project);
+        ps.setString(2, r.branch);
+        ps.setString(3, r.path);
+        ps.setString(4, r.uuid);
+        ps.setString(5, r.commit);
+        ps.setLong(6, now);
+        ps.addBatch();
+        if (++pending == INSERT_BATCH) {
+          ps.executeBatch();
+          pending = 0;
+        }
+      }
+
+      @Override
+      public void finish() throws SQLException {
+        if (pending > 0) {
+          ps.executeBatch();
+        }
+        ps.close();
+      }
+    }
+
+    /** The service's INSERT ... SELECT FROM UNNEST of five arrays, per 2,000 references. */
+    static final class UnnestWriter implements Writer {
+      final Connection c;
+      final PreparedStatement ps;
+      final List<ReferenceInfo> batch = new ArrayList<>(INSERT_BATCH);
+
+      UnnestWriter(Connection c, long now) throws SQLException {
+        this.c = c;
+        this.ps =
+            c.prepareStatement(
+                "INSERT INTO image_references (" + COLUMNS + ")"
+                    + " SELECT t.project, t.branch, t.path, t.uuid, t.commit_id, ?"
+                    + " FROM UNNEST(?, ?, ?, ?, ?) AS t(project, branch, path, uuid, commit_id)");
+        ps.setLong(1, now);
+      }
+
+      @Override
+      public void add(ReferenceInfo r) throws SQLException {
+        batch.add(r);
+        if (batch.size() == INSERT_BATCH) {
+          flush();
+        }
+      }
+
+      void flush() throws SQLException {
+        ps.setArray(2, column(r -> r.project));
+        ps.setArray(3, column(r -> r.branch));
+        ps.setArray(4, column(r -> r.path));
+        ps.setArray(5, column(r -> r.uuid));
+        ps.setArray(6, column(r -> r.commit));
+        ps.executeUpdate();
+        batch.clear();
+      }
+
+      java.sql.Array column(java.util.function.Function<ReferenceInfo, String> field)
+          throws SQLException {
+        return c.createArrayOf("varchar", batch.stream().map(field).toArray());
+      }
+
+      @Override
+      public void finish() throws SQLException {
+        if (!batch.isEmpty()) {
+          flush();
+        }
+        ps.close();
+      }
+    }
+
+    /**
+     * One first import of {@code project}: the scan streaming each reference into {@code way}'s
+     * writer, one transaction committed when the scan ended. Returns {total ms, ms after the
+     * scan ended (the rest of the writes, the commit)}.
+     */
+    double[] importAll(String way, Repository repo, String project, ObjectId tip, String label)
+        throws Exception {
+      int[] found = {0};
+      long t0 = System.nanoTime();
+      long t1;
+      try (Connection c = db.dataSource().getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          Writer writer = writer(way, c, System.currentTimeMillis());
+          try (LnkScanner scanner = new LnkScanner(repo, project, SUFFIX)) {
+            if (way.endsWith("-thread")) {
+              t1 = throughThread(writer, scanner, tip, found);
+            } else {
+              scanner.scan(
+                  BRANCH,
+                  tip,
+                  List.of(),
+                  r -> {
+                    found[0]++;
+                    try {
+                      writer.add(r);
+                    } catch (SQLException | IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+              t1 = System.nanoTime();
+              writer.finish();
+            }
+          }
+          c.commit();
+        } catch (Exception e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+      db.awaitCommitted(); // H2: the commit in the file, as the service's transactions wait for it
+      long t2 = System.nanoTime();
+      // Untimed: every reference is there.
+      int rows =
+          db.read(
+              c -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement("SELECT COUNT(*) FROM image_references WHERE project = ?")) {
+                  ps.setString(1, project);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                  }
+                }
+              });
+      if (rows != found[0]) {
+        throw new IllegalStateException(
+            label + ": " + rows + " rows for " + found[0] + " references found");
+      }
+      log("%s: %s ms (scan %s + after it %s), %d rows", label, fmt(ms(t2 - t0)),
+          fmt(ms(t1 - t0)), fmt(ms(t2 - t1)), rows);
+      return new double[] {ms(t2 - t0), ms(t2 - t1)};
+    }
+
+    /**
+     * The scan's callback hands chunks of references to a writer thread through a bounded queue;
+     * returns when the scan ended (nanoTime) once the writer has written everything.
+     */
+    static long throughThread(Writer writer, LnkScanner scanner, ObjectId tip, int[] found)
+        throws Exception {
+      List<ReferenceInfo> end = new ArrayList<>();
+      java.util.concurrent.BlockingQueue<List<ReferenceInfo>> queue =
+          new java.util.concurrent.ArrayBlockingQueue<>(64);
+      java.util.concurrent.atomic.AtomicReference<Exception> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread consumer =
+          new Thread(
+              () -> {
+                try {
+                  for (List<ReferenceInfo> chunk = queue.take(); chunk != end; chunk = queue.take()) {
+                    if (failed.get() == null) {
+                      try {
+                        for (ReferenceInfo r : chunk) {
+                          writer.add(r);
+                        }
+                      } catch (Exception e) {
+                        failed.set(e); // keep taking, so that the scan never waits for room
+                      }
+                    }
+                  }
+                  if (failed.get() == null) {
+                    writer.finish();
+                  }
+                } catch (Exception e) {
+                  failed.compareAndSet(null, e);
+                }
+              },
+              "database-alone-writer");
+      consumer.start();
+      List<ReferenceInfo>[] chunk = new List[] {new ArrayList<>(CHUNK)};
+      try {
+        scanner.scan(
+            BRANCH,
+            tip,
+            List.of(),
+            r -> {
+              found[0]++;
+              chunk[0].add(r);
+              if (chunk[0].size() == CHUNK) {
+                try {
+                  queue.put(chunk[0]);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+                chunk[0] = new ArrayList<>(CHUNK);
+              }
+            });
+      } finally {
+        if (!chunk[0].isEmpty()) {
+          queue.put(chunk[0]);
+        }
+        queue.put(end);
+      }
+      long t1 = System.nanoTime();
+      consumer.join();
+      if (failed.get() != null) {
+        throw failed.get();
+      }
+      return t1;
+    }
+
+    @Override
+    public void close() {
+      db.close();
     }
   }
 
@@ -316,6 +737,9 @@ public class ReconcileBench {
     int reps = 7;
     int warmup = 3;
     boolean imagesExist = false;
+    List<String> databases = new ArrayList<>();
+    List<String> databaseLabels = new ArrayList<>();
+    List<String> ways = DatabaseAlone.DEFAULT_WAYS;
     for (int i = 0; i < argv.length; i++) {
       switch (argv[i]) {
         case "--git-dir" -> gitDir = argv[++i];
@@ -334,6 +758,13 @@ public class ReconcileBench {
         case "--git-cmd" -> gitCmd = argv[++i];
         case "--git-log-cmd" -> gitLogCmd = argv[++i];
         case "--images-exist" -> imagesExist = true;
+        case "--database" -> {
+          // LABEL=URL: h2:DIR (the embedded database under DIR) or a JDBC URL
+          String[] lu = argv[++i].split("=", 2);
+          databaseLabels.add(lu[0]);
+          databases.add(lu[1]);
+        }
+        case "--database-ways" -> ways = List.of(argv[++i].split(","));
         default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
       }
     }
@@ -438,9 +869,21 @@ public class ReconcileBench {
         clients.add(new ImagestoreClient(
             URI.create(services.get(k)), user, System.getenv("BENCH_SERVICE_PASSWORD_" + k)));
       }
-      if (!clients.isEmpty()) {
-        reconcileRuns(clients, labels, repo, project, tip, reps, warmup, gitCmd,
-            imagesExist ? new ImagesExist(services, user, refs) : null);
+      List<DatabaseAlone> alone = new ArrayList<>();
+      try {
+        for (int j = 0; j < databases.size(); j++) {
+          alone.add(new DatabaseAlone(databaseLabels.get(j), databases.get(j),
+              System.getenv("BENCH_DATABASE_USER_" + j),
+              System.getenv("BENCH_DATABASE_PASSWORD_" + j), ways));
+        }
+        if (!clients.isEmpty() || !alone.isEmpty()) {
+          reconcileRuns(clients, labels, repo, project, tip, reps, warmup, gitCmd,
+              imagesExist ? new ImagesExist(services, user, refs) : null, alone);
+        }
+      } finally {
+        for (DatabaseAlone a : alone) {
+          a.close();
+        }
       }
       // The push below goes to the last service (this build's, with BENCH_BEFORE_JAR).
       ImagestoreClient client = clients.isEmpty() ? null : clients.get(clients.size() - 1);

@@ -56,6 +56,8 @@ set -euo pipefail
 BENCH_SERVICE="${BENCH_SERVICE:-1}"
 BENCH_WARMUP="${BENCH_WARMUP:-3}"
 BENCH_DB="${BENCH_DB:-h2}"
+CEILING="${BENCH_CEILING:-}"
+ALONE_ARGS=()
 RUN=""
 SERVICE_PIDS=()
 PG_URLS=()
@@ -72,7 +74,9 @@ trap 'exit 143' TERM
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 bench_build
-CP="$(bench_classpath)"
+# The service jar last (H2, pgjdbc, HikariCP, Flyway and the service's Database for the database
+# alone): every class the JVM finds before it comes from where it came from without it.
+CP="$(bench_classpath):$BENCH_SERVICE_JAR"
 bench_repo
 RUN="$(mktemp -d "$BENCH_WORK/run.XXXXXX")"
 GIT=(git --git-dir="$BENCH_REPO")
@@ -134,7 +138,23 @@ if [ "$BENCH_SERVICE" != 0 ]; then
     export "BENCH_SERVICE_PASSWORD_$k=$BENCH_SERVICE_PASSWORD"
     bench_log "image service on $db at $SERVICE_URL"
     SERVICE_ARGS+=(--service "$db=$SERVICE_URL")
+    # The database alone (BENCH_CEILING=1): an empty database of its own, written by the bench JVM.
+    if [ -n "$CEILING" ] && [[ $db != *-before ]]; then
+      j=$((${#ALONE_ARGS[@]} / 2))
+      case "$db" in
+        h2) ALONE_ARGS+=(--database "h2=h2:$RUN/alone-h2") ;;
+        pg)
+          bench_pg_database
+          PG_URLS+=("$BENCH_DB_URL")
+          export "BENCH_DATABASE_USER_$j=$BENCH_DB_USER" "BENCH_DATABASE_PASSWORD_$j=$BENCH_DB_PASSWORD"
+          ALONE_ARGS+=(--database "pg=$BENCH_DB_URL")
+          ;;
+      esac
+      bench_log "database alone on $db"
+    fi
   done
+  [ -z "$CEILING" ] || [ -z "${BENCH_CEILING_WAYS:-}" ] ||
+    ALONE_ARGS+=(--database-ways "$BENCH_CEILING_WAYS")
   unset BENCH_DB_URL
   SERVICE_ARGS+=(--user bench)
 fi
@@ -145,7 +165,8 @@ bench_log "running LnkScanner in a JVM: 1 cold + $BENCH_WARMUP warm-up + $BENCH_
 "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$CP" "$BENCH_ROOT/bench/ReconcileBench.java" \
   --git-dir "$BENCH_REPO" --reps "$BENCH_REPS" --warmup "$BENCH_WARMUP" \
   --git-cmd "$GIT_CMD" --git-log-cmd "$GIT_LOG_CMD" --pairs-out "$RUN/java-pairs.txt" \
-  --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" ${BENCH_IMAGES_EXIST:+--images-exist} \
+  --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" "${ALONE_ARGS[@]}" \
+  ${BENCH_IMAGES_EXIST:+--images-exist} \
   >"$RUN/java.out" 2> >(grep -v -e '^SLF4J:' >&2)
 result() { sed -n "s/^result $1 //p" "$RUN/java.out"; }
 
@@ -199,6 +220,13 @@ for db in "${DBS[@]}"; do
       "$(result "${k}_git_median_ms")" "$(result "${k}_ratio_median")"
     printf '  %-60s %10s\n' "  of which the replace call" "$(result "${k}_replace_median_ms")"
   done
+  for way in $(result "$db.alone_ways"); do
+    k="$db.alone.$way"
+    printf '  %-60s %10s %9s %9s\n' "first import, database alone ($(result "${k}_title"))" \
+      "$(result "${k}_median_ms")" "$(result "${k}_git_median_ms")" "$(result "${k}_ratio_median")"
+    printf '  %-60s %10s\n' "  of which after the scan (rest of the writes, commit)" \
+      "$(result "${k}_replace_median_ms")"
+  done
 done
 echo
 echo "  C git runs (ms):      $(result git_runs)"
@@ -206,9 +234,13 @@ echo "  LnkScanner runs (ms): $(result scan_runs)"
 echo "  median of the per-pair ratios: $(result paired_ratio_median)×"
 echo "goal: ≤ 1.5× C git — LnkScanner warm: $(ratio "$SCAN_WARM")×"
 for db in "${DBS[@]}"; do
+  floor=""
+  for way in $(result "$db.alone_ways"); do
+    floor="$floor; database alone ($(result "$db.alone.${way}_title")) $(result "$db.alone.${way}_ratio_median")×"
+  done
   echo "goal ($db): first import ≤ 1.5×: $(result "$db.initial_ratio_median")×;" \
     "unchanged and after drift ≤ 1.0×: $(result "$db.steady_ratio_median")×," \
-    "$(result "$db.changed_ratio_median")×"
+    "$(result "$db.changed_ratio_median")×$floor"
 done
 echo "check: $CHECK"
 if [ -s "$RUN/variants.txt" ]; then
