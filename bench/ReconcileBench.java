@@ -52,11 +52,14 @@ import org.postgresql.copy.CopyIn;
  * <pre>
  * java -cp CLASSPATH bench/ReconcileBench.java --git-dir DIR [--reps N] [--warmup N]
  *     [--git-cmd SHELL-COMMAND] [--git-log-cmd SHELL-COMMAND] [--pairs-out FILE]
- *     [--service LABEL=URL ... --user NAME] [--push-ref REF]
+ *     [--service LABEL=URL ... --user NAME] [--database LABEL=URL ... [--database-ways WAY,...]]
+ *     [--push-ref REF]
  * </pre>
  *
  * The password of the k-th service (from 0) comes from the environment variable
- * BENCH_SERVICE_PASSWORD_k.
+ * BENCH_SERVICE_PASSWORD_k; the user and password of the j-th --database from
+ * BENCH_DATABASE_USER_j and BENCH_DATABASE_PASSWORD_j. --database needs the service jar on the
+ * class path (after the others).
  * BENCH_PACKED_GIT_LIMIT and BENCH_DELTA_BASE_CACHE_LIMIT (bytes) override JGit's window cache and
  * delta base cache sizes (default 10 MiB each, as Gerrit's core.packedGitLimit and
  * core.deltaBaseCacheLimit).
@@ -77,6 +80,10 @@ import org.postgresql.copy.CopyIn;
  *       with the set unchanged (the steady state of a scheduled reconcile); --reps runs after a
  *       stray reference was added (the stray one's bucket sent and repaired; the whole set to a
  *       service without buckets, e.g. main's build before them).
+ *   <li>database alone (--database, once per database and way, taking turns with the services'
+ *       first imports): the same scan streaming each reference straight into that database's
+ *       image_references from this JVM, one transaction per import ({@link DatabaseAlone}), after
+ *       --warmup uncounted imports --reps first imports, each right after a C git run.
  *   <li>push (--push-ref): for each commit C on the push ref above master, what indexCommits does
  *       for a fast-forward to C: scan C excluding its parent, then addReferences in batches of
  *       5000.
@@ -273,8 +280,8 @@ public class ReconcileBench {
    *
    * <p>All of an import in ONE transaction committed at the end (all or nothing, like the
    * service's), on the embedded database followed by {@code Database.awaitCommitted()} (the service
-   * answers once its commit is in the file; so does the floor). The ways ({@code --database-ways},
-   * default {@link #DEFAULT_WAYS}):
+   * answers once its commit is in the file; so does the floor). The ways ({@code --database-ways};
+   * by default the fastest measured: {@link #DEFAULT_POSTGRES_WAY}, {@link #DEFAULT_H2_WAY}):
    *
    * <ul>
    *   <li>{@code copy} (PostgreSQL only): {@code COPY image_references (...) FROM STDIN} through
@@ -296,7 +303,10 @@ public class ReconcileBench {
     static final int INSERT_BATCH = 2_000; // the service's IMPORT_BATCH
     static final int CHUNK = 256;
     static final String COLUMNS = "project, branch, path, uuid, commit_id, indexed_at";
-    static final List<String> DEFAULT_WAYS = List.of("copy", "inserts");
+    /** The fastest way measured on each (see bench/README.md, "What reconcile.sh does"). */
+    static final String DEFAULT_POSTGRES_WAY = "copy-thread";
+
+    static final String DEFAULT_H2_WAY = "inserts-thread";
 
     final String label;
     final boolean postgres;
@@ -315,6 +325,9 @@ public class ReconcileBench {
         password = credentials.password();
       }
       this.postgres = url.startsWith("jdbc:postgresql:");
+      if (ways == null) {
+        ways = List.of(postgres ? DEFAULT_POSTGRES_WAY : DEFAULT_H2_WAY);
+      }
       List<String> chosen = new ArrayList<>();
       for (String way : ways) {
         if (postgres || !way.startsWith("copy")) {
@@ -597,7 +610,10 @@ public class ReconcileBench {
               },
               "database-alone-writer");
       consumer.start();
-      List<ReferenceInfo>[] chunk = new List[] {new ArrayList<>(CHUNK)};
+      var pending =
+          new Object() {
+            List<ReferenceInfo> refs = new ArrayList<>(CHUNK);
+          };
       try {
         scanner.scan(
             BRANCH,
@@ -605,20 +621,20 @@ public class ReconcileBench {
             List.of(),
             r -> {
               found[0]++;
-              chunk[0].add(r);
-              if (chunk[0].size() == CHUNK) {
+              pending.refs.add(r);
+              if (pending.refs.size() == CHUNK) {
                 try {
-                  queue.put(chunk[0]);
+                  queue.put(pending.refs);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   throw new IllegalStateException(e);
                 }
-                chunk[0] = new ArrayList<>(CHUNK);
+                pending.refs = new ArrayList<>(CHUNK);
               }
             });
       } finally {
-        if (!chunk[0].isEmpty()) {
-          queue.put(chunk[0]);
+        if (!pending.refs.isEmpty()) {
+          queue.put(pending.refs);
         }
         queue.put(end);
       }
@@ -739,7 +755,7 @@ public class ReconcileBench {
     boolean imagesExist = false;
     List<String> databases = new ArrayList<>();
     List<String> databaseLabels = new ArrayList<>();
-    List<String> ways = DatabaseAlone.DEFAULT_WAYS;
+    List<String> ways = null; // the fastest per database
     for (int i = 0; i < argv.length; i++) {
       switch (argv[i]) {
         case "--git-dir" -> gitDir = argv[++i];

@@ -26,6 +26,10 @@
 #                digests match, the set is not sent), then after a stray reference was added (only
 #                the stray one's bucket is sent and repaired; the whole set to a service without
 #                buckets, as BENCH_BEFORE_JAR from before them);
+#   database alone (BENCH_CEILING=1) for each database of BENCH_DB: the same scan streaming each
+#                reference straight into that database's image_references from the bench JVM (no
+#                HTTP, no JSON, no service; the service's own Database.open on an empty database of
+#                its own), one transaction per import: the floor of a first import on it;
 #   push         for each of BENCH_PUSH_COMMITS commits changing BENCH_PUSH_LINKS links: what the
 #                plugin does on a fast-forward (scan the new commit, addReferences), in the warm JVM.
 #
@@ -40,6 +44,14 @@
 #                           (one service on each, measured one after the other in the same run)
 #   BENCH_BEFORE_JAR        another build of imagestore-service.jar: each database is then measured
 #                           with it too (label "<db>-before"), in the same run, for before/after
+#   BENCH_CEILING=1         also the first import by the database alone (bench/ReconcileBench.java
+#                           DatabaseAlone), taking turns with the services' first imports, each run
+#                           right after a C git run; not for BENCH_BEFORE_JAR's services
+#   BENCH_CEILING_WAYS      how the database alone writes, comma-separated, to compare ways in one
+#                           run: copy (PostgreSQL only), inserts, unnest, each from the scan's
+#                           callback or with -thread (a writer thread fed by a bounded queue); by
+#                           default the fastest measured: copy-thread on PostgreSQL, inserts-thread
+#                           on H2
 #   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
 #   BENCH_SERVICE_JAVA_OPTS extra JVM options for the image service (e.g. -XX:StartFlightRecording=...)
 #   BENCH_IMAGES_EXIST=1    store the images the references name before the first imports (each
