@@ -173,13 +173,15 @@ fi
 
 # --- (b) + (c) + push, one JVM ---------------------------------------------------------------
 bench_log "running LnkScanner in a JVM: 1 cold + $BENCH_WARMUP warm-up + $BENCH_REPS runs, each after a C git run..."
+# Not shown: SLF4J's and log4j's complaints of no configuration (log4j: the plugin API's Flogger
+# backend, once the service's Database logs for the database alone).
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$CP" "$BENCH_ROOT/bench/ReconcileBench.java" \
   --git-dir "$BENCH_REPO" --reps "$BENCH_REPS" --warmup "$BENCH_WARMUP" \
   --git-cmd "$GIT_CMD" --git-log-cmd "$GIT_LOG_CMD" --pairs-out "$RUN/java-pairs.txt" \
   --push-ref refs/heads/bench-push "${SERVICE_ARGS[@]}" "${ALONE_ARGS[@]}" \
   ${BENCH_IMAGES_EXIST:+--images-exist} \
-  >"$RUN/java.out" 2> >(grep -v -e '^SLF4J:' >&2)
+  >"$RUN/java.out" 2> >(grep -v -e '^SLF4J:' -e '^log4j:WARN' >&2)
 result() { sed -n "s/^result $1 //p" "$RUN/java.out"; }
 
 # Optional diagnostics: variants of the scanner's loop (bench/ScanVariants.java).
