@@ -119,17 +119,23 @@ public final class ReferenceRepository implements ReferenceLookup {
   }
 
   private static StringBuilder copyField(StringBuilder out, String value) {
+    // Runs without a character to escape (all of them, nearly always) go in whole.
+    int plain = 0;
     for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      switch (ch) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(ch);
+      String escaped =
+          switch (value.charAt(i)) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+          };
+      if (escaped != null) {
+        out.append(value, plain, i).append(escaped);
+        plain = i + 1;
       }
     }
-    return out;
+    return out.append(value, plain, value.length());
   }
 
   private static List<String> column(
