@@ -40,7 +40,7 @@ public final class ImageId implements Comparable<ImageId> {
    * #PATTERN}.
    */
   public static ImageId of(String value) {
-    if (value == null || !PATTERN.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw new IllegalArgumentException(
           "invalid image id '"
               + Abbreviate.forMessage(value)
@@ -49,8 +49,27 @@ public final class ImageId implements Comparable<ImageId> {
     return new ImageId(value);
   }
 
+  /** Whether {@code value} matches {@link #PATTERN}. */
   public static boolean isValid(String value) {
-    return value != null && PATTERN.matcher(value).matches();
+    return isLowerHex(value, 32);
+  }
+
+  /**
+   * Whether {@code value} is {@code length} lowercase hex digits. A loop, not a regular expression:
+   * every download and every reference of a streamed import checks ids (a regex match was 5 % of an
+   * import's request thread).
+   */
+  public static boolean isLowerHex(String value, int length) {
+    if (value == null || value.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char ch = value.charAt(i);
+      if ((ch < '0' || ch > '9') && (ch < 'a' || ch > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The identifier derived from a SHA-256 given as 64 hex digits. */

@@ -18,9 +18,12 @@ import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ReferenceLookup;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.postgresql.PGConnection;
 
 /** SQL for the {@code image_references} table. Callers own connections and transactions. */
 public final class ReferenceRepository implements ReferenceLookup {
@@ -56,6 +60,82 @@ public final class ReferenceRepository implements ReferenceLookup {
               .update();
     }
     return inserted;
+  }
+
+  /**
+   * Inserts one batch of a project's first import, where a reference that exists already is the
+   * exception (the project was empty); returns how many were new. On PostgreSQL the batch goes in
+   * by {@code COPY}, in a savepoint: no arrays to encode and parse, no speculative insertion (the
+   * server's work per row fell by a fifth, bench/README.md); a key that exists (a duplicate within
+   * the import, a push indexed meanwhile) rolls the savepoint back and the batch goes through
+   * {@link #insertIfAbsent} instead. Elsewhere {@link #insertIfAbsent}.
+   */
+  public int insertNew(Connection c, Collection<ImageReference> refs, long now)
+      throws SQLException {
+    if (refs.isEmpty() || !isPostgres(c)) {
+      return insertIfAbsent(c, refs, now);
+    }
+    Savepoint before = c.setSavepoint();
+    long copied;
+    try {
+      copied =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn(
+                  "COPY image_references (project, branch, path, uuid, commit_id, indexed_at)"
+                      + " FROM STDIN",
+                  new StringReader(copyText(refs, now)));
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      c.rollback(before);
+      return insertIfAbsent(c, refs, now);
+    } catch (IOException e) {
+      throw new SQLException("COPY of references failed", e);
+    }
+    c.releaseSavepoint(before);
+    return Math.toIntExact(copied);
+  }
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static boolean isPostgres(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+  }
+
+  /** The rows in COPY's text format: tab-separated, one per line, backslash escapes. */
+  static String copyText(Collection<ImageReference> refs, long now) {
+    StringBuilder out = new StringBuilder(refs.size() * 200);
+    String indexedAt = Long.toString(now);
+    for (ImageReference r : refs) {
+      copyField(out, r.project()).append('\t');
+      copyField(out, r.branch()).append('\t');
+      copyField(out, r.path()).append('\t');
+      copyField(out, r.uuid()).append('\t');
+      copyField(out, r.commit()).append('\t').append(indexedAt).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static StringBuilder copyField(StringBuilder out, String value) {
+    // Runs without a character to escape (all of them, nearly always) go in whole.
+    int plain = 0;
+    for (int i = 0; i < value.length(); i++) {
+      String escaped =
+          switch (value.charAt(i)) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+          };
+      if (escaped != null) {
+        out.append(value, plain, i).append(escaped);
+        plain = i + 1;
+      }
+    }
+    return out.append(value, plain, value.length());
   }
 
   private static List<String> column(

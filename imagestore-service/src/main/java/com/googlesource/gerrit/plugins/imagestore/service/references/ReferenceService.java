@@ -38,7 +38,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Which commits of tracked branches name which images, as the Gerrit plugin reports them. Keeps the
@@ -47,7 +46,6 @@ import java.util.regex.Pattern;
  * with the deletion).
  */
 public final class ReferenceService {
-  private static final Pattern COMMIT = Pattern.compile("^([0-9a-f]{40}|[0-9a-f]{64})$");
 
   /** References one add call may carry; the plugin sends batches of a few thousand. */
   public static final int MAX_BATCH = 100_000;
@@ -251,7 +249,7 @@ public final class ReferenceService {
                 }
                 validate(batch, received, project, null);
                 received += batch.size();
-                added += refs.insertIfAbsent(c, sorted(batch), now);
+                added += refs.insertNew(c, sorted(batch), now);
                 inserted[0] += batch.size();
                 importing.addAndGet(batch.size());
                 for (ImageReference r : batch) {
@@ -356,29 +354,40 @@ public final class ReferenceService {
       List<ImageReference> input, int first, String project, String branch) {
     for (int i = 0; i < input.size(); i++) {
       ImageReference r = input.get(i);
-      String where = "references[" + (first + i) + "]";
+      // The field's name is built only for a message: a streamed import checks 10^5-10^6 of them.
+      int at = first + i;
       if (r == null) {
-        throw new InvalidInputException("bad_references", where + " is null");
+        throw new InvalidInputException("bad_references", where(at) + " is null");
       }
-      checkName(where + ".project", r.project(), 255);
-      checkName(where + ".branch", r.branch(), 255);
-      checkName(where + ".path", r.path(), 1024);
-      if (r.commit() == null || !COMMIT.matcher(r.commit()).matches()) {
+      checkName(at, "project", r.project(), 255);
+      checkName(at, "branch", r.branch(), 255);
+      checkName(at, "path", r.path(), 1024);
+      if (!ImageId.isLowerHex(r.commit(), 40) && !ImageId.isLowerHex(r.commit(), 64)) {
         throw new InvalidInputException(
-            "bad_references", where + ".commit must be a full lowercase hex commit id");
+            "bad_references", where(at) + ".commit must be a full lowercase hex commit id");
       }
       if (!ImageId.isValid(r.uuid())) {
         throw new InvalidInputException(
-            "bad_references", where + ".uuid must be 32 lowercase hex digits");
+            "bad_references", where(at) + ".uuid must be 32 lowercase hex digits");
       }
       if (project != null && !project.equals(r.project())) {
         throw new InvalidInputException(
-            "bad_references", where + " belongs to another project than '" + project + "'");
+            "bad_references", where(at) + " belongs to another project than '" + project + "'");
       }
       if (branch != null && !branch.equals(r.branch())) {
         throw new InvalidInputException(
-            "bad_references", where + " belongs to another branch than '" + branch + "'");
+            "bad_references", where(at) + " belongs to another branch than '" + branch + "'");
       }
+    }
+  }
+
+  private static String where(int at) {
+    return "references[" + at + "]";
+  }
+
+  private static void checkName(int at, String field, String value, int max) {
+    if (value == null || value.isEmpty() || value.length() > max || value.indexOf('\0') >= 0) {
+      checkName(where(at) + "." + field, value, max);
     }
   }
 
@@ -402,6 +411,10 @@ public final class ReferenceService {
     if (value.length() > max) {
       throw new InvalidInputException(
           "bad_references", field + " is longer than " + max + " characters");
+    }
+    // PostgreSQL's text cannot hold it (a 500 before); git paths and ref names never do.
+    if (value.indexOf('\0') >= 0) {
+      throw new InvalidInputException("bad_references", field + " contains a NUL character");
     }
   }
 }

@@ -953,6 +953,44 @@ public abstract class DatabaseContract {
     assertThat(service.digest("q", null).digest()).isEqualTo(ReferenceSetDigest.of(List.of()));
   }
 
+  /**
+   * A first import's batches (COPY on PostgreSQL, its text format escaped by hand) store every name
+   * exactly as given: random paths over the characters COPY treats specially (backslash, tab,
+   * newline, carriage return, and what follows a backslash: N, ., t, n), beyond ASCII and beyond
+   * the BMP; a batch naming a stored key falls back and inserts only the new ones.
+   */
+  @Test
+  void firstImportBatchesStoreNamesExactlyAsGiven() throws Exception {
+    String alphabet = "\\\t\n\rN.tnab/ ,\"'\u00e4\u20ac\ud83d\ude00";
+    Random random = new Random(7);
+    for (int round = 0; round < 20; round++) {
+      String project = "copy-" + round;
+      List<ImageReference> batch = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        StringBuilder path = new StringBuilder();
+        int length = 1 + random.nextInt(12);
+        while (path.length() < length) {
+          int at = random.nextInt(alphabet.length());
+          // Whole surrogate pairs only: a lone half is no character.
+          path.append(
+              Character.isHighSurrogate(alphabet.charAt(at))
+                  ? alphabet.substring(at, at + 2)
+                  : Character.isLowSurrogate(alphabet.charAt(at)) ? "x" : alphabet.charAt(at));
+        }
+        String first = path.substring(0, Character.charCount(path.codePointAt(0)));
+        batch.add(ref(project, "master" + first, path + "/" + i, uuid(i)));
+      }
+      int added = db.inTransaction(c -> refs.insertNew(c, batch, T0));
+      assertThat(added).isEqualTo(batch.size());
+      List<ImageReference> stored = db.read(c -> refs.list(c, project, null));
+      assertThat(stored).containsExactlyElementsIn(batch);
+      // Again with one new reference: only that one is new.
+      List<ImageReference> again = new ArrayList<>(batch);
+      again.add(ref(project, "master", "new", uuid(1)));
+      assertThat((int) db.inTransaction(c -> refs.insertNew(c, again, T0))).isEqualTo(1);
+    }
+  }
+
   @Test
   void digestStreamsTheSetInTheClientLibrarysOrder() throws Exception {
     LocalBlobStore blobs = new LocalBlobStore(Files.createTempDirectory("blobs"));

@@ -96,15 +96,31 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
     List<ReferenceInfo> set = new ArrayList<>(randomSet("ui/app", 5_000, 1));
     set.add(
         new ReferenceInfo("ui/app", "refs/heads/master", COMMIT, "images/a.ref.lnk", id.value()));
-    set.add(set.get(7)); // a duplicate is stored once
+    // Paths with what PostgreSQL's COPY escapes, and beyond ASCII, are stored as they are.
+    for (String odd :
+        List.of("tab\there", "new\nline", "back\\slash\\N", "cr\rhere", "caf\u00e9/\ud83d\ude00")) {
+      set.add(
+          new ReferenceInfo(
+              "ui/app", "refs/heads/master", COMMIT, "images/" + odd + ".lnk", "ab".repeat(16)));
+    }
+    set.add(set.get(7)); // a duplicate in another batch is stored once,
+    set.add(set.get(set.size() - 1)); // and so is one in the same batch
 
     ReferencesResult result =
         client(INDEXER).replaceReferences("ui/app", sink -> set.forEach(sink));
 
     assertThat(result.imported).isTrue();
-    assertThat(result.added).isEqualTo(5_001);
+    assertThat(result.added).isEqualTo(5_006);
     assertThat(client(INDEXER).referenceSet("ui/app", null).digest)
-        .isEqualTo(digestOf(set.subList(0, 5_001)));
+        .isEqualTo(digestOf(set.subList(0, 5_006)));
+    assertThat(
+            client(INDEXER).listReferences("ui/app", null).stream()
+                .map(r -> r.path)
+                .filter(path -> path.contains("\\") || path.contains("\t") || path.contains("\n"))
+                .sorted()
+                .toList())
+        .containsExactly(
+            "images/back\\slash\\N.lnk", "images/new\nline.lnk", "images/tab\there.lnk");
     assertThat(client(UPLOADER).info(id).orElseThrow().orphanedAt).isNull();
     // The next reconcile finds the set stored: the digest matches, nothing is sent.
     ReferencesResult again = client(INDEXER).replaceReferences("ui/app", sink -> set.forEach(sink));
@@ -281,6 +297,22 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
         put("/references/import?project=ui/app", Json.gson().toJson(set));
     assertThat(badUuid.statusCode()).isEqualTo(400);
     assertThat(badUuid.body()).contains("references[4200].uuid");
+
+    HttpResponse<String> nul =
+        put(
+            "/references/import?project=ui/app",
+            Json.gson()
+                .toJson(
+                    List.of(
+                        set.get(0),
+                        new ReferenceInfo(
+                            "ui/app",
+                            "refs/heads/master",
+                            COMMIT,
+                            "a\u0000b.lnk",
+                            "0".repeat(32)))));
+    assertThat(nul.statusCode()).isEqualTo(400);
+    assertThat(nul.body()).contains("references[1].path contains a NUL character");
 
     set.set(
         4_200, new ReferenceInfo("ui/other", "refs/heads/master", COMMIT, "x.lnk", "0".repeat(32)));
