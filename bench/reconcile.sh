@@ -46,10 +46,12 @@
 #                           with it too (label "<db>-before"), in the same run, for before/after
 #   BENCH_CEILING=1         also the first import by the database alone (bench/ReconcileBench.java
 #                           DatabaseAlone), taking turns with the services' first imports, each run
-#                           right after a C git run; not for BENCH_BEFORE_JAR's services
+#                           right after a C git run; not for BENCH_BEFORE_JAR's services, nothing
+#                           with BENCH_SERVICE=0
 #   BENCH_CEILING_WAYS      how the database alone writes, comma-separated, to compare ways in one
 #                           run: copy (PostgreSQL only), inserts, unnest, each from the scan's
-#                           callback or with -thread (a writer thread fed by a bounded queue); by
+#                           callback or with -thread (a writer thread fed by a bounded queue),
+#                           taking turns on the same database (each import a new project); by
 #                           default the fastest measured: copy-thread on PostgreSQL, inserts-thread
 #                           on H2
 #   BENCH_JAVA_OPTS         extra JVM options for the scanner's JVM (e.g. -Xmx1g)
