@@ -127,6 +127,7 @@ final class ApiServlet extends HttpServlet {
       default ->
           throw new RequestException(405, "method_not_allowed", method + " is not supported here");
     }
+    RequestJson.checkQuery(req);
     String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
     Routes.Match match = routes.match(method, path, req.getRequestURI());
     Route route = match.route();

@@ -14,7 +14,6 @@
 package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
-import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import jakarta.servlet.http.HttpServletRequest;
@@ -150,7 +149,7 @@ final class Call {
     if (text.isBlank()) {
       throw RequestException.badRequest("bad_json", "the request body is empty");
     }
-    T value = Json.gson().fromJson(text, type);
+    T value = RequestJson.gson().fromJson(text, type);
     if (value == null) {
       throw RequestException.badRequest("bad_json", "the request body must be a JSON object");
     }

@@ -17,7 +17,6 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 import com.google.gson.JsonParseException;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ImagestoreClient;
-import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.UploadMeta;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
@@ -203,7 +202,7 @@ final class ImageEndpoints {
       throw RequestException.badRequest("bad_metadata", "the metadata is too large");
     }
     try {
-      UploadMeta meta = Json.gson().fromJson(json, UploadMeta.class);
+      UploadMeta meta = RequestJson.gson().fromJson(json, UploadMeta.class);
       if (meta == null) {
         throw RequestException.badRequest("bad_metadata", "the metadata must be a JSON object");
       }

@@ -20,7 +20,6 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
-import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.InvalidInputException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
@@ -63,7 +62,7 @@ final class ReferenceArrayReader implements ReferenceBatches {
   }
 
   private static final TypeAdapter<ReferenceInfo> REFERENCE =
-      Json.gson().getAdapter(ReferenceInfo.class);
+      RequestJson.gson().getAdapter(ReferenceInfo.class);
 
   private final Body body;
   private final int batchSize;

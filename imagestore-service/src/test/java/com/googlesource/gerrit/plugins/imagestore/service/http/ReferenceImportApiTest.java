@@ -312,7 +312,7 @@ class ReferenceImportApiTest extends ReferenceApiTestBase {
                             "a\u0000b.lnk",
                             "0".repeat(32)))));
     assertThat(nul.statusCode()).isEqualTo(400);
-    assertThat(nul.body()).contains("references[1].path contains a NUL character");
+    assertThat(nul.body()).contains("a string contains a NUL character at $[1].path");
 
     set.set(
         4_200, new ReferenceInfo("ui/other", "refs/heads/master", COMMIT, "x.lnk", "0".repeat(32)));

@@ -93,8 +93,8 @@ class ReferenceImportFuzzTest {
   /**
    * The references of {@code text} by a token walk over the whole document: empty unless it is one
    * strict JSON array whose elements are null or objects whose reference fields, every time they
-   * occur, are a string, a number, a boolean or null (as Gson reads a string field; the last
-   * occurrence counts, other members are skipped).
+   * occur, are a string without a NUL character, a number, a boolean or null (as Gson reads a
+   * string field; the last occurrence counts, other members are skipped).
    */
   private static Optional<List<ImageReference>> walk(String text) {
     JsonReader json = new JsonReader(new StringReader(text));
@@ -120,7 +120,13 @@ class ReferenceImportFuzzTest {
             continue;
           }
           switch (json.peek()) {
-            case STRING, NUMBER -> fields.put(name, json.nextString());
+            case STRING, NUMBER -> {
+              String value = json.nextString();
+              if (value.indexOf('\0') >= 0) {
+                return Optional.empty(); // refused wherever it occurs (RequestJson)
+              }
+              fields.put(name, value);
+            }
             case BOOLEAN -> fields.put(name, Boolean.toString(json.nextBoolean()));
             case NULL -> {
               json.nextNull();
