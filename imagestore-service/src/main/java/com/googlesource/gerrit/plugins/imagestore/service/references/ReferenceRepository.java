@@ -66,7 +66,7 @@ public final class ReferenceRepository implements ReferenceLookup {
    * Inserts one batch of a project's first import, where a reference that exists already is the
    * exception (the project was empty); returns how many were new. On PostgreSQL the batch goes in
    * by {@code COPY}, in a savepoint: no arrays to encode and parse, no speculative insertion (the
-   * server's work per row fell by a fifth, bench/README.md); a key that exists (a duplicate within
+   * server's CPU per import fell by more than a third, bench/README.md); a key that exists (a duplicate within
    * the import, a push indexed meanwhile) rolls the savepoint back and the batch goes through
    * {@link #insertIfAbsent} instead. Elsewhere {@link #insertIfAbsent}.
    */
