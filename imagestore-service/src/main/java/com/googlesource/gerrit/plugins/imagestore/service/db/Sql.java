@@ -188,6 +188,11 @@ public final class Sql {
     return Lists.partition(List.copyOf(values), ARRAY_MAX);
   }
 
+  /** Whether {@code c} is a PostgreSQL connection (else the embedded H2). */
+  public static boolean isPostgres(Connection c) throws SQLException {
+    return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+  }
+
   /**
    * {@code values} in pieces for statements that match rows with {@code = ANY(?)}: of {@link
    * #H2_MATCH_MAX} on H2, of {@link #ARRAY_MAX} elsewhere; in order, one array parameter each.

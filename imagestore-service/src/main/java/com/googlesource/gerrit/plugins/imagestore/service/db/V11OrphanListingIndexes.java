@@ -59,7 +59,7 @@ final class V11OrphanListingIndexes implements JavaMigration {
   @Override
   public void migrate(Context context) throws Exception {
     Connection c = context.getConnection();
-    if (!c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+    if (!Sql.isPostgres(c)) {
       return;
     }
     try (Statement s = c.createStatement()) {

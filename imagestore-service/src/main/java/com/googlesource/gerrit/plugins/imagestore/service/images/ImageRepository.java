@@ -386,7 +386,7 @@ public final class ImageRepository {
    * added later lie beyond (the last slice is open).
    */
   public long tableExtent(Connection c) throws SQLException {
-    return postgres(c)
+    return Sql.isPostgres(c)
         ? Sql.on(
                 c,
                 "SELECT pg_relation_size('images') / CAST(current_setting('block_size') AS bigint)")
@@ -400,7 +400,7 @@ public final class ImageRepository {
    * referenced ones locked in uuid order and cleared.
    */
   public int clearReferenced(Connection c, TableSlice slice) throws SQLException {
-    boolean pg = postgres(c);
+    boolean pg = Sql.isPostgres(c);
     String position = pg ? "ctid" : "_ROWID_";
     String bound = pg ? "CAST(? AS tid)" : "?";
     Sql query =
@@ -434,10 +434,6 @@ public final class ImageRepository {
     } else {
       query.bind(position);
     }
-  }
-
-  private static boolean postgres(Connection c) throws SQLException {
-    return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
   }
 
   /**

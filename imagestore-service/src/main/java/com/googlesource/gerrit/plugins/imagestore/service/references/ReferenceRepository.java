@@ -66,13 +66,13 @@ public final class ReferenceRepository implements ReferenceLookup {
    * Inserts one batch of a project's first import, where a reference that exists already is the
    * exception (the project was empty); returns how many were new. On PostgreSQL the batch goes in
    * by {@code COPY}, in a savepoint: no arrays to encode and parse, no speculative insertion (the
-   * server's CPU per import fell by more than a third, bench/README.md); a key that exists (a duplicate within
-   * the import, a push indexed meanwhile) rolls the savepoint back and the batch goes through
-   * {@link #insertIfAbsent} instead. Elsewhere {@link #insertIfAbsent}.
+   * server's CPU per import fell by more than a third, bench/README.md); a key that exists (a
+   * duplicate within the import, a push indexed meanwhile) rolls the savepoint back and the batch
+   * goes through {@link #insertIfAbsent} instead. Elsewhere {@link #insertIfAbsent}.
    */
   public int insertNew(Connection c, Collection<ImageReference> refs, long now)
       throws SQLException {
-    if (refs.isEmpty() || !isPostgres(c)) {
+    if (refs.isEmpty() || !Sql.isPostgres(c)) {
       return insertIfAbsent(c, refs, now);
     }
     Savepoint before = c.setSavepoint();
@@ -99,10 +99,6 @@ public final class ReferenceRepository implements ReferenceLookup {
   }
 
   private static final String UNIQUE_VIOLATION = "23505";
-
-  private static boolean isPostgres(Connection c) throws SQLException {
-    return c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-  }
 
   /** The rows in COPY's text format: tab-separated, one per line, backslash escapes. */
   static String copyText(Collection<ImageReference> refs, long now) {
@@ -230,7 +226,7 @@ public final class ReferenceRepository implements ReferenceLookup {
    * primary key's order then serves, no sort), else {@code COLLATE "C"}. Nothing on H2.
    */
   private static String byteOrderCollation(Connection c) throws SQLException {
-    if (!c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+    if (!Sql.isPostgres(c)) {
       return "";
     }
     String collation =

@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * with the deletion).
  */
 public final class ReferenceService {
-
   /** References one add call may carry; the plugin sends batches of a few thousand. */
   public static final int MAX_BATCH = 100_000;
 
