@@ -20,7 +20,9 @@
 # bytes in the local blob store's layout), then the real service process (the runnable jar,
 # `serve --config`) is measured:
 #
-#   GET /images/{uuid}     random ids (wrk + bench/scale-get.lua): requests/s, p50, p99
+#   GET /images/{uuid}     random ids (wrk + bench/scale-get.lua): requests/s, p50, p99; and
+#                          once the service stopped, the database alone doing the same lookups
+#                          through the service's data access (bench/LookupAlone.java)
 #   upload                 PUT /images/{uuid} of distinct PNGs (bench/UploadBench.java)
 #   /images, /orphans      the first page and a page at 90% of the keys (paging token), /orphans
 #                          with the filters minAge, runtime and spec; the management page's call
@@ -36,9 +38,10 @@
 # tools/postgres/ensure.sh, a database of the bench's own per size (dropped at the end).
 #
 # Knobs: BENCH_SIZES, BENCH_DB, BENCH_SCALE_SECONDS (10, wrk and upload runs), BENCH_SCALE_REPS
-# (5, single requests), BENCH_SCALE_BIG (100000), BENCH_SCALE_PURGE (2000), BENCH_SCALE_HEAP (1g, the service's -Xmx),
-# BENCH_KEEP=1 keeps the work directory and the databases. --smoke: N=2000, BIG=5000, one-second runs, one
-# repetition: checks that every call answers 2xx (CI; well under two minutes).
+# (5, single requests), BENCH_SCALE_BIG (100000), BENCH_SCALE_PURGE (2000), BENCH_SCALE_HEAP (1g,
+# the service's -Xmx), BENCH_SCALE_JAVA_OPTS (more options for the service's JVM, e.g. collector
+# settings), BENCH_KEEP=1 keeps the work directory and the databases. --smoke: N=2000, BIG=5000,
+# one-second runs, one repetition: checks that every call answers 2xx (CI; well under two minutes).
 #
 # Usage: bench/scale.sh [--smoke]
 set -euo pipefail
@@ -147,17 +150,30 @@ measure_gets() {
   record "${2:-get}_p99_ms" "$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
 }
 
+# measure_db_alone DB_URL IDS: the database alone, the service stopped: the downloads' lookup by id
+# through the service's own data access (bench/LookupAlone.java) of the same ids as get_10k_ids,
+# with as many threads as wrk has connections, recorded as db_alone_10k_ids_per_s, _p50_ms and
+# _p99_ms. What the database itself does with the store's size, beside what the service does.
+measure_db_alone() {
+  local out="$RUN/$DB-$N/lookup-alone.out"
+  "$JAVA_HOME/bin/java" -cp "$BENCH_SERVICE_JAR" "$BENCH_ROOT/bench/LookupAlone.java" "$1" "$2" 16 \
+    "$RUN_SECONDS" >"$out" 2>&1 || { cat "$out" >&2; bench_fail "the lookups alone failed"; }
+  local v
+  for v in lookups_per_s:db_alone_10k_ids_per_s p50_ms:db_alone_10k_ids_p50_ms p99_ms:db_alone_10k_ids_p99_ms; do
+    record "${v#*:}" "$(sed -n "s/^result ${v%%:*} //p" "$out")"
+  done
+}
+
 measure() {
   local base="$RUN/$DB-$N"
   AUTH=(-u "bench:$BENCH_SERVICE_PASSWORD")
   local ids="$base/out/ids.txt"
-  # GET /images/{uuid}, random ids.
+  # GET /images/{uuid}, random ids. Then the same 10,000 ids at every size: as many repeats within
+  # RecentLookups' second at each N, so the ratio is the store's size alone (the first: a sample of
+  # up to 100,000 ids, nearly every request a lookup at 1M, most answered from the last second at 10k).
+  head -n 10000 "$ids" >"$base/out/ids-10k.txt"
   if command -v wrk >/dev/null; then
     measure_gets "$ids"
-    # The same 10,000 ids at every size: as many repeats within RecentLookups' second at each N,
-    # so the ratio is the store's size alone (the line above: a sample of up to 100,000 ids,
-    # nearly every request a lookup at 1M, most of them answered from the last second at 10k).
-    head -n 10000 "$ids" >"$base/out/ids-10k.txt"
     measure_gets "$base/out/ids-10k.txt" get_10k_ids
   else
     head -n 20 "$ids" | while read -r id; do call GET "/images/$id" >/dev/null; done
@@ -258,9 +274,10 @@ for N in $SIZES; do
     bench_log "$DB, N=$N: starting the service..."
     t0="$(bench_now_ns)"
     : >"$base/service.log"
+    # shellcheck disable=SC2086 # BENCH_SCALE_JAVA_OPTS: one option per word
     env -u IMAGESTORE_CONFIG -u IMAGESTORE_DB_URL -u IMAGESTORE_DB_USER -u IMAGESTORE_DB_PASSWORD \
       -u IMAGESTORE_BIND -u IMAGESTORE_DATA -u IMAGESTORE_PORT \
-      "$JAVA_HOME/bin/java" "-Xmx$HEAP" "-Xlog:gc:file=$base/gc.log" -jar "$BENCH_SERVICE_JAR" \
+      "$JAVA_HOME/bin/java" "-Xmx$HEAP" "-Xlog:gc:file=$base/gc.log" ${BENCH_SCALE_JAVA_OPTS:-} -jar "$BENCH_SERVICE_JAR" \
       serve --port 0 --config "$cfg" </dev/null >"$base/service.log" 2>&1 &
     SERVICE_PID=$!
     SERVICE_URL=""
@@ -279,6 +296,7 @@ for N in $SIZES; do
     record rss_peak_mb "$(awk '/VmHWM/ {printf "%.0f\n", $2 / 1024}' "/proc/$SERVICE_PID/status")"
     bench_stop "$SERVICE_PID"
     SERVICE_PID=""
+    measure_db_alone "$([ "$DB" = pg ] && echo "$url" || echo "h2:$base/data")" "$base/out/ids-10k.txt"
     record heap_peak_mb "$(grep -o '[0-9]*M->' "$base/gc.log" | sed 's/M->//' | sort -n | tail -n 1)"
     if [ -z "${BENCH_KEEP:-}" ]; then
       [ "$DB" != pg ] || pg_admin -c "DROP DATABASE IF EXISTS $dbname" >/dev/null
@@ -288,7 +306,7 @@ for N in $SIZES; do
 done
 
 echo
-echo "=== scale benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, service heap -Xmx$HEAP"
+echo "=== scale benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, service heap -Xmx$HEAP${BENCH_SCALE_JAVA_OPTS:+, JVM options: $BENCH_SCALE_JAVA_OPTS}"
 echo "sizes: $SIZES; big project: $BIG references; load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 for DB in $DBS; do
   echo

@@ -15,6 +15,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.http;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.NotFoundException;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageContent;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -55,13 +56,13 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
   }
 
   /** The ETag of an image's download: its content hash, quoted. */
-  static String etag(ImageRecord image) {
-    return '"' + image.sha256() + '"';
+  static String etag(String sha256) {
+    return '"' + sha256 + '"';
   }
 
   /** Whether the client's {@code If-None-Match} already names the image's bytes. */
-  private static boolean notModified(String ifNoneMatch, ImageRecord image) {
-    return ApiServlet.matches(ifNoneMatch, etag(image));
+  private static boolean notModified(String ifNoneMatch, String sha256) {
+    return ApiServlet.matches(ifNoneMatch, etag(sha256));
   }
 
   @Override
@@ -72,9 +73,9 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
     boolean withBody = req.getMethod().equals("GET");
     ImageId id = call.imageId("uuid");
     ImageRecord image = images.find(id).orElseThrow(() -> new NotFoundException("no image " + id));
-    resp.setHeader("ETag", etag(image));
+    resp.setHeader("ETag", etag(image.sha256()));
     resp.setHeader("Cache-Control", ApiServlet.IMMUTABLE);
-    if (notModified(req.getHeader("If-None-Match"), image)) {
+    if (notModified(req.getHeader("If-None-Match"), image.sha256())) {
       resp.setStatus(304);
       return;
     }
@@ -102,12 +103,12 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
     if (!request.getMethod().equals("GET")) {
       return false;
     }
-    ImageRecord image = lookUp(request, pathParameters.get("uuid"));
+    ImageContent image = lookUp(request, pathParameters.get("uuid"));
     if (image == null) {
       return false;
     }
-    String etag = etag(image);
-    if (notModified(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), image)) {
+    String etag = etag(image.sha256());
+    if (notModified(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), image.sha256())) {
       response.setStatus(304);
       response.getHeaders().put(HttpHeader.ETAG, etag).put(IMMUTABLE);
       callback.succeeded();
@@ -149,7 +150,7 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
     }
   }
 
-  private ImageRecord lookUp(Request request, String id) {
+  private ImageContent lookUp(Request request, String id) {
     try {
       return images
           .findForDownload(ImageId.of(id)) // an invalid id throws: the servlet answers 400
@@ -161,7 +162,7 @@ final class ImageDownload implements Route.Endpoint, CoreRoutes.CoreEndpoint {
     }
   }
 
-  private ByteBuffer read(Request request, ImageRecord image) {
+  private ByteBuffer read(Request request, ImageContent image) {
     try {
       return images.read(image).orElse(null);
     } catch (IOException | RuntimeException e) {

@@ -50,6 +50,13 @@ public final class ImageRepository {
     return findOne(c, "SELECT " + COLUMNS + " FROM images WHERE uuid = ?", uuid);
   }
 
+  /** The content of the image under {@code uuid}: what a download reads, and nothing else. */
+  public Optional<ImageContent> findContent(Connection c, String uuid) throws SQLException {
+    return Sql.on(c, "SELECT sha256, size FROM images WHERE uuid = ?")
+        .bind(uuid)
+        .one(rs -> new ImageContent(rs.getString(1), rs.getLong(2)));
+  }
+
   /**
    * What an upload under an id needs to know before it inserts the image: the content of the image
    * under the id and of a trash entry under it (null without one), and whether a reference names

@@ -347,9 +347,12 @@ public final class ImageService {
     return db.read(c -> images.find(c, id.value()));
   }
 
-  /** Like {@link #find}, but may answer from {@link RecentLookups}: for downloads only. */
-  public Optional<ImageRecord> findForDownload(ImageId id) {
-    return recent.find(id.value(), () -> find(id));
+  /**
+   * The content a download of {@code id} serves; may answer from {@link RecentLookups}: for
+   * downloads only.
+   */
+  public Optional<ImageContent> findForDownload(ImageId id) {
+    return recent.find(id.value(), () -> db.read(c -> images.findContent(c, id.value())));
   }
 
   /** Opens the bytes of a stored image; empty if they vanished (deleted in between). */
@@ -358,7 +361,7 @@ public final class ImageService {
   }
 
   /** The bytes of a stored image in one buffer; empty if they vanished (deleted in between). */
-  public Optional<ByteBuffer> read(ImageRecord image) throws IOException {
+  public Optional<ByteBuffer> read(ImageContent image) throws IOException {
     return blobs.read(image.sha256(), image.size());
   }
 

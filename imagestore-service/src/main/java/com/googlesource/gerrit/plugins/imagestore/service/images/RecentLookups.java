@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 public final class RecentLookups {
   public static final Duration TTL = Duration.ofSeconds(1);
 
-  private final Cache<String, ImageRecord> records;
+  private final Cache<String, ImageContent> records;
 
   public RecentLookups() {
     this(Ticker.systemTicker());
@@ -42,12 +42,12 @@ public final class RecentLookups {
         CacheBuilder.newBuilder().expireAfterWrite(TTL).maximumSize(10_000).ticker(ticker).build();
   }
 
-  Optional<ImageRecord> find(String id, Supplier<Optional<ImageRecord>> lookup) {
-    ImageRecord known = records.getIfPresent(id);
+  Optional<ImageContent> find(String id, Supplier<Optional<ImageContent>> lookup) {
+    ImageContent known = records.getIfPresent(id);
     if (known != null) {
       return Optional.of(known);
     }
-    Optional<ImageRecord> found = lookup.get();
+    Optional<ImageContent> found = lookup.get();
     found.ifPresent(r -> records.put(id, r));
     return found;
   }

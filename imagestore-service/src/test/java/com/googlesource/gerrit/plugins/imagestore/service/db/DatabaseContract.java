@@ -42,6 +42,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.images.ImageContent;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository;
@@ -212,6 +213,10 @@ public abstract class DatabaseContract {
     assertThat(readBare.runtime()).isNull();
     assertThat(readBare.orphanedAt()).isNull();
     assertThat(db.<Optional<ImageRecord>>read(c -> images.find(c, uuid(3)))).isEmpty();
+    // What a download reads of an image: its content and size only.
+    assertThat(db.<Optional<ImageContent>>read(c -> images.findContent(c, uuid(1))))
+        .hasValue(new ImageContent(SHA_A, 123_456_789_012L));
+    assertThat(db.<Optional<ImageContent>>read(c -> images.findContent(c, uuid(3)))).isEmpty();
     assertThat(db.<Long>read(c -> images.count(c))).isEqualTo(2);
     // What decides whether bytes may go: the images (and trash entries, none here) holding them.
     assertThat(db.<Long>read(c -> contents.holders(c, SHA_A))).isEqualTo(2);

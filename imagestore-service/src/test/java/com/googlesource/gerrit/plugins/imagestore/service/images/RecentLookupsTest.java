@@ -34,11 +34,11 @@ class RecentLookupsTest {
           });
   private final AtomicInteger lookups = new AtomicInteger();
 
-  private static ImageRecord image(String id) {
-    return new ImageRecord(id, "a".repeat(64), 10, 1, 1, 0, "u", null, null, null);
+  private static ImageContent image(String id) {
+    return new ImageContent("a".repeat(64), 10);
   }
 
-  private Optional<ImageRecord> find(String id, Optional<ImageRecord> inDatabase) {
+  private Optional<ImageContent> find(String id, Optional<ImageContent> inDatabase) {
     return recent.find(
         id,
         () -> {
