@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The database alone, for bench/scale.sh: the downloads' lookup of an image by id through the
  * service's own data access ({@code Database.open}: its pool size, driver settings and URL;
- * {@code ImageRepository.find}), of random ids from a file, from as many threads as wrk has
- * connections, for SECONDS after a warm-up as long. No HTTP, routing, caches or blob reads: what
- * the database itself does with the store's size, measured on the same ids as the service's GETs.
+ * {@code ImageRepository.findContent}, the download's statement), of random ids from a file, from
+ * as many threads as wrk has connections, for SECONDS after a warm-up as long. No HTTP, routing,
+ * caches or blob reads: what the database itself does with the store's size, on the same ids as the
+ * service's GETs.
  * The service must be stopped (the embedded database is one process's).
  *
  * <p>Usage: {@code java -cp imagestore-service.jar bench/LookupAlone.java URL IDS THREADS SECONDS},
@@ -82,7 +83,7 @@ public final class LookupAlone {
                   long now;
                   while ((now = System.nanoTime()) < end) {
                     String id = ids.get(random.nextInt(ids.size()));
-                    if (db.read(c -> images.find(c, id)).isEmpty()) {
+                    if (db.read(c -> images.findContent(c, id)).isEmpty()) {
                       throw new IllegalStateException("no image " + id);
                     }
                     if (count[0] == mine[0].length) {
