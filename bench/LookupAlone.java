@@ -29,8 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ImageRepository.findContent}, the download's statement), of random ids from a file, from
  * as many threads as wrk has connections, for SECONDS after a warm-up as long. No HTTP, routing,
  * caches or blob reads: what the database itself does with the store's size, on the same ids as the
- * service's GETs.
- * The service must be stopped (the embedded database is one process's).
+ * service's GETs. The service must be stopped (the embedded database is one process's).
  *
  * <p>Usage: {@code java -cp imagestore-service.jar bench/LookupAlone.java URL IDS THREADS SECONDS},
  * user and password in BENCH_DB_USER and BENCH_DB_PASSWORD; URL {@code h2:DATA_DIR} opens the

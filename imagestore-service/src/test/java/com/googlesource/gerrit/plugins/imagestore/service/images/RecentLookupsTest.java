@@ -34,9 +34,7 @@ class RecentLookupsTest {
           });
   private final AtomicInteger lookups = new AtomicInteger();
 
-  private static ImageContent image(String id) {
-    return new ImageContent("a".repeat(64), 10);
-  }
+  private static final ImageContent IMAGE = new ImageContent("a".repeat(64), 10);
 
   private Optional<ImageContent> find(String id, Optional<ImageContent> inDatabase) {
     return recent.find(
@@ -50,7 +48,7 @@ class RecentLookupsTest {
   @Test
   void aFoundImageIsRememberedForTheTtlOnly() {
     String id = "1".repeat(32);
-    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    assertThat(find(id, Optional.of(IMAGE))).isPresent();
     nanos.addAndGet(RecentLookups.TTL.toNanos() - 1);
     assertThat(find(id, Optional.empty())).isPresent();
     assertThat(lookups.get()).isEqualTo(1);
@@ -64,14 +62,14 @@ class RecentLookupsTest {
   void absenceIsNeverRemembered() {
     String id = "2".repeat(32);
     assertThat(find(id, Optional.empty())).isEmpty();
-    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    assertThat(find(id, Optional.of(IMAGE))).isPresent();
     assertThat(lookups.get()).isEqualTo(2);
   }
 
   @Test
   void forgettingTakesEffectAtOnce() {
     String id = "3".repeat(32);
-    assertThat(find(id, Optional.of(image(id)))).isPresent();
+    assertThat(find(id, Optional.of(IMAGE))).isPresent();
     recent.forget(id);
     assertThat(find(id, Optional.empty())).isEmpty();
   }
