@@ -108,7 +108,7 @@ public final class Database implements AutoCloseable {
       Flyway.configure()
           .dataSource(ds)
           .locations("classpath:db/migration")
-          .javaMigrations(new V11OrphanListingIndexes())
+          .javaMigrations(new V11OrphanListingIndexes(), new V13OrphanListingOnH2())
           .load()
           .migrate();
     } catch (RuntimeException e) {
