@@ -252,10 +252,7 @@ public final class ImageRepository {
                   "SELECT "
                       + COLUMNS
                       + " FROM images o USE INDEX (images_orphan_uuid) WHERE orphan_uuid > ?"
-                      + " AND orphaned_at <= ?"
-                      + runtime
-                      + spec
-                      + " AND"
+                      + " AND orphaned_at <= ? AND"
                       + unreferenced
                       + " ORDER BY orphan_uuid LIMIT ?")
               .bind(after == null ? "" : after)
