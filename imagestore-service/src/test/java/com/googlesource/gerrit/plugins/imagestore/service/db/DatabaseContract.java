@@ -1466,15 +1466,23 @@ public abstract class DatabaseContract {
         assertThat(indexes).containsAtLeast("images_orphaned_at", "images_orphan_uuid");
         assertThat(indexes).containsNoneOf("images_orphans", "images_orphans_runtime");
       }
-      ImageRepository.OrphanFilter filter = new ImageRepository.OrphanFilter(T0, null, "bütton");
-      assertThat(listedIds(migrated, filter)).containsExactly(uuid(1), uuid(3)).inOrder();
+      // With a spec filter and without one: on H2 these take different ways to the orphans.
+      List<ImageRepository.OrphanFilter> filters =
+          List.of(
+              new ImageRepository.OrphanFilter(T0, null, "bütton"),
+              new ImageRepository.OrphanFilter(T0, null, null));
+      for (ImageRepository.OrphanFilter filter : filters) {
+        assertThat(listedIds(migrated, filter)).containsExactly(uuid(1), uuid(3)).inOrder();
+      }
       migrated.inTransaction(
           c -> {
             images.setOrphanedAt(c, uuid(2), T0 - 1);
             images.clearOrphanMarks(c, List.of(uuid(3)));
             return null;
           });
-      assertThat(listedIds(migrated, filter)).containsExactly(uuid(1), uuid(2)).inOrder();
+      for (ImageRepository.OrphanFilter filter : filters) {
+        assertThat(listedIds(migrated, filter)).containsExactly(uuid(1), uuid(2)).inOrder();
+      }
       assertThat(
               migrated.<String>read(
                   c ->
