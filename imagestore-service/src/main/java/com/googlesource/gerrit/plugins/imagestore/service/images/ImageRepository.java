@@ -240,23 +240,12 @@ public final class ImageRepository {
               .bind(after == null ? "" : after);
     } else {
       // H2 without a runtime or spec filter (the management page, the cleanup's grace period
-      // alone): the orphans in id order on V13's images_orphan_uuid, which holds the ids of the
-      // marked images only; the walk stops when the page is full. Named, as H2's planner would
-      // rather take images_orphaned_at for the mark-time bound and sort every orphan. Not with a
-      // filter: without a covering index each orphan walked is a random read of its row (about 5x
-      // the cost per orphan of reading them in images_orphaned_at's order), and a filter that few
-      // orphans pass walks them all, so there every orphan is read in mark-time order and sorted.
+      // alone): see H2_ORPHAN_WALK. Not with a filter: without a covering index each orphan walked
+      // is a random read of its row (about 5x the cost per orphan of reading them in
+      // images_orphaned_at's order), and a filter that few orphans pass walks them all, so there
+      // every orphan is read in mark-time order and sorted.
       query =
-          Sql.on(
-                  c,
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM images o USE INDEX (images_orphan_uuid) WHERE orphan_uuid > ?"
-                      + " AND orphaned_at <= ? AND"
-                      + unreferenced
-                      + " ORDER BY orphan_uuid LIMIT ?")
-              .bind(after == null ? "" : after)
-              .bind(filter.orphanedBefore());
+          Sql.on(c, H2_ORPHAN_WALK).bind(after == null ? "" : after).bind(filter.orphanedBefore());
     }
     if (rt != null) {
       bindDimensions(query, rt);
@@ -267,6 +256,23 @@ public final class ImageRepository {
     }
     return query.bind(limit).list(ImageRepository::read);
   }
+
+  /**
+   * A page of orphans on H2 without a runtime or spec filter: in id order on V13's {@code
+   * images_orphan_uuid}, which holds the ids of the marked images only, from {@code after}; the
+   * walk stops when the page is full. Named, as H2's planner would rather take {@code
+   * images_orphaned_at} for the mark-time bound and sort every orphan. The upper bound ends the
+   * walk at the last marked id: without it H2 went on through the index's nulls (sorted last), one
+   * per unmarked image, so a short last page read the whole table. Parameters: after, orphaned
+   * before, limit.
+   */
+  static final String H2_ORPHAN_WALK =
+      "SELECT "
+          + COLUMNS
+          + " FROM images o USE INDEX (images_orphan_uuid) WHERE orphan_uuid > ?"
+          + " AND orphan_uuid <= 'ffffffffffffffffffffffffffffffff' AND orphaned_at <= ? AND NOT"
+          + " EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)"
+          + " ORDER BY orphan_uuid LIMIT ?";
 
   /** Escapes LIKE's wildcards (and the escape character) so {@code text} matches literally. */
   static String likeEscape(String text) {
