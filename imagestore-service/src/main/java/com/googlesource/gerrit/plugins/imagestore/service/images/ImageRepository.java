@@ -220,7 +220,6 @@ public final class ImageRepository {
         filter.spec() == null
             ? ""
             : " AND (LOWER(spec_name) LIKE ? ESCAPE '\\' OR LOWER(spec_lib) LIKE ? ESCAPE '\\')";
-    String unreferenced = " NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)";
     Sql query;
     if (Sql.isPostgres(c) || rt != null || filter.spec() != null) {
       query =
@@ -233,7 +232,7 @@ public final class ImageRepository {
                       + " AND orphaned_at <= ? AND uuid > ?"
                       + runtime
                       + " ORDER BY uuid OFFSET 0) o WHERE"
-                      + unreferenced
+                      + UNREFERENCED
                       + spec
                       + " ORDER BY uuid LIMIT ?) p ON i.uuid = p.page_uuid ORDER BY i.uuid")
               .bind(filter.orphanedBefore())
@@ -257,6 +256,10 @@ public final class ImageRepository {
     return query.bind(limit).list(ImageRepository::read);
   }
 
+  /** The orphan listings' test of the image {@code o}: no reference names it. */
+  private static final String UNREFERENCED =
+      " NOT EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)";
+
   /**
    * A page of orphans on H2 without a runtime or spec filter: in id order on V13's {@code
    * images_orphan_uuid}, which holds the ids of the marked images only, from {@code after}; the
@@ -270,8 +273,8 @@ public final class ImageRepository {
       "SELECT "
           + COLUMNS
           + " FROM images o USE INDEX (images_orphan_uuid) WHERE orphan_uuid > ?"
-          + " AND orphan_uuid <= 'ffffffffffffffffffffffffffffffff' AND orphaned_at <= ? AND NOT"
-          + " EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = o.uuid)"
+          + " AND orphan_uuid <= 'ffffffffffffffffffffffffffffffff' AND orphaned_at <= ? AND"
+          + UNREFERENCED
           + " ORDER BY orphan_uuid LIMIT ?";
 
   /** Escapes LIKE's wildcards (and the escape character) so {@code text} matches literally. */
