@@ -14,8 +14,18 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.audit;
 
-/** Who asks for a change the audit log records: an account and the address it called from. */
-public record Actor(String name, String address) {
+import com.googlesource.gerrit.plugins.imagestore.service.auth.AccountStamp;
+
+/**
+ * Who asks for a change the audit log records: an account and the address it called from; with a
+ * {@code stamp} when the account was authenticated provisionally, for the change to confirm ({@link
+ * AccountStamp#confirmed}) in its transaction.
+ */
+public record Actor(String name, String address, AccountStamp stamp) {
+  public Actor(String name, String address) {
+    this(name, address, null);
+  }
+
   /** The service's own periodic tasks. */
   public static final Actor SYSTEM = new Actor("system", null);
 }

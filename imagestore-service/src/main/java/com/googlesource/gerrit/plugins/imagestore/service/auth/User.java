@@ -16,8 +16,16 @@ package com.googlesource.gerrit.plugins.imagestore.service.auth;
 
 import java.util.Set;
 
-/** An authenticated account. */
-public record User(String name, Set<Role> roles) {
+/**
+ * An authenticated account. {@code stamp} is null when the account was read for this request, and
+ * else what the change it asks for must confirm when it commits ({@link
+ * UserService#authenticateProvisionally}).
+ */
+public record User(String name, Set<Role> roles, AccountStamp stamp) {
+  public User(String name, Set<Role> roles) {
+    this(name, roles, null);
+  }
+
   public boolean may(Role role) {
     return roles.contains(role) || roles.contains(Role.ADMIN);
   }

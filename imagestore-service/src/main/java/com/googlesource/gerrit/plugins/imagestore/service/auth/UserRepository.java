@@ -17,8 +17,11 @@ package com.googlesource.gerrit.plugins.imagestore.service.auth;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,6 +35,25 @@ final class UserRepository {
     return Sql.on(c, "SELECT name, password_hash, roles FROM users WHERE name = ?")
         .bind(name)
         .one(rs -> new Account(rs.getString(1), rs.getString(2), parseRoles(rs.getString(3))));
+  }
+
+  /** The accounts of these names that exist, by name. */
+  static Map<String, Account> findAll(Connection c, Collection<String> names) throws SQLException {
+    Map<String, Account> found = new HashMap<>();
+    for (List<String> chunk : Sql.inListChunks(names)) {
+      Sql.on(
+              c,
+              "SELECT name, password_hash, roles FROM users WHERE name IN ("
+                  + Sql.inList(chunk.size())
+                  + ")")
+          .bindAll(chunk)
+          .forEach(
+              rs ->
+                  found.put(
+                      rs.getString(1),
+                      new Account(rs.getString(1), rs.getString(2), parseRoles(rs.getString(3)))));
+    }
+    return found;
   }
 
   /** Names and roles of all accounts, by name. */

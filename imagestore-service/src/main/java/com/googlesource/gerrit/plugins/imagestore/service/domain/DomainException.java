@@ -20,7 +20,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.domain;
  * is for people. How a refusal reaches a client (an HTTP status, say) is the web layer's business.
  */
 public abstract sealed class DomainException extends RuntimeException
-    permits BusyException,
+    permits AccountChangedException,
+        BusyException,
         ConflictException,
         InvalidInputException,
         NotFoundException,

@@ -24,8 +24,12 @@ enum Access {
    * metadata name projects, branches, commits and paths, of private projects too.
    */
   METADATA_READER,
+  /**
+   * An uploader. Authenticated provisionally ({@link Authenticator#requireProvisionally}): the
+   * upload confirms the account in the transaction that records it.
+   */
   UPLOADER,
-  /** An uploader, or an admin with {@code ?import=true} (storing under any id). */
+  /** Like {@link #UPLOADER}, or an admin with {@code ?import=true} (storing under any id). */
   UPLOADER_OR_ADMIN_TO_IMPORT,
   INDEXER,
   ADMIN;
@@ -39,9 +43,10 @@ enum Access {
     switch (this) {
       case ANYONE -> {}
       case METADATA_READER -> auth.requireMetadataReader(call.req());
-      case UPLOADER -> call.setCaller(auth.require(call.req(), Role.UPLOADER));
+      case UPLOADER -> call.setCaller(auth.requireProvisionally(call.req(), Role.UPLOADER));
       case UPLOADER_OR_ADMIN_TO_IMPORT ->
-          call.setCaller(auth.require(call.req(), call.importing() ? Role.ADMIN : Role.UPLOADER));
+          call.setCaller(
+              auth.requireProvisionally(call.req(), call.importing() ? Role.ADMIN : Role.UPLOADER));
       case INDEXER -> call.setCaller(auth.require(call.req(), Role.INDEXER));
       case ADMIN -> call.setCaller(auth.require(call.req(), Role.ADMIN));
     }

@@ -19,6 +19,7 @@ import com.google.gson.JsonParseException;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.Json;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ErrorInfo;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.AccountChangedException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.BusyException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
@@ -152,6 +153,7 @@ final class ApiServlet extends HttpServlet {
   static RequestException toHttp(DomainException e) {
     return switch (e) {
       case InvalidInputException x -> new RequestException(400, x.code(), x.getMessage());
+      case AccountChangedException x -> new RequestException(401, x.code(), x.getMessage());
       case NotFoundException x -> new RequestException(404, x.code(), x.getMessage());
       case ConflictException x -> new RequestException(409, x.code(), x.getMessage());
       case TooLargeException x -> new RequestException(413, x.code(), x.getMessage());

@@ -46,7 +46,7 @@ final class Authenticator {
    */
   void requireMetadataReader(HttpServletRequest req) {
     if (!publicMetadata) {
-      authenticate(req).orElseThrow(Authenticator::unauthorized);
+      authenticate(req, users::authenticate).orElseThrow(Authenticator::unauthorized);
     }
   }
 
@@ -56,7 +56,23 @@ final class Authenticator {
    * @throws RequestException 401 without valid credentials, 403 without the role
    */
   User require(HttpServletRequest req, Role role) {
-    User user = authenticate(req).orElseThrow(Authenticator::unauthorized);
+    return checkRole(authenticate(req, users::authenticate), role);
+  }
+
+  /**
+   * Like {@link #require}, perhaps from an account row read seconds ago: the caller's change must
+   * confirm the user's {@link User#stamp} when it commits (uploads do, in {@code
+   * ImageService.store}).
+   */
+  User requireProvisionally(HttpServletRequest req, Role role) {
+    return checkRole(
+        authenticate(
+            req, (name, password) -> users.authenticateProvisionally(name, password, role)),
+        role);
+  }
+
+  private static User checkRole(Optional<User> authenticated, Role role) {
+    User user = authenticated.orElseThrow(Authenticator::unauthorized);
     if (!user.may(role)) {
       throw new RequestException(
           403,
@@ -71,7 +87,7 @@ final class Authenticator {
    * count against the client's address and the account ({@link LoginThrottle}); past the limit the
    * answer is 429 with {@code Retry-After}, whatever the password, before it is checked.
    */
-  private Optional<User> authenticate(HttpServletRequest req) {
+  private Optional<User> authenticate(HttpServletRequest req, Check check) {
     Optional<String[]> credentials = credentials(req);
     if (credentials.isEmpty()) {
       return Optional.empty();
@@ -94,7 +110,7 @@ final class Authenticator {
     }
     Optional<User> user;
     try {
-      user = users.authenticate(name, password);
+      user = check.authenticate(name, password);
     } catch (LoginBusyException e) {
       throw new RetryLater(503, "login_busy", e.getMessage(), BUSY_RETRY_AFTER_SECONDS);
     }
@@ -104,6 +120,12 @@ final class Authenticator {
       req.setAttribute(AccessLog.ACCOUNT, user.get().name());
     }
     return user;
+  }
+
+  /** A way to check a name and password against the accounts. */
+  @FunctionalInterface
+  private interface Check {
+    Optional<User> authenticate(String name, String password);
   }
 
   private static final long BUSY_RETRY_AFTER_SECONDS = 5;

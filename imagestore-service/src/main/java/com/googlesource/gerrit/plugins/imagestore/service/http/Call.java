@@ -107,7 +107,7 @@ final class Call {
 
   /** The caller as the audit log names it: account and address. */
   Actor actor() {
-    return new Actor(caller().name(), req.getRemoteAddr());
+    return new Actor(caller().name(), req.getRemoteAddr(), caller().stamp());
   }
 
   /** {@code ?import=true}: store under any id (admins); 400 for other values than true or false. */

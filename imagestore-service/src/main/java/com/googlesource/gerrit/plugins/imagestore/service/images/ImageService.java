@@ -19,12 +19,14 @@ import com.google.common.flogger.FluentLogger;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.AccountStamp;
 import com.googlesource.gerrit.plugins.imagestore.service.blob.BlobStore;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents.Confirmable;
 import com.googlesource.gerrit.plugins.imagestore.service.content.Contents.UnrecordedBytes;
 import com.googlesource.gerrit.plugins.imagestore.service.db.Database;
 import com.googlesource.gerrit.plugins.imagestore.service.db.GroupCommit;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.AccountChangedException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRepository.OwedRecheck;
@@ -40,6 +42,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,6 +244,9 @@ public final class ImageService {
    * again alone.
    */
   private void recordUploads(Connection c, List<Upload> batch) throws SQLException {
+    Set<AccountStamp> stamps = new HashSet<>();
+    batch.forEach(u -> Optional.ofNullable(u.uploader.stamp()).ifPresent(stamps::add));
+    Set<AccountStamp> confirmed = stamps.isEmpty() ? Set.of() : AccountStamp.confirmed(c, stamps);
     Confirmable bytes = contents.lockConfirmable(c, batch.stream().map(Upload::sha).toList());
     Map<String, UploadProbe> probes =
         images.probeForUploads(c, batch.stream().map(u -> u.id.value()).toList());
@@ -252,6 +258,11 @@ public final class ImageService {
     for (Upload u : batch) {
       u.outcome = null; // set afresh: a failed transaction runs again
       u.refused = null;
+      AccountStamp stamp = u.uploader.stamp();
+      if (stamp != null && !confirmed.contains(stamp)) {
+        u.refused = new AccountChangedException(u.uploader.name());
+        continue;
+      }
       String uuid = u.id.value();
       if (!bytes.present().contains(u.sha())) {
         continue; // reclaimed in between: the upload stores the bytes again

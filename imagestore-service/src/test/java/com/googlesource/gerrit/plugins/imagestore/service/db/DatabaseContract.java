@@ -42,6 +42,7 @@ import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffKey;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.diffs.DiffRepository;
 import com.googlesource.gerrit.plugins.imagestore.service.domain.ConflictException;
+import com.googlesource.gerrit.plugins.imagestore.service.domain.DomainException;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageContent;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageRecord;
 import com.googlesource.gerrit.plugins.imagestore.service.images.ImageReference;
@@ -2108,6 +2109,55 @@ public abstract class DatabaseContract {
   }
 
   /**
+   * Uploads authenticate from an account row read seconds before (a statement less each); the
+   * transaction that records an upload confirms the account. So a password change, a role taken
+   * away or a removal by another process (the command line, another replica: here a second
+   * UserService on the same database) refuses every upload that commits after it, new content or
+   * not, and the refused upload leaves nothing.
+   */
+  @Test
+  void uploadsConfirmTheirAccountInTheTransactionThatRecordsThem() throws Exception {
+    UserService replica = new UserService(db, clock);
+    UserService elsewhere = new UserService(db, clock);
+    elsewhere.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
+    Uploads u = new Uploads(0);
+    User ci = replica.authenticateProvisionally("ci", "first password", Role.UPLOADER).get();
+    assertThat(ci.stamp()).isNotNull();
+    assertThat(ci.stamp().toString()).doesNotContain(ci.stamp().passwordHash());
+    assertThat(storeAs(u, ci, 31, 31)).isEqualTo("CREATED");
+    assertThat(replica.authenticateProvisionally("ci", "wrong password", Role.UPLOADER)).isEmpty();
+
+    elsewhere.put("ci", "second password".toCharArray(), EnumSet.of(Role.UPLOADER));
+    // This replica still lets the old password in, from the row it read...
+    User stale = replica.authenticateProvisionally("ci", "first password", Role.UPLOADER).get();
+    assertThat(stale.stamp()).isEqualTo(ci.stamp());
+    // ...but nothing it lets in commits: neither new content nor content the store has.
+    assertThat(storeAs(u, stale, 32, 32)).isEqualTo("account_changed");
+    assertThat(storeAs(u, stale, 31, 31)).isEqualTo("account_changed");
+    assertThat(db.read(c -> images.find(c, uuid(32))).isPresent()).isFalse();
+    assertThat(state(pngSha(32))).isEmpty();
+    assertThat(u.local.exists(pngSha(32))).isFalse();
+    // The new password reads the account afresh.
+    User renewed = replica.authenticateProvisionally("ci", "second password", Role.UPLOADER).get();
+    assertThat(storeAs(u, renewed, 32, 32)).isEqualTo("CREATED");
+
+    execute("UPDATE users SET roles = 'indexer' WHERE name = 'ci'");
+    assertThat(storeAs(u, renewed, 33, 33)).isEqualTo("account_changed");
+    execute("UPDATE users SET roles = 'admin' WHERE name = 'ci'"); // an admin may upload
+    assertThat(storeAs(u, renewed, 33, 33)).isEqualTo("CREATED");
+
+    assertThat(elsewhere.remove("ci")).isTrue();
+    assertThat(storeAs(u, renewed, 34, 34)).isEqualTo("account_changed");
+    assertThat(db.read(c -> images.find(c, uuid(34))).isPresent()).isFalse();
+    assertThat(replica.authenticateProvisionally("ci", "second password", Role.UPLOADER))
+        .isPresent(); // from the row read before, for seconds: the commit is what refuses
+    assertThat(replica.authenticate("ci", "second password")).isEmpty();
+    // Uploads with an account read for the request (the command line's, say) carry no stamp.
+    assertThat(store(u.service, u.local, 35, 35)).isEqualTo(ImageService.StoreOutcome.CREATED);
+    assertThat(u.steps.settleLeftNotes(10)).isEqualTo(0);
+  }
+
+  /**
    * What an upload leaves when it does not record its bytes: refused, its new content goes at once;
    * its transaction failed, the bytes stay with a note, which the sweep turns into a pending row,
    * freed after the grace period. Never bytes that only a listing of every blob would find.
@@ -2148,6 +2198,23 @@ public abstract class DatabaseContract {
     try {
       return store(service, local, id, seed);
     } catch (ConflictException e) {
+      return e.code();
+    }
+  }
+
+  /** Stores TestPngs.png(seed) as uuid(id) for {@code user}: the outcome, or the refusal's code. */
+  private static String storeAs(Uploads u, User user, int id, int seed) throws IOException {
+    try (IncomingImage in =
+        IncomingImage.receive(
+            new ByteArrayInputStream(TestPngs.png(seed)), u.local.tmpDir(), 1 << 20, 1 << 24)) {
+      return u.service
+          .store(
+              in,
+              ImageId.of(uuid(id)),
+              ImageService.Metadata.NONE,
+              new Actor(user.name(), "192.0.2.1", user.stamp()))
+          .name();
+    } catch (DomainException e) {
       return e.code();
     }
   }
