@@ -78,19 +78,7 @@ public final class Database implements AutoCloseable {
         + ";WRITE_DELAY="
         + EMBEDDED_WRITE_DELAY_MS
         // Each upload runs about ten distinct statements; H2 keeps 8 parsed per session by default.
-        + ";QUERY_CACHE_SIZE=64"
-        + ";CACHE_SIZE="
-        + embeddedCacheKib(Runtime.getRuntime().maxMemory());
-  }
-
-  /**
-   * H2's page cache, in KiB: an eighth of the heap, at least H2's own default of 16 MiB. Pages not
-   * in it are read from the file and decoded again at each use: at a million images the lookups of
-   * downloads ran at 0.4x the rate and a p99 of 8-11 ms with 16 MiB, 0.05-0.24 ms with 128-256 MiB
-   * (bench/README.md, "Scaling"). Diffs may take half the heap ({@code DiffCapacity}).
-   */
-  static long embeddedCacheKib(long maxHeapBytes) {
-    return Math.max(16 * 1024, maxHeapBytes / 8 / 1024);
+        + ";QUERY_CACHE_SIZE=64";
   }
 
   /** How long H2's background writer lets commits wait in memory (its own default: 500 ms). */

@@ -46,30 +46,6 @@ class EmbeddedDatabaseTest {
     assertThat(Database.embeddedUrl(tmp)).doesNotContain("AUTO_SERVER");
   }
 
-  /** H2's page cache follows the heap (16 MiB by H2's default: a million images did not fit). */
-  @Test
-  void thePageCacheIsAnEighthOfTheHeap() throws Exception {
-    assertThat(Database.embeddedCacheKib(1L << 30)).isEqualTo(128 * 1024);
-    assertThat(Database.embeddedCacheKib(64L << 20)).isEqualTo(16 * 1024);
-    try (Imagestore store = Imagestore.open(ServiceConfig.defaults().withDataDir(tmp))) {
-      long mib =
-          store
-              .database()
-              .read(
-                  c -> {
-                    try (var rs =
-                        c.createStatement()
-                            .executeQuery(
-                                "SELECT setting_value FROM information_schema.settings"
-                                    + " WHERE setting_name = 'info.CACHE_MAX_SIZE'")) {
-                      rs.next();
-                      return Long.parseLong(rs.getString(1));
-                    }
-                  });
-      assertThat(mib).isEqualTo(Database.embeddedCacheKib(Runtime.getRuntime().maxMemory()) / 1024);
-    }
-  }
-
   @Test
   void theDataIsPrivateAndTheDatabaseHasAPassword() throws Exception {
     Path data = tmp.resolve("data");
