@@ -39,13 +39,15 @@ public record AccountStamp(String name, String passwordHash, Role role) {
 
   /**
    * Those of {@code stamps} whose accounts are unchanged since: the same password hash and still
-   * the role (or admin). One statement for a batch of uploads, in the caller's transaction.
+   * the role (or admin). One statement for a batch of uploads, in the caller's transaction, which
+   * holds the accounts' rows until it ends: a removal or a password change commits before this read
+   * (and refuses the uploads) or after the caller's commit.
    */
   public static Set<AccountStamp> confirmed(Connection c, Collection<AccountStamp> stamps)
       throws SQLException {
     Set<String> names = new TreeSet<>();
     stamps.forEach(s -> names.add(s.name()));
-    Map<String, UserRepository.Account> now = UserRepository.findAll(c, names);
+    Map<String, UserRepository.Account> now = UserRepository.lockAll(c, names);
     Set<AccountStamp> unchanged = new HashSet<>();
     for (AccountStamp s : stamps) {
       UserRepository.Account a = now.get(s.name());

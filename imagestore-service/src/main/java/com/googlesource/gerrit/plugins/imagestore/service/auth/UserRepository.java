@@ -37,15 +37,23 @@ final class UserRepository {
         .one(rs -> new Account(rs.getString(1), rs.getString(2), parseRoles(rs.getString(3))));
   }
 
-  /** The accounts of these names that exist, by name. */
-  static Map<String, Account> findAll(Connection c, Collection<String> names) throws SQLException {
+  /**
+   * The accounts of these names that exist, by name, locked until the caller's transaction ends: a
+   * removal or a password change ({@link #delete}) waits for it, so none commits between this read
+   * and the caller's commit. Shared on PostgreSQL (other replicas' uploads of the same account do
+   * not wait for each other); H2 has only exclusive row locks, and one process whose uploads commit
+   * one group at a time.
+   */
+  static Map<String, Account> lockAll(Connection c, Collection<String> names) throws SQLException {
+    String lock = Sql.isPostgres(c) ? " FOR SHARE" : " FOR UPDATE";
     Map<String, Account> found = new HashMap<>();
     for (List<String> chunk : Sql.inListChunks(names)) {
       Sql.on(
               c,
               "SELECT name, password_hash, roles FROM users WHERE name IN ("
                   + Sql.inList(chunk.size())
-                  + ")")
+                  + ") ORDER BY name"
+                  + lock)
           .bindAll(chunk)
           .forEach(
               rs ->

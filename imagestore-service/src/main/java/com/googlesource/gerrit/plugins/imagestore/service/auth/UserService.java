@@ -69,19 +69,16 @@ public final class UserService {
   private final Cache<String, Account> accounts;
 
   public UserService(Database db, Clock clock) {
+    this(db, clock, Ticker.systemTicker());
+  }
+
+  /** With {@code ticker} for the caches' ages (monotonic; tests hold it still). */
+  public UserService(Database db, Clock clock, Ticker ticker) {
     this.db = db;
     this.clock = clock;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
-    // Both caches age by the service's clock (tests hold it still).
-    Ticker ticker =
-        new Ticker() {
-          @Override
-          public long read() {
-            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-          }
-        };
     this.verified =
         CacheBuilder.newBuilder()
             .ticker(ticker)
@@ -121,16 +118,32 @@ public final class UserService {
           users.insert(c, name, hash, roles, clock.millis());
           return null;
         });
-    verified.invalidateAll();
-    accounts.invalidateAll();
+    forgetAll();
   }
 
   public boolean remove(String name) {
     boolean removed = db.inTransaction(c -> users.delete(c, name));
-    verified.invalidateAll();
-    accounts.invalidateAll();
+    forgetAll();
     return removed;
   }
+
+  /** After a change of accounts committed: nothing read before it is answered from memory. */
+  private void forgetAll() {
+    accountChanges.incrementAndGet();
+    verified.invalidateAll();
+    accounts.invalidateAll();
+  }
+
+  /**
+   * The account row remembered for {@code name} is stale (an upload found it changed when it
+   * committed): the next request reads it again instead of letting it in for seconds more.
+   */
+  public void forget(String name) {
+    accounts.invalidate(name);
+  }
+
+  /** Changes of accounts made by this process: a row read before one is not remembered. */
+  private final AtomicLong accountChanges = new AtomicLong();
 
   /** Names and roles of all accounts. */
   public List<User> list() {
@@ -162,11 +175,14 @@ public final class UserService {
       return stamp(known, role);
     }
     // Not seen, or another password (perhaps changed elsewhere): as authenticate() does.
+    long changes = accountChanges.get();
     Optional<Account> fresh = read(name);
     if (fresh.isEmpty() || verify(fresh.get(), password).isEmpty()) {
       return Optional.empty();
     }
-    accounts.put(name, fresh.get());
+    if (accountChanges.get() == changes) {
+      accounts.put(name, fresh.get()); // else it may predate a put() or remove() of this process
+    }
     return stamp(fresh.get(), role);
   }
 

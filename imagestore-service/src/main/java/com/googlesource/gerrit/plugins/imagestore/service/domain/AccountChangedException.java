@@ -21,6 +21,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.domain;
 public final class AccountChangedException extends DomainException {
   private static final long serialVersionUID = 1L;
 
+  private final String account;
+
   public AccountChangedException(String account) {
     super(
         "account_changed",
@@ -28,5 +30,11 @@ public final class AccountChangedException extends DomainException {
             + account
             + " was removed, got another password or lost its role while this request ran;"
             + " nothing was stored");
+    this.account = account;
+  }
+
+  /** The account's name. */
+  public String account() {
+    return account;
   }
 }

@@ -73,6 +73,9 @@ final class ApiServlet extends HttpServlet {
     try {
       dispatch(req, resp);
     } catch (DomainException e) {
+      if (e instanceof AccountChangedException changed) {
+        auth.forget(changed.account());
+      }
       answer(req, resp, toHttp(e));
     } catch (RequestException e) {
       answer(req, resp, e);

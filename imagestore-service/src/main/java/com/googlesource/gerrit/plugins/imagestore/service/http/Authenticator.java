@@ -71,6 +71,11 @@ final class Authenticator {
         role);
   }
 
+  /** After a refusal for a changed account: its next request reads the account again. */
+  void forget(String account) {
+    users.forget(account);
+  }
+
   private static User checkRole(Optional<User> authenticated, Role role) {
     User user = authenticated.orElseThrow(Authenticator::unauthorized);
     if (!user.may(role)) {

@@ -17,6 +17,7 @@ package com.googlesource.gerrit.plugins.imagestore.service.db;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.common.base.Ticker;
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.client.ReferenceSetDigest;
 import com.googlesource.gerrit.plugins.imagestore.client.model.ReferenceInfo;
@@ -28,6 +29,7 @@ import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditEntry;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.AccountStamp;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
@@ -97,6 +99,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.flywaydb.core.Flyway;
@@ -2117,7 +2120,8 @@ public abstract class DatabaseContract {
    */
   @Test
   void uploadsConfirmTheirAccountInTheTransactionThatRecordsThem() throws Exception {
-    UserService replica = new UserService(db, clock);
+    AtomicLong nanos = new AtomicLong();
+    UserService replica = new UserService(db, clock, new FakeTicker(nanos));
     UserService elsewhere = new UserService(db, clock);
     elsewhere.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
     Uploads u = new Uploads(0);
@@ -2146,11 +2150,21 @@ public abstract class DatabaseContract {
     execute("UPDATE users SET roles = 'admin' WHERE name = 'ci'"); // an admin may upload
     assertThat(storeAs(u, renewed, 33, 33)).isEqualTo("CREATED");
 
+    // An admin's import: the stamp asks for the admin role, which an uploader lacks.
+    User admin = replica.authenticateProvisionally("ci", "second password", Role.ADMIN).get();
+    execute("UPDATE users SET roles = 'uploader' WHERE name = 'ci'");
+    assertThat(storeAs(u, admin, 36, 36)).isEqualTo("account_changed");
+    assertThat(storeAs(u, renewed, 36, 36)).isEqualTo("CREATED");
+
     assertThat(elsewhere.remove("ci")).isTrue();
     assertThat(storeAs(u, renewed, 34, 34)).isEqualTo("account_changed");
     assertThat(db.read(c -> images.find(c, uuid(34))).isPresent()).isFalse();
+    // The row read before still lets the password in, for at most UserService.ACCOUNT_TTL...
     assertThat(replica.authenticateProvisionally("ci", "second password", Role.UPLOADER))
-        .isPresent(); // from the row read before, for seconds: the commit is what refuses
+        .isPresent();
+    nanos.addAndGet(UserService.ACCOUNT_TTL.toNanos() + 1);
+    // ...then it is read again.
+    assertThat(replica.authenticateProvisionally("ci", "second password", Role.UPLOADER)).isEmpty();
     assertThat(replica.authenticate("ci", "second password")).isEmpty();
     // Uploads with an account read for the request (the command line's, say) carry no stamp.
     assertThat(store(u.service, u.local, 35, 35)).isEqualTo(ImageService.StoreOutcome.CREATED);
@@ -2199,6 +2213,59 @@ public abstract class DatabaseContract {
       return store(service, local, id, seed);
     } catch (ConflictException e) {
       return e.code();
+    }
+  }
+
+  /**
+   * The confirmation holds the account's row to the end of its transaction: a removal (or a
+   * password change) waits, so it cannot commit between an upload's check and the upload's commit.
+   */
+  @Test
+  void anAccountConfirmedInATransactionIsRemovedOnlyAfterItCommits() throws Exception {
+    UserService users = new UserService(db, clock);
+    users.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
+    AccountStamp stamp =
+        users.authenticateProvisionally("ci", "first password", Role.UPLOADER).get().stamp();
+    CountDownLatch confirmed = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Long> upload =
+          pool.submit(
+              () ->
+                  db.inTransaction(
+                      c -> {
+                        assertThat(AccountStamp.confirmed(c, List.of(stamp)))
+                            .containsExactly(stamp);
+                        confirmed.countDown();
+                        sleep(2500);
+                        return System.nanoTime(); // the last moment before the commit
+                      }));
+      assertThat(confirmed.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<Long> removal =
+          pool.submit(
+              () -> {
+                assertThat(users.remove("ci")).isTrue();
+                return System.nanoTime();
+              });
+      assertThat(removal.get(60, TimeUnit.SECONDS)).isGreaterThan(upload.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.<Set<AccountStamp>>inTransaction(c -> AccountStamp.confirmed(c, List.of(stamp))))
+        .isEmpty();
+  }
+
+  /** A ticker that stands still until a test moves it. */
+  private static final class FakeTicker extends Ticker {
+    private final AtomicLong nanos;
+
+    FakeTicker(AtomicLong nanos) {
+      this.nanos = nanos;
+    }
+
+    @Override
+    public long read() {
+      return nanos.get();
     }
   }
 
