@@ -38,14 +38,14 @@ final class UserRepository {
   }
 
   /**
-   * The accounts of these names that exist, by name, locked until the caller's transaction ends: a
-   * removal or a password change ({@link #delete}) waits for it, so none commits between this read
-   * and the caller's commit. Shared on PostgreSQL (other replicas' uploads of the same account do
-   * not wait for each other); H2 has only exclusive row locks, and one process whose uploads commit
-   * one group at a time.
+   * The accounts of these names that exist, by name. On PostgreSQL their rows stay locked (shared)
+   * until the caller's transaction ends: a removal or a password change by another process (the
+   * command line, another replica) waits for it, so none commits between this read and the caller's
+   * commit. The embedded database has one process, the service (another is refused while it runs),
+   * so nobody changes accounts beside it and a plain read is the same.
    */
   static Map<String, Account> lockAll(Connection c, Collection<String> names) throws SQLException {
-    String lock = Sql.isPostgres(c) ? " FOR SHARE" : " FOR UPDATE";
+    String lock = Sql.isPostgres(c) ? " FOR SHARE" : "";
     Map<String, Account> found = new HashMap<>();
     for (List<String> chunk : Sql.inListChunks(names)) {
       Sql.on(

@@ -839,25 +839,13 @@ public final class ImageRepository {
     for (List<String> chunk : Sql.matchChunks(c, new TreeSet<>(uuids))) {
       stored.addAll(lockInOrder(c, chunk, ""));
     }
-    for (List<String> chunk : Sql.matchChunks(c, stored)) {
-      settleMarks(c, chunk, now);
+    List<List<String>> chunks = Sql.matchChunks(c, stored);
+    for (List<String> chunk : chunks) {
+      clearIfReferenced(c, chunk);
     }
-  }
-
-  /**
-   * Marks the unmarked unreferenced images of {@code chunk} as orphaned at {@code now} and clears
-   * the marks of the referenced ones, in one statement: only rows whose mark is wrong are written
-   * (unmarked exactly when referenced is right).
-   */
-  private static void settleMarks(Connection c, List<String> chunk, long now) throws SQLException {
-    Sql.on(
-            c,
-            "UPDATE images SET orphaned_at = CASE WHEN orphaned_at IS NULL THEN ? END"
-                + " WHERE uuid = ANY(?) AND (orphaned_at IS NULL) <>"
-                + " (EXISTS (SELECT 1 FROM image_references r WHERE r.uuid = images.uuid))")
-        .bind(now)
-        .bindArray(chunk)
-        .update();
+    for (List<String> chunk : chunks) {
+      markIfUnreferenced(c, chunk, now);
+    }
   }
 
   public long count(Connection c) throws SQLException {

@@ -29,7 +29,6 @@ import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.Actor;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditEntry;
 import com.googlesource.gerrit.plugins.imagestore.service.audit.AuditLog;
-import com.googlesource.gerrit.plugins.imagestore.service.auth.AccountStamp;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.User;
 import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
@@ -824,7 +823,7 @@ public abstract class DatabaseContract {
     }
   }
 
-  private static void sleep(long ms) {
+  protected static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -2214,45 +2213,6 @@ public abstract class DatabaseContract {
     } catch (ConflictException e) {
       return e.code();
     }
-  }
-
-  /**
-   * The confirmation holds the account's row to the end of its transaction: a removal (or a
-   * password change) waits, so it cannot commit between an upload's check and the upload's commit.
-   */
-  @Test
-  void anAccountConfirmedInATransactionIsRemovedOnlyAfterItCommits() throws Exception {
-    UserService users = new UserService(db, clock);
-    users.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
-    AccountStamp stamp =
-        users.authenticateProvisionally("ci", "first password", Role.UPLOADER).get().stamp();
-    CountDownLatch confirmed = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<Long> upload =
-          pool.submit(
-              () ->
-                  db.inTransaction(
-                      c -> {
-                        assertThat(AccountStamp.confirmed(c, List.of(stamp)))
-                            .containsExactly(stamp);
-                        confirmed.countDown();
-                        sleep(2500);
-                        return System.nanoTime(); // the last moment before the commit
-                      }));
-      assertThat(confirmed.await(30, TimeUnit.SECONDS)).isTrue();
-      Future<Long> removal =
-          pool.submit(
-              () -> {
-                assertThat(users.remove("ci")).isTrue();
-                return System.nanoTime();
-              });
-      assertThat(removal.get(60, TimeUnit.SECONDS)).isGreaterThan(upload.get());
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(db.<Set<AccountStamp>>inTransaction(c -> AccountStamp.confirmed(c, List.of(stamp))))
-        .isEmpty();
   }
 
   /** A ticker that stands still until a test moves it. */

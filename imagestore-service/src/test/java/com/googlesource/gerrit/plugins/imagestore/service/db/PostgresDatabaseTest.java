@@ -14,8 +14,23 @@
 
 package com.googlesource.gerrit.plugins.imagestore.service.db;
 
+import static com.google.common.truth.Truth.assertThat;
+
+import com.googlesource.gerrit.plugins.imagestore.service.auth.AccountStamp;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.Role;
+import com.googlesource.gerrit.plugins.imagestore.service.auth.UserService;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.PostgresTestDatabase;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract on a real PostgreSQL server, a fresh database per test ({@link
@@ -35,6 +50,47 @@ class PostgresDatabaseTest extends DatabaseContract {
   protected Jdbc emptyDatabase() {
     empty = PostgresTestDatabase.create();
     return new Jdbc(empty.url(), empty.user(), empty.password());
+  }
+
+  /**
+   * The confirmation holds the account's row to the end of its transaction: a removal (or a
+   * password change) by another process waits, so it cannot commit between an upload's check and
+   * the upload's commit. (PostgreSQL's alone: on the embedded database nobody beside the service
+   * changes accounts while it runs.)
+   */
+  @Test
+  void anAccountConfirmedInATransactionIsRemovedOnlyAfterItCommits() throws Exception {
+    UserService users = new UserService(db, Clock.systemUTC());
+    users.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
+    AccountStamp stamp =
+        users.authenticateProvisionally("ci", "first password", Role.UPLOADER).get().stamp();
+    CountDownLatch confirmed = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Long> upload =
+          pool.submit(
+              () ->
+                  db.inTransaction(
+                      c -> {
+                        assertThat(AccountStamp.confirmed(c, List.of(stamp)))
+                            .containsExactly(stamp);
+                        confirmed.countDown();
+                        sleep(2500);
+                        return System.nanoTime(); // the last moment before the commit
+                      }));
+      assertThat(confirmed.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<Long> removal =
+          pool.submit(
+              () -> {
+                assertThat(users.remove("ci")).isTrue();
+                return System.nanoTime();
+              });
+      assertThat(removal.get(60, TimeUnit.SECONDS)).isGreaterThan(upload.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.<Set<AccountStamp>>inTransaction(c -> AccountStamp.confirmed(c, List.of(stamp))))
+        .isEmpty();
   }
 
   @AfterEach
