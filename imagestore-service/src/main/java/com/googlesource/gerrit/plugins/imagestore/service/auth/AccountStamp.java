@@ -40,8 +40,9 @@ public record AccountStamp(String name, String passwordHash, Role role) {
   /**
    * Those of {@code stamps} whose accounts are unchanged since: the same password hash and still
    * the role (or admin). One statement for a batch of uploads, in the caller's transaction, which
-   * holds the accounts' rows until it ends: a removal or a password change commits before this read
-   * (and refuses the uploads) or after the caller's commit.
+   * on PostgreSQL holds the accounts' rows until it ends: a removal or a password change by another
+   * process commits before this read (and refuses the uploads) or after the caller's commit ({@link
+   * UserRepository#lockAll}).
    */
   public static Set<AccountStamp> confirmed(Connection c, Collection<AccountStamp> stamps)
       throws SQLException {
