@@ -171,7 +171,7 @@ public final class UserService {
       return Optional.empty();
     }
     Account known = accounts.getIfPresent(name);
-    if (known != null && verifiedBefore(known, password)) {
+    if (known != null && verifiedBefore(known, tag(known, password))) {
       return stamp(known, role);
     }
     // Not seen, or another password (perhaps changed elsewhere): as authenticate() does.
@@ -203,17 +203,17 @@ public final class UserService {
   }
 
   private Optional<User> verify(Account a, String password) {
-    if (verifiedBefore(a, password)
-        || verifyOnce(tag(a, password), cacheId(a), password, a.hash())) {
+    byte[] tag = tag(a, password);
+    if (verifiedBefore(a, tag) || verifyOnce(tag, cacheId(a), password, a.hash())) {
       return Optional.of(new User(a.name(), a.roles()));
     }
     return Optional.empty();
   }
 
-  /** Whether this password verified against this hash within the last minutes (no bcrypt). */
-  private boolean verifiedBefore(Account a, String password) {
+  /** Whether the password of this tag verified against this hash within the last minutes. */
+  private boolean verifiedBefore(Account a, byte[] tag) {
     byte[] known = verified.getIfPresent(cacheId(a));
-    return known != null && MessageDigest.isEqual(known, tag(a, password));
+    return known != null && MessageDigest.isEqual(known, tag);
   }
 
   private static String cacheId(Account a) {
