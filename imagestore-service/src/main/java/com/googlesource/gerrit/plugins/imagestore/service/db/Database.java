@@ -17,6 +17,8 @@ package com.googlesource.gerrit.plugins.imagestore.service.db;
 import com.google.common.flogger.FluentLogger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -104,31 +106,51 @@ public final class Database implements AutoCloseable {
       POSTGRES_DEFAULTS.forEach(config::addDataSourceProperty);
     }
     HikariDataSource ds = new HikariDataSource(config);
-    try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations("classpath:db/migration")
-          .javaMigrations(new V11OrphanListingIndexes(), new V13OrphanListingOnH2())
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw e;
-    }
     StoredCommits stored = null;
-    if (url.startsWith("jdbc:h2:")) {
-      try {
-        stored = new StoredCommits(DriverManager.getConnection(url, user, password));
-      } catch (SQLException e) {
-        ds.close();
-        throw new DatabaseException(e);
+    Connection writer = null;
+    try {
+      if (url.startsWith("jdbc:h2:")) {
+        writer = DriverManager.getConnection(url, user, password);
+        stored = new StoredCommits(url, writer);
+        CrashLeftovers.onOpen(url, writer);
+        // The migrations are writes like any other (see StoredCommits).
+        stored.beginWrite();
       }
+      try {
+        Flyway.configure()
+            .dataSource(ds)
+            .locations("classpath:db/migration")
+            .javaMigrations(new V11OrphanListingIndexes(), new V13OrphanListingOnH2())
+            .load()
+            .migrate();
+      } finally {
+        if (stored != null) {
+          stored.endWrite();
+        }
+      }
+    } catch (SQLException | IOException | RuntimeException e) {
+      closeQuietly(writer, e);
+      ds.close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw e instanceof SQLException s ? new DatabaseException(s) : (RuntimeException) e;
     }
     Database db = new Database(ds, stored);
     // On H2, the new database's administrator and the migrations in the file before any request.
     db.awaitCommitted();
     logger.atInfo().log("metadata database ready (%s)", redact(url));
     return db;
+  }
+
+  private static void closeQuietly(Connection c, Exception failure) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /**
@@ -198,7 +220,11 @@ public final class Database implements AutoCloseable {
         try {
           T result = work.run(c);
           try {
-            c.commit();
+            if (stored != null) {
+              stored.commit(c);
+            } else {
+              c.commit();
+            }
           } catch (SQLException e) {
             commitsInDoubt.incrementAndGet();
             throw e;
@@ -212,7 +238,11 @@ public final class Database implements AutoCloseable {
           // On a broken connection (the server went away) these fail too, with a bare "closed"
           // that says nothing: the first failure is the one that tells what happened.
           try {
-            c.rollback();
+            if (stored != null) {
+              stored.rollback(c);
+            } else {
+              c.rollback();
+            }
             c.setAutoCommit(true);
           } catch (SQLException cleanup) {
             e.addSuppressed(cleanup);
@@ -352,14 +382,15 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    dataSource.close();
     if (stored != null) {
       try {
+        // The last connection: H2 closes the database, and then it is marked closed.
         stored.close();
-      } catch (SQLException e) {
-        logger.atWarning().withCause(e).log("closing the embedded database's writer failed");
+      } catch (SQLException | IOException e) {
+        logger.atWarning().withCause(e).log("closing the embedded database failed");
       }
     }
-    dataSource.close();
   }
 
   /**

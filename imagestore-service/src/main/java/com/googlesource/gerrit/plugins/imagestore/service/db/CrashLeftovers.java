@@ -1,0 +1,156 @@
+// Copyright (C) 2026 The imagestore Authors
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+// http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+package com.googlesource.gerrit.plugins.imagestore.service.db;
+
+import com.google.common.flogger.FluentLogger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
+import org.h2.mvstore.tx.VersionedValueType;
+import org.h2.value.VersionedValue;
+
+/**
+ * Clears what transactions cut by a crash left in the embedded database's file without a way back.
+ *
+ * <p>H2 (2.3) logs a change before it makes it, but writes a chunk map by map while other threads
+ * go on writing, so a chunk can hold a change without its log entry. After the crash H2 rolls back
+ * what the log holds and leaves such a change in place, marked as the dead transaction's. Readers
+ * see through it to the value before, except a new transaction that gets the same number (H2 hands
+ * out the lowest free one): it takes the change for its own, reads it and builds on it; a crash
+ * suite run saw an image half moved to the trash, and {@code fsck --repair} then freed bytes a live
+ * image held. Right after the database opens, before any transaction, no transaction is open, so
+ * every value still marked as a transaction's is such a leftover: it is put back to the value
+ * before. That reads every entry of every table and index once, so it runs only when the process
+ * before did not close the database ({@link #marker}).
+ */
+final class CrashLeftovers {
+  private static final FluentLogger logger = FluentLogger.forEnclosingClass();
+
+  private CrashLeftovers() {}
+
+  /**
+   * The file beside the database's that says it is open: created when it opens, deleted when it
+   * closes; still there at an open, the process before ended without closing it.
+   */
+  static Path marker(String url) {
+    String prefix = "jdbc:h2:file:";
+    if (!url.startsWith(prefix)) {
+      return null;
+    }
+    int end = url.indexOf(';');
+    String file = url.substring(prefix.length(), end < 0 ? url.length() : end);
+    return Path.of(file + ".in-use");
+  }
+
+  /**
+   * On an open of {@code url} (through {@code h2}, before any other work): clears leftovers when
+   * the marker says the process before did not close the database, then sets the marker.
+   */
+  static void onOpen(String url, Connection h2) throws SQLException, IOException {
+    Path marker = marker(url);
+    if (marker == null) {
+      return;
+    }
+    if (Files.exists(marker)) {
+      long cleared = clear(h2);
+      if (cleared > 0) {
+        logger.atWarning().log(
+            "put back %d values that transactions cut by a crash had changed without a log entry",
+            cleared);
+      }
+    }
+    Files.write(marker, new byte[0]);
+  }
+
+  /** After the database closed: the marker goes. */
+  static void onClose(String url) throws IOException {
+    Path marker = marker(url);
+    if (marker != null) {
+      Files.deleteIfExists(marker);
+    }
+  }
+
+  /**
+   * Puts every value still marked as a transaction's back to the value before; how many (none when
+   * a transaction is open).
+   */
+  static long clear(Connection h2) throws SQLException {
+    Store store =
+        ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore();
+    int open = store.getTransactionStore().getOpenTransactions().size();
+    if (open > 0) {
+      // H2 ended every transaction it found except these (prepared ones, say): their changes
+      // cannot be told from leftovers. Start as H2 alone would.
+      logger.atWarning().log(
+          "%d transactions are still open after H2's recovery: leftovers of a crash not cleared",
+          open);
+      return 0;
+    }
+    MVStore mv = store.getMvStore();
+    long cleared = 0;
+    for (MVMap<Object, VersionedValue<Object>> map : transactionalMaps(mv)) {
+      List<Object> keys = new ArrayList<>();
+      List<Object> before = new ArrayList<>();
+      for (Cursor<Object, VersionedValue<Object>> c = map.cursor(null); c.hasNext(); ) {
+        Object key = c.next();
+        VersionedValue<Object> value = c.getValue();
+        if (value != null && value.getOperationId() != 0) {
+          keys.add(key);
+          before.add(value.getCommittedValue());
+        }
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        Object committed = before.get(i);
+        if (committed == null) {
+          map.remove(keys.get(i));
+        } else {
+          // H2 keeps a committed value as the value itself: its values are versioned values.
+          @SuppressWarnings("unchecked")
+          VersionedValue<Object> value = (VersionedValue<Object>) committed;
+          map.put(keys.get(i), value);
+        }
+      }
+      cleared += keys.size();
+    }
+    return cleared;
+  }
+
+  /** The open maps behind tables and indexes: those whose values carry a transaction's mark. */
+  @SuppressWarnings("unchecked")
+  private static List<MVMap<Object, VersionedValue<Object>>> transactionalMaps(MVStore mv) {
+    List<MVMap<Object, VersionedValue<Object>>> maps = new ArrayList<>();
+    for (Map.Entry<String, String> e : mv.getMetaMap().entrySet()) {
+      if (!e.getKey().startsWith("name.")) {
+        continue;
+      }
+      MVMap<?, ?> map = mv.getMap(Integer.parseInt(e.getValue(), 16));
+      if (map != null && map.getValueType() instanceof VersionedValueType) {
+        maps.add((MVMap<Object, VersionedValue<Object>>) map);
+      }
+    }
+    return maps;
+  }
+}
