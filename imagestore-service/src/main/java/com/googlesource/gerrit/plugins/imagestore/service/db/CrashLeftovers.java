@@ -75,6 +75,11 @@ final class CrashLeftovers {
       return;
     }
     if (Files.exists(marker)) {
+      // Reads every table and index: measured 80 s at a million images and ten million references.
+      logger.atInfo().log(
+          "the database was not closed (%s is there): reading every table and index for what"
+              + " transactions cut by a crash left (about a minute per million images)",
+          marker.getFileName());
       long cleared = clear(h2);
       if (cleared > 0) {
         logger.atWarning().log(
