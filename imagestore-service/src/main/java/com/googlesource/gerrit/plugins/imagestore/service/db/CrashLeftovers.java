@@ -29,6 +29,7 @@ import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.db.Store;
+import org.h2.mvstore.tx.Transaction;
 import org.h2.mvstore.tx.VersionedValueType;
 import org.h2.value.VersionedValue;
 
@@ -52,32 +53,44 @@ final class CrashLeftovers {
   private CrashLeftovers() {}
 
   /**
-   * The file beside the database's that says it is open: created when it opens, deleted when it
-   * closes; still there at an open, the process before ended without closing it.
+   * The file beside the database's that says it was closed: written once H2 has closed it, deleted
+   * when it opens again. Missing at an open of an existing database, the process before ended
+   * without closing it (or predates this file): then leftovers are cleared.
    */
   static Path marker(String url) {
+    Path file = databaseFile(url);
+    return file == null ? null : file.resolveSibling(file.getFileName() + ".closed");
+  }
+
+  /** The database's file for an H2 {@code jdbc:h2:file:} URL, else null. */
+  private static Path databaseFile(String url) {
     String prefix = "jdbc:h2:file:";
     if (!url.startsWith(prefix)) {
       return null;
     }
     int end = url.indexOf(';');
-    String file = url.substring(prefix.length(), end < 0 ? url.length() : end);
-    return Path.of(file + ".in-use");
+    return Path.of(url.substring(prefix.length(), end < 0 ? url.length() : end));
+  }
+
+  /** Whether the database's file is there (call before H2 opens it: opening creates it). */
+  static boolean exists(String url) {
+    Path file = databaseFile(url);
+    return file != null && Files.exists(file.resolveSibling(file.getFileName() + ".mv.db"));
   }
 
   /**
-   * On an open of {@code url} (through {@code h2}, before any other work): clears leftovers when
-   * the marker says the process before did not close the database, then sets the marker.
+   * On an open of {@code url} (through {@code h2}, before any other work; {@code existed}: the file
+   * was there before): clears leftovers unless the database was closed, then takes the mark away.
    */
-  static void onOpen(String url, Connection h2) throws SQLException, IOException {
+  static void onOpen(String url, boolean existed, Connection h2) throws SQLException, IOException {
     Path marker = marker(url);
     if (marker == null) {
       return;
     }
-    if (Files.exists(marker)) {
+    if (existed && !Files.exists(marker)) {
       // Reads every table and index: measured 80 s at a million images and ten million references.
       logger.atInfo().log(
-          "the database was not closed (%s is there): reading every table and index for what"
+          "the database was not closed (no %s): reading every table and index for what"
               + " transactions cut by a crash left (about a minute per million images)",
           marker.getFileName());
       long cleared = clear(h2);
@@ -87,15 +100,40 @@ final class CrashLeftovers {
             cleared);
       }
     }
-    Files.write(marker, new byte[0]);
+    Files.deleteIfExists(marker);
   }
 
-  /** After the database closed: the marker goes. */
-  static void onClose(String url) throws IOException {
+  /** After the last connection closed: marks the database closed if H2 has closed it. */
+  static void onClose(String url, MVStore store) throws IOException {
     Path marker = marker(url);
-    if (marker != null) {
-      Files.deleteIfExists(marker);
+    if (marker == null) {
+      return;
     }
+    if (store.isClosed()) {
+      Files.write(marker, new byte[0]);
+    } else {
+      // A connection is still in use: H2 closes the file later, or never if the process is killed.
+      logger.atWarning().log(
+          "the embedded database is still open at close; the next start reads it for leftovers");
+    }
+  }
+
+  /** The values still marked as a transaction's: leftovers, when no transaction is open. */
+  static long count(Connection h2) throws SQLException {
+    long found = 0;
+    for (MVMap<Object, VersionedValue<Object>> map : transactionalMaps(storeOf(h2).getMvStore())) {
+      for (Cursor<Object, VersionedValue<Object>> c = map.cursor(null); c.hasNext(); ) {
+        c.next();
+        if (c.getValue() != null && c.getValue().getOperationId() != 0) {
+          found++;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Store storeOf(Connection h2) throws SQLException {
+    return ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore();
   }
 
   /**
@@ -103,15 +141,18 @@ final class CrashLeftovers {
    * a transaction is open).
    */
   static long clear(Connection h2) throws SQLException {
-    Store store =
-        ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore();
-    int open = store.getTransactionStore().getOpenTransactions().size();
-    if (open > 0) {
+    Store store = storeOf(h2);
+    long writing =
+        store.getTransactionStore().getOpenTransactions().stream()
+            .filter(Transaction::hasChanges)
+            .count();
+    if (writing > 0) {
       // H2 ended every transaction it found except these (prepared ones, say): their changes
       // cannot be told from leftovers. Start as H2 alone would.
       logger.atWarning().log(
-          "%d transactions are still open after H2's recovery: leftovers of a crash not cleared",
-          open);
+          "%d transactions with changes are open after H2's recovery: leftovers of a crash not"
+              + " cleared",
+          writing);
       return 0;
     }
     MVStore mv = store.getMvStore();

@@ -105,14 +105,19 @@ public final class Database implements AutoCloseable {
       // Driver properties; the driver lets parameters in the URL override them.
       POSTGRES_DEFAULTS.forEach(config::addDataSourceProperty);
     }
-    HikariDataSource ds = new HikariDataSource(config);
     StoredCommits stored = null;
     Connection writer = null;
+    HikariDataSource ds = null;
     try {
       if (url.startsWith("jdbc:h2:")) {
+        // Before the pool opens connections (it does in the background): nothing else runs yet.
+        boolean existed = CrashLeftovers.exists(url);
         writer = DriverManager.getConnection(url, user, password);
         stored = new StoredCommits(url, writer);
-        CrashLeftovers.onOpen(url, writer);
+        CrashLeftovers.onOpen(url, existed, writer);
+      }
+      ds = new HikariDataSource(config);
+      if (stored != null) {
         // The migrations are writes like any other (see StoredCommits).
         stored.beginWrite();
       }
@@ -129,8 +134,10 @@ public final class Database implements AutoCloseable {
         }
       }
     } catch (SQLException | IOException | RuntimeException e) {
+      if (ds != null) {
+        ds.close();
+      }
       closeQuietly(writer, e);
-      ds.close();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
       }
@@ -281,6 +288,9 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       commitsInDoubt.incrementAndGet();
       throw new DatabaseException(e);
+    } catch (DatabaseException e) {
+      commitsInDoubt.incrementAndGet(); // waited too long for the file
+      throw e;
     }
   }
 

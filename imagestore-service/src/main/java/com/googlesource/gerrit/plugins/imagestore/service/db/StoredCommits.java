@@ -76,10 +76,14 @@ final class StoredCommits implements AutoCloseable {
 
   private final String url;
 
+  /** The database's store, to tell whether closing the last connection closed it. */
+  private final MVStore store;
+
   StoredCommits(String url, Connection writerConnection) throws SQLException {
     this.url = url;
     this.writerConnection = writerConnection;
-    this.writes = storeLockOf(writerConnection);
+    this.store = storeOf(writerConnection);
+    this.writes = storeLockOf(store);
   }
 
   /**
@@ -136,11 +140,17 @@ final class StoredCommits implements AutoCloseable {
 
   /** The lock that H2's store holds while it writes a chunk: the store's {@code storeLock}. */
   static ReentrantLock storeLockOf(Connection h2) throws SQLException {
-    MVStore store =
-        ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession())
-            .getDatabase()
-            .getStore()
-            .getMvStore();
+    return storeLockOf(storeOf(h2));
+  }
+
+  private static MVStore storeOf(Connection h2) throws SQLException {
+    return ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession())
+        .getDatabase()
+        .getStore()
+        .getMvStore();
+  }
+
+  private static ReentrantLock storeLockOf(MVStore store) {
     try {
       Field lock = MVStore.class.getDeclaredField("storeLock");
       lock.setAccessible(true);
@@ -184,6 +194,6 @@ final class StoredCommits implements AutoCloseable {
   @Override
   public void close() throws SQLException, IOException {
     writerConnection.close();
-    CrashLeftovers.onClose(url);
+    CrashLeftovers.onClose(url, store);
   }
 }
