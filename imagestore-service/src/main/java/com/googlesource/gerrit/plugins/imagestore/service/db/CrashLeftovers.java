@@ -122,14 +122,24 @@ final class CrashLeftovers {
   static long count(Connection h2) throws SQLException {
     long found = 0;
     for (MVMap<Object, VersionedValue<Object>> map : transactionalMaps(storeOf(h2).getMvStore())) {
-      for (Cursor<Object, VersionedValue<Object>> c = map.cursor(null); c.hasNext(); ) {
-        c.next();
-        if (c.getValue() != null && c.getValue().getOperationId() != 0) {
-          found++;
-        }
-      }
+      found += marked(map).size();
     }
     return found;
+  }
+
+  /** A key of a map whose value is still marked as a transaction's, and the value before it. */
+  private record Marked(Object key, Object committed) {}
+
+  private static List<Marked> marked(MVMap<Object, VersionedValue<Object>> map) {
+    List<Marked> marked = new ArrayList<>();
+    for (Cursor<Object, VersionedValue<Object>> c = map.cursor(null); c.hasNext(); ) {
+      Object key = c.next();
+      VersionedValue<Object> value = c.getValue();
+      if (value != null && value.getOperationId() != 0) {
+        marked.add(new Marked(key, value.getCommittedValue()));
+      }
+    }
+    return marked;
   }
 
   private static Store storeOf(Connection h2) throws SQLException {
@@ -158,28 +168,18 @@ final class CrashLeftovers {
     MVStore mv = store.getMvStore();
     long cleared = 0;
     for (MVMap<Object, VersionedValue<Object>> map : transactionalMaps(mv)) {
-      List<Object> keys = new ArrayList<>();
-      List<Object> before = new ArrayList<>();
-      for (Cursor<Object, VersionedValue<Object>> c = map.cursor(null); c.hasNext(); ) {
-        Object key = c.next();
-        VersionedValue<Object> value = c.getValue();
-        if (value != null && value.getOperationId() != 0) {
-          keys.add(key);
-          before.add(value.getCommittedValue());
-        }
-      }
-      for (int i = 0; i < keys.size(); i++) {
-        Object committed = before.get(i);
-        if (committed == null) {
-          map.remove(keys.get(i));
+      List<Marked> marked = marked(map);
+      for (Marked m : marked) {
+        if (m.committed() == null) {
+          map.remove(m.key());
         } else {
           // H2 keeps a committed value as the value itself: its values are versioned values.
           @SuppressWarnings("unchecked")
-          VersionedValue<Object> value = (VersionedValue<Object>) committed;
-          map.put(keys.get(i), value);
+          VersionedValue<Object> value = (VersionedValue<Object>) m.committed();
+          map.put(m.key(), value);
         }
       }
-      cleared += keys.size();
+      cleared += marked.size();
     }
     return cleared;
   }

@@ -799,21 +799,14 @@ public abstract class DatabaseContract {
   @Test
   void aBlobRowLockWaitsForItsHolder() throws Exception {
     db.read(c -> contents.insertIfAbsent(c, SHA_A, 10, T0));
-    CountDownLatch locked = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<Long> holder =
-          pool.submit(
-              () ->
-                  db.inTransaction(
-                      c -> {
-                        assertThat(contents.lock(c, SHA_A)).isPresent();
-                        locked.countDown();
-                        sleep(2500);
-                        contents.delete(c, SHA_A);
-                        return System.nanoTime();
-                      }));
-      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+          holdTransaction(
+              pool,
+              10,
+              c -> assertThat(contents.lock(c, SHA_A)).isPresent(),
+              c -> contents.delete(c, SHA_A));
       Future<Optional<State>> waiter =
           pool.submit(() -> db.inTransaction(c -> contents.lock(c, SHA_A)));
       assertThat(waiter.get(30, TimeUnit.SECONDS)).isEmpty();
@@ -821,6 +814,36 @@ public abstract class DatabaseContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** A step of {@link #holdTransaction}. */
+  @FunctionalInterface
+  protected interface TransactionStep {
+    void run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code take} in a transaction on {@code pool}, keeps that transaction open 2.5 s (longer
+   * than a default lock timeout), runs {@code beforeCommit} and commits. Returns once {@code take}
+   * has run (within {@code awaitSeconds}), with the moment just before the commit to come.
+   */
+  protected Future<Long> holdTransaction(
+      ExecutorService pool, int awaitSeconds, TransactionStep take, TransactionStep beforeCommit)
+      throws InterruptedException {
+    CountDownLatch taken = new CountDownLatch(1);
+    Future<Long> holder =
+        pool.submit(
+            () ->
+                db.inTransaction(
+                    c -> {
+                      take.run(c);
+                      taken.countDown();
+                      sleep(2500);
+                      beforeCommit.run(c);
+                      return System.nanoTime();
+                    }));
+    assertThat(taken.await(awaitSeconds, TimeUnit.SECONDS)).isTrue();
+    return holder;
   }
 
   protected static void sleep(long ms) {

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,21 +63,15 @@ class PostgresDatabaseTest extends DatabaseContract {
     users.put("ci", "first password".toCharArray(), EnumSet.of(Role.UPLOADER));
     AccountStamp stamp =
         users.authenticateProvisionally("ci", "first password", Role.UPLOADER).get().stamp();
-    CountDownLatch confirmed = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
+      // The upload's transaction: it confirms the account, then commits 2.5 s later.
       Future<Long> upload =
-          pool.submit(
-              () ->
-                  db.inTransaction(
-                      c -> {
-                        assertThat(AccountStamp.confirmed(c, List.of(stamp)))
-                            .containsExactly(stamp);
-                        confirmed.countDown();
-                        sleep(2500);
-                        return System.nanoTime(); // the last moment before the commit
-                      }));
-      assertThat(confirmed.await(30, TimeUnit.SECONDS)).isTrue();
+          holdTransaction(
+              pool,
+              30,
+              c -> assertThat(AccountStamp.confirmed(c, List.of(stamp))).containsExactly(stamp),
+              c -> {});
       Future<Long> removal =
           pool.submit(
               () -> {
