@@ -112,4 +112,18 @@ class CachingBlobStoreTest extends BlobStoreContract {
     assertThat(bytes(cache.read(sha, large.length).orElseThrow())).isEqualTo(large);
     assertThat(cache.heldBytes()).isEqualTo(held);
   }
+
+  @Test
+  void manySmallBlobsCountWhatEachEntryCostsBesideItsBytes() throws Exception {
+    long budget = 64 * KIB;
+    CachingBlobStore cache = cache(budget, budget);
+    for (int i = 0; i < 1000; i++) {
+      byte[] content = random(100, 1000 + i);
+      String sha = put(cache, content);
+      assertThat(cache.read(sha, content.length)).isPresent();
+    }
+    // Their bytes alone (100 each) would let 655 stay; with each entry's bookkeeping, ~110.
+    assertThat(cache.entries()).isGreaterThan(0L);
+    assertThat(cache.entries() * (100 + CachingBlobStore.ENTRY_OVERHEAD_BYTES)).isAtMost(budget);
+  }
 }
