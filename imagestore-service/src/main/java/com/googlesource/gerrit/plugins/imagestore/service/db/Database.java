@@ -241,9 +241,11 @@ public final class Database implements AutoCloseable {
             awaitStored(stored.committed());
           }
           return result;
-        } catch (SQLException | RuntimeException e) {
-          // On a broken connection (the server went away) these fail too, with a bare "closed"
-          // that says nothing: the first failure is the one that tells what happened.
+        } catch (SQLException | RuntimeException | Error e) {
+          // Rolled back here, not by the pool on close: on H2 a rollback must hold the commit
+          // lock (StoredCommits). On a broken connection (the server went away) these fail too,
+          // with a bare "closed" that says nothing: the first failure is the one that tells what
+          // happened.
           try {
             if (stored != null) {
               stored.rollback(c);

@@ -126,6 +126,15 @@ public final class GroupCommit<T> {
     try {
       runTogether(batch);
       return;
+    } catch (Error e) {
+      // Out of memory, say. The batch's items left the queue: unfinished, their callers would
+      // loop for ever waiting for a commit that nobody will make.
+      for (Waiter<T> w : batch) {
+        if (!w.done) {
+          finish(w, new IllegalStateException("the group commit failed", e));
+        }
+      }
+      throw e;
     } catch (RuntimeException e) {
       if (batch.size() == 1 || (e instanceof Database.DatabaseException d && d.unavailable())) {
         // An unreachable database fails every item alike; alone, each would wait for a connection

@@ -687,6 +687,99 @@ public abstract class DatabaseContract {
             IntStream.range(0, callers).mapToObj(DatabaseContract::sha).toList());
   }
 
+  /**
+   * Many callers at once, each running many items: every call returns (no caller is left parked
+   * when nobody leads) and every item is committed, in fewer transactions than items.
+   */
+  @Test
+  void groupCommitReturnsEveryCallUnderContention() throws Exception {
+    int threads = 16;
+    int perThread = 150;
+    AtomicInteger batches = new AtomicInteger();
+    GroupCommit<String> pending =
+        new GroupCommit<>(
+            db,
+            (c, shas) -> {
+              batches.incrementAndGet();
+              insertPending(c, shas);
+            });
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * perThread;
+        calls.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < first + perThread; i++) {
+                    pending.run(sha(10_000 + i));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : calls) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pending.waiting()).isEqualTo(0);
+    assertThat(db.<List<String>>read(c -> contents.inState(c, State.PENDING, T0, 10_000)))
+        .hasSize(threads * perThread);
+    assertThat(batches.get()).isLessThan(threads * perThread);
+  }
+
+  /**
+   * An {@link Error} in a shared transaction (out of memory, say) reaches the leader, and fails the
+   * other callers of its batch instead of leaving them waiting for a commit nobody will make.
+   */
+  @Test
+  void groupCommitFailsTheWholeBatchOnAnError() throws Exception {
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    GroupCommit<String> pending =
+        new GroupCommit<>(
+            db,
+            (c, shas) -> {
+              if (shas.contains(sha(0))) {
+                firstRunning.countDown();
+                try {
+                  assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+              }
+              insertPending(c, shas);
+              if (shas.contains(sha(1))) {
+                throw new Error("simulated");
+              }
+            });
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      Future<?> first = pool.submit(() -> runAndSeeCommitted(pending, sha(0)));
+      assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      List<Future<?>> failing = new ArrayList<>();
+      for (int i = 1; i <= 2; i++) {
+        String sha = sha(i);
+        failing.add(pool.submit(() -> pending.run(sha)));
+      }
+      awaitWaiting(pending, 2);
+      release.countDown();
+      first.get(60, TimeUnit.SECONDS);
+      List<Class<?>> causes = new ArrayList<>();
+      for (Future<?> f : failing) {
+        ExecutionException e =
+            assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+        causes.add(e.getCause().getClass());
+      }
+      assertThat(causes).containsExactly(Error.class, IllegalStateException.class);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pendingRows()).containsExactly(sha(0));
+  }
+
   private static String sha(int n) {
     return String.format("%064x", n);
   }
