@@ -624,7 +624,7 @@ public abstract class DatabaseContract {
   void groupCommitSharesTheNextTransactionAndCommitsEachItemBeforeItsCallerReturns()
       throws Exception {
     int callers = 12;
-    HeldPendingRows held = new HeldPendingRows(null);
+    HeldPendingRows held = new HeldPendingRows(null, false);
     GroupCommit<String> pending = held.commit;
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try {
@@ -653,7 +653,7 @@ public abstract class DatabaseContract {
   void groupCommitKeepsAFailureWithTheItemThatCausedIt() throws Exception {
     int callers = 6;
     String bad = sha(99);
-    HeldPendingRows held = new HeldPendingRows(bad);
+    HeldPendingRows held = new HeldPendingRows(bad, false);
     GroupCommit<String> pending = held.commit;
     ExecutorService pool = Executors.newFixedThreadPool(callers + 1);
     try {
@@ -735,37 +735,19 @@ public abstract class DatabaseContract {
    */
   @Test
   void groupCommitFailsTheWholeBatchOnAnError() throws Exception {
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    GroupCommit<String> pending =
-        new GroupCommit<>(
-            db,
-            (c, shas) -> {
-              if (shas.contains(sha(0))) {
-                firstRunning.countDown();
-                try {
-                  assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new IllegalStateException(e);
-                }
-              }
-              insertPending(c, shas);
-              if (shas.contains(sha(1))) {
-                throw new Error("simulated");
-              }
-            });
+    HeldPendingRows held = new HeldPendingRows(sha(1), true);
+    GroupCommit<String> pending = held.commit;
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       Future<?> first = pool.submit(() -> runAndSeeCommitted(pending, sha(0)));
-      assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(held.firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
       List<Future<?>> failing = new ArrayList<>();
       for (int i = 1; i <= 2; i++) {
         String sha = sha(i);
         failing.add(pool.submit(() -> pending.run(sha)));
       }
       awaitWaiting(pending, 2);
-      release.countDown();
+      held.release.countDown();
       first.get(60, TimeUnit.SECONDS);
       List<Class<?>> causes = new ArrayList<>();
       for (Future<?> f : failing) {
@@ -787,7 +769,8 @@ public abstract class DatabaseContract {
   /**
    * A group commit of pending rows whose first transaction (the one holding {@code sha(0)}) waits
    * until released, so that the other callers queue meanwhile; it records each transaction's size
-   * and refuses the item {@code refused} (null: none).
+   * and refuses the item {@code refused} (null: none) with an {@link SQLException}, or with an
+   * {@link Error} when {@code asError}.
    */
   private final class HeldPendingRows {
     final List<Integer> batches = new CopyOnWriteArrayList<>();
@@ -795,7 +778,7 @@ public abstract class DatabaseContract {
     final CountDownLatch release = new CountDownLatch(1);
     final GroupCommit<String> commit;
 
-    HeldPendingRows(String refused) {
+    HeldPendingRows(String refused, boolean asError) {
       commit =
           new GroupCommit<>(
               db,
@@ -812,6 +795,9 @@ public abstract class DatabaseContract {
                 }
                 insertPending(c, shas); // rolled back with the rest when a refused one is there
                 if (shas.contains(refused)) {
+                  if (asError) {
+                    throw new Error("refused " + refused);
+                  }
                   throw new SQLException("refused " + refused, "22000");
                 }
               });
