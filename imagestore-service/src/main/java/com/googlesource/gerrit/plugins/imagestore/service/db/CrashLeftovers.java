@@ -109,7 +109,11 @@ final class CrashLeftovers {
     if (marker == null) {
       return;
     }
-    if (store.isClosed()) {
+    if (store.getPanicException() != null) {
+      // H2 stopped after a failed write: the file is as a kill leaves it.
+      logger.atWarning().log(
+          "the embedded database stopped after a failure; the next start reads it for leftovers");
+    } else if (store.isClosed()) {
       Files.write(marker, new byte[0]);
     } else {
       // A connection is still in use: H2 closes the file later, or never if the process is killed.

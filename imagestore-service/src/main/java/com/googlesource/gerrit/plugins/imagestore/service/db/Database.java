@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -52,19 +53,32 @@ import org.flywaydb.core.Flyway;
  * connection before lending it after a pause ({@link #VALIDATION_TIMEOUT}), so connections broken
  * by a restart of the server are dropped and replaced: the service recovers by itself once the
  * database answers again. The bounds ({@link #CONNECTION_TIMEOUT}, {@link #POSTGRES_DEFAULTS}) are
- * defaults; a value given in the JDBC URL wins.
+ * defaults; a value given in the JDBC URL wins. The embedded database, which H2 stops for good when
+ * a write to its file fails (a full disk), is opened again ({@link #engine()}).
  */
 public final class Database implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
-  private final HikariDataSource dataSource;
+  /**
+   * The pool and, on H2, where commits wait to be in the file ({@code stored}; null on PostgreSQL,
+   * whose commit is durable). Replaced as a whole when the embedded database stopped ({@link
+   * #engine()}).
+   */
+  private record Engine(HikariDataSource dataSource, StoredCommits stored) {}
 
-  /** On H2, where commits wait to be in the file; null on PostgreSQL (its commit is durable). */
-  private final StoredCommits stored;
+  private volatile Engine engine;
 
-  private Database(HikariDataSource dataSource, StoredCommits stored) {
-    this.dataSource = dataSource;
-    this.stored = stored;
+  /** Opens the embedded database again; null on PostgreSQL. */
+  private final Opener reopen;
+
+  @FunctionalInterface
+  private interface Opener {
+    Engine open();
+  }
+
+  private Database(Engine engine, Opener reopen) {
+    this.engine = engine;
+    this.reopen = reopen;
   }
 
   /** The JDBC URL of the embedded database under a data directory. */
@@ -88,6 +102,13 @@ public final class Database implements AutoCloseable {
 
   /** Opens a pool on {@code url} and migrates the schema. */
   public static Database open(String url, String user, String password, int maxPoolSize) {
+    Opener opener = () -> openEngine(url, user, password, maxPoolSize);
+    Database db = new Database(opener.open(), url.startsWith("jdbc:h2:") ? opener : null);
+    logger.atInfo().log("metadata database ready (%s)", redact(url));
+    return db;
+  }
+
+  private static Engine openEngine(String url, String user, String password, int maxPoolSize) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     if (user != null) {
@@ -133,6 +154,10 @@ public final class Database implements AutoCloseable {
           stored.endWrite();
         }
       }
+      if (stored != null) {
+        // The new database's administrator and the migrations in the file before any request.
+        stored.awaitStored(stored.committed());
+      }
     } catch (SQLException | IOException | RuntimeException e) {
       if (ds != null) {
         ds.close();
@@ -143,11 +168,76 @@ public final class Database implements AutoCloseable {
       }
       throw e instanceof SQLException s ? new DatabaseException(s) : (RuntimeException) e;
     }
-    Database db = new Database(ds, stored);
-    // On H2, the new database's administrator and the migrations in the file before any request.
-    db.awaitCommitted();
-    logger.atInfo().log("metadata database ready (%s)", redact(url));
-    return db;
+    return new Engine(ds, stored);
+  }
+
+  /**
+   * The engine to use now. H2 stops for good after a write to its file fails (a full disk: it
+   * closes the database, and every statement fails with "database closed" from then on, until the
+   * process restarts). Then the first caller after it opens the database again, as a start after a
+   * crash would (the same check for leftovers; nothing acknowledged is lost: every answered commit
+   * was in the file), at most every {@link #REOPEN_PAUSE}; meanwhile, and while it fails, callers
+   * get an unavailable database (503, retry later).
+   */
+  private Engine engine() {
+    Engine e = engine;
+    if (e.stored() == null || e.stored().failure() == null) {
+      return e;
+    }
+    if (!reopening.tryLock()) {
+      throw stopped(e, "it is being opened again");
+    }
+    try {
+      if (engine != e) {
+        return engine;
+      }
+      long now = System.nanoTime();
+      if (reopenFailed && now - lastReopen < REOPEN_PAUSE.toNanos()) {
+        throw stopped(e, "the last attempt to open it again failed");
+      }
+      lastReopen = now;
+      reopenFailed = true; // until it worked
+      logger.atSevere().withCause(e.stored().failure()).log(
+          "the embedded database stopped after a failed write to its file; opening it again");
+      closeEngine(e);
+      try {
+        engine = reopen.open();
+      } catch (RuntimeException failed) {
+        logger.atWarning().withCause(failed).log(
+            "opening the embedded database again failed; next attempt in %d s",
+            REOPEN_PAUSE.toSeconds());
+        throw stopped(e, "opening it again failed: " + failed.getMessage());
+      }
+      reopenFailed = false;
+      reopened.incrementAndGet();
+      logger.atInfo().log("the embedded database is open again");
+      return engine;
+    } finally {
+      reopening.unlock();
+    }
+  }
+
+  /** How often the embedded database is opened again at most while it cannot be. */
+  static final Duration REOPEN_PAUSE = Duration.ofSeconds(5);
+
+  private final ReentrantLock reopening = new ReentrantLock();
+  private long lastReopen; // these two under reopening
+  private boolean reopenFailed;
+  private final AtomicLong reopened = new AtomicLong();
+
+  /** How many times the embedded database was opened again after it stopped (for tests). */
+  long reopened() {
+    return reopened.get();
+  }
+
+  private static DatabaseException stopped(Engine e, String state) {
+    return new DatabaseException(
+        new SQLTransientConnectionException(
+            "the embedded database stopped after a failed write to its file ("
+                + e.stored().failure().getMessage()
+                + "); "
+                + state,
+            e.stored().failure()));
   }
 
   private static void closeQuietly(Connection c, Exception failure) {
@@ -192,7 +282,7 @@ public final class Database implements AutoCloseable {
   }
 
   public DataSource dataSource() {
-    return dataSource;
+    return engine().dataSource();
   }
 
   /** Work done with one connection. */
@@ -207,7 +297,7 @@ public final class Database implements AutoCloseable {
    * {@link #inTransaction}.
    */
   public <T> T read(SqlWork<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = engine().dataSource().getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
       throw new DatabaseException(e);
@@ -222,7 +312,9 @@ public final class Database implements AutoCloseable {
    */
   public <T> T inTransaction(SqlWork<T> work) {
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
+      Engine current = engine();
+      StoredCommits stored = current.stored();
+      try (Connection c = current.dataSource().getConnection()) {
         c.setAutoCommit(false);
         try {
           T result = work.run(c);
@@ -238,10 +330,10 @@ public final class Database implements AutoCloseable {
           }
           c.setAutoCommit(true);
           if (stored != null) {
-            awaitStored(stored.committed());
+            awaitStored(stored, stored.committed());
           }
           return result;
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (SQLException | RuntimeException | Error failure) {
           // Rolled back here, not by the pool on close: on H2 a rollback must hold the commit
           // lock (StoredCommits). On a broken connection (the server went away) these fail too,
           // with a bare "closed" that says nothing: the first failure is the one that tells what
@@ -254,9 +346,9 @@ public final class Database implements AutoCloseable {
             }
             c.setAutoCommit(true);
           } catch (SQLException cleanup) {
-            e.addSuppressed(cleanup);
+            failure.addSuppressed(cleanup);
           }
-          throw e;
+          throw failure;
         }
       } catch (SQLException e) {
         if (attempt < MAX_ATTEMPTS && isTransient(e)) {
@@ -277,14 +369,14 @@ public final class Database implements AutoCloseable {
    * process, not the machine. Work a commit depends on needs flushing only when this is true.
    */
   public boolean commitsSurvivePowerLoss() {
-    return stored == null;
+    return reopen == null;
   }
 
   /**
    * Returns once the commit of {@code ticket} is in the file. A failure leaves that commit in
    * doubt: it may reach the file later.
    */
-  private void awaitStored(long ticket) {
+  private void awaitStored(StoredCommits stored, long ticket) {
     try {
       stored.awaitStored(ticket);
     } catch (SQLException e) {
@@ -305,6 +397,7 @@ public final class Database implements AutoCloseable {
    * visible a moment before {@link StoredCommits} has written it.
    */
   public void awaitCommitted() {
+    StoredCommits stored = engine().stored();
     if (stored == null) {
       return;
     }
@@ -372,9 +465,9 @@ public final class Database implements AutoCloseable {
 
   /** Whether a query answers; for the health endpoint. */
   public boolean isHealthy() {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = engine().dataSource().getConnection()) {
       return c.isValid(2);
-    } catch (SQLException e) {
+    } catch (SQLException | DatabaseException e) {
       return false;
     }
   }
@@ -394,13 +487,22 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    dataSource.close();
-    if (stored != null) {
+    reopening.lock();
+    try {
+      closeEngine(engine);
+    } finally {
+      reopening.unlock();
+    }
+  }
+
+  private static void closeEngine(Engine e) {
+    e.dataSource().close();
+    if (e.stored() != null) {
       try {
         // The last connection: H2 closes the database, and then it is marked closed.
-        stored.close();
-      } catch (SQLException | IOException e) {
-        logger.atWarning().withCause(e).log("closing the embedded database failed");
+        e.stored().close();
+      } catch (SQLException | IOException failure) {
+        logger.atWarning().withCause(failure).log("closing the embedded database failed");
       }
     }
   }

@@ -28,6 +28,7 @@ import org.h2.engine.Constants;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * The embedded database's commits: written to its file together, and whole.
@@ -189,6 +190,14 @@ final class StoredCommits implements AutoCloseable {
     } finally {
       endWrite();
     }
+  }
+
+  /**
+   * Why H2 stopped the database: a write to its file failed (it then closes the store, and the
+   * database with it, for good); null while it runs.
+   */
+  MVStoreException failure() {
+    return store.getPanicException();
   }
 
   @Override
