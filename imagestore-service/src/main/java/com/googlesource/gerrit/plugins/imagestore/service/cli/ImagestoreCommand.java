@@ -86,6 +86,12 @@ public final class ImagestoreCommand implements Runnable {
   static final int EXIT_DATABASE_IN_USE = 3;
 
   /**
+   * Exit code of {@code serve}: H2 stopped the embedded database for good (a write to its file
+   * failed: a full disk), as sysexits' EX_TEMPFAIL; a restart brings it back once there is space.
+   */
+  static final int EXIT_DATABASE_STOPPED = 75;
+
+  /**
    * Exit code: the command crashed (a bug, or out of memory), as sysexits' EX_SOFTWARE; never 1,
    * which {@code diff} and {@code workflow} use for images that differ.
    */

@@ -226,6 +226,18 @@ final class ServeCommand implements Callable<Integer> {
             .withLoginLimits(loginLimits)
             .withAccessLog(accessLog);
     Imagestore imagestore = Imagestore.open(config);
+    // H2 stops the embedded database for good when a write to its file fails: only a restart,
+    // which reads the file as after a kill, brings it back. Exit (on a thread of its own: the
+    // shutdown waits for requests, the one that found the stop among them) so that whatever runs
+    // the service restarts it, rather than answer 503 until someone does.
+    imagestore
+        .database()
+        .whenStopped(
+            cause ->
+                new Thread(
+                        () -> System.exit(ImagestoreCommand.EXIT_DATABASE_STOPPED),
+                        "imagestore-database-stopped")
+                    .start());
     logger.atInfo().log("diffs: %s", DiffCapacity.of(config));
     // What a crash may have left: notes of uploads it cut (moved out of the spool of stopped
     // processes when the store opened), deletions to finish, uploads abandoned long ago. The full

@@ -104,13 +104,13 @@ final class CrashLeftovers {
   }
 
   /** After the last connection closed: marks the database closed if H2 has closed it. */
-  static void onClose(String url, MVStore store) throws IOException {
+  static void onClose(String url, MVStore store, boolean stoppedByH2) throws IOException {
     Path marker = marker(url);
     if (marker == null) {
       return;
     }
-    if (store.getPanicException() != null) {
-      // H2 stopped after a failed write: the file is as a kill leaves it.
+    if (stoppedByH2) {
+      // H2 stopped it (a failed write): the file is as a kill leaves it.
       logger.atWarning().log(
           "the embedded database stopped after a failure; the next start reads it for leftovers");
     } else if (store.isClosed()) {

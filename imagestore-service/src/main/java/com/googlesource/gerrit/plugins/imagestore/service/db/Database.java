@@ -29,8 +29,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -53,32 +54,54 @@ import org.flywaydb.core.Flyway;
  * connection before lending it after a pause ({@link #VALIDATION_TIMEOUT}), so connections broken
  * by a restart of the server are dropped and replaced: the service recovers by itself once the
  * database answers again. The bounds ({@link #CONNECTION_TIMEOUT}, {@link #POSTGRES_DEFAULTS}) are
- * defaults; a value given in the JDBC URL wins. The embedded database, which H2 stops for good when
- * a write to its file fails (a full disk), is opened again ({@link #engine()}).
+ * defaults; a value given in the JDBC URL wins.
+ *
+ * <p>The embedded database has one outage of its own that does not pass: H2 stops it for good when
+ * a write to its file fails (a full disk). Then every call fails as unavailable and the listener
+ * given to {@link #whenStopped} is told once (the service exits, so that a restart — which reads
+ * the file as after a kill — brings it back).
  */
 public final class Database implements AutoCloseable {
   private static final FluentLogger logger = FluentLogger.forEnclosingClass();
 
-  /**
-   * The pool and, on H2, where commits wait to be in the file ({@code stored}; null on PostgreSQL,
-   * whose commit is durable). Replaced as a whole when the embedded database stopped ({@link
-   * #engine()}).
-   */
-  private record Engine(HikariDataSource dataSource, StoredCommits stored) {}
+  private final HikariDataSource dataSource;
 
-  private volatile Engine engine;
+  /** On H2, where commits wait to be in the file; null on PostgreSQL (its commit is durable). */
+  private final StoredCommits stored;
 
-  /** Opens the embedded database again; null on PostgreSQL. */
-  private final Opener reopen;
-
-  @FunctionalInterface
-  private interface Opener {
-    Engine open();
+  private Database(HikariDataSource dataSource, StoredCommits stored) {
+    this.dataSource = dataSource;
+    this.stored = stored;
   }
 
-  private Database(Engine engine, Opener reopen) {
-    this.engine = engine;
-    this.reopen = reopen;
+  private volatile Consumer<Throwable> whenStopped = cause -> {};
+  private final AtomicBoolean stopReported = new AtomicBoolean();
+
+  /**
+   * Tells {@code listener}, once, when H2 has stopped the embedded database for good (its cause:
+   * the failed write). Nothing answered before was lost: each answered commit was in the file.
+   */
+  public void whenStopped(Consumer<Throwable> listener) {
+    this.whenStopped = listener;
+  }
+
+  /** Fails as unavailable, and reports the stop once, when H2 has stopped the database. */
+  private void checkRunning() {
+    Throwable cause = stored == null ? null : stored.stopped();
+    if (cause == null) {
+      return;
+    }
+    if (stopReported.compareAndSet(false, true)) {
+      logger.atSevere().withCause(cause).log(
+          "the embedded database stopped after a failed write to its file (a full disk?); it"
+              + " answers nothing more until the service restarts, which reads it as after a"
+              + " crash; nothing acknowledged is lost");
+      whenStopped.accept(cause);
+    }
+    throw new DatabaseException(
+        new SQLTransientConnectionException(
+            "the embedded database stopped after a failed write to its file: " + cause.getMessage(),
+            cause));
   }
 
   /** The JDBC URL of the embedded database under a data directory. */
@@ -102,13 +125,6 @@ public final class Database implements AutoCloseable {
 
   /** Opens a pool on {@code url} and migrates the schema. */
   public static Database open(String url, String user, String password, int maxPoolSize) {
-    Opener opener = () -> openEngine(url, user, password, maxPoolSize);
-    Database db = new Database(opener.open(), url.startsWith("jdbc:h2:") ? opener : null);
-    logger.atInfo().log("metadata database ready (%s)", redact(url));
-    return db;
-  }
-
-  private static Engine openEngine(String url, String user, String password, int maxPoolSize) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     if (user != null) {
@@ -154,10 +170,6 @@ public final class Database implements AutoCloseable {
           stored.endWrite();
         }
       }
-      if (stored != null) {
-        // The new database's administrator and the migrations in the file before any request.
-        stored.awaitStored(stored.committed());
-      }
     } catch (SQLException | IOException | RuntimeException e) {
       if (ds != null) {
         ds.close();
@@ -168,76 +180,11 @@ public final class Database implements AutoCloseable {
       }
       throw e instanceof SQLException s ? new DatabaseException(s) : (RuntimeException) e;
     }
-    return new Engine(ds, stored);
-  }
-
-  /**
-   * The engine to use now. H2 stops for good after a write to its file fails (a full disk: it
-   * closes the database, and every statement fails with "database closed" from then on, until the
-   * process restarts). Then the first caller after it opens the database again, as a start after a
-   * crash would (the same check for leftovers; nothing acknowledged is lost: every answered commit
-   * was in the file), at most every {@link #REOPEN_PAUSE}; meanwhile, and while it fails, callers
-   * get an unavailable database (503, retry later).
-   */
-  private Engine engine() {
-    Engine e = engine;
-    if (e.stored() == null || e.stored().failure() == null) {
-      return e;
-    }
-    if (!reopening.tryLock()) {
-      throw stopped(e, "it is being opened again");
-    }
-    try {
-      if (engine != e) {
-        return engine;
-      }
-      long now = System.nanoTime();
-      if (reopenFailed && now - lastReopen < REOPEN_PAUSE.toNanos()) {
-        throw stopped(e, "the last attempt to open it again failed");
-      }
-      lastReopen = now;
-      reopenFailed = true; // until it worked
-      logger.atSevere().withCause(e.stored().failure()).log(
-          "the embedded database stopped after a failed write to its file; opening it again");
-      closeEngine(e);
-      try {
-        engine = reopen.open();
-      } catch (RuntimeException failed) {
-        logger.atWarning().withCause(failed).log(
-            "opening the embedded database again failed; next attempt in %d s",
-            REOPEN_PAUSE.toSeconds());
-        throw stopped(e, "opening it again failed: " + failed.getMessage());
-      }
-      reopenFailed = false;
-      reopened.incrementAndGet();
-      logger.atInfo().log("the embedded database is open again");
-      return engine;
-    } finally {
-      reopening.unlock();
-    }
-  }
-
-  /** How often the embedded database is opened again at most while it cannot be. */
-  static final Duration REOPEN_PAUSE = Duration.ofSeconds(5);
-
-  private final ReentrantLock reopening = new ReentrantLock();
-  private long lastReopen; // these two under reopening
-  private boolean reopenFailed;
-  private final AtomicLong reopened = new AtomicLong();
-
-  /** How many times the embedded database was opened again after it stopped (for tests). */
-  long reopened() {
-    return reopened.get();
-  }
-
-  private static DatabaseException stopped(Engine e, String state) {
-    return new DatabaseException(
-        new SQLTransientConnectionException(
-            "the embedded database stopped after a failed write to its file ("
-                + e.stored().failure().getMessage()
-                + "); "
-                + state,
-            e.stored().failure()));
+    Database db = new Database(ds, stored);
+    // On H2, the new database's administrator and the migrations in the file before any request.
+    db.awaitCommitted();
+    logger.atInfo().log("metadata database ready (%s)", redact(url));
+    return db;
   }
 
   private static void closeQuietly(Connection c, Exception failure) {
@@ -282,7 +229,7 @@ public final class Database implements AutoCloseable {
   }
 
   public DataSource dataSource() {
-    return engine().dataSource();
+    return dataSource;
   }
 
   /** Work done with one connection. */
@@ -297,9 +244,11 @@ public final class Database implements AutoCloseable {
    * {@link #inTransaction}.
    */
   public <T> T read(SqlWork<T> work) {
-    try (Connection c = engine().dataSource().getConnection()) {
+    checkRunning();
+    try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
+      checkRunning(); // a statement that met the stop says so in H2's words ("General error")
       throw new DatabaseException(e);
     }
   }
@@ -312,9 +261,8 @@ public final class Database implements AutoCloseable {
    */
   public <T> T inTransaction(SqlWork<T> work) {
     for (int attempt = 1; ; attempt++) {
-      Engine current = engine();
-      StoredCommits stored = current.stored();
-      try (Connection c = current.dataSource().getConnection()) {
+      checkRunning();
+      try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
           T result = work.run(c);
@@ -330,10 +278,10 @@ public final class Database implements AutoCloseable {
           }
           c.setAutoCommit(true);
           if (stored != null) {
-            awaitStored(stored, stored.committed());
+            awaitStored(stored.committed());
           }
           return result;
-        } catch (SQLException | RuntimeException | Error failure) {
+        } catch (SQLException | RuntimeException | Error e) {
           // Rolled back here, not by the pool on close: on H2 a rollback must hold the commit
           // lock (StoredCommits). On a broken connection (the server went away) these fail too,
           // with a bare "closed" that says nothing: the first failure is the one that tells what
@@ -346,11 +294,12 @@ public final class Database implements AutoCloseable {
             }
             c.setAutoCommit(true);
           } catch (SQLException cleanup) {
-            failure.addSuppressed(cleanup);
+            e.addSuppressed(cleanup);
           }
-          throw failure;
+          throw e;
         }
       } catch (SQLException e) {
+        checkRunning();
         if (attempt < MAX_ATTEMPTS && isTransient(e)) {
           logger.atWarning().log(
               "transaction attempt %d failed (SQLSTATE %s: %s); running it again",
@@ -369,18 +318,19 @@ public final class Database implements AutoCloseable {
    * process, not the machine. Work a commit depends on needs flushing only when this is true.
    */
   public boolean commitsSurvivePowerLoss() {
-    return reopen == null;
+    return stored == null;
   }
 
   /**
    * Returns once the commit of {@code ticket} is in the file. A failure leaves that commit in
    * doubt: it may reach the file later.
    */
-  private void awaitStored(StoredCommits stored, long ticket) {
+  private void awaitStored(long ticket) {
     try {
       stored.awaitStored(ticket);
     } catch (SQLException e) {
       commitsInDoubt.incrementAndGet();
+      checkRunning();
       throw new DatabaseException(e);
     } catch (DatabaseException e) {
       commitsInDoubt.incrementAndGet(); // waited too long for the file
@@ -397,13 +347,13 @@ public final class Database implements AutoCloseable {
    * visible a moment before {@link StoredCommits} has written it.
    */
   public void awaitCommitted() {
-    StoredCommits stored = engine().stored();
     if (stored == null) {
       return;
     }
     try {
       stored.awaitStored(stored.committed());
     } catch (SQLException e) {
+      checkRunning();
       throw new DatabaseException(e);
     }
   }
@@ -465,7 +415,8 @@ public final class Database implements AutoCloseable {
 
   /** Whether a query answers; for the health endpoint. */
   public boolean isHealthy() {
-    try (Connection c = engine().dataSource().getConnection()) {
+    try (Connection c = dataSource.getConnection()) {
+      checkRunning();
       return c.isValid(2);
     } catch (SQLException | DatabaseException e) {
       return false;
@@ -487,22 +438,13 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    reopening.lock();
-    try {
-      closeEngine(engine);
-    } finally {
-      reopening.unlock();
-    }
-  }
-
-  private static void closeEngine(Engine e) {
-    e.dataSource().close();
-    if (e.stored() != null) {
+    dataSource.close();
+    if (stored != null) {
       try {
         // The last connection: H2 closes the database, and then it is marked closed.
-        e.stored().close();
-      } catch (SQLException | IOException failure) {
-        logger.atWarning().withCause(failure).log("closing the embedded database failed");
+        stored.close();
+      } catch (SQLException | IOException e) {
+        logger.atWarning().withCause(e).log("closing the embedded database failed");
       }
     }
   }

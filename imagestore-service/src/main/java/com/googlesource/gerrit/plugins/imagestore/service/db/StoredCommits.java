@@ -193,16 +193,27 @@ final class StoredCommits implements AutoCloseable {
   }
 
   /**
-   * Why H2 stopped the database: a write to its file failed (it then closes the store, and the
-   * database with it, for good); null while it runs.
+   * Why H2 stopped the database for good, or null while it runs: a write to its file failed (a full
+   * disk: H2 then closes the store), or H2 closed it for another reason while this still held it
+   * (after running out of memory in a statement). Every statement fails from then on.
    */
-  MVStoreException failure() {
-    return store.getPanicException();
+  Throwable stopped() {
+    MVStoreException failed = store.getPanicException();
+    if (failed != null) {
+      return failed;
+    }
+    return closing || !store.isClosed()
+        ? null
+        : new IllegalStateException("H2 closed the database");
   }
+
+  private volatile boolean closing;
 
   @Override
   public void close() throws SQLException, IOException {
+    boolean stoppedByH2 = stopped() != null;
+    closing = true;
     writerConnection.close();
-    CrashLeftovers.onClose(url, store);
+    CrashLeftovers.onClose(url, store, stoppedByH2);
   }
 }

@@ -15,15 +15,20 @@
 package com.googlesource.gerrit.plugins.imagestore.service.db;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.googlesource.gerrit.plugins.imagestore.service.testing.TestService.UPLOADER;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.googlesource.gerrit.plugins.imagestore.client.ImageId;
 import com.googlesource.gerrit.plugins.imagestore.diff.testing.TestPngs;
 import com.googlesource.gerrit.plugins.imagestore.service.testing.TestService;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.DataUtils;
@@ -34,78 +39,95 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * H2 stops the embedded database for good when a write to its file fails (a full disk): it closes
- * the database, and every statement fails from then on. The service opens it again instead of
- * answering 503 until someone restarts it, and treats the file as a kill leaves it.
+ * the store, and every statement fails from then on. The service then answers 503 and reports the
+ * stop (the serve command exits on it, so that a restart brings the database back), readiness is
+ * red, and the file is treated as a kill leaves it.
  *
- * <p>The stop is H2's own: {@link MVStore#panic}, what H2 calls when a write of its file fails.
- * (Reproduced by hand with a real full disk — a small tmpfs, uploads until H2's write failed:
- * before this, every request answered 503 {@code database_unavailable} and readiness said ok, also
- * after space came back; now the first request after the stop opens it again.)
+ * <p>The stop is H2's own: {@link MVStore#panic}, what H2 calls when a write to its file fails,
+ * then the store closed as H2 closes it next ({@link MVStore#closeImmediately}). Reproduced by hand
+ * with a real full disk (a small tmpfs, uploads until H2's write failed): before, every request
+ * answered 503 {@code database_unavailable} or 500, and readiness said ok, also after space came
+ * back.
  */
 class EmbeddedDatabaseStopTest {
   @TempDir Path tmp;
 
-  /** Makes H2 stop the database as a failed write of its file does. */
-  private static void stopAsAFailedWriteDoes(Connection c) throws SQLException {
+  private static MVStore storeOf(Connection c) throws SQLException {
     SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
-    MVStore store = session.getDatabase().getStore().getMvStore();
-    assertThrows(
-        MVStoreException.class,
-        () ->
-            store.panic(
-                DataUtils.newMVStoreException(
-                    DataUtils.ERROR_WRITING_FAILED, "simulated: No space left on device")));
+    return session.getDatabase().getStore().getMvStore();
+  }
+
+  /** Makes H2 stop the database as a failed write to its file does. */
+  private static void stopAsAFailedWriteDoes(Database db) throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      MVStore store = storeOf(c);
+      assertThrows(
+          MVStoreException.class,
+          () ->
+              store.panic(
+                  DataUtils.newMVStoreException(
+                      DataUtils.ERROR_WRITING_FAILED, "simulated: No space left on device")));
+      store.closeImmediately();
+    }
   }
 
   @Test
-  void theServiceOpensTheDatabaseAgainAfterH2StoppedIt() throws Exception {
+  void aStoppedDatabaseIsAnOutageReportedOnceAndNothingAnsweredIsLost() throws Exception {
     Path data = tmp.resolve("data");
     byte[] before = TestPngs.png(301);
-    byte[] after = TestPngs.png(302);
     ImageId stored;
-    ImageId uploaded;
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
     TestService service = TestService.start(data);
     try {
       stored = service.upload(before);
       Database db = service.store().database();
-      try (Connection c = db.dataSource().getConnection()) {
-        stopAsAFailedWriteDoes(c);
-      }
-      assertThat(db.reopened()).isEqualTo(0);
+      db.whenStopped(reported::add);
+      stopAsAFailedWriteDoes(db);
 
-      // The next request opens it again and is answered; so is everything after it.
-      assertThat(service.send(service.request("/images/" + stored.value(), null).build()).body())
-          .isEqualTo(before);
-      assertThat(db.reopened()).isEqualTo(1);
-      uploaded = service.upload(after);
+      for (int i = 0; i < 2; i++) {
+        byte[] png = TestPngs.png(400 + i);
+        HttpResponse<String> upload =
+            service.sendForString(
+                service
+                    .request("/images/" + ImageId.forContent(png).value(), UPLOADER)
+                    .header("Content-Type", "image/png")
+                    .PUT(BodyPublishers.ofByteArray(png))
+                    .build());
+        assertThat(upload.statusCode()).isEqualTo(503);
+        assertThat(upload.body()).contains("database_unavailable");
+        assertThat(upload.headers().firstValue("Retry-After")).isPresent();
+      }
       assertThat(service.sendForString(service.request("/health/ready", null).build()).statusCode())
-          .isEqualTo(200);
-      assertThat(db.reopened()).isEqualTo(1);
+          .isEqualTo(503);
+      assertThat(reported).hasSize(1);
+      assertThat(reported.get(0)).hasMessageThat().contains("No space left on device");
     } finally {
       service.close();
     }
+    // Not marked closed: the next start reads the file for what the stop cut, as after a kill.
+    assertThat(Files.exists(CrashLeftovers.marker(Database.embeddedUrl(data)))).isFalse();
     try (TestService again = TestService.start(data)) {
       assertThat(again.send(again.request("/images/" + stored.value(), null).build()).body())
           .isEqualTo(before);
-      assertThat(again.send(again.request("/images/" + uploaded.value(), null).build()).body())
-          .isEqualTo(after);
     }
   }
 
   @Test
-  void aDatabaseH2StoppedIsNotMarkedClosedCleanly() throws Exception {
+  void aDatabaseH2ClosedOnItsOwnIsNotMarkedClosedCleanly() throws Exception {
+    // H2 also closes a database for good without a failed write (out of memory in a statement).
     Path data = tmp.resolve("data");
     Files.createDirectories(data.resolve("db"));
     String url = Database.embeddedUrl(data);
     Database db = Database.open(url, "sa", "pw", 4);
     try (Connection c = db.dataSource().getConnection()) {
-      stopAsAFailedWriteDoes(c);
+      storeOf(c).closeImmediately();
     }
+    assertThat(db.isHealthy()).isFalse();
     db.close();
-    // As after a kill: the next open reads the file for what the stop cut.
     assertThat(Files.exists(CrashLeftovers.marker(url))).isFalse();
 
     Database again = Database.open(url, "sa", "pw", 4);
+    assertThat(again.isHealthy()).isTrue();
     again.close();
     assertThat(Files.exists(CrashLeftovers.marker(url))).isTrue();
   }
