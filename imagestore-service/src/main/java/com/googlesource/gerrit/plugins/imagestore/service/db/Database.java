@@ -117,7 +117,11 @@ public final class Database implements AutoCloseable {
         + ";WRITE_DELAY="
         + EMBEDDED_WRITE_DELAY_MS
         // Each upload runs about ten distinct statements; H2 keeps 8 parsed per session by default.
-        + ";QUERY_CACHE_SIZE=64";
+        + ";QUERY_CACHE_SIZE=64"
+        // The service closes it in its own shutdown hook, after the requests; H2's own hook would
+        // close it first (requests still running then fail), and a database closed by anyone but
+        // the service counts as stopped (StoredCommits.stopped): not marked closed cleanly.
+        + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** How long H2's background writer lets commits wait in memory (its own default: 500 ms). */
@@ -415,8 +419,12 @@ public final class Database implements AutoCloseable {
 
   /** Whether a query answers; for the health endpoint. */
   public boolean isHealthy() {
-    try (Connection c = dataSource.getConnection()) {
+    try {
       checkRunning();
+    } catch (DatabaseException e) {
+      return false;
+    }
+    try (Connection c = dataSource.getConnection()) {
       return c.isValid(2);
     } catch (SQLException | DatabaseException e) {
       return false;

@@ -80,10 +80,15 @@ final class StoredCommits implements AutoCloseable {
   /** The database's store, to tell whether closing the last connection closed it. */
   private final MVStore store;
 
+  /** H2's database, which H2 closes on its own when it stops it (out of memory in a statement). */
+  private final org.h2.engine.Database h2;
+
   StoredCommits(String url, Connection writerConnection) throws SQLException {
     this.url = url;
     this.writerConnection = writerConnection;
     this.store = storeOf(writerConnection);
+    this.h2 =
+        ((SessionLocal) writerConnection.unwrap(JdbcConnection.class).getSession()).getDatabase();
     this.writes = storeLockOf(store);
   }
 
@@ -93,6 +98,12 @@ final class StoredCommits implements AutoCloseable {
    * with others in part (a commit, the schema's migrations).
    */
   void beginWrite() {
+    Throwable stop = stopped();
+    if (stop != null) {
+      // A stopped store's lock leads nowhere: every write on it fails.
+      throw new Database.DatabaseException(
+          new SQLTransientConnectionException("the embedded database stopped", stop));
+    }
     try {
       if (!writes.tryLock(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new Database.DatabaseException(
@@ -198,13 +209,13 @@ final class StoredCommits implements AutoCloseable {
    * (after running out of memory in a statement). Every statement fails from then on.
    */
   Throwable stopped() {
+    // Volatile reads only: MVStore.isClosed() takes the store lock once the store is not open,
+    // and a thread stopping the database can hold H2's database monitor while it waits for it.
     MVStoreException failed = store.getPanicException();
     if (failed != null) {
       return failed;
     }
-    return closing || !store.isClosed()
-        ? null
-        : new IllegalStateException("H2 closed the database");
+    return closing || !h2.isClosing() ? null : new IllegalStateException("H2 closed the database");
   }
 
   private volatile boolean closing;
