@@ -29,9 +29,13 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +129,58 @@ class ChunksHoldWholeCommitsTest {
    * clearing leftovers), copies hold transactions in part. If this fails, the H2 in use no longer
    * does, and both may go.
    */
+  /**
+   * A commit is acknowledged only once the chunk holding it is in the file, also when H2's
+   * background writer has already taken it into a chunk that its save thread has not written yet
+   * (then the acknowledging {@code CHECKPOINT} must wait behind that chunk, not find nothing to
+   * store and return). A change made at store version v is in the first chunk of a version above v.
+   */
+  @Test
+  void aCommitIsInTheFileWhenItsTransactionReturns() throws Exception {
+    try (Database db = Database.open(Database.embeddedUrl(dir), null, null, WRITERS + 1)) {
+      db.inTransaction(this::createTables);
+      MVStore store = db.read(c -> storeOf(c));
+      AtomicLong commits = new AtomicLong();
+      AtomicLong early = new AtomicLong();
+      List<Future<?>> running =
+          startWriters(
+              (writer, random) -> {
+                long[] madeAt = new long[1];
+                db.inTransaction(
+                    c -> {
+                      moveRows(c, writer, random);
+                      // The commit follows at this version or later (a check that can miss a
+                      // late chunk, never accuse a timely one).
+                      madeAt[0] = store.getCurrentVersion();
+                      return null;
+                    });
+                commits.incrementAndGet();
+                if (store.getFileStore().lastChunkVersion() <= madeAt[0]) {
+                  early.incrementAndGet();
+                }
+              });
+      long end = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < end && commits.get() < 20_000) {
+        Thread.sleep(50);
+      }
+      stop.set(true);
+      for (Future<?> f : running) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      assertWithMessage("of %s commits", commits.get()).that(commits.get()).isGreaterThan(100L);
+      assertWithMessage("commits acknowledged before their chunk was in the file, of %s", commits)
+          .that(early.get())
+          .isEqualTo(0L);
+    }
+  }
+
+  private static MVStore storeOf(Connection c) throws SQLException {
+    return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession())
+        .getDatabase()
+        .getStore()
+        .getMvStore();
+  }
+
   @Test
   void withoutTheLockH2WritesChunksHoldingCommitsInPart() throws Exception {
     String url = Database.embeddedUrl(dir);
