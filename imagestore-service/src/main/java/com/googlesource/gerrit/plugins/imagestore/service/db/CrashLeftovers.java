@@ -23,8 +23,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -147,7 +145,7 @@ final class CrashLeftovers {
   }
 
   private static Store storeOf(Connection h2) throws SQLException {
-    return ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore();
+    return StoredCommits.h2Of(h2).getStore();
   }
 
   /**

@@ -426,7 +426,7 @@ public final class Database implements AutoCloseable {
     }
     try (Connection c = dataSource.getConnection()) {
       return c.isValid(2);
-    } catch (SQLException | DatabaseException e) {
+    } catch (SQLException e) {
       return false;
     }
   }

@@ -86,9 +86,8 @@ final class StoredCommits implements AutoCloseable {
   StoredCommits(String url, Connection writerConnection) throws SQLException {
     this.url = url;
     this.writerConnection = writerConnection;
-    this.store = storeOf(writerConnection);
-    this.h2 =
-        ((SessionLocal) writerConnection.unwrap(JdbcConnection.class).getSession()).getDatabase();
+    this.h2 = h2Of(writerConnection);
+    this.store = h2.getStore().getMvStore();
     this.writes = storeLockOf(store);
   }
 
@@ -152,14 +151,12 @@ final class StoredCommits implements AutoCloseable {
 
   /** The lock that H2's store holds while it writes a chunk: the store's {@code storeLock}. */
   static ReentrantLock storeLockOf(Connection h2) throws SQLException {
-    return storeLockOf(storeOf(h2));
+    return storeLockOf(h2Of(h2).getStore().getMvStore());
   }
 
-  private static MVStore storeOf(Connection h2) throws SQLException {
-    return ((SessionLocal) h2.unwrap(JdbcConnection.class).getSession())
-        .getDatabase()
-        .getStore()
-        .getMvStore();
+  /** H2's database behind an embedded connection (pooled or not). */
+  static org.h2.engine.Database h2Of(Connection c) throws SQLException {
+    return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
   }
 
   private static ReentrantLock storeLockOf(MVStore store) {

@@ -33,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -175,10 +173,7 @@ class ChunksHoldWholeCommitsTest {
   }
 
   private static MVStore storeOf(Connection c) throws SQLException {
-    return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession())
-        .getDatabase()
-        .getStore()
-        .getMvStore();
+    return StoredCommits.h2Of(c).getStore().getMvStore();
   }
 
   @Test

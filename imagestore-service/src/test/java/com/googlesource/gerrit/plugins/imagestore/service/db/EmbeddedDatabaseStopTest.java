@@ -29,8 +29,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -53,8 +51,7 @@ class EmbeddedDatabaseStopTest {
   @TempDir Path tmp;
 
   private static MVStore storeOf(Connection c) throws SQLException {
-    SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
-    return session.getDatabase().getStore().getMvStore();
+    return StoredCommits.h2Of(c).getStore().getMvStore();
   }
 
   /** Makes H2 stop the database as a failed write to its file does. */
@@ -121,9 +118,7 @@ class EmbeddedDatabaseStopTest {
     Database db = Database.open(url, "sa", "pw", 4);
     try (Connection c = db.dataSource().getConnection()) {
       // What H2 does when a statement runs out of memory.
-      ((SessionLocal) c.unwrap(JdbcConnection.class).getSession())
-          .getDatabase()
-          .shutdownImmediately();
+      StoredCommits.h2Of(c).shutdownImmediately();
     }
     assertThat(db.isHealthy()).isFalse();
     db.close();
